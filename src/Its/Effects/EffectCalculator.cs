@@ -1,0 +1,92 @@
+using Its.Model;
+using Its.Results;
+using Its.Time;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Its.Effects;
+
+/// <summary>Effects, trends and the fitted path from a design row x and its counterfactual x_cf.</summary>
+internal sealed class EffectCalculator(TimeSeries series, ItsSpec spec, Design design, TInference inference)
+{
+    private readonly bool _log = spec.Transform == OutcomeTransform.Log;
+
+    public Effect At(int periodsAfter)
+    {
+        var first = spec.Interruptions[0];
+        var last = series.Periods[^1];
+        int available = last.PeriodsSince(first);
+        if (periodsAfter < 0 || periodsAfter > available)
+            throw new ItsException($"effect horizon {periodsAfter} is outside the post period (0 to {available} {Period.Describe(series.Frequency)}s after {first})");
+        var period = first.Add(periodsAfter);
+        var x = Vector<double>.Build.DenseOfArray(Design.Row(series, spec, period));
+        var xcf = Counterfactual(x);
+        var g = x - xcf;
+        double d = inference.Estimate(g), dse = inference.StdError(g);
+        double linFitted = inference.Estimate(x), linCf = inference.Estimate(xcf);
+        if (_log)
+        {
+            double fitted = Math.Exp(linFitted), cf = Math.Exp(linCf);
+            double abs = fitted - cf;
+            double absSe = inference.StdError(x * fitted - xcf * cf);
+            return new Effect(periodsAfter, period, fitted, cf, abs, absSe, inference.Ci(abs, absSe),
+                Math.Exp(d) - 1, null, inference.Ci(d, dse).Map(v => Math.Exp(v) - 1));
+        }
+        // Zhang et al. (2009): delta method for fitted/cf - 1, gradient x/cf - fitted x_cf / cf^2.
+        double rel = linFitted / linCf - 1;
+        double relSe = inference.StdError(x / linCf - xcf * (linFitted / (linCf * linCf)));
+        return new Effect(periodsAfter, period, linFitted, linCf, d, dse, inference.Ci(d, dse),
+            rel, relSe, inference.Ci(rel, relSe));
+    }
+
+    public IReadOnlyList<Trend> Trends()
+    {
+        var list = new List<Trend>();
+        if (spec.Impact == Impact.Level) return list;
+        var g = Vector<double>.Build.Dense(design.Terms.Count);
+        g[design.IndexOf("time")] = 1;
+        for (int j = 1; j <= spec.Interruptions.Count; j++)
+        {
+            g[design.IndexOf($"slope{j}")] = 1;
+            double est = inference.Estimate(g), se = inference.StdError(g);
+            var ci = inference.Ci(est, se);
+            list.Add(_log
+                ? new Trend(j, est, se, ci, Percent(est), ci.Map(Percent))
+                : new Trend(j, est, se, ci, null, null));
+        }
+        return list;
+    }
+
+    public IReadOnlyList<TrajectoryPoint> Trajectory()
+    {
+        var inFit = new HashSet<int>(design.FitRows);
+        var first = spec.Interruptions[0];
+        var points = new List<TrajectoryPoint>(series.Count);
+        for (int i = 0; i < series.Count; i++)
+        {
+            var x = design.Full.Row(i);
+            double fitted = Scale(inference.Estimate(x));
+            double? cf = null;
+            Interval? cfCi = null;
+            if (series.Periods[i].CompareTo(first) >= 0)
+            {
+                var xcf = Counterfactual(x);
+                double lin = inference.Estimate(xcf);
+                cf = Scale(lin);
+                cfCi = inference.Ci(lin, inference.StdError(xcf)).Map(Scale);
+            }
+            points.Add(new TrajectoryPoint(series.Periods[i], series.Outcome[i], inFit.Contains(i), fitted, cf, cfCi));
+        }
+        return points;
+    }
+
+    public static double Percent(double logChange) => 100 * (Math.Exp(logChange) - 1);
+
+    private double Scale(double linear) => _log ? Math.Exp(linear) : linear;
+
+    private Vector<double> Counterfactual(Vector<double> x)
+    {
+        var xcf = x.Clone();
+        for (int j = 0; j < xcf.Count; j++) if (design.InterruptionColumns[j]) xcf[j] = 0;
+        return xcf;
+    }
+}

@@ -1,0 +1,95 @@
+using Its.Model;
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.LinearAlgebra.Factorization;
+
+namespace Its.Estimation;
+
+/// <summary>
+/// Ordinary least squares by Householder QR, X = QR. The factor is computed once and gives the
+/// coefficients, the unscaled covariance (X'X)^-1 = R^-1 R^-T, and the leverages diag(QQ').
+/// </summary>
+public sealed class LeastSquares
+{
+    // Relative size of a diagonal element of R below which its column is taken as a linear
+    // combination of the columns before it (R's lm uses 1e-7 on a pivoted QR).
+    private const double RankTolerance = 1e-9;
+
+    private readonly QR<double> _qr;
+    private readonly Lazy<Matrix<double>> _unscaled;
+    private readonly Lazy<Vector<double>> _leverage;
+
+    /// <summary>Fits y on X.</summary>
+    /// <param name="x">Design, n x k with n > k.</param>
+    /// <param name="y">Outcome, length n.</param>
+    /// <param name="terms">Column names, used to name a collinear term.</param>
+    /// <exception cref="ItsException">A column is collinear with the ones before it.</exception>
+    public LeastSquares(Matrix<double> x, Vector<double> y, IReadOnlyList<string> terms)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        if (x.RowCount != y.Count) throw new ArgumentException("X and y differ in length", nameof(y));
+        if (x.RowCount <= x.ColumnCount)
+            throw new ItsException($"the model has {x.ColumnCount} parameters but only {x.RowCount} observations are fitted");
+        X = x;
+        Y = y;
+        _qr = x.QR(QRMethod.Thin);
+        var r = _qr.R;
+        double scale = Enumerable.Range(0, r.ColumnCount).Max(j => x.Column(j).L2Norm());
+        for (int j = 0; j < r.ColumnCount; j++)
+            if (Math.Abs(r[j, j]) <= RankTolerance * Math.Max(scale, 1e-300))
+                throw new ItsException($"the design is singular: term {terms[j]} is a linear combination of the terms before it (constant, duplicated or collinear)");
+        Coefficients = _qr.Solve(y);
+        Fitted = x * Coefficients;
+        Residuals = y - Fitted;
+        ResidualSumOfSquares = Residuals.DotProduct(Residuals);
+        _unscaled = new Lazy<Matrix<double>>(() =>
+        {
+            var rInverse = r.Solve(Matrix<double>.Build.DenseIdentity(r.RowCount));
+            return rInverse * rInverse.Transpose();
+        });
+        _leverage = new Lazy<Vector<double>>(() =>
+            Vector<double>.Build.Dense(x.RowCount, i => _qr.Q.Row(i).DotProduct(_qr.Q.Row(i))));
+    }
+
+    /// <summary>The design.</summary>
+    public Matrix<double> X { get; }
+
+    /// <summary>The outcome.</summary>
+    public Vector<double> Y { get; }
+
+    /// <summary>Number of observations.</summary>
+    public int N => X.RowCount;
+
+    /// <summary>Number of coefficients.</summary>
+    public int K => X.ColumnCount;
+
+    /// <summary>Residual degrees of freedom, n - k.</summary>
+    public int DfResidual => N - K;
+
+    /// <summary>The least-squares coefficients.</summary>
+    public Vector<double> Coefficients { get; }
+
+    /// <summary>X b.</summary>
+    public Vector<double> Fitted { get; }
+
+    /// <summary>y - X b.</summary>
+    public Vector<double> Residuals { get; }
+
+    /// <summary>Sum of squared residuals.</summary>
+    public double ResidualSumOfSquares { get; }
+
+    /// <summary>Residual variance estimate s^2 = RSS / (n - k).</summary>
+    public double Sigma2 => ResidualSumOfSquares / DfResidual;
+
+    /// <summary>(X'X)^-1 from the QR factor.</summary>
+    public Matrix<double> UnscaledCovariance => _unscaled.Value;
+
+    /// <summary>Hat values h_i = diag(X (X'X)^-1 X').</summary>
+    public Vector<double> Leverage => _leverage.Value;
+
+    /// <summary>Classical covariance s^2 (X'X)^-1.</summary>
+    public Matrix<double> ClassicalCovariance() => UnscaledCovariance * Sigma2;
+
+    /// <summary>Gaussian log-likelihood at the ML variance RSS/n, as R <c>logLik.lm</c>.</summary>
+    public double LogLikelihood => -0.5 * N * (Math.Log(2 * Math.PI) + Math.Log(ResidualSumOfSquares / N) + 1);
+}

@@ -1,0 +1,140 @@
+using Its.Model;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Its.Estimation;
+
+/// <summary>
+/// Sandwich covariances (X'X)^-1 Omega (X'X)^-1 of OLS coefficients, built from small pieces as in
+/// R <c>sandwich</c>: scores u_t = x_t e_t, a meat Omega, and scaling conventions.
+/// </summary>
+public static class Sandwich
+{
+    /// <summary>Heteroskedasticity-consistent covariance, as R <c>sandwich::vcovHC(fit, type)</c>.</summary>
+    public static Matrix<double> HeteroskedasticityConsistent(LeastSquares fit, HcType type)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        var e = fit.Residuals;
+        var h = fit.Leverage;
+        // MacKinnon and White (1985); HC1 adds n/(n-k).
+        var omega = Vector<double>.Build.Dense(fit.N, i => type switch
+        {
+            HcType.HC0 => e[i] * e[i],
+            HcType.HC1 => e[i] * e[i] * fit.N / fit.DfResidual,
+            HcType.HC2 => e[i] * e[i] / (1 - h[i]),
+            _ => e[i] * e[i] / ((1 - h[i]) * (1 - h[i])),
+        });
+        var meat = fit.X.TransposeThisAndMultiply(fit.X.MapIndexed((i, _, v) => v * omega[i]));
+        return Wrap(fit, meat);
+    }
+
+    /// <summary>
+    /// Newey-West covariance with Bartlett weights. With prewhitening the scores are first filtered
+    /// by a VAR(1) fitted by OLS and the meat recoloured by D = (I - A)^-1 (Andrews and Monahan 1992),
+    /// as R <c>sandwich::meatHAC(prewhite = 1)</c>.
+    /// </summary>
+    /// <param name="fit">The OLS fit.</param>
+    /// <param name="options">Lag rule, prewhitening and df scaling.</param>
+    /// <param name="lag">The truncation lag used.</param>
+    public static Matrix<double> NeweyWest(LeastSquares fit, NeweyWestErrors options, out int lag)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        ArgumentNullException.ThrowIfNull(options);
+        var scores = Scores(fit);
+        lag = options.Lag switch
+        {
+            FixedLag f => f.Lag,
+            _ => (int)Math.Floor(NeweyWestBandwidth(scores, options.Prewhiten)),
+        };
+        Matrix<double>? recolour = null;
+        var u = scores;
+        if (options.Prewhiten) (u, recolour) = PrewhitenVar1(scores);
+        var meat = HacMeat(u, BartlettWeights(lag));
+        if (options.SmallSampleAdjustment) meat *= (double)fit.N / fit.DfResidual;
+        if (recolour is not null) meat = recolour * meat * recolour.Transpose();
+        return Wrap(fit, meat);
+    }
+
+    /// <summary>Bartlett kernel weights w_j = 1 - j/(L+1), j = 0..L (R <c>NeweyWest</c>: seq(1, 0, by = -1/(L+1))).</summary>
+    public static double[] BartlettWeights(int lag) =>
+        lag >= 0 ? Enumerable.Range(0, lag + 1).Select(j => 1 - j / (lag + 1.0)).ToArray()
+                 : throw new ArgumentOutOfRangeException(nameof(lag), lag, "lag must be >= 0");
+
+    /// <summary>
+    /// HAC meat sum_t u_t u_t' w_0 + sum_j w_j sum_t (u_t u_{t+j}' + u_{t+j} u_t'), not divided by n
+    /// (R <c>meatHAC</c> before its division by n). Weights beyond n - 1 lags are ignored.
+    /// </summary>
+    public static Matrix<double> HacMeat(Matrix<double> scores, IReadOnlyList<double> weights)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        int n = scores.RowCount;
+        var meat = scores.TransposeThisAndMultiply(scores) * (0.5 * weights[0]);
+        for (int j = 1; j < Math.Min(weights.Count, n); j++)
+        {
+            if (weights[j] == 0) continue;
+            var lead = scores.SubMatrix(0, n - j, 0, scores.ColumnCount);
+            var lagged = scores.SubMatrix(j, n - j, 0, scores.ColumnCount);
+            meat += lead.TransposeThisAndMultiply(lagged) * weights[j];
+        }
+        return meat + meat.Transpose();
+    }
+
+    /// <summary>
+    /// Newey and West (1994) plug-in bandwidth for the Bartlett kernel, as R
+    /// <c>sandwich::bwNeweyWest</c>: 1.1447 (s1/s0)^(2/3) n^(1/3) with s_j from the autocovariances
+    /// up to m = floor(c (n/100)^(2/9)) (c = 4, or 3 with prewhitening; Table II C) of the summed
+    /// scores, the intercept's score weighted 0.
+    /// </summary>
+    public static double NeweyWestBandwidth(Matrix<double> scores, bool prewhiten)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        int nOriginal = scores.RowCount;
+        int m = (int)Math.Floor((prewhiten ? 3 : 4) * Math.Pow(nOriginal / 100.0, 2.0 / 9.0));
+        var u = prewhiten ? PrewhitenVar1(scores).Residuals : scores;
+        int n = u.RowCount;
+        // Column 0 is the intercept; a model with the intercept alone weights it 1.
+        var weights = Vector<double>.Build.Dense(u.ColumnCount, j => j == 0 && u.ColumnCount > 1 ? 0 : 1);
+        var hw = u * weights;
+        double Sigma(int j)
+        {
+            double s = 0;
+            for (int t = 0; t < n - j; t++) s += hw[t] * hw[t + j];
+            return s / n;
+        }
+        double s0 = Sigma(0), s1 = 0;
+        for (int j = 1; j <= m; j++)
+        {
+            double sj = Sigma(j);
+            s0 += 2 * sj;
+            s1 += 2 * j * sj;
+        }
+        const double rate = 1.0 / 3.0;
+        return 1.1447 * Math.Pow((s1 / s0) * (s1 / s0), rate) * Math.Pow(nOriginal, rate);
+    }
+
+    /// <summary>The estimating functions u_t = x_t e_t of an OLS fit (R <c>estfun.lm</c>).</summary>
+    public static Matrix<double> Scores(LeastSquares fit)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        return fit.X.MapIndexed((i, _, v) => v * fit.Residuals[i]);
+    }
+
+    // VAR(1) without intercept fitted by OLS to the scores: u_t = A u_{t-1} + v_t, t = 2..n
+    // (R ar.ols(demean = FALSE, aic = FALSE, order.max = 1)). Returns v and D = (I - A)^-1.
+    private static (Matrix<double> Residuals, Matrix<double> Recolour) PrewhitenVar1(Matrix<double> scores)
+    {
+        int n = scores.RowCount, k = scores.ColumnCount;
+        var current = scores.SubMatrix(1, n - 1, 0, k);
+        var previous = scores.SubMatrix(0, n - 1, 0, k);
+        var b = previous.QR().Solve(current); // current ~ previous * b, so A = b'
+        var residuals = current - previous * b;
+        var recolour = (Matrix<double>.Build.DenseIdentity(k) - b.Transpose()).Inverse();
+        return (residuals, recolour);
+    }
+
+    private static Matrix<double> Wrap(LeastSquares fit, Matrix<double> meat)
+    {
+        var bread = fit.UnscaledCovariance;
+        var v = bread * meat * bread;
+        return (v + v.Transpose()) * 0.5;
+    }
+}

@@ -1,0 +1,142 @@
+using Its.Diagnostics;
+using Its.Effects;
+using Its.Estimation;
+using Its.Results;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Its.Model;
+
+/// <summary>
+/// A segmented regression of a series under a spec. The constructor builds and checks the design;
+/// <see cref="Fit"/> estimates it and returns an immutable <see cref="ItsResult"/>.
+/// </summary>
+public sealed class ItsModel
+{
+    // |rho| above this is reported: the AR(1) model is then close to a random walk.
+    private const double RhoWarning = 0.9;
+
+    /// <summary>Builds and checks the model.</summary>
+    /// <exception cref="ItsException">The spec does not fit the series.</exception>
+    public ItsModel(TimeSeries series, ItsSpec spec)
+    {
+        Series = series ?? throw new ArgumentNullException(nameof(series));
+        Spec = spec ?? throw new ArgumentNullException(nameof(spec));
+        Design = Design.Build(series, spec);
+        Outcome = Vector<double>.Build.DenseOfEnumerable(Design.FitRows.Select(i => Transformed(i)));
+        X = Matrix<double>.Build.DenseOfRowVectors(Design.FitRows.Select(i => Design.Full.Row(i)));
+        if (X.RowCount <= X.ColumnCount)
+            throw new ItsException($"the model has {X.ColumnCount} parameters but only {X.RowCount} observations are fitted");
+    }
+
+    /// <summary>The series.</summary>
+    public TimeSeries Series { get; }
+
+    /// <summary>The spec.</summary>
+    public ItsSpec Spec { get; }
+
+    /// <summary>The design over all periods.</summary>
+    public Design Design { get; }
+
+    /// <summary>The fitted rows of the design.</summary>
+    public Matrix<double> X { get; }
+
+    /// <summary>The fitted outcome, transformed.</summary>
+    public Vector<double> Outcome { get; }
+
+    /// <summary>Estimates the model.</summary>
+    /// <exception cref="ItsException">The design is singular, the model fits exactly, or the error model cannot be estimated.</exception>
+    public ItsResult Fit()
+    {
+        var terms = Design.Terms;
+        var ols = new LeastSquares(X, Outcome, terms);
+        double scale = Outcome.Select(Math.Abs).Max();
+        if (Math.Sqrt(ols.Sigma2) <= 1e-10 * Math.Max(scale, double.Epsilon))
+            throw new ItsException("the model fits the data exactly (residuals are all 0), so standard errors are undefined");
+        var warnings = new List<string>();
+        if (Series.MissingPeriods > 0)
+            warnings.Add($"the series has {Series.MissingPeriods} missing {Time.Period.Describe(Series.Frequency)}(s); autocorrelation-based errors and diagnostics treat the observed rows as consecutive");
+        if (Spec.TransitionPeriods > 0)
+            warnings.Add($"{Spec.TransitionPeriods} transition {Time.Period.Describe(Series.Frequency)}(s) after each interruption are left out; autocorrelation-based errors and diagnostics treat the remaining rows as consecutive");
+
+        Vector<double> b = ols.Coefficients;
+        Matrix<double> v;
+        int df = ols.DfResidual, n = ols.N;
+        double sigma = Math.Sqrt(ols.Sigma2);
+        double? logLik = ols.LogLikelihood;
+        int? lag = null, iterations = null;
+        var ar = new List<ErrorParameter>();
+        switch (Spec.Errors)
+        {
+            case ClassicalErrors:
+                v = ols.ClassicalCovariance();
+                break;
+            case HeteroskedasticityConsistentErrors hc:
+                v = Sandwich.HeteroskedasticityConsistent(ols, hc.Type);
+                break;
+            case NeweyWestErrors nw:
+                v = Sandwich.NeweyWest(ols, nw, out int used);
+                lag = used;
+                if (used >= n) warnings.Add($"Newey-West lag {used} is not below the {n} observations; only lags up to {n - 1} are used");
+                break;
+            case AutoregressiveErrors arErrors:
+                var fgls = AutoregressiveFgls.Fit(X, Outcome, terms, arErrors);
+                var t = fgls.Transformed;
+                (b, v, df, n, sigma, logLik) = (t.Coefficients, t.ClassicalCovariance(), t.DfResidual, t.N, Math.Sqrt(t.Sigma2), null);
+                iterations = fgls.Iterations;
+                ar.Add(new ErrorParameter("rho", fgls.Rho));
+                if (!fgls.Converged)
+                    warnings.Add($"{arErrors.Name} did not converge in {fgls.Iterations} iterations (rho {fgls.Rho:G6}); the estimates are from the last iteration");
+                if (Math.Abs(fgls.Rho) > RhoWarning)
+                    warnings.Add($"rho = {fgls.Rho:F4} is close to 1: the errors are nearly a random walk or the trend is misspecified; compare with newey:L errors and check the model");
+                break;
+            default:
+                throw new ItsException($"error model {Spec.Errors.Name} is not available for this model");
+        }
+        foreach (var (term, j) in terms.Select((s, j) => (s, j)))
+            if (!(v[j, j] > 0) || !double.IsFinite(v[j, j]))
+                throw new ItsException($"the standard error of {term} is undefined under {Spec.Errors.Name} errors (variance {v[j, j]:G6})");
+
+        var inference = new TInference(b, v, df);
+        var effects = new EffectCalculator(Series, Spec, Design, inference);
+        var horizons = Spec.EffectsAt.Count > 0
+            ? Spec.EffectsAt
+            : new[] { 0, Series.Periods[^1].PeriodsSince(Spec.Interruptions[0]) }.Distinct().ToArray();
+        var coefficients = terms.Select((term, j) => inference.Coefficient(term, j)).ToArray();
+        int portmanteauLag = Math.Min(Spec.PortmanteauLag, ols.N - 1);
+        return new ItsResult
+        {
+            Spec = Spec,
+            OutcomeName = Series.OutcomeName,
+            Frequency = Series.Frequency,
+            Coefficients = coefficients,
+            Covariance = v.ToArray(),
+            N = n,
+            DfResidual = df,
+            Sigma = sigma,
+            LogLikelihood = logLik,
+            Aic = logLik is { } ll ? -2 * ll + 2 * (terms.Count + 1) : null,
+            Ar = ar,
+            Lag = lag,
+            Iterations = iterations,
+            Diagnostics = new ResidualDiagnostics(
+                DurbinWatsonTest.Compute(ols),
+                BreuschGodfreyTest.Compute(ols, Spec.BreuschGodfreyMaxOrder),
+                PortmanteauTest.LjungBox(ols.Residuals.ToArray(), portmanteauLag),
+                PortmanteauTest.BoxPierce(ols.Residuals.ToArray(), portmanteauLag),
+                Correlogram.Compute(ols.Residuals.ToArray(), portmanteauLag)),
+            Effects = horizons.Select(effects.At).ToArray(),
+            PostTrends = effects.Trends(),
+            Trajectory = effects.Trajectory(),
+            Warnings = warnings,
+        };
+    }
+
+    private double Transformed(int row)
+    {
+        double y = Series.Outcome[row];
+        if (Spec.Transform != OutcomeTransform.Log) return y;
+        if (y <= 0)
+            throw new ItsException($"{Series.OutcomeName} is {y:G6} at {Series.Periods[row]}: the log transform needs positive values");
+        return Math.Log(y);
+    }
+}

@@ -1,0 +1,43 @@
+using Its.Time;
+
+namespace Its.Model;
+
+/// <summary>
+/// What to fit: interruptions, impact model, transition periods, seasonality, outcome transform,
+/// covariates and the error model. Immutable; change it with <c>with</c>.
+/// </summary>
+public sealed record ItsSpec
+{
+    /// <summary>The interruption periods, in increasing order (first is the intervention).</summary>
+    public required IReadOnlyList<Period> Interruptions { get; init; }
+
+    /// <summary>Level and slope change, level only, or slope only.</summary>
+    public Impact Impact { get; init; } = Impact.LevelAndSlope;
+
+    /// <summary>Periods left out of the fit from each interruption on (a washout); 0 keeps all.</summary>
+    public int TransitionPeriods { get; init; }
+
+    /// <summary>Seasonal terms (monthly series only).</summary>
+    public Seasonality Seasonality { get; init; } = Seasonality.None;
+
+    /// <summary>Outcome transform.</summary>
+    public OutcomeTransform Transform { get; init; } = OutcomeTransform.None;
+
+    /// <summary>Names of the covariates of the series that enter the model, in order.</summary>
+    public IReadOnlyList<string> Covariates { get; init; } = [];
+
+    /// <summary>How the errors are modelled or the covariance estimated.</summary>
+    public ErrorModel Errors { get; init; } = ErrorModel.Ols;
+
+    /// <summary>
+    /// Horizons for effects, in periods after the first interruption (0 is the interruption period).
+    /// Empty means the interruption period and the last period of the series.
+    /// </summary>
+    public IReadOnlyList<int> EffectsAt { get; init; } = [];
+
+    /// <summary>Lag for the Ljung-Box and Box-Pierce tests, and the largest ACF/PACF lag.</summary>
+    public int PortmanteauLag { get; init; } = 12;
+
+    /// <summary>Largest Breusch-Godfrey order tested (orders 1..this, as far as the df allow).</summary>
+    public int BreuschGodfreyMaxOrder { get; init; } = 12;
+}

@@ -1,0 +1,61 @@
+using MathNet.Numerics.Distributions;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Its.Results;
+
+/// <summary>A closed interval [Lower, Upper].</summary>
+/// <param name="Lower">Lower end.</param>
+/// <param name="Upper">Upper end.</param>
+public readonly record struct Interval(double Lower, double Upper)
+{
+    /// <summary>Applies an increasing function to both ends.</summary>
+    public Interval Map(Func<double, double> f)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        return new(f(Lower), f(Upper));
+    }
+}
+
+/// <summary>One row of a coefficient table, with t inference on <paramref name="Df"/> degrees of freedom.</summary>
+/// <param name="Term">Term name (<c>intercept</c>, <c>time</c>, <c>level1</c>, ...).</param>
+/// <param name="Estimate">Coefficient.</param>
+/// <param name="StdError">Standard error under the fit's error model.</param>
+/// <param name="Statistic">t = estimate / standard error.</param>
+/// <param name="Df">Degrees of freedom of the t distribution.</param>
+/// <param name="PValue">Two-sided p value.</param>
+/// <param name="Ci">95% confidence interval, estimate +/- t(0.975, df) SE.</param>
+public sealed record Coefficient(string Term, double Estimate, double StdError, double Statistic, int Df, double PValue, Interval Ci);
+
+/// <summary>t-based inference for linear combinations of coefficients.</summary>
+internal sealed class TInference
+{
+    private readonly Vector<double> _b;
+    private readonly Matrix<double> _v;
+
+    public TInference(Vector<double> b, Matrix<double> v, int df)
+    {
+        _b = b;
+        _v = v;
+        Df = df;
+        Critical = StudentT.InvCDF(0, 1, df, 0.975);
+    }
+
+    public int Df { get; }
+
+    /// <summary>t(0.975, df).</summary>
+    public double Critical { get; }
+
+    public double Estimate(Vector<double> g) => g.DotProduct(_b);
+
+    public double StdError(Vector<double> g) => Math.Sqrt(Math.Max(0, g.DotProduct(_v * g)));
+
+    public Interval Ci(double estimate, double se) => new(estimate - Critical * se, estimate + Critical * se);
+
+    public double PValue(double t) => 2 * StudentT.CDF(0, 1, Df, -Math.Abs(t));
+
+    public Coefficient Coefficient(string term, int j)
+    {
+        double est = _b[j], se = Math.Sqrt(_v[j, j]), t = est / se;
+        return new Coefficient(term, est, se, t, Df, PValue(t), Ci(est, se));
+    }
+}

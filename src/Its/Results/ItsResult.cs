@@ -1,0 +1,93 @@
+using Its.Diagnostics;
+using Its.Effects;
+using Its.Model;
+using Its.Time;
+
+namespace Its.Results;
+
+/// <summary>Autocorrelation checks run on the OLS residuals of every fit.</summary>
+/// <param name="DurbinWatson">Durbin-Watson test (R <c>lmtest::dwtest</c>).</param>
+/// <param name="BreuschGodfrey">Breusch-Godfrey tests for orders 1..12 (R <c>lmtest::bgtest</c>).</param>
+/// <param name="LjungBox">Ljung-Box test (R <c>Box.test(type = "Ljung-Box")</c>).</param>
+/// <param name="BoxPierce">Box-Pierce test (R <c>Box.test</c>).</param>
+/// <param name="Correlogram">Residual ACF and PACF with their +/-1.96/sqrt(n) bound.</param>
+public sealed record ResidualDiagnostics(
+    DurbinWatsonTest DurbinWatson,
+    IReadOnlyList<BreuschGodfreyTest> BreuschGodfrey,
+    PortmanteauTest LjungBox,
+    PortmanteauTest BoxPierce,
+    Correlogram Correlogram);
+
+/// <summary>An estimated parameter of the error process (e.g. the AR(1) <c>rho</c>).</summary>
+/// <param name="Name">Parameter name.</param>
+/// <param name="Estimate">Its value.</param>
+public sealed record ErrorParameter(string Name, double Estimate);
+
+/// <summary>
+/// The immutable result of an ITS fit: coefficients with inference under the chosen error model,
+/// their covariance, fit statistics, residual diagnostics, effects and the fitted path.
+/// </summary>
+public sealed record ItsResult
+{
+    /// <summary>The spec that was fitted.</summary>
+    public required ItsSpec Spec { get; init; }
+
+    /// <summary>Name of the outcome.</summary>
+    public required string OutcomeName { get; init; }
+
+    /// <summary>Frequency of the series.</summary>
+    public required Frequency Frequency { get; init; }
+
+    /// <summary>The coefficient table, in design order.</summary>
+    public required IReadOnlyList<Coefficient> Coefficients { get; init; }
+
+    /// <summary>Covariance of the coefficients, k x k in design order.</summary>
+    public required double[,] Covariance { get; init; }
+
+    /// <summary>Observations in the final regression.</summary>
+    public required int N { get; init; }
+
+    /// <summary>Residual degrees of freedom used for t inference.</summary>
+    public required int DfResidual { get; init; }
+
+    /// <summary>Residual standard deviation (of the transformed regression for AR(1) models).</summary>
+    public required double Sigma { get; init; }
+
+    /// <summary>Gaussian log-likelihood, where the model defines one.</summary>
+    public double? LogLikelihood { get; init; }
+
+    /// <summary>AIC = -2 logLik + 2 (k + 1), where the model defines a likelihood.</summary>
+    public double? Aic { get; init; }
+
+    /// <summary>Estimated error-process parameters (empty unless the error model has them).</summary>
+    public IReadOnlyList<ErrorParameter> Ar { get; init; } = [];
+
+    /// <summary>Newey-West truncation lag used, for Newey-West errors.</summary>
+    public int? Lag { get; init; }
+
+    /// <summary>Iterations of an iterative estimator.</summary>
+    public int? Iterations { get; init; }
+
+    /// <summary>Residual diagnostics of the OLS fit of the same design.</summary>
+    public required ResidualDiagnostics Diagnostics { get; init; }
+
+    /// <summary>Effects at the requested horizons.</summary>
+    public required IReadOnlyList<Effect> Effects { get; init; }
+
+    /// <summary>Post-interruption trends (empty for level-only models).</summary>
+    public required IReadOnlyList<Trend> PostTrends { get; init; }
+
+    /// <summary>Observed, fitted and counterfactual values for every period of the series.</summary>
+    public required IReadOnlyList<TrajectoryPoint> Trajectory { get; init; }
+
+    /// <summary>Things the user should know about this fit.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Number of coefficients.</summary>
+    public int Parameters => Coefficients.Count;
+
+    /// <summary>The coefficient of a term.</summary>
+    /// <exception cref="KeyNotFoundException">No such term.</exception>
+    public Coefficient this[string term] =>
+        Coefficients.FirstOrDefault(c => c.Term == term) ?? throw new KeyNotFoundException($"no term {term} in the model");
+}

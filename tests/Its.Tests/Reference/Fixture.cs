@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Its.Model;
+using Its.Time;
+
+namespace Its.Tests.Reference;
+
+/// <summary>One case of an R fixture file under tests/reference: the data, the spec, and R's numbers.</summary>
+public sealed class Fixture
+{
+    private Fixture(JsonElement json) => Json = json;
+
+    /// <summary>The raw case.</summary>
+    public JsonElement Json { get; }
+
+    /// <summary>Case name.</summary>
+    public string Name => Json.GetProperty("name").GetString()!;
+
+    /// <summary>All cases of a fixture file copied next to the test assembly.</summary>
+    public static IReadOnlyList<Fixture> Load(string file)
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "reference", file);
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        return doc.RootElement.GetProperty("cases").EnumerateArray().Select(c => new Fixture(c.Clone())).ToArray();
+    }
+
+    /// <summary>The case's series.</summary>
+    public TimeSeries Series()
+    {
+        var s = Json.GetProperty("series");
+        var frequency = s.GetProperty("frequency").GetString() switch
+        {
+            "month" => Frequency.Month,
+            "quarter" => Frequency.Quarter,
+            _ => Frequency.Year,
+        };
+        var periods = s.GetProperty("periods").EnumerateArray().Select(p => Period.Parse(p.GetString()!, frequency)).ToArray();
+        var covariates = s.GetProperty("covariates").EnumerateObject()
+            .ToDictionary(p => p.Name, p => Numbers(p.Value));
+        return new TimeSeries(periods, Numbers(s.GetProperty("y")), covariates);
+    }
+
+    /// <summary>The case's spec.</summary>
+    public ItsSpec Spec()
+    {
+        var frequency = Series().Frequency;
+        return new ItsSpec
+        {
+            Interruptions = Json.GetProperty("interruptions").EnumerateArray().Select(p => Period.Parse(p.GetString()!, frequency)).ToArray(),
+            Impact = OptionNames.ParseImpact(Json.GetProperty("impact").GetString()!),
+            Seasonality = Seasonality.Parse(Json.GetProperty("seasonality").GetString()!),
+            Transform = OptionNames.ParseTransform(Json.GetProperty("transform").GetString()!),
+            TransitionPeriods = Json.GetProperty("transition").GetInt32(),
+            Covariates = Json.GetProperty("covariates").EnumerateArray().Select(c => c.GetString()!).ToArray(),
+            Errors = ErrorModel.Parse(Json.GetProperty("errors").GetString()!),
+            EffectsAt = Json.GetProperty("effects_at").EnumerateArray().Select(e => e.GetInt32()).ToArray(),
+        };
+    }
+
+    /// <summary>A JSON array of numbers.</summary>
+    public static double[] Numbers(JsonElement array) => array.EnumerateArray().Select(e => e.GetDouble()).ToArray();
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+}
