@@ -50,7 +50,7 @@ internal sealed class EffectCalculator(TimeSeries series, ItsSpec spec, Design d
             double est = inference.Estimate(g), se = inference.StdError(g);
             var ci = inference.Ci(est, se);
             list.Add(_log
-                ? new Trend(j, est, se, ci, Percent(est), ci.Map(Percent))
+                ? new Trend(j, est, se, ci, LogScale.Percent(est), ci.Map(LogScale.Percent))
                 : new Trend(j, est, se, ci, null, null));
         }
         return list;
@@ -78,8 +78,6 @@ internal sealed class EffectCalculator(TimeSeries series, ItsSpec spec, Design d
         }
         return points;
     }
-
-    public static double Percent(double logChange) => 100 * (Math.Exp(logChange) - 1);
 
     private double Scale(double linear) => _log ? Math.Exp(linear) : linear;
 

@@ -59,3 +59,10 @@ internal sealed class TInference
         return new Coefficient(term, est, se, t, Df, PValue(t), Ci(est, se));
     }
 }
+
+/// <summary>Reading coefficients of a log-outcome model.</summary>
+public static class LogScale
+{
+    /// <summary>100 (exp(b) - 1): the percent change that a change of b in log units means.</summary>
+    public static double Percent(double logChange) => 100 * (Math.Exp(logChange) - 1);
+}

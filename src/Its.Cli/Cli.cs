@@ -1,0 +1,48 @@
+using System.CommandLine;
+
+namespace Its.Cli;
+
+/// <summary>Exit codes of the <c>its</c> command.</summary>
+public static class ExitCodes
+{
+    /// <summary>Success.</summary>
+    public const int Success = 0;
+    /// <summary>Anything unexpected.</summary>
+    public const int Failure = 1;
+    /// <summary>Bad input or bad options.</summary>
+    public const int BadInput = 2;
+}
+
+/// <summary>The <c>its</c> command line: parses, dispatches, and turns errors into one line and an exit code.</summary>
+public static class Cli
+{
+    /// <summary>Runs the command line, writing to the console.</summary>
+    public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Runs the command line with the given writers (tests use this).</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("its: interrupted time series analysis of health-system reforms");
+        root.Subcommands.Add(FitCommand.Create(output));
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            error.WriteLine($"its: {parsed.Errors[0].Message}");
+            return ExitCodes.BadInput;
+        }
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (UserError e)
+        {
+            error.WriteLine($"its: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (Exception e)
+        {
+            error.WriteLine($"its: internal error: {e.GetType().Name}: {e.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+
+namespace Its.Cli;
+
+/// <summary>
+/// A CSV file read as text: header names and rows of fields, each row with its line number in the
+/// file, so that every later complaint can point at the file, the row and the column.
+/// </summary>
+public sealed class CsvData
+{
+    private readonly Dictionary<string, int> _index;
+
+    private CsvData(string file, string[] header, List<(int Line, string[] Fields)> rows)
+    {
+        File = file;
+        Header = header;
+        Rows = rows;
+        _index = header.Select((h, i) => (h, i)).ToDictionary(p => p.h, p => p.i, StringComparer.Ordinal);
+    }
+
+    /// <summary>The file name as the user gave it.</summary>
+    public string File { get; }
+
+    /// <summary>Column names.</summary>
+    public IReadOnlyList<string> Header { get; }
+
+    /// <summary>Data rows with their line numbers (the header is line 1).</summary>
+    public IReadOnlyList<(int Line, string[] Fields)> Rows { get; }
+
+    /// <summary>Reads a comma-separated file with a header row (RFC 4180 quoting).</summary>
+    /// <exception cref="UserError">The file cannot be read, is empty, has a bad header or a ragged or malformed row.</exception>
+    public static CsvData Read(string path)
+    {
+        if (Directory.Exists(path)) throw new UserError($"{path}: is a directory, not a CSV file");
+        if (!System.IO.File.Exists(path)) throw new UserError($"{path}: file not found");
+        try
+        {
+            using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
+            int badLine = 0;
+            var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+            {
+                BadDataFound = args => badLine = args.Context.Parser?.RawRow ?? 0,
+            };
+            using var parser = new CsvParser(reader, config);
+            if (!parser.Read()) throw new UserError($"{path}: the file is empty (expected a header row and data rows)");
+            var header = parser.Record!.Select(h => h.Trim()).ToArray();
+            for (int j = 0; j < header.Length; j++)
+            {
+                if (header[j].Length == 0) throw new UserError($"{path}: row 1, column {j + 1}: the header has an empty column name");
+                int first = Array.IndexOf(header, header[j]);
+                if (first < j) throw new UserError($"{path}: row 1: column name '{header[j]}' appears twice (columns {first + 1} and {j + 1})");
+            }
+            var rows = new List<(int, string[])>();
+            while (parser.Read())
+            {
+                int line = parser.RawRow;
+                if (badLine != 0) throw new UserError($"{path}: row {badLine}: malformed quoting");
+                var fields = parser.Record!;
+                if (fields.Length == 1 && fields[0].Trim().Length == 0) continue; // a blank line
+                if (fields.Length != header.Length)
+                    throw new UserError($"{path}: row {line}: {fields.Length} fields, but the header has {header.Length} columns");
+                rows.Add((line, fields));
+            }
+            if (badLine != 0) throw new UserError($"{path}: row {badLine}: malformed quoting");
+            if (rows.Count == 0) throw new UserError($"{path}: the file has a header but no data rows");
+            return new CsvData(path, header, rows);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new UserError($"{path}: permission denied");
+        }
+        catch (IOException e)
+        {
+            throw new UserError($"{path}: cannot be read ({e.Message})");
+        }
+        catch (CsvHelperException e)
+        {
+            throw new UserError($"{path}: row {e.Context?.Parser?.RawRow}: not valid CSV");
+        }
+    }
+
+    /// <summary>The index of a column, or a clear error naming the option that asked for it.</summary>
+    public int Column(string name, string option)
+    {
+        if (_index.TryGetValue(name, out int j)) return j;
+        throw new UserError($"{File}: no column '{name}' (asked for by {option}); the columns are {string.Join(", ", Header)}");
+    }
+
+    /// <summary>"file: row N, column C" for messages.</summary>
+    public string At(int line, int column) => $"{File}: row {line}, column {Header[column]}";
+}

@@ -1,0 +1,3 @@
+using Its.Cli;
+
+return Cli.Run(args);

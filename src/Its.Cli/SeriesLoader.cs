@@ -1,0 +1,136 @@
+using System.Globalization;
+using Its.Model;
+using Its.Time;
+
+namespace Its.Cli;
+
+/// <summary>Which columns of a CSV make the series, and which rows.</summary>
+public sealed record SeriesOptions
+{
+    /// <summary>Outcome column.</summary>
+    public required string Outcome { get; init; }
+
+    /// <summary>Date column (YYYY-MM, YYYY-MM-DD, YYYY-Qn or a year); "month" when neither this nor <see cref="Year"/> is given.</summary>
+    public string? Date { get; init; }
+
+    /// <summary>Year column, with <see cref="Month"/> for monthly data or alone for annual data.</summary>
+    public string? Year { get; init; }
+
+    /// <summary>Calendar month column (1..12), used with <see cref="Year"/>.</summary>
+    public string? Month { get; init; }
+
+    /// <summary>Expected frequency; inferred from the dates when null.</summary>
+    public Frequency? Period { get; init; }
+
+    /// <summary>COL=VALUE filters that select one unit of a long file; all must hold.</summary>
+    public IReadOnlyList<string> Where { get; init; } = [];
+
+    /// <summary>Covariate columns.</summary>
+    public IReadOnlyList<string> Covariates { get; init; } = [];
+
+    /// <summary>Fit a series with missing periods instead of refusing it.</summary>
+    public bool AllowGaps { get; init; }
+
+    /// <summary>Refuse zero or negative outcomes (the log transform needs positive values).</summary>
+    public bool PositiveOutcome { get; init; }
+}
+
+/// <summary>Builds a validated <see cref="TimeSeries"/> from CSV rows, refusing bad input with the file, row and column.</summary>
+public static class SeriesLoader
+{
+    /// <summary>Selects, parses, sorts and checks the rows.</summary>
+    /// <exception cref="UserError">Any problem with the data, with its location.</exception>
+    public static TimeSeries Load(CsvData data, SeriesOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        var filters = options.Where.Select(w => Filter(data, w)).ToArray();
+        int outcome = data.Column(options.Outcome, "--outcome");
+        var covariates = options.Covariates.Select(c => (Name: c, Index: data.Column(c, "--covariate"))).ToArray();
+        var dateOf = DateReader(data, options);
+
+        var rows = data.Rows.Where(r => filters.All(f => r.Fields[f.Column].Trim() == f.Value)).ToArray();
+        if (rows.Length == 0)
+            throw new UserError($"{data.File}: no row has {string.Join(" and ", options.Where)}");
+
+        var parsed = new List<(int Line, Period Period, double Y, double[] X)>(rows.Length);
+        Frequency? frequency = options.Period;
+        foreach (var (line, fields) in rows)
+        {
+            var period = dateOf(line, fields, frequency);
+            frequency ??= period.Frequency;
+            double y = Number(data, line, fields, outcome);
+            if (options.PositiveOutcome && y <= 0)
+                throw new UserError($"{data.At(line, outcome)}: {y.ToString(CultureInfo.InvariantCulture)} is not positive, but --transform log needs positive values");
+            parsed.Add((line, period, y, covariates.Select(c => Number(data, line, fields, c.Index)).ToArray()));
+        }
+        parsed.Sort((a, b) => a.Period.CompareTo(b.Period));
+        string dateColumn = options.Date ?? (options.Year is null ? "month" : options.Year);
+        string unit = Period.Describe(frequency!.Value);
+        for (int i = 1; i < parsed.Count; i++)
+        {
+            var (prev, cur) = (parsed[i - 1], parsed[i]);
+            int step = cur.Period.PeriodsSince(prev.Period);
+            if (step == 0)
+                throw new UserError($"{data.File}: rows {Math.Min(prev.Line, cur.Line)} and {Math.Max(prev.Line, cur.Line)}, column {dateColumn}: {unit} {cur.Period} appears twice"
+                    + (options.Where.Count == 0 ? " (a long file needs --where COL=VALUE to pick one unit)" : ""));
+            if (step > 1 && !options.AllowGaps)
+                throw new UserError($"{data.File}: column {dateColumn}: {step - 1} {unit}(s) missing between {prev.Period} (row {prev.Line}) and {cur.Period} (row {cur.Line}); give --allow-gaps to fit anyway");
+        }
+        var covariateValues = covariates.Select((c, j) => (c.Name, Values: parsed.Select(p => p.X[j]).ToArray()))
+            .ToDictionary(c => c.Name, c => c.Values, StringComparer.Ordinal);
+        return new TimeSeries(parsed.Select(p => p.Period).ToArray(), parsed.Select(p => p.Y).ToArray(), covariateValues, options.Outcome);
+    }
+
+    private static (int Column, string Value) Filter(CsvData data, string where)
+    {
+        int eq = where.IndexOf('=', StringComparison.Ordinal);
+        if (eq <= 0) throw new UserError($"--where {where}: expected COL=VALUE");
+        return (data.Column(where[..eq].Trim(), "--where"), where[(eq + 1)..].Trim());
+    }
+
+    private static Func<int, string[], Frequency?, Period> DateReader(CsvData data, SeriesOptions options)
+    {
+        if (options.Date is not null && options.Year is not null)
+            throw new UserError("give either --date or --year (with --month), not both");
+        if (options.Month is not null && options.Year is null)
+            throw new UserError("--month needs --year");
+        if (options.Year is null)
+        {
+            int column = data.Column(options.Date ?? "month", options.Date is null ? "the default --date month" : "--date");
+            return (line, fields, expected) =>
+                Period.TryParse(fields[column], expected, out var p, out string error) ? p
+                    : throw new UserError($"{data.At(line, column)}: {error}");
+        }
+        int year = data.Column(options.Year, "--year");
+        int month = options.Month is null ? -1 : data.Column(options.Month, "--month");
+        return (line, fields, expected) =>
+        {
+            int y = Integer(data, line, fields, year, 1, 9999);
+            var p = month < 0 ? Period.OfYear(y) : Period.Month(y, Integer(data, line, fields, month, 1, 12));
+            if (expected is { } f && f != p.Frequency)
+                throw new UserError($"{data.At(line, month < 0 ? year : month)}: the data are {Period.Adjective(p.Frequency)}, but --period says {Period.Describe(f)}");
+            return p;
+        };
+    }
+
+    private static int Integer(CsvData data, int line, string[] fields, int column, int min, int max)
+    {
+        double v = Number(data, line, fields, column);
+        if (v != Math.Floor(v) || v < min || v > max)
+            throw new UserError($"{data.At(line, column)}: {fields[column].Trim()} is not a whole number from {min} to {max}");
+        return (int)v;
+    }
+
+    private static double Number(CsvData data, int line, string[] fields, int column)
+    {
+        string text = fields[column].Trim();
+        if (text.Length == 0 || text is "NA" or "." or "NaN" or "nan")
+            throw new UserError($"{data.At(line, column)}: missing value");
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
+            throw new UserError($"{data.At(line, column)}: '{text}' is not a number");
+        if (!double.IsFinite(v))
+            throw new UserError($"{data.At(line, column)}: '{text}' is not a finite number");
+        return v;
+    }
+}

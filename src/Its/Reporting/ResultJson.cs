@@ -1,0 +1,190 @@
+using System.Text;
+using System.Text.Json;
+using Its.Effects;
+using Its.Model;
+using Its.Results;
+
+namespace Its.Reporting;
+
+/// <summary>
+/// The JSON form of a result, with the field names of the <c>its fit --format json</c> contract:
+/// n, parameters, df_residual, errors, family, transform, coefficients, ar, sigma, log_likelihood,
+/// aic, diagnostics, effects, warnings; plus the spec, the covariance, post-period trends and the
+/// fitted path.
+/// </summary>
+public static class ResultJson
+{
+    /// <summary>Renders the result as an indented JSON object.</summary>
+    public static string Render(ItsResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+            Write(w, result);
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>Writes the result as one JSON object.</summary>
+    public static void Write(Utf8JsonWriter w, ItsResult result)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(result);
+        var spec = result.Spec;
+        w.WriteStartObject();
+        w.WriteString("outcome", result.OutcomeName);
+        w.WriteString("frequency", Time.Period.Describe(result.Frequency));
+        w.WriteNumber("n", result.N);
+        w.WriteNumber("parameters", result.Parameters);
+        w.WriteNumber("df_residual", result.DfResidual);
+        w.WriteString("errors", spec.Errors.Name);
+        w.WriteString("family", "gaussian");
+        w.WriteString("transform", spec.Transform.Name());
+        w.WriteString("impact", spec.Impact.Name());
+        w.WriteString("seasonality", spec.Seasonality.ToString());
+        w.WriteNumber("transition", spec.TransitionPeriods);
+        Strings(w, "interruptions", spec.Interruptions.Select(p => p.ToString()));
+        Strings(w, "covariates", spec.Covariates);
+
+        w.WriteStartArray("coefficients");
+        foreach (var c in result.Coefficients)
+        {
+            w.WriteStartObject();
+            w.WriteString("term", c.Term);
+            w.WriteNumber("estimate", c.Estimate);
+            w.WriteNumber("std_error", c.StdError);
+            w.WriteNumber("statistic", c.Statistic);
+            w.WriteNumber("df", c.Df);
+            w.WriteNumber("p_value", c.PValue);
+            w.WriteNumber("ci_lower", c.Ci.Lower);
+            w.WriteNumber("ci_upper", c.Ci.Upper);
+            if (spec.Transform == OutcomeTransform.Log)
+            {
+                w.WriteNumber("percent", LogScale.Percent(c.Estimate));
+                Pair(w, "percent_ci", c.Ci.Map(LogScale.Percent));
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("covariance");
+        for (int i = 0; i < result.Parameters; i++)
+            Numbers(w, null, Enumerable.Range(0, result.Parameters).Select(j => result.Covariance[i, j]));
+        w.WriteEndArray();
+
+        w.WriteStartObject("ar");
+        foreach (var a in result.Ar) w.WriteNumber(a.Name, a.Estimate);
+        w.WriteEndObject();
+        Nullable(w, "lag", result.Lag);
+        Nullable(w, "iterations", result.Iterations);
+        w.WriteNumber("sigma", result.Sigma);
+        Nullable(w, "log_likelihood", result.LogLikelihood);
+        Nullable(w, "aic", result.Aic);
+
+        WriteDiagnostics(w, result.Diagnostics);
+        w.WriteStartArray("effects");
+        foreach (var e in result.Effects) WriteEffect(w, e);
+        w.WriteEndArray();
+        w.WriteStartArray("post_trend");
+        foreach (var t in result.PostTrends) WriteTrend(w, t);
+        w.WriteEndArray();
+        w.WriteStartArray("trajectory");
+        foreach (var p in result.Trajectory)
+        {
+            w.WriteStartObject();
+            w.WriteString("month", p.Period.ToString());
+            w.WriteNumber("observed", p.Observed);
+            w.WriteBoolean("in_fit", p.InFit);
+            w.WriteNumber("fitted", p.Fitted);
+            Nullable(w, "counterfactual", p.Counterfactual);
+            if (p.CounterfactualCi is { } ci) Pair(w, "counterfactual_ci", ci); else w.WriteNull("counterfactual_ci");
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        Strings(w, "warnings", result.Warnings);
+        w.WriteEndObject();
+    }
+
+    private static void WriteDiagnostics(Utf8JsonWriter w, ResidualDiagnostics d)
+    {
+        w.WriteStartObject("diagnostics");
+        w.WriteStartObject("durbin_watson");
+        w.WriteNumber("statistic", d.DurbinWatson.Statistic);
+        w.WriteNumber("p_value", d.DurbinWatson.PValue);
+        w.WriteString("method", d.DurbinWatson.Exact ? "exact (Pan)" : "normal approximation");
+        w.WriteEndObject();
+        w.WriteStartArray("breusch_godfrey");
+        foreach (var b in d.BreuschGodfrey)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("order", b.Order);
+            w.WriteNumber("chisq", b.ChiSquare);
+            w.WriteNumber("chisq_p_value", b.ChiSquarePValue);
+            w.WriteNumber("f", b.F);
+            w.WriteNumber("f_df1", b.Order);
+            w.WriteNumber("f_df2", b.FDf2);
+            w.WriteNumber("f_p_value", b.FPValue);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        foreach (var (name, t) in new[] { ("ljung_box", d.LjungBox), ("box_pierce", d.BoxPierce) })
+        {
+            w.WriteStartObject(name);
+            w.WriteNumber("lag", t.Lag);
+            w.WriteNumber("statistic", t.Statistic);
+            w.WriteNumber("p_value", t.PValue);
+            w.WriteEndObject();
+        }
+        Numbers(w, "acf", d.Correlogram.Acf);
+        Numbers(w, "pacf", d.Correlogram.Pacf);
+        w.WriteNumber("acf_bound", d.Correlogram.Bound);
+        w.WriteEndObject();
+    }
+
+    private static void WriteEffect(Utf8JsonWriter w, Effect e)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("months_after", e.PeriodsAfter);
+        w.WriteString("month", e.Period.ToString());
+        w.WriteNumber("fitted", e.Fitted);
+        w.WriteNumber("counterfactual", e.Counterfactual);
+        w.WriteNumber("absolute", e.Absolute);
+        w.WriteNumber("absolute_se", e.AbsoluteStdError);
+        Pair(w, "absolute_ci", e.AbsoluteCi);
+        w.WriteNumber("relative", e.Relative);
+        Nullable(w, "relative_se", e.RelativeStdError);
+        Pair(w, "relative_ci", e.RelativeCi);
+        w.WriteEndObject();
+    }
+
+    private static void WriteTrend(Utf8JsonWriter w, Trend t)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("interruption", t.Interruption);
+        w.WriteNumber("estimate", t.Estimate);
+        w.WriteNumber("std_error", t.StdError);
+        Pair(w, "ci", t.Ci);
+        Nullable(w, "percent", t.Percent);
+        if (t.PercentCi is { } ci) Pair(w, "percent_ci", ci); else w.WriteNull("percent_ci");
+        w.WriteEndObject();
+    }
+
+    private static void Pair(Utf8JsonWriter w, string name, Interval ci) => Numbers(w, name, [ci.Lower, ci.Upper]);
+
+    private static void Numbers(Utf8JsonWriter w, string? name, IEnumerable<double> values)
+    {
+        if (name is null) w.WriteStartArray(); else w.WriteStartArray(name);
+        foreach (double v in values) w.WriteNumberValue(v);
+        w.WriteEndArray();
+    }
+
+    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (string v in values) w.WriteStringValue(v);
+        w.WriteEndArray();
+    }
+
+    private static void Nullable(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is { } v) w.WriteNumber(name, v); else w.WriteNull(name);
+    }
+}

@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Its.Model;
+using Its.Results;
+using static Its.Reporting.NumberFormat;
+
+namespace Its.Reporting;
+
+/// <summary>Output formats of a result.</summary>
+public enum ReportFormat
+{
+    /// <summary>Fixed-width text for a terminal.</summary>
+    Text,
+    /// <summary>Markdown.</summary>
+    Markdown,
+    /// <summary>An HTML fragment.</summary>
+    Html,
+    /// <summary>LaTeX tables.</summary>
+    Latex,
+    /// <summary>The coefficient table as CSV, full precision.</summary>
+    Csv,
+    /// <summary>The JSON object of <see cref="ResultJson"/>.</summary>
+    Json,
+}
+
+/// <summary>
+/// A result as a publication-style report: a header, the coefficient table (with percent per
+/// period for log models), effects at the horizons, post-period trends, diagnostics and warnings.
+/// </summary>
+public static class ResultReport
+{
+    /// <summary>Renders a result in a format.</summary>
+    public static string Render(ItsResult result, ReportFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (format == ReportFormat.Json) return ResultJson.Render(result);
+        if (format == ReportFormat.Csv) return CoefficientCsv(result);
+        var tables = Tables(result);
+        var notes = Notes(result);
+        var sb = new StringBuilder();
+        switch (format)
+        {
+            case ReportFormat.Text:
+                sb.Append(Heading(result)).Append('\n').Append(string.Join("\n", notes)).Append("\n\n");
+                sb.Append(string.Join("\n", tables.Select(t => t.ToText())));
+                break;
+            case ReportFormat.Markdown:
+                sb.Append("### ").Append(Heading(result)).Append("\n\n");
+                foreach (string n in notes) sb.Append("- ").Append(n).Append('\n');
+                sb.Append('\n').Append(string.Join("\n", tables.Select(t => t.ToMarkdown())));
+                break;
+            case ReportFormat.Html:
+                sb.Append("<div class=\"its-result\">\n<h3>").Append(WebUtility.HtmlEncode(Heading(result))).Append("</h3>\n<ul>\n");
+                foreach (string n in notes) sb.Append("<li>").Append(WebUtility.HtmlEncode(n)).Append("</li>\n");
+                sb.Append("</ul>\n").Append(string.Concat(tables.Select(t => t.ToHtml()))).Append("</div>\n");
+                break;
+            default:
+                sb.Append("% ").Append(Table.Latex(Heading(result))).Append('\n');
+                foreach (string n in notes) sb.Append("% ").Append(Table.Latex(n)).Append('\n');
+                sb.Append(string.Join("\n", tables.Select(t => t.ToLatex())));
+                break;
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The tables of the report: coefficients, effects, trends, diagnostics.</summary>
+    public static IReadOnlyList<Table> Tables(ItsResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        bool log = result.Spec.Transform == OutcomeTransform.Log;
+        string unit = Time.Period.Describe(result.Frequency);
+        var tables = new List<Table>();
+
+        var columns = new List<string> { "term", "estimate", "std. error", "t", "p", "95% CI" };
+        if (log) columns.AddRange(["% change", "95% CI (%)"]);
+        tables.Add(new Table($"Coefficients ({result.Spec.Errors.Name} errors, t with {result.DfResidual} df)", columns,
+            result.Coefficients.Select(c =>
+            {
+                var row = new List<string> { c.Term, Number(c.Estimate), Number(c.StdError), c.Statistic.ToString("F2", CultureInfo.InvariantCulture), PValue(c.PValue), Ci(c.Ci) };
+                if (log) row.AddRange([Number(LogScale.Percent(c.Estimate)), Ci(c.Ci.Map(LogScale.Percent))]);
+                return (IReadOnlyList<string>)row;
+            }).ToArray()));
+
+        tables.Add(new Table($"Effects ({unit}s after {result.Spec.Interruptions[0]})",
+            [unit + "s after", unit, "fitted", "counterfactual", "absolute", "95% CI", "relative (%)", "95% CI (%)"],
+            result.Effects.Select(e => (IReadOnlyList<string>)[
+                e.PeriodsAfter.ToString(CultureInfo.InvariantCulture), e.Period.ToString(), Number(e.Fitted), Number(e.Counterfactual),
+                Number(e.Absolute), Ci(e.AbsoluteCi), Number(100 * e.Relative), Ci(e.RelativeCi.Map(v => 100 * v))]).ToArray()));
+
+        if (result.PostTrends.Count > 0)
+        {
+            var trendColumns = new List<string> { "after interruption", $"trend per {unit}", "std. error", "95% CI" };
+            if (log) trendColumns.AddRange([$"% per {unit}", "95% CI (%)"]);
+            tables.Add(new Table("Post-interruption trend (time + slope terms)", trendColumns,
+                result.PostTrends.Select(t =>
+                {
+                    var row = new List<string> { result.Spec.Interruptions[t.Interruption - 1].ToString(), Number(t.Estimate), Number(t.StdError), Ci(t.Ci) };
+                    if (t.Percent is { } p && t.PercentCi is { } pci) row.AddRange([Number(p), Ci(pci)]);
+                    return (IReadOnlyList<string>)row;
+                }).ToArray()));
+        }
+
+        var d = result.Diagnostics;
+        var rows = new List<IReadOnlyList<string>>
+        {
+            new[] { "Durbin-Watson", Number(d.DurbinWatson.Statistic), "", PValue(d.DurbinWatson.PValue), d.DurbinWatson.Exact ? "exact p (Pan), H1: rho > 0" : "normal approximation, H1: rho > 0" },
+        };
+        foreach (var b in d.BreuschGodfrey.Where(b => b.Order is 1 or 2 or 3 or 6 or 12))
+            rows.Add([$"Breusch-Godfrey order {b.Order}", Number(b.ChiSquare), b.Order.ToString(CultureInfo.InvariantCulture), PValue(b.ChiSquarePValue), $"F = {Number(b.F)}, p {PClause(b.FPValue)}"]);
+        rows.Add(["Ljung-Box", Number(d.LjungBox.Statistic), d.LjungBox.Lag.ToString(CultureInfo.InvariantCulture), PValue(d.LjungBox.PValue), ""]);
+        rows.Add(["Box-Pierce", Number(d.BoxPierce.Statistic), d.BoxPierce.Lag.ToString(CultureInfo.InvariantCulture), PValue(d.BoxPierce.PValue), ""]);
+        var acf = d.Correlogram;
+        rows.Add(["Residual ACF lags 1-3", string.Join(", ", acf.Acf.Take(3).Select(v => v.ToString("F2", CultureInfo.InvariantCulture))), "", "", $"bound +/-{acf.Bound.ToString("F2", CultureInfo.InvariantCulture)}"]);
+        tables.Add(new Table("Residual autocorrelation (OLS residuals)", ["test", "statistic", "df", "p", "note"], rows));
+        return tables;
+    }
+
+    private static string Heading(ItsResult r) =>
+        $"Interrupted time series: {(r.Spec.Transform == OutcomeTransform.Log ? $"log({r.OutcomeName})" : r.OutcomeName)}";
+
+    private static List<string> Notes(ItsResult r)
+    {
+        var s = r.Spec;
+        string unit = Time.Period.Describe(r.Frequency);
+        var notes = new List<string>
+        {
+            $"{r.N} {unit}s fitted, {r.Parameters} parameters; interruption(s) {string.Join(", ", s.Interruptions)}; impact {s.Impact.Name()}; seasonality {s.Seasonality}; transform {s.Transform.Name()}"
+                + (s.TransitionPeriods > 0 ? $"; {s.TransitionPeriods} transition {unit}(s) left out" : ""),
+            $"errors {s.Errors.Name}" + (r.Lag is { } lag ? $" (lag {lag})" : "")
+                + string.Concat(r.Ar.Select(a => $", {a.Name} = {Number(a.Estimate)}"))
+                + $"; sigma {Number(r.Sigma)}"
+                + (r.LogLikelihood is { } ll ? $"; log-likelihood {Number(ll)}; AIC {Number(r.Aic!.Value)}" : ""),
+        };
+        notes.AddRange(r.Warnings.Select(w => "warning: " + w));
+        return notes;
+    }
+
+    private static string PClause(double p) => p < 0.001 ? "< 0.001" : "= " + PValue(p);
+
+    private static string Ci(Interval ci) => $"{Number(ci.Lower)} to {Number(ci.Upper)}";
+
+    private static string CoefficientCsv(ItsResult r)
+    {
+        bool log = r.Spec.Transform == OutcomeTransform.Log;
+        var columns = new List<string> { "term", "estimate", "std_error", "statistic", "df", "p_value", "ci_lower", "ci_upper" };
+        if (log) columns.AddRange(["percent", "percent_ci_lower", "percent_ci_upper"]);
+        var rows = r.Coefficients.Select(c =>
+        {
+            var row = new List<string> { c.Term, Exact(c.Estimate), Exact(c.StdError), Exact(c.Statistic), c.Df.ToString(CultureInfo.InvariantCulture), Exact(c.PValue), Exact(c.Ci.Lower), Exact(c.Ci.Upper) };
+            if (log) row.AddRange([Exact(LogScale.Percent(c.Estimate)), Exact(LogScale.Percent(c.Ci.Lower)), Exact(LogScale.Percent(c.Ci.Upper))]);
+            return (IReadOnlyList<string>)row;
+        }).ToArray();
+        return new Table("coefficients", columns, rows).ToCsv();
+    }
+}
