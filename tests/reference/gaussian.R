@@ -359,6 +359,8 @@ add(run_case("california_level_newey:1", ca_series, "cigsale", "1989", impact = 
              errors = "newey:1", horizons = c(0, 5, 11)))
 add(run_case("california_slope_ols", ca_series, "cigsale", "1989", impact = "slope",
              errors = "ols", horizons = c(0, 5, 11)))
+add(run_case("california_two_interruptions_newey:2", ca_series, "cigsale", c("1989", "1995"),
+             errors = "newey:2", horizons = c(0, 6, 11)))
 
 # Linden (2015) published Stata `newey, lag(1)` results, to 4 decimals.
 linden <- cases[[which(vapply(cases, `[[`, "", "name") == "california_levelslope_newey:1")]]
@@ -439,6 +441,31 @@ for (e in c("newey:2", "ols")) {
   add(run_case(paste0("synthetic_quarterly_slope_", e), s5_series, "y", "2014-Q1",
                impact = "slope", errors = e, horizons = c(0, 4)))
 }
+
+# 6. Synthetic long monthly series (n = 120), monthly dummies, AR(1) errors. With n >= 100
+# lmtest::dwtest (default exact = NULL) uses its normal approximation for the DW p value.
+set.seed(20200101)
+s6_periods <- period_labels("month", 2010L, 1L, 120L)
+s6_X <- make_design(make_series("month", s6_periods, NULL), "2015-01", "level+slope", "none",
+                    character(0))
+s6_y <- round(100 + 0.2 * s6_X[, "time"] - 5 * s6_X[, "level1"] - 0.3 * s6_X[, "slope1"] +
+              2 * cos(2 * pi * calendar_month(s6_periods) / 12) + ar1(120, 0.3, 1.5), 6)
+s6_series <- make_series("month", s6_periods, unname(s6_y))
+for (e in c("ols", "newey:auto")) {
+  add(run_case(paste0("synthetic_long_month_", e), s6_series, "y", "2015-01",
+               seasonality = "month", errors = e, horizons = c(0, 12, 59)))
+}
+
+# 7. Synthetic log-scale monthly series, level-only impact, iid noise, HC1.
+set.seed(20190101)
+s7_periods <- period_labels("month", 2017L, 1L, 36L)
+s7_X <- make_design(make_series("month", s7_periods, NULL), "2018-07", "level", "fourier:1",
+                    character(0))
+s7_y <- round(exp(3 + 0.005 * s7_X[, "time"] - 0.1 * s7_X[, "level1"] + 0.05 * s7_X[, "sin1"] +
+                  rnorm(36, 0, 0.04)), 6)
+s7_series <- make_series("month", s7_periods, unname(s7_y))
+add(run_case("synthetic_level_log_hc1", s7_series, "log(y)", "2018-07", impact = "level",
+             seasonality = "fourier:2", transform = "log", errors = "hc1", horizons = c(0, 6, 17)))
 
 stopifnot(!anyDuplicated(vapply(cases, `[[`, "", "name")))
 

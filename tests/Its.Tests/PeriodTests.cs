@@ -1,0 +1,53 @@
+using Its.Time;
+
+namespace Its.Tests;
+
+public sealed class PeriodTests
+{
+    [Theory]
+    [InlineData("2016-01", Frequency.Month, 2016, 1)]
+    [InlineData("2016-1", Frequency.Month, 2016, 1)]
+    [InlineData("2016-12-31", Frequency.Month, 2016, 12)]
+    [InlineData(" 2019-11 ", Frequency.Month, 2019, 11)]
+    [InlineData("2010-Q3", Frequency.Quarter, 2010, 3)]
+    [InlineData("2010Q4", Frequency.Quarter, 2010, 4)]
+    [InlineData("1989", Frequency.Year, 1989, 1)]
+    [InlineData("1989.0", Frequency.Year, 1989, 1)]
+    public void Parses_every_documented_form(string text, Frequency frequency, int year, int sub)
+    {
+        Assert.Equal(new Period(frequency, year, sub), Period.Parse(text));
+    }
+
+    [Theory]
+    [InlineData("2016-13", "month 13")]
+    [InlineData("2016-02-30", "not a valid date")]
+    [InlineData("2010-Q5", "not a date")]
+    [InlineData("1989.5", "not a date")]
+    [InlineData("", "empty")]
+    [InlineData("Jan 2016", "not a date")]
+    public void Refuses_what_is_not_a_period(string text, string reason)
+    {
+        Assert.False(Period.TryParse(text, null, out _, out string error));
+        Assert.Contains(reason, error);
+    }
+
+    [Fact]
+    public void Refuses_another_frequency_when_one_is_expected()
+    {
+        Assert.False(Period.TryParse("2016-Q1", Frequency.Month, out _, out string error));
+        Assert.Equal("'2016-Q1' is a quarter, but the series is monthly", error);
+    }
+
+    [Fact]
+    public void Counts_and_adds_across_years()
+    {
+        var start = Period.Month(2016, 11);
+        Assert.Equal(Period.Month(2017, 2), start.Add(3));
+        Assert.Equal(Period.Month(2015, 12), start.Add(-11));
+        Assert.Equal(21, Period.Month(2017, 10).PeriodsSince(Period.Month(2016, 1)));
+        Assert.Equal(Period.Quarter(2011, 1), Period.Quarter(2010, 2).Add(3));
+        Assert.Equal("2010-Q2", Period.Quarter(2010, 2).ToString());
+        Assert.Equal("1989", Period.OfYear(1989).ToString());
+        Assert.Throws<ArgumentException>(() => Period.OfYear(1989).PeriodsSince(Period.Month(1989, 1)));
+    }
+}
