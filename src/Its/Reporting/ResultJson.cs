@@ -57,7 +57,8 @@ public static class ResultJson
             w.WriteNumber("p_value", c.PValue);
             w.WriteNumber("ci_lower", c.Ci.Lower);
             w.WriteNumber("ci_upper", c.Ci.Upper);
-            if (spec.Transform == OutcomeTransform.Log)
+            // A log model's coefficients other than the intercept read as percent changes.
+            if (spec.Transform == OutcomeTransform.Log && c.Term != "intercept")
             {
                 w.WriteNumber("percent", LogScale.Percent(c.Estimate));
                 Pair(w, "percent_ci", c.Ci.Map(LogScale.Percent));

@@ -78,7 +78,7 @@ public static class ResultReport
             result.Coefficients.Select(c =>
             {
                 var row = new List<string> { c.Term, Number(c.Estimate), Number(c.StdError), c.Statistic.ToString("F2", CultureInfo.InvariantCulture), PValue(c.PValue), Ci(c.Ci) };
-                if (log) row.AddRange([Number(LogScale.Percent(c.Estimate)), Ci(c.Ci.Map(LogScale.Percent))]);
+                if (log) row.AddRange(c.Term == "intercept" ? ["", ""] : [Number(LogScale.Percent(c.Estimate)), Ci(c.Ci.Map(LogScale.Percent))]);
                 return (IReadOnlyList<string>)row;
             }).ToArray()));
 
@@ -148,7 +148,7 @@ public static class ResultReport
         var rows = r.Coefficients.Select(c =>
         {
             var row = new List<string> { c.Term, Exact(c.Estimate), Exact(c.StdError), Exact(c.Statistic), c.Df.ToString(CultureInfo.InvariantCulture), Exact(c.PValue), Exact(c.Ci.Lower), Exact(c.Ci.Upper) };
-            if (log) row.AddRange([Exact(LogScale.Percent(c.Estimate)), Exact(LogScale.Percent(c.Ci.Lower)), Exact(LogScale.Percent(c.Ci.Upper))]);
+            if (log) row.AddRange(c.Term == "intercept" ? ["", "", ""] : [Exact(LogScale.Percent(c.Estimate)), Exact(LogScale.Percent(c.Ci.Lower)), Exact(LogScale.Percent(c.Ci.Upper))]);
             return (IReadOnlyList<string>)row;
         }).ToArray();
         return new Table("coefficients", columns, rows).ToCsv();
