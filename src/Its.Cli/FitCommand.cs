@@ -24,6 +24,7 @@ public static class FitCommand
     private static readonly Option<string[]> Covariate = new("--covariate") { Description = "Covariate column; repeatable" };
     private static readonly Option<string> Errors = new("--errors") { Description = "ols, hc0-hc3, newey:L, newey:auto, newey:r-default, prais, cochrane-orcutt", DefaultValueFactory = _ => "ols" };
     private static readonly Option<string[]> EffectsAt = new("--effects-at") { Description = "Horizons K (periods after the first interruption, 0 = that period), e.g. 0,12,24" };
+    private static readonly Option<int> TestLag = new("--test-lag") { Description = "Lag of the Ljung-Box and Box-Pierce tests and of the residual ACF/PACF", DefaultValueFactory = _ => 12 };
     private static readonly Option<bool> AllowGaps = new("--allow-gaps") { Description = "Fit a series with missing periods instead of refusing it" };
     private static readonly Option<string> Format = new("--format") { Description = "table, json, csv, markdown, latex or html", DefaultValueFactory = _ => "table" };
 
@@ -32,7 +33,7 @@ public static class FitCommand
     {
         var command = new Command("fit", "Fit a segmented regression to one series and print coefficients, diagnostics and effects");
         command.Arguments.Add(Csv);
-        foreach (var o in new Option[] { Outcome, Date, Year, Month, PeriodOption, Where, Interruption, ImpactOption, Transition, Transform, SeasonalityOption, Covariate, Errors, EffectsAt, AllowGaps, Format })
+        foreach (var o in new Option[] { Outcome, Date, Year, Month, PeriodOption, Where, Interruption, ImpactOption, Transition, Transform, SeasonalityOption, Covariate, Errors, EffectsAt, TestLag, AllowGaps, Format })
             command.Options.Add(o);
         command.SetAction(result => Run(result, output));
         return command;
@@ -64,6 +65,7 @@ public static class FitCommand
             Covariates = seriesOptions.Covariates,
             Errors = Parse(() => ErrorModel.Parse(p.GetValue(Errors)!), "--errors"),
             EffectsAt = ParseHorizons(p.GetValue(EffectsAt) ?? []),
+            PortmanteauLag = p.GetValue(TestLag) is >= 1 and var lag ? lag : throw new UserError($"--test-lag {p.GetValue(TestLag)}: must be 1 or more"),
         };
         string file = p.GetValue(Csv)!;
         var series = SeriesLoader.Load(CsvData.Read(file), seriesOptions);

@@ -21,6 +21,8 @@ public sealed class ItsModel
     {
         Series = series ?? throw new ArgumentNullException(nameof(series));
         Spec = spec ?? throw new ArgumentNullException(nameof(spec));
+        if (spec.PortmanteauLag < 1) throw new ItsException($"the portmanteau test lag must be 1 or more, not {spec.PortmanteauLag}");
+        if (spec.BreuschGodfreyMaxOrder < 1) throw new ItsException($"the Breusch-Godfrey order must be 1 or more, not {spec.BreuschGodfreyMaxOrder}");
         Design = Design.Build(series, spec);
         Outcome = Vector<double>.Build.DenseOfEnumerable(Design.FitRows.Select(i => Transformed(i)));
         X = Matrix<double>.Build.DenseOfRowVectors(Design.FitRows.Select(i => Design.Full.Row(i)));
