@@ -85,7 +85,9 @@ public sealed class CsvData
     public int Column(string name, string option)
     {
         if (_index.TryGetValue(name, out int j)) return j;
-        throw new UserError($"{File}: no column '{name}' (asked for by {option}); the columns are {string.Join(", ", Header)}");
+        string hint = Header.Count == 1 && Header[0].IndexOfAny([';', '\t']) >= 0
+            ? " (the file seems to use ';' or tabs between fields; the kit reads comma-separated files)" : "";
+        throw new UserError($"{File}: no column '{name}' (asked for by {option}); the columns are {string.Join(", ", Header)}{hint}");
     }
 
     /// <summary>"file: row N, column C" for messages.</summary>

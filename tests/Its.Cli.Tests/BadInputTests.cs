@@ -56,6 +56,7 @@ public sealed class BadInputTests : IDisposable
         { "unknown outcome column", Csv(GoodRows()), ["--outcome", "vists", "--interruption", "2017-01"], ["no column 'vists'", "--outcome", "month, visits, x, unit"] },
         { "unknown covariate column", Csv(GoodRows()), [.. Basic, "--covariate", "z"], ["no column 'z'", "--covariate"] },
         { "no date column", Csv(GoodRows().Select(r => new[] { r[1], r[2] })), Basic, ["no column 'month'", "--date"] },
+        { "semicolon separated", Csv(GoodRows()).Replace(',', ';'), Basic, ["no column 'visits'", "comma-separated"] },
         { "ragged row", With(r => r[6] = ["2016-06", "101"]), Basic, ["row 7", "2 fields", "4 columns"] },
         { "duplicate header", With(r => r[0][2] = "visits"), Basic, ["row 1", "'visits' appears twice"] },
         { "empty header name", With(r => r[0][2] = ""), Basic, ["row 1", "column 3", "empty column name"] },
@@ -153,6 +154,19 @@ public sealed class BadInputTests : IDisposable
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("1 missing month(s)", run.Output);
         Assert.Contains("\"n\": 23", run.Output);
+    }
+
+    [Fact]
+    public void Windows_line_endings_a_byte_order_mark_and_quotes_are_read()
+    {
+        string plain = _folder.Write("plain.csv", Csv(GoodRows()));
+        string windows = System.IO.Path.Combine(_folder.Path, "windows.csv");
+        var rows = GoodRows().Select(r => new[] { r[0], $"\"{r[1]}\"", r[2], r[3] });
+        File.WriteAllText(windows, Csv(rows).Replace("\n", "\r\n"), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        var a = CliRun.Of(["fit", plain, .. Basic, "--format", "csv"]);
+        var b = CliRun.Of(["fit", windows, .. Basic, "--format", "csv"]);
+        Assert.Equal(0, b.ExitCode);
+        Assert.Equal(a.Output, b.Output);
     }
 
     [Fact]
