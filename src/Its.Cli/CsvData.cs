@@ -38,14 +38,18 @@ public sealed class CsvData
         try
         {
             using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
-            int badLine = 0;
+            // Line numbers are counted from the raw text of each record, so a record that spans lines
+            // (or a quote left open) is reported at the line where it starts.
+            int consumed = 0, current = 1, badLine = 0;
             var config = new CsvConfiguration(CultureInfo.InvariantCulture)
             {
-                BadDataFound = args => badLine = args.Context.Parser?.RawRow ?? 0,
+                BadDataFound = _ => badLine = badLine != 0 ? badLine : current,
+                IgnoreBlankLines = false,
             };
             using var parser = new CsvParser(reader, config);
             if (!parser.Read()) throw new UserError($"{path}: the file is empty (expected a header row and data rows)");
             var header = parser.Record!.Select(h => h.Trim()).ToArray();
+            consumed += Newlines(parser.RawRecord);
             for (int j = 0; j < header.Length; j++)
             {
                 if (header[j].Length == 0) throw new UserError($"{path}: row 1, column {j + 1}: the header has an empty column name");
@@ -55,9 +59,10 @@ public sealed class CsvData
             var rows = new List<(int, string[])>();
             while (parser.Read())
             {
-                int line = parser.RawRow;
+                int line = current = consumed + 1;
+                var fields = parser.Record!; // fields are parsed here, where bad quoting is found
+                consumed += Newlines(parser.RawRecord);
                 if (badLine != 0) throw new UserError($"{path}: row {badLine}: malformed quoting");
-                var fields = parser.Record!;
                 if (fields.Length == 1 && fields[0].Trim().Length == 0) continue; // a blank line
                 if (fields.Length != header.Length)
                     throw new UserError($"{path}: row {line}: {fields.Length} fields, but the header has {header.Length} columns");
@@ -80,6 +85,8 @@ public sealed class CsvData
             throw new UserError($"{path}: row {e.Context?.Parser?.RawRow}: not valid CSV");
         }
     }
+
+    private static int Newlines(string raw) => raw.Count(c => c == '\n');
 
     /// <summary>The index of a column, or a clear error naming the option that asked for it.</summary>
     public int Column(string name, string option)

@@ -24,6 +24,7 @@ public static class FitCommand
     private static readonly Option<string[]> Covariate = new("--covariate") { Description = "Covariate column; repeatable" };
     private static readonly Option<string> Errors = new("--errors") { Description = "ols, hc0-hc3, newey:L, newey:auto, newey:r-default, prais, cochrane-orcutt", DefaultValueFactory = _ => "ols" };
     private static readonly Option<string[]> EffectsAt = new("--effects-at") { Description = "Horizons K (periods after the first interruption, 0 = that period), e.g. 0,12,24" };
+    private static readonly Option<string> Family = new("--family") { Description = "Error distribution: gaussian (the only family of this version)", DefaultValueFactory = _ => "gaussian" };
     private static readonly Option<int> TestLag = new("--test-lag") { Description = "Lag of the Ljung-Box and Box-Pierce tests and of the residual ACF/PACF", DefaultValueFactory = _ => 12 };
     private static readonly Option<bool> AllowGaps = new("--allow-gaps") { Description = "Fit a series with missing periods instead of refusing it" };
     private static readonly Option<string> Format = new("--format") { Description = "table, json, csv, markdown, latex or html", DefaultValueFactory = _ => "table" };
@@ -33,7 +34,7 @@ public static class FitCommand
     {
         var command = new Command("fit", "Fit a segmented regression to one series and print coefficients, diagnostics and effects");
         command.Arguments.Add(Csv);
-        foreach (var o in new Option[] { Outcome, Date, Year, Month, PeriodOption, Where, Interruption, ImpactOption, Transition, Transform, SeasonalityOption, Covariate, Errors, EffectsAt, TestLag, AllowGaps, Format })
+        foreach (var o in new Option[] { Outcome, Date, Year, Month, PeriodOption, Where, Interruption, ImpactOption, Transition, Transform, SeasonalityOption, Covariate, Family, Errors, EffectsAt, TestLag, AllowGaps, Format })
             command.Options.Add(o);
         command.SetAction(result => Run(result, output));
         return command;
@@ -42,6 +43,8 @@ public static class FitCommand
     private static int Run(ParseResult p, TextWriter output)
     {
         var format = ParseFormat(p.GetValue(Format)!);
+        if (!string.Equals(p.GetValue(Family)!.Trim(), "gaussian", StringComparison.OrdinalIgnoreCase))
+            throw new UserError($"--family {p.GetValue(Family)}: this version fits gaussian models only (count families are not available yet)");
         var transform = Parse(() => OptionNames.ParseTransform(p.GetValue(Transform)!), "--transform");
         var seriesOptions = new SeriesOptions
         {

@@ -46,6 +46,8 @@ public static class SeriesLoader
         ArgumentNullException.ThrowIfNull(options);
         var filters = options.Where.Select(w => Filter(data, w)).ToArray();
         int outcome = data.Column(options.Outcome, "--outcome");
+        foreach (var twice in options.Covariates.GroupBy(c => c, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            throw new UserError($"--covariate {twice.Key} is given twice");
         var covariates = options.Covariates.Select(c => (Name: c, Index: data.Column(c, "--covariate"))).ToArray();
         var dateOf = DateReader(data, options);
 

@@ -87,7 +87,11 @@ public sealed class BadInputTests : IDisposable
         { "bad format", Csv(GoodRows()), [.. Basic, "--format", "xml"], ["--format xml"] },
         { "bad period", Csv(GoodRows()), [.. Basic, "--period", "week"], ["--period week"] },
         { "negative transition", Csv(GoodRows()), [.. Basic, "--transition", "-1"], ["--transition -1"] },
-        { "malformed quoting", With(r => r[3][1] = "\"1\"2"), Basic, ["row 4"] },
+        { "malformed quoting", With(r => r[3][1] = "\"1\"2"), Basic, ["row 4", "malformed quoting"] },
+        { "unclosed quote", With(r => r[5][1] = "\"105"), Basic, ["row 6", "malformed quoting"] },
+        { "covariate given twice", Csv(GoodRows()), [.. Basic, "--covariate", "x", "--covariate", "x"], ["--covariate x is given twice"] },
+        { "count family", Csv(GoodRows()), [.. Basic, "--family", "poisson"], ["--family poisson", "gaussian"] },
+        { "bad test lag", Csv(GoodRows()), [.. Basic, "--test-lag", "0"], ["--test-lag 0"] },
     };
 
     [Theory]
@@ -144,6 +148,17 @@ public sealed class BadInputTests : IDisposable
         var run = CliRun.Of("fit", "x.csv", "--outcome", "v", "--interruption", "2017-01", "--colour", "red");
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("--colour", run.Error);
+    }
+
+    [Fact]
+    public void The_test_lag_sets_the_portmanteau_lag_and_the_correlogram()
+    {
+        string file = _folder.Write("data.csv", Csv(GoodRows()));
+        var run = CliRun.Of(["fit", file, .. Basic, "--test-lag", "6", "--family", "gaussian", "--format", "json"]);
+        Assert.Equal(0, run.ExitCode);
+        var diagnostics = System.Text.Json.JsonDocument.Parse(run.Output).RootElement.GetProperty("diagnostics");
+        Assert.Equal(6, diagnostics.GetProperty("ljung_box").GetProperty("lag").GetInt32());
+        Assert.Equal(6, diagnostics.GetProperty("acf").GetArrayLength());
     }
 
     [Fact]

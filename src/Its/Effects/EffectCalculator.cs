@@ -31,6 +31,9 @@ internal sealed class EffectCalculator(TimeSeries series, ItsSpec spec, Design d
             return new Effect(periodsAfter, period, fitted, cf, abs, absSe, inference.Ci(abs, absSe),
                 Math.Exp(d) - 1, null, inference.Ci(d, dse).Map(v => Math.Exp(v) - 1));
         }
+        // A ratio to a counterfactual that may be 0 or negative means nothing.
+        if (!(inference.Ci(linCf, inference.StdError(xcf)).Lower > 0))
+            return new Effect(periodsAfter, period, linFitted, linCf, d, dse, inference.Ci(d, dse), null, null, null);
         // Zhang et al. (2009): delta method for fitted/cf - 1, gradient x/cf - fitted x_cf / cf^2.
         double rel = linFitted / linCf - 1;
         double relSe = inference.StdError(x / linCf - xcf * (linFitted / (linCf * linCf)));

@@ -14,13 +14,14 @@ namespace Its.Effects;
 /// <param name="Absolute">Fitted - counterfactual.</param>
 /// <param name="AbsoluteStdError">Its standard error (delta method for log models).</param>
 /// <param name="AbsoluteCi">Absolute +/- t SE.</param>
-/// <param name="Relative">Fitted / counterfactual - 1; for log models exp(d) - 1 with d the change in the linear predictor.</param>
+/// <param name="Relative">Fitted / counterfactual - 1; for log models exp(d) - 1 with d the change in the linear predictor.
+/// Null when the counterfactual's 95% CI reaches 0 or below, where a ratio means nothing.</param>
 /// <param name="RelativeStdError">Delta-method SE (Zhang et al. 2009) for untransformed models; null for log models, whose CI is exact.</param>
-/// <param name="RelativeCi">Relative +/- t SE, or exp(CI of d) - 1 for log models.</param>
+/// <param name="RelativeCi">Relative +/- t SE, or exp(CI of d) - 1 for log models; null with <paramref name="Relative"/>.</param>
 public sealed record Effect(
     int PeriodsAfter, Period Period, double Fitted, double Counterfactual,
     double Absolute, double AbsoluteStdError, Interval AbsoluteCi,
-    double Relative, double? RelativeStdError, Interval RelativeCi);
+    double? Relative, double? RelativeStdError, Interval? RelativeCi);
 
 /// <summary>
 /// The trend after interruption j, <c>time</c> + <c>slope1</c> + ... + <c>slope{j}</c>, per period on

@@ -10,9 +10,10 @@ namespace Its.Estimation;
 /// </summary>
 public sealed class LeastSquares
 {
-    // Relative size of a diagonal element of R below which its column is taken as a linear
-    // combination of the columns before it (R's lm uses 1e-7 on a pivoted QR).
-    private const double RankTolerance = 1e-9;
+    // A column whose part orthogonal to the columns before it, |R_jj|, is below this fraction of its
+    // own norm is taken as their linear combination: R's lm (dqrdc2) uses the same 1e-7 tolerance
+    // relative to each column's norm, so a covariate's scale does not matter.
+    private const double RankTolerance = 1e-7;
 
     private readonly QR<double> _qr;
     private readonly Lazy<Matrix<double>> _unscaled;
@@ -34,10 +35,14 @@ public sealed class LeastSquares
         Y = y;
         _qr = x.QR(QRMethod.Thin);
         var r = _qr.R;
-        double scale = Enumerable.Range(0, r.ColumnCount).Max(j => x.Column(j).L2Norm());
         for (int j = 0; j < r.ColumnCount; j++)
-            if (Math.Abs(r[j, j]) <= RankTolerance * Math.Max(scale, 1e-300))
+        {
+            double norm = x.Column(j).L2Norm();
+            if (norm == 0)
+                throw new ItsException($"the design is singular: term {terms[j]} is 0 in every fitted period");
+            if (Math.Abs(r[j, j]) <= RankTolerance * norm)
                 throw new ItsException($"the design is singular: term {terms[j]} is a linear combination of the terms before it (constant, duplicated or collinear)");
+        }
         Coefficients = _qr.Solve(y);
         Fitted = x * Coefficients;
         Residuals = y - Fitted;
@@ -77,6 +82,20 @@ public sealed class LeastSquares
 
     /// <summary>Sum of squared residuals.</summary>
     public double ResidualSumOfSquares { get; }
+
+    /// <summary>
+    /// True when the residuals vanish up to rounding, RSS &lt;= 1e-20 sum (y - mean y)^2 (or the
+    /// outcome is constant): standard errors are then undefined.
+    /// </summary>
+    public bool FitsExactly
+    {
+        get
+        {
+            double mean = Y.Average();
+            double total = Y.Sum(v => (v - mean) * (v - mean));
+            return ResidualSumOfSquares <= 1e-20 * total || total == 0;
+        }
+    }
 
     /// <summary>Residual variance estimate s^2 = RSS / (n - k).</summary>
     public double Sigma2 => ResidualSumOfSquares / DfResidual;

@@ -43,21 +43,32 @@ public static class Sandwich
         lag = options.Lag switch
         {
             FixedLag f => f.Lag,
-            _ => (int)Math.Floor(NeweyWestBandwidth(scores, options.Prewhiten)),
+            _ => PlugInLag(NeweyWestBandwidth(scores, options.Prewhiten)),
         };
         Matrix<double>? recolour = null;
         var u = scores;
         if (options.Prewhiten) (u, recolour) = PrewhitenVar1(scores);
-        var meat = HacMeat(u, BartlettWeights(lag));
+        var meat = HacMeat(u, BartlettWeights(lag, u.RowCount - 1));
         if (options.SmallSampleAdjustment) meat *= (double)fit.N / fit.DfResidual;
         if (recolour is not null) meat = recolour * meat * recolour.Transpose();
         return Wrap(fit, meat);
     }
 
-    /// <summary>Bartlett kernel weights w_j = 1 - j/(L+1), j = 0..L (R <c>NeweyWest</c>: seq(1, 0, by = -1/(L+1))).</summary>
-    public static double[] BartlettWeights(int lag) =>
-        lag >= 0 ? Enumerable.Range(0, lag + 1).Select(j => 1 - j / (lag + 1.0)).ToArray()
-                 : throw new ArgumentOutOfRangeException(nameof(lag), lag, "lag must be >= 0");
+    /// <summary>
+    /// Bartlett kernel weights w_j = 1 - j/(L+1) for j = 0..min(L, maxLag) (R <c>NeweyWest</c>:
+    /// seq(1, 0, by = -1/(L+1)), of which <c>meatHAC</c> uses only the first n).
+    /// </summary>
+    public static double[] BartlettWeights(int lag, int maxLag)
+    {
+        if (lag < 0) throw new ArgumentOutOfRangeException(nameof(lag), lag, "lag must be >= 0");
+        return Enumerable.Range(0, Math.Min(lag, Math.Max(maxLag, 0)) + 1).Select(j => 1 - j / (lag + 1.0)).ToArray();
+    }
+
+    // floor(bandwidth), refused when the plug-in is undefined (scores with no long-run variance).
+    private static int PlugInLag(double bandwidth) =>
+        double.IsFinite(bandwidth)
+            ? (int)Math.Min(Math.Floor(bandwidth), int.MaxValue - 1)
+            : throw new ItsException("the Newey-West plug-in lag is undefined for these residuals; give a lag with newey:L");
 
     /// <summary>
     /// HAC meat sum_t u_t u_t' w_0 + sum_j w_j sum_t (u_t u_{t+j}' + u_{t+j} u_t'), not divided by n

@@ -56,7 +56,7 @@ public sealed class Design
             string name = spec.Covariates[c];
             values[c] = index >= 0 ? series.Covariates[name][index]
                 : covariates is not null && covariates.TryGetValue(name, out double v) ? v
-                : throw new ItsException($"period {period} is outside the series, so covariate {name} needs a value");
+                : throw new ItsException($"{period} has no row in the data, so covariate {name} has no value there");
         }
         return RowOf(series.Periods[0], spec, period, values);
     }
@@ -81,7 +81,9 @@ public sealed class Design
         }
         var start = series.Periods[0];
         var fitRows = Enumerable.Range(0, n).Where(i => !InTransition(spec, start, time[i])).ToArray();
-        var interruption = terms.Select(t => t.StartsWith("level", StringComparison.Ordinal) || t.StartsWith("slope", StringComparison.Ordinal)).ToArray();
+        // Columns 2 .. 2 + m - 1 are the m interruption terms, in the order TermNames adds them.
+        int interruptionTerms = spec.Interruptions.Count * (spec.Impact == Impact.LevelAndSlope ? 2 : 1);
+        var interruption = Enumerable.Range(0, k).Select(j => j >= 2 && j < 2 + interruptionTerms).ToArray();
         return new Design(terms, full, fitRows, interruption, time);
     }
 
@@ -102,12 +104,19 @@ public sealed class Design
                 for (int m = 2; m <= 12; m++) terms.Add($"month{m}");
                 break;
             case FourierSeasonality f:
-                for (int j = 1; j <= f.Pairs; j++) { terms.Add($"sin{j}"); terms.Add($"cos{j}"); }
+                for (int j = 1; j <= f.Pairs; j++)
+                {
+                    if (HasSine(j)) terms.Add($"sin{j}");
+                    terms.Add($"cos{j}");
+                }
                 break;
         }
         terms.AddRange(spec.Covariates);
         return terms;
     }
+
+    // sin(2 pi 6 m / 12) is 0 in every month, so the sixth pair has its cosine only (as forecast::fourier).
+    private static bool HasSine(int pair) => 2 * pair != 12;
 
     private static double[] RowOf(Period start, ItsSpec spec, Period period, double[] covariates)
     {
@@ -128,7 +137,7 @@ public sealed class Design
                 for (int j = 1; j <= f.Pairs; j++)
                 {
                     double angle = 2 * Math.PI * j * period.CalendarMonth / 12.0;
-                    row.Add(Math.Sin(angle));
+                    if (HasSine(j)) row.Add(Math.Sin(angle));
                     row.Add(Math.Cos(angle));
                 }
                 break;
@@ -156,6 +165,11 @@ public sealed class Design
             if (!series.Covariates.ContainsKey(c)) throw new ItsException($"covariate {c} is not in the data");
         if (spec.Covariates.Distinct(StringComparer.Ordinal).Count() != spec.Covariates.Count)
             throw new ItsException("a covariate is named twice");
+        var generated = TermNames(spec with { Covariates = [] });
+        foreach (string c in spec.Covariates.Where(generated.Contains))
+            throw new ItsException($"covariate {c} has the name of a model term; rename the column");
+        if (spec.TransitionPeriods >= series.Count)
+            throw new ItsException($"{spec.TransitionPeriods} transition periods is not less than the {series.Count} periods of the series");
         for (int j = 0; j < spec.Interruptions.Count; j++)
         {
             var p = spec.Interruptions[j];

@@ -35,7 +35,7 @@ public abstract record ErrorModel
             case "newey:auto": return NeweyWestErrors.Auto;
             case "newey:r-default": return NeweyWestErrors.RDefault;
             case "prais": return AutoregressiveErrors.PraisWinsten;
-            case "cochrane-orcutt" or "corc": return AutoregressiveErrors.CochraneOrcutt;
+            case "cochrane-orcutt": return AutoregressiveErrors.CochraneOrcutt;
         }
         if (s.StartsWith("newey:", StringComparison.Ordinal))
         {
@@ -127,6 +127,8 @@ public enum FirstObservation
 /// <summary>
 /// Feasible GLS with AR(1) errors, iterated as Stata <c>prais</c>: rho from the regression of the
 /// residuals on their lag (no constant), until rho changes by less than <see cref="Tolerance"/>.
+/// The default tolerance, 1e-10, reaches the fixed point; Stata stops at its own, looser,
+/// <c>tolerance()</c>, so in slowly converging series its printed digits can differ slightly.
 /// </summary>
 /// <param name="First">Prais-Winsten keeps the first observation; Cochrane-Orcutt drops it.</param>
 /// <param name="Tolerance">Convergence tolerance on rho.</param>

@@ -26,8 +26,6 @@ public sealed class ItsModel
         Design = Design.Build(series, spec);
         Outcome = Vector<double>.Build.DenseOfEnumerable(Design.FitRows.Select(i => Transformed(i)));
         X = Matrix<double>.Build.DenseOfRowVectors(Design.FitRows.Select(i => Design.Full.Row(i)));
-        if (X.RowCount <= X.ColumnCount)
-            throw new ItsException($"the model has {X.ColumnCount} parameters but only {X.RowCount} observations are fitted");
     }
 
     /// <summary>The series.</summary>
@@ -50,10 +48,7 @@ public sealed class ItsModel
     public ItsResult Fit()
     {
         var terms = Design.Terms;
-        var ols = new LeastSquares(X, Outcome, terms);
-        double scale = Outcome.Select(Math.Abs).Max();
-        if (Math.Sqrt(ols.Sigma2) <= 1e-10 * Math.Max(scale, double.Epsilon))
-            throw new ItsException("the model fits the data exactly (residuals are all 0), so standard errors are undefined");
+        var ols = RefuseExactFit(new LeastSquares(X, Outcome, terms));
         var warnings = new List<string>();
         if (Series.MissingPeriods > 0)
             warnings.Add($"the series has {Series.MissingPeriods} missing {Time.Period.Describe(Series.Frequency)}(s); autocorrelation-based errors and diagnostics treat the observed rows as consecutive");
@@ -82,14 +77,14 @@ public sealed class ItsModel
                 break;
             case AutoregressiveErrors arErrors:
                 var fgls = AutoregressiveFgls.Fit(X, Outcome, terms, arErrors);
-                var t = fgls.Transformed;
+                var t = RefuseExactFit(fgls.Transformed);
                 (b, v, df, n, sigma, logLik) = (t.Coefficients, t.ClassicalCovariance(), t.DfResidual, t.N, Math.Sqrt(t.Sigma2), null);
                 iterations = fgls.Iterations;
                 ar.Add(new ErrorParameter("rho", fgls.Rho));
                 if (!fgls.Converged)
                     warnings.Add($"{arErrors.Name} did not converge in {fgls.Iterations} iterations (rho {fgls.Rho:G6}); the estimates are from the last iteration");
                 if (Math.Abs(fgls.Rho) > RhoWarning)
-                    warnings.Add($"rho = {fgls.Rho:F4} is close to 1: the errors are nearly a random walk or the trend is misspecified; compare with newey:L errors and check the model");
+                    warnings.Add($"rho = {fgls.Rho:F4} is close to {Math.Sign(fgls.Rho)}: the AR(1) model is near its stationarity boundary (often a misspecified trend); compare with newey:L errors and check the model");
                 break;
             default:
                 throw new ItsException($"error model {Spec.Errors.Name} is not available for this model");
@@ -104,8 +99,11 @@ public sealed class ItsModel
             ? Spec.EffectsAt
             : new[] { 0, Series.Periods[^1].PeriodsSince(Spec.Interruptions[0]) }.Distinct().ToArray();
         var coefficients = terms.Select((term, j) => inference.Coefficient(term, j)).ToArray();
+        var effectList = horizons.Select(effects.At).ToArray();
+        foreach (var e in effectList.Where(e => e.Relative is null))
+            warnings.Add($"the counterfactual at {e.Period} ({e.Counterfactual:G6}) is not clearly positive (its 95% CI reaches 0), so no relative change is given there");
         int portmanteauLag = Math.Min(Spec.PortmanteauLag, ols.N - 1);
-        return new ItsResult
+        return EnsureFinite(new ItsResult
         {
             Spec = Spec,
             OutcomeName = Series.OutcomeName,
@@ -126,12 +124,37 @@ public sealed class ItsModel
                 PortmanteauTest.LjungBox(ols.Residuals.ToArray(), portmanteauLag),
                 PortmanteauTest.BoxPierce(ols.Residuals.ToArray(), portmanteauLag),
                 Correlogram.Compute(ols.Residuals.ToArray(), portmanteauLag)),
-            Effects = horizons.Select(effects.At).ToArray(),
+            Effects = effectList,
             PostTrends = effects.Trends(),
             Trajectory = effects.Trajectory(),
             Warnings = warnings,
-        };
+        });
     }
+
+    // The last guard against a silent NaN or infinity: every number of the result must be finite.
+    private static ItsResult EnsureFinite(ItsResult r)
+    {
+        var numbers = new List<(string What, double?[] Values)>();
+        foreach (var c in r.Coefficients)
+            numbers.Add(($"the coefficient {c.Term}", [c.Estimate, c.StdError, c.Statistic, c.PValue, c.Ci.Lower, c.Ci.Upper]));
+        numbers.Add(("the covariance matrix", r.Covariance.Cast<double>().Select(v => (double?)v).ToArray()));
+        numbers.Add(("sigma and the log-likelihood", [r.Sigma, r.LogLikelihood, r.Aic]));
+        foreach (var e in r.Effects)
+            numbers.Add(($"the effect at {e.Period}", [e.Fitted, e.Counterfactual, e.Absolute, e.AbsoluteStdError, e.AbsoluteCi.Lower,
+                e.AbsoluteCi.Upper, e.Relative, e.RelativeStdError, e.RelativeCi?.Lower, e.RelativeCi?.Upper]));
+        foreach (var t in r.PostTrends)
+            numbers.Add(("the post-interruption trend", [t.Estimate, t.StdError, t.Ci.Lower, t.Ci.Upper, t.Percent, t.PercentCi?.Lower, t.PercentCi?.Upper]));
+        foreach (var p in r.Trajectory)
+            numbers.Add(($"the fitted value at {p.Period}", [p.Fitted, p.Counterfactual, p.CounterfactualCi?.Lower, p.CounterfactualCi?.Upper]));
+        foreach (var (what, values) in numbers)
+            if (values.Any(v => v is { } x && !double.IsFinite(x)))
+                throw new ItsException($"{what} is not a finite number: the outcome or a covariate is too large or too small for the arithmetic; rescale it (e.g. thousands instead of units)");
+        return r;
+    }
+
+    private static LeastSquares RefuseExactFit(LeastSquares fit) => fit.FitsExactly
+        ? throw new ItsException("the model fits the data exactly (residuals are all 0), so standard errors are undefined")
+        : fit;
 
     private double Transformed(int row)
     {

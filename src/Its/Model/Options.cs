@@ -31,7 +31,10 @@ public abstract record Seasonality
     /// <summary>Eleven calendar-month dummies <c>month2</c>..<c>month12</c>, January the reference.</summary>
     public static Seasonality MonthDummies { get; } = new MonthDummySeasonality();
 
-    /// <summary><paramref name="pairs"/> Fourier pairs <c>sin{j}</c>, <c>cos{j}</c> of 2 pi j m / 12, m the calendar month.</summary>
+    /// <summary>
+    /// <paramref name="pairs"/> Fourier pairs <c>sin{j}</c>, <c>cos{j}</c> of 2 pi j m / 12, m the calendar
+    /// month; with 6 pairs the sixth has no sine, which is 0 in every month.
+    /// </summary>
     public static Seasonality Fourier(int pairs) => pairs is >= 1 and <= 6
         ? new FourierSeasonality(pairs)
         : throw new ArgumentOutOfRangeException(nameof(pairs), pairs, "Fourier seasonality needs 1 to 6 pairs");

@@ -150,9 +150,9 @@ public static class ResultJson
         w.WriteNumber("absolute", e.Absolute);
         w.WriteNumber("absolute_se", e.AbsoluteStdError);
         Pair(w, "absolute_ci", e.AbsoluteCi);
-        w.WriteNumber("relative", e.Relative);
+        Nullable(w, "relative", e.Relative);
         Nullable(w, "relative_se", e.RelativeStdError);
-        Pair(w, "relative_ci", e.RelativeCi);
+        if (e.RelativeCi is { } ci) Pair(w, "relative_ci", ci); else w.WriteNull("relative_ci");
         w.WriteEndObject();
     }
 

@@ -86,7 +86,7 @@ public static class ResultReport
             [unit + "s after", unit, "fitted", "counterfactual", "absolute", "95% CI", "relative (%)", "95% CI (%)"],
             result.Effects.Select(e => (IReadOnlyList<string>)[
                 e.PeriodsAfter.ToString(CultureInfo.InvariantCulture), e.Period.ToString(), Number(e.Fitted), Number(e.Counterfactual),
-                Number(e.Absolute), Ci(e.AbsoluteCi), Number(100 * e.Relative), Ci(e.RelativeCi.Map(v => 100 * v))]).ToArray()));
+                Number(e.Absolute), Ci(e.AbsoluteCi), e.Relative is { } rel ? Number(100 * rel) : "n/a", e.RelativeCi is { } rci ? Ci(rci.Map(v => 100 * v)) : ""]).ToArray()));
 
         if (result.PostTrends.Count > 0)
         {
