@@ -93,6 +93,14 @@ public sealed class EdgeCaseTests
     }
 
     [Fact]
+    public void An_outcome_too_large_for_the_arithmetic_asks_for_rescaling()
+    {
+        var e = Assert.Throws<ItsException>(() => new ItsModel(Series(t => 1e160 * (50 + t + Noise(t))),
+            new ItsSpec { Interruptions = [Start.Add(18)] }).Fit());
+        Assert.Contains("rescale it", e.Message);
+    }
+
+    [Fact]
     public void A_transition_as_long_as_the_series_is_refused()
     {
         var e = Assert.Throws<ItsException>(() => Design.Build(Series(t => t + Noise(t)),

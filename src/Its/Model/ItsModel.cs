@@ -91,7 +91,9 @@ public sealed class ItsModel
         }
         foreach (var (term, j) in terms.Select((s, j) => (s, j)))
             if (!(v[j, j] > 0) || !double.IsFinite(v[j, j]))
-                throw new ItsException($"the standard error of {term} is undefined under {Spec.Errors.Name} errors (variance {v[j, j]:G6})");
+                throw new ItsException(double.IsInfinity(v[j, j])
+                    ? $"the variance of {term} overflows: {Rescale}"
+                    : $"the standard error of {term} is undefined under {Spec.Errors.Name} errors (variance {v[j, j]:G6}; an observation may determine a coefficient alone, e.g. a month seen once)");
 
         var inference = new TInference(b, v, df);
         var effects = new EffectCalculator(Series, Spec, Design, inference);
@@ -148,12 +150,15 @@ public sealed class ItsModel
             numbers.Add(($"the fitted value at {p.Period}", [p.Fitted, p.Counterfactual, p.CounterfactualCi?.Lower, p.CounterfactualCi?.Upper]));
         foreach (var (what, values) in numbers)
             if (values.Any(v => v is { } x && !double.IsFinite(x)))
-                throw new ItsException($"{what} is not a finite number: the outcome or a covariate is too large or too small for the arithmetic; rescale it (e.g. thousands instead of units)");
+                throw new ItsException($"{what} is not a finite number: {Rescale}");
         return r;
     }
 
-    private static LeastSquares RefuseExactFit(LeastSquares fit) => fit.FitsExactly
-        ? throw new ItsException("the model fits the data exactly (residuals are all 0), so standard errors are undefined")
+    private const string Rescale = "the outcome or a covariate is too large or too small for the arithmetic; rescale it (e.g. thousands instead of units)";
+
+    private static LeastSquares RefuseExactFit(LeastSquares fit) =>
+        !double.IsFinite(fit.ResidualSumOfSquares) ? throw new ItsException($"the residual sum of squares overflows: {Rescale}")
+        : fit.FitsExactly ? throw new ItsException("the model fits the data exactly (residuals are all 0), so standard errors are undefined")
         : fit;
 
     private double Transformed(int row)
