@@ -55,40 +55,7 @@ public sealed class ItsModel
         if (Spec.TransitionPeriods > 0)
             warnings.Add($"{Spec.TransitionPeriods} transition {Time.Period.Describe(Series.Frequency)}(s) after each interruption are left out; autocorrelation-based errors and diagnostics treat the remaining rows as consecutive");
 
-        Vector<double> b = ols.Coefficients;
-        Matrix<double> v;
-        int df = ols.DfResidual, n = ols.N;
-        double sigma = Math.Sqrt(ols.Sigma2);
-        double? logLik = ols.LogLikelihood;
-        int? lag = null, iterations = null;
-        var ar = new List<ErrorParameter>();
-        switch (Spec.Errors)
-        {
-            case ClassicalErrors:
-                v = ols.ClassicalCovariance();
-                break;
-            case HeteroskedasticityConsistentErrors hc:
-                v = Sandwich.HeteroskedasticityConsistent(ols, hc.Type);
-                break;
-            case NeweyWestErrors nw:
-                v = Sandwich.NeweyWest(ols, nw, out int used);
-                lag = used;
-                if (used >= n) warnings.Add($"Newey-West lag {used} is not below the {n} observations; only lags up to {n - 1} are used");
-                break;
-            case AutoregressiveErrors arErrors:
-                var fgls = AutoregressiveFgls.Fit(X, Outcome, terms, arErrors);
-                var t = RefuseExactFit(fgls.Transformed);
-                (b, v, df, n, sigma, logLik) = (t.Coefficients, t.ClassicalCovariance(), t.DfResidual, t.N, Math.Sqrt(t.Sigma2), null);
-                iterations = fgls.Iterations;
-                ar.Add(new ErrorParameter("rho", fgls.Rho));
-                if (!fgls.Converged)
-                    warnings.Add($"{arErrors.Name} did not converge in {fgls.Iterations} iterations (rho {fgls.Rho:G6}); the estimates are from the last iteration");
-                if (Math.Abs(fgls.Rho) > RhoWarning)
-                    warnings.Add($"rho = {fgls.Rho:F4} is close to {Math.Sign(fgls.Rho)}: the AR(1) model is near its stationarity boundary (often a misspecified trend); compare with newey:L errors and check the model");
-                break;
-            default:
-                throw new ItsException($"error model {Spec.Errors.Name} is not available for this model");
-        }
+        var (b, v, df, n, sigma, logLik, lag, iterations, ar) = Estimate(ols, warnings);
         foreach (var (term, j) in terms.Select((s, j) => (s, j)))
             if (!(v[j, j] > 0) || !double.IsFinite(v[j, j]))
                 throw new ItsException(double.IsInfinity(v[j, j])
@@ -131,6 +98,36 @@ public sealed class ItsModel
             Trajectory = effects.Trajectory(),
             Warnings = warnings,
         });
+    }
+
+    // The coefficients and their covariance under the error model, with what the model estimated
+    // besides (a lag, rho, iterations) and warnings about it.
+    private (Vector<double> B, Matrix<double> V, int Df, int N, double Sigma, double? LogLik, int? Lag, int? Iterations, ErrorParameter[] Ar)
+        Estimate(LeastSquares ols, List<string> warnings)
+    {
+        double sigma = Math.Sqrt(ols.Sigma2);
+        switch (Spec.Errors)
+        {
+            case ClassicalErrors:
+                return (ols.Coefficients, ols.ClassicalCovariance(), ols.DfResidual, ols.N, sigma, ols.LogLikelihood, null, null, []);
+            case HeteroskedasticityConsistentErrors hc:
+                return (ols.Coefficients, Sandwich.HeteroskedasticityConsistent(ols, hc.Type), ols.DfResidual, ols.N, sigma, ols.LogLikelihood, null, null, []);
+            case NeweyWestErrors nw:
+                var v = Sandwich.NeweyWest(ols, nw, out int lag);
+                if (lag >= ols.N) warnings.Add($"Newey-West lag {lag} is not below the {ols.N} observations; only lags up to {ols.N - 1} are used");
+                return (ols.Coefficients, v, ols.DfResidual, ols.N, sigma, ols.LogLikelihood, lag, null, []);
+            case AutoregressiveErrors ar:
+                var fgls = AutoregressiveFgls.Fit(X, Outcome, Design.Terms, ar);
+                var t = RefuseExactFit(fgls.Transformed);
+                if (!fgls.Converged)
+                    warnings.Add($"{ar.Name} did not converge in {fgls.Iterations} iterations (rho {fgls.Rho:G6}); the estimates are from the last iteration");
+                if (Math.Abs(fgls.Rho) > RhoWarning)
+                    warnings.Add($"rho = {fgls.Rho:F4} is close to {Math.Sign(fgls.Rho)}: the AR(1) model is near its stationarity boundary (often a misspecified trend); compare with newey:L errors and check the model");
+                // Stata prais reports no likelihood; its standard errors are OLS ones of the transformed regression.
+                return (t.Coefficients, t.ClassicalCovariance(), t.DfResidual, t.N, Math.Sqrt(t.Sigma2), null, null, fgls.Iterations, [new ErrorParameter("rho", fgls.Rho)]);
+            default:
+                throw new ItsException($"error model {Spec.Errors.Name} is not available for this model");
+        }
     }
 
     // The last guard against a silent NaN or infinity: every number of the result must be finite.
