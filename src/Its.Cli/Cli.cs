@@ -1,5 +1,7 @@
 using System.CommandLine;
 
+using Its.Data;
+
 namespace Its.Cli;
 
 /// <summary>Exit codes of the <c>its</c> command.</summary>
@@ -34,7 +36,7 @@ public static class Cli
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (UserError e)
+        catch (InputError e)
         {
             error.WriteLine($"its: {e.Message}");
             return ExitCodes.BadInput;

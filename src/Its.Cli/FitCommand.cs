@@ -4,6 +4,8 @@ using Its.Model;
 using Its.Reporting;
 using Its.Time;
 
+using Its.Data;
+
 namespace Its.Cli;
 
 /// <summary><c>its fit</c>: one series, one model, one report.</summary>
@@ -44,7 +46,7 @@ public static class FitCommand
     {
         var format = ParseFormat(p.GetValue(Format)!);
         if (!string.Equals(p.GetValue(Family)!.Trim(), "gaussian", StringComparison.OrdinalIgnoreCase))
-            throw new UserError($"--family {p.GetValue(Family)}: this version fits gaussian models only (count families are not available yet)");
+            throw new InputError($"--family {p.GetValue(Family)}: this version fits gaussian models only (count families are not available yet)");
         var transform = Parse(() => OptionNames.ParseTransform(p.GetValue(Transform)!), "--transform");
         var seriesOptions = new SeriesOptions
         {
@@ -62,20 +64,20 @@ public static class FitCommand
         {
             Interruptions = [],
             Impact = Parse(() => OptionNames.ParseImpact(p.GetValue(ImpactOption)!), "--impact"),
-            TransitionPeriods = p.GetValue(Transition) is >= 0 and var t ? t : throw new UserError($"--transition {p.GetValue(Transition)}: must be 0 or more"),
+            TransitionPeriods = p.GetValue(Transition) is >= 0 and var t ? t : throw new InputError($"--transition {p.GetValue(Transition)}: must be 0 or more"),
             Transform = transform,
             Seasonality = Parse(() => Seasonality.Parse(p.GetValue(SeasonalityOption)!), "--seasonality"),
             Covariates = seriesOptions.Covariates,
             Errors = Parse(() => ErrorModel.Parse(p.GetValue(Errors)!), "--errors"),
             EffectsAt = ParseHorizons(p.GetValue(EffectsAt) ?? []),
-            PortmanteauLag = p.GetValue(TestLag) is >= 1 and var lag ? lag : throw new UserError($"--test-lag {p.GetValue(TestLag)}: must be 1 or more"),
+            PortmanteauLag = p.GetValue(TestLag) is >= 1 and var lag ? lag : throw new InputError($"--test-lag {p.GetValue(TestLag)}: must be 1 or more"),
         };
         string file = p.GetValue(Csv)!;
         var series = SeriesLoader.Load(CsvData.Read(file), seriesOptions);
         spec = spec with
         {
             Interruptions = (p.GetValue(Interruption) ?? []).Select(i =>
-                Period.TryParse(i, series.Frequency, out var period, out string error) ? period : throw new UserError($"--interruption {i}: {error}")).ToArray(),
+                Period.TryParse(i, series.Frequency, out var period, out string error) ? period : throw new InputError($"--interruption {i}: {error}")).ToArray(),
         };
         try
         {
@@ -86,14 +88,14 @@ public static class FitCommand
         }
         catch (ItsException e)
         {
-            throw new UserError($"{file}: {e.Message}");
+            throw new InputError($"{file}: {e.Message}");
         }
     }
 
     private static T Parse<T>(Func<T> parse, string option)
     {
         try { return parse(); }
-        catch (FormatException e) { throw new UserError($"{option}: {e.Message}"); }
+        catch (FormatException e) { throw new InputError($"{option}: {e.Message}"); }
     }
 
     private static ReportFormat ParseFormat(string text) => text.Trim().ToLowerInvariant() switch
@@ -104,7 +106,7 @@ public static class FitCommand
         "markdown" or "md" => ReportFormat.Markdown,
         "latex" or "tex" => ReportFormat.Latex,
         "html" => ReportFormat.Html,
-        _ => throw new UserError($"--format {text}: expected table, json, csv, markdown, latex or html"),
+        _ => throw new InputError($"--format {text}: expected table, json, csv, markdown, latex or html"),
     };
 
     private static Frequency ParseFrequency(string text) => text.Trim().ToLowerInvariant() switch
@@ -112,12 +114,12 @@ public static class FitCommand
         "month" or "monthly" => Frequency.Month,
         "quarter" or "quarterly" => Frequency.Quarter,
         "year" or "annual" or "yearly" => Frequency.Year,
-        _ => throw new UserError($"--period {text}: expected month, quarter or year"),
+        _ => throw new InputError($"--period {text}: expected month, quarter or year"),
     };
 
     private static int[] ParseHorizons(IEnumerable<string> values) =>
         values.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             .Select(v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int k)
-                ? k : throw new UserError($"--effects-at {v}: expected whole numbers >= 0, e.g. 0,12,24"))
+                ? k : throw new InputError($"--effects-at {v}: expected whole numbers >= 0, e.g. 0,12,24"))
             .ToArray();
 }

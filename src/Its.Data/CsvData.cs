@@ -2,7 +2,7 @@ using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
 
-namespace Its.Cli;
+namespace Its.Data;
 
 /// <summary>
 /// A CSV file read as text: header names and rows of fields, each row with its line number in the
@@ -30,11 +30,11 @@ public sealed class CsvData
     public IReadOnlyList<(int Line, string[] Fields)> Rows { get; }
 
     /// <summary>Reads a comma-separated file with a header row (RFC 4180 quoting).</summary>
-    /// <exception cref="UserError">The file cannot be read, is empty, has a bad header or a ragged or malformed row.</exception>
+    /// <exception cref="InputError">The file cannot be read, is empty, has a bad header or a ragged or malformed row.</exception>
     public static CsvData Read(string path)
     {
-        if (Directory.Exists(path)) throw new UserError($"{path}: is a directory, not a CSV file");
-        if (!System.IO.File.Exists(path)) throw new UserError($"{path}: file not found");
+        if (Directory.Exists(path)) throw new InputError($"{path}: is a directory, not a CSV file");
+        if (!System.IO.File.Exists(path)) throw new InputError($"{path}: file not found");
         try
         {
             using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
@@ -47,14 +47,14 @@ public sealed class CsvData
                 IgnoreBlankLines = false,
             };
             using var parser = new CsvParser(reader, config);
-            if (!parser.Read()) throw new UserError($"{path}: the file is empty (expected a header row and data rows)");
+            if (!parser.Read()) throw new InputError($"{path}: the file is empty (expected a header row and data rows)");
             var header = parser.Record!.Select(h => h.Trim()).ToArray();
             consumed += Newlines(parser.RawRecord);
             for (int j = 0; j < header.Length; j++)
             {
-                if (header[j].Length == 0) throw new UserError($"{path}: row 1, column {j + 1}: the header has an empty column name");
+                if (header[j].Length == 0) throw new InputError($"{path}: row 1, column {j + 1}: the header has an empty column name");
                 int first = Array.IndexOf(header, header[j]);
-                if (first < j) throw new UserError($"{path}: row 1: column name '{header[j]}' appears twice (columns {first + 1} and {j + 1})");
+                if (first < j) throw new InputError($"{path}: row 1: column name '{header[j]}' appears twice (columns {first + 1} and {j + 1})");
             }
             var rows = new List<(int, string[])>();
             while (parser.Read())
@@ -62,27 +62,27 @@ public sealed class CsvData
                 int line = current = consumed + 1;
                 var fields = parser.Record!; // fields are parsed here, where bad quoting is found
                 consumed += Newlines(parser.RawRecord);
-                if (badLine != 0) throw new UserError($"{path}: row {badLine}: malformed quoting");
+                if (badLine != 0) throw new InputError($"{path}: row {badLine}: malformed quoting");
                 if (fields.Length == 1 && fields[0].Trim().Length == 0) continue; // a blank line
                 if (fields.Length != header.Length)
-                    throw new UserError($"{path}: row {line}: {fields.Length} fields, but the header has {header.Length} columns");
+                    throw new InputError($"{path}: row {line}: {fields.Length} fields, but the header has {header.Length} columns");
                 rows.Add((line, fields));
             }
-            if (badLine != 0) throw new UserError($"{path}: row {badLine}: malformed quoting");
-            if (rows.Count == 0) throw new UserError($"{path}: the file has a header but no data rows");
+            if (badLine != 0) throw new InputError($"{path}: row {badLine}: malformed quoting");
+            if (rows.Count == 0) throw new InputError($"{path}: the file has a header but no data rows");
             return new CsvData(path, header, rows);
         }
         catch (UnauthorizedAccessException)
         {
-            throw new UserError($"{path}: permission denied");
+            throw new InputError($"{path}: permission denied");
         }
         catch (IOException e)
         {
-            throw new UserError($"{path}: cannot be read ({e.Message})");
+            throw new InputError($"{path}: cannot be read ({e.Message})");
         }
         catch (CsvHelperException e)
         {
-            throw new UserError($"{path}: row {e.Context?.Parser?.RawRow}: not valid CSV");
+            throw new InputError($"{path}: row {e.Context?.Parser?.RawRow}: not valid CSV");
         }
     }
 
@@ -94,7 +94,7 @@ public sealed class CsvData
         if (_index.TryGetValue(name, out int j)) return j;
         string hint = Header.Count == 1 && Header[0].IndexOfAny([';', '\t']) >= 0
             ? " (the file seems to use ';' or tabs between fields; the kit reads comma-separated files)" : "";
-        throw new UserError($"{File}: no column '{name}' (asked for by {option}); the columns are {string.Join(", ", Header)}{hint}");
+        throw new InputError($"{File}: no column '{name}' (asked for by {option}); the columns are {string.Join(", ", Header)}{hint}");
     }
 
     /// <summary>"file: row N, column C" for messages.</summary>

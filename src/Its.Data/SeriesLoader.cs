@@ -2,7 +2,7 @@ using System.Globalization;
 using Its.Model;
 using Its.Time;
 
-namespace Its.Cli;
+namespace Its.Data;
 
 /// <summary>Which columns of a CSV make the series, and which rows.</summary>
 public sealed record SeriesOptions
@@ -39,7 +39,7 @@ public sealed record SeriesOptions
 public static class SeriesLoader
 {
     /// <summary>Selects, parses, sorts and checks the rows.</summary>
-    /// <exception cref="UserError">Any problem with the data, with its location.</exception>
+    /// <exception cref="InputError">Any problem with the data, with its location.</exception>
     public static TimeSeries Load(CsvData data, SeriesOptions options)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -47,13 +47,13 @@ public static class SeriesLoader
         var filters = options.Where.Select(w => Filter(data, w)).ToArray();
         int outcome = data.Column(options.Outcome, "--outcome");
         foreach (var twice in options.Covariates.GroupBy(c => c, StringComparer.Ordinal).Where(g => g.Count() > 1))
-            throw new UserError($"--covariate {twice.Key} is given twice");
+            throw new InputError($"--covariate {twice.Key} is given twice");
         var covariates = options.Covariates.Select(c => (Name: c, Index: data.Column(c, "--covariate"))).ToArray();
         var dateOf = DateReader(data, options);
 
         var rows = data.Rows.Where(r => filters.All(f => r.Fields[f.Column].Trim() == f.Value)).ToArray();
         if (rows.Length == 0)
-            throw new UserError($"{data.File}: no row has {string.Join(" and ", options.Where)}");
+            throw new InputError($"{data.File}: no row has {string.Join(" and ", options.Where)}");
 
         var parsed = new List<(int Line, Period Period, double Y, double[] X)>(rows.Length);
         Frequency? frequency = options.Period;
@@ -63,7 +63,7 @@ public static class SeriesLoader
             frequency ??= period.Frequency;
             double y = Number(data, line, fields, outcome);
             if (options.PositiveOutcome && y <= 0)
-                throw new UserError($"{data.At(line, outcome)}: {y.ToString(CultureInfo.InvariantCulture)} is not positive, but --transform log needs positive values");
+                throw new InputError($"{data.At(line, outcome)}: {y.ToString(CultureInfo.InvariantCulture)} is not positive, but --transform log needs positive values");
             parsed.Add((line, period, y, covariates.Select(c => Number(data, line, fields, c.Index)).ToArray()));
         }
         parsed.Sort((a, b) => a.Period.CompareTo(b.Period));
@@ -74,10 +74,10 @@ public static class SeriesLoader
             var (prev, cur) = (parsed[i - 1], parsed[i]);
             int step = cur.Period.PeriodsSince(prev.Period);
             if (step == 0)
-                throw new UserError($"{data.File}: rows {Math.Min(prev.Line, cur.Line)} and {Math.Max(prev.Line, cur.Line)}, column {dateColumn}: {unit} {cur.Period} appears twice"
+                throw new InputError($"{data.File}: rows {Math.Min(prev.Line, cur.Line)} and {Math.Max(prev.Line, cur.Line)}, column {dateColumn}: {unit} {cur.Period} appears twice"
                     + (options.Where.Count == 0 ? " (a long file needs --where COL=VALUE to pick one unit)" : ""));
             if (step > 1 && !options.AllowGaps)
-                throw new UserError($"{data.File}: column {dateColumn}: {step - 1} {unit}(s) missing between {prev.Period} (row {prev.Line}) and {cur.Period} (row {cur.Line}); give --allow-gaps to fit anyway");
+                throw new InputError($"{data.File}: column {dateColumn}: {step - 1} {unit}(s) missing between {prev.Period} (row {prev.Line}) and {cur.Period} (row {cur.Line}); give --allow-gaps to fit anyway");
         }
         var covariateValues = covariates.Select((c, j) => (c.Name, Values: parsed.Select(p => p.X[j]).ToArray()))
             .ToDictionary(c => c.Name, c => c.Values, StringComparer.Ordinal);
@@ -87,22 +87,22 @@ public static class SeriesLoader
     private static (int Column, string Value) Filter(CsvData data, string where)
     {
         int eq = where.IndexOf('=', StringComparison.Ordinal);
-        if (eq <= 0) throw new UserError($"--where {where}: expected COL=VALUE");
+        if (eq <= 0) throw new InputError($"--where {where}: expected COL=VALUE");
         return (data.Column(where[..eq].Trim(), "--where"), where[(eq + 1)..].Trim());
     }
 
     private static Func<int, string[], Frequency?, Period> DateReader(CsvData data, SeriesOptions options)
     {
         if (options.Date is not null && options.Year is not null)
-            throw new UserError("give either --date or --year (with --month), not both");
+            throw new InputError("give either --date or --year (with --month), not both");
         if (options.Month is not null && options.Year is null)
-            throw new UserError("--month needs --year");
+            throw new InputError("--month needs --year");
         if (options.Year is null)
         {
             int column = data.Column(options.Date ?? "month", options.Date is null ? "the default --date month" : "--date");
             return (line, fields, expected) =>
                 Period.TryParse(fields[column], expected, out var p, out string error) ? p
-                    : throw new UserError($"{data.At(line, column)}: {error}");
+                    : throw new InputError($"{data.At(line, column)}: {error}");
         }
         int year = data.Column(options.Year, "--year");
         int month = options.Month is null ? -1 : data.Column(options.Month, "--month");
@@ -111,7 +111,7 @@ public static class SeriesLoader
             int y = Integer(data, line, fields, year, 1, 9999);
             var p = month < 0 ? Period.OfYear(y) : Period.Month(y, Integer(data, line, fields, month, 1, 12));
             if (expected is { } f && f != p.Frequency)
-                throw new UserError($"{data.At(line, month < 0 ? year : month)}: the data are {Period.Adjective(p.Frequency)}, but --period says {Period.Describe(f)}");
+                throw new InputError($"{data.At(line, month < 0 ? year : month)}: the data are {Period.Adjective(p.Frequency)}, but --period says {Period.Describe(f)}");
             return p;
         };
     }
@@ -120,7 +120,7 @@ public static class SeriesLoader
     {
         double v = Number(data, line, fields, column);
         if (v != Math.Floor(v) || v < min || v > max)
-            throw new UserError($"{data.At(line, column)}: {fields[column].Trim()} is not a whole number from {min} to {max}");
+            throw new InputError($"{data.At(line, column)}: {fields[column].Trim()} is not a whole number from {min} to {max}");
         return (int)v;
     }
 
@@ -128,11 +128,11 @@ public static class SeriesLoader
     {
         string text = fields[column].Trim();
         if (text.Length == 0 || text is "NA" or "." or "NaN" or "nan")
-            throw new UserError($"{data.At(line, column)}: missing value");
+            throw new InputError($"{data.At(line, column)}: missing value");
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
-            throw new UserError($"{data.At(line, column)}: '{text}' is not a number");
+            throw new InputError($"{data.At(line, column)}: '{text}' is not a number");
         if (!double.IsFinite(v))
-            throw new UserError($"{data.At(line, column)}: '{text}' is not a finite number");
+            throw new InputError($"{data.At(line, column)}: '{text}' is not a finite number");
         return v;
     }
 }
