@@ -26,6 +26,8 @@ public static class Cli
     {
         var root = new RootCommand("its: interrupted time series analysis of health-system reforms");
         root.Subcommands.Add(FitCommand.Create(output));
+        root.Subcommands.Add(DataCommand.Create(output));
+        root.Subcommands.Add(SanmingCommand.Create(output));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -36,7 +38,7 @@ public static class Cli
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (InputError e)
+        catch (Exception e) when (e is InputError or Its.Model.ItsException)
         {
             error.WriteLine($"its: {e.Message}");
             return ExitCodes.BadInput;

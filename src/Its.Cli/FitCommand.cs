@@ -44,10 +44,10 @@ public static class FitCommand
 
     private static int Run(ParseResult p, TextWriter output)
     {
-        var format = ParseFormat(p.GetValue(Format)!);
+        var format = OptionParsing.Format(p.GetValue(Format)!);
         if (!string.Equals(p.GetValue(Family)!.Trim(), "gaussian", StringComparison.OrdinalIgnoreCase))
             throw new InputError($"--family {p.GetValue(Family)}: this version fits gaussian models only (count families are not available yet)");
-        var transform = Parse(() => OptionNames.ParseTransform(p.GetValue(Transform)!), "--transform");
+        var transform = OptionParsing.Parse(() => OptionNames.ParseTransform(p.GetValue(Transform)!), "--transform");
         var seriesOptions = new SeriesOptions
         {
             Outcome = p.GetValue(Outcome)!,
@@ -63,12 +63,12 @@ public static class FitCommand
         var spec = new ItsSpec
         {
             Interruptions = [],
-            Impact = Parse(() => OptionNames.ParseImpact(p.GetValue(ImpactOption)!), "--impact"),
+            Impact = OptionParsing.Parse(() => OptionNames.ParseImpact(p.GetValue(ImpactOption)!), "--impact"),
             TransitionPeriods = p.GetValue(Transition) is >= 0 and var t ? t : throw new InputError($"--transition {p.GetValue(Transition)}: must be 0 or more"),
             Transform = transform,
-            Seasonality = Parse(() => Seasonality.Parse(p.GetValue(SeasonalityOption)!), "--seasonality"),
+            Seasonality = OptionParsing.Parse(() => Seasonality.Parse(p.GetValue(SeasonalityOption)!), "--seasonality"),
             Covariates = seriesOptions.Covariates,
-            Errors = Parse(() => ErrorModel.Parse(p.GetValue(Errors)!), "--errors"),
+            Errors = OptionParsing.Parse(() => ErrorModel.Parse(p.GetValue(Errors)!), "--errors"),
             EffectsAt = ParseHorizons(p.GetValue(EffectsAt) ?? []),
             PortmanteauLag = p.GetValue(TestLag) is >= 1 and var lag ? lag : throw new InputError($"--test-lag {p.GetValue(TestLag)}: must be 1 or more"),
         };
@@ -91,23 +91,6 @@ public static class FitCommand
             throw new InputError($"{file}: {e.Message}");
         }
     }
-
-    private static T Parse<T>(Func<T> parse, string option)
-    {
-        try { return parse(); }
-        catch (FormatException e) { throw new InputError($"{option}: {e.Message}"); }
-    }
-
-    private static ReportFormat ParseFormat(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "table" or "text" => ReportFormat.Text,
-        "json" => ReportFormat.Json,
-        "csv" => ReportFormat.Csv,
-        "markdown" or "md" => ReportFormat.Markdown,
-        "latex" or "tex" => ReportFormat.Latex,
-        "html" => ReportFormat.Html,
-        _ => throw new InputError($"--format {text}: expected table, json, csv, markdown, latex or html"),
-    };
 
     private static Frequency ParseFrequency(string text) => text.Trim().ToLowerInvariant() switch
     {

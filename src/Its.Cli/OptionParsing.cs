@@ -1,0 +1,28 @@
+using Its.Data;
+using Its.Reporting;
+
+namespace Its.Cli;
+
+/// <summary>Option values shared by the commands, refused as <see cref="InputError"/> naming the option.</summary>
+public static class OptionParsing
+{
+    /// <summary>Runs a library parser, turning its <see cref="FormatException"/> into an error that names the option.</summary>
+    public static T Parse<T>(Func<T> parse, string option)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        try { return parse(); }
+        catch (FormatException e) { throw new InputError($"{option}: {e.Message}"); }
+    }
+
+    /// <summary>Reads <c>--format</c>: table, json, csv, markdown, latex or html.</summary>
+    public static ReportFormat Format(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "table" or "text" => ReportFormat.Text,
+        "json" => ReportFormat.Json,
+        "csv" => ReportFormat.Csv,
+        "markdown" or "md" => ReportFormat.Markdown,
+        "latex" or "tex" => ReportFormat.Latex,
+        "html" => ReportFormat.Html,
+        _ => throw new InputError($"--format {text}: expected table, json, csv, markdown, latex or html"),
+    };
+}

@@ -1,0 +1,26 @@
+using Its.Data;
+
+namespace Sanming;
+
+/// <summary>Where the kit's own synthetic panel, <c>data/sanming_monthly.csv</c>, is.</summary>
+public static class ShippedData
+{
+    /// <summary>Path of the panel inside the repository.</summary>
+    public const string RelativePath = "data/sanming_monthly.csv";
+
+    /// <summary>
+    /// Finds the shipped panel from the current folder or the program's folder upwards (the
+    /// repository that holds Research.sln).
+    /// </summary>
+    /// <exception cref="InputError">Not found.</exception>
+    public static string Locate()
+    {
+        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                string path = Path.Combine(dir.FullName, RelativePath);
+                if (File.Exists(path) && File.Exists(Path.Combine(dir.FullName, "Research.sln"))) return path;
+            }
+        throw new InputError($"{RelativePath} not found from the current folder; run from the repository or give --data FILE");
+    }
+}
