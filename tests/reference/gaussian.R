@@ -26,75 +26,8 @@ out_file <- file.path("tests", "reference", "gaussian.json")
 # Collect warnings instead of letting them scroll by; they are printed at the end.
 collected_warnings <- character(0)
 
-# ---------------------------------------------------------------------------------------------
-# Series and design
-# ---------------------------------------------------------------------------------------------
-
-# Period labels of a regular series: monthly "2016-01", quarterly "2010-Q1", annual "1970".
-period_labels <- function(frequency, start_year, start_sub, n) {
-  per_year <- switch(frequency, month = 12L, quarter = 4L, year = 1L)
-  idx <- (start_sub - 1L) + seq_len(n) - 1L
-  yr <- start_year + idx %/% per_year
-  sub <- idx %% per_year + 1L
-  switch(frequency,
-         month = sprintf("%04d-%02d", yr, sub),
-         quarter = sprintf("%04d-Q%d", yr, sub),
-         year = sprintf("%04d", yr))
-}
-
-# Calendar month (1..12) of monthly labels "YYYY-MM".
-calendar_month <- function(periods) as.integer(substr(periods, 6, 7))
-
-# Design matrix built from the period index only, with the Stata itsa time coding:
-# time = 0 at the first period; level{j} = 1 from T_j on; slope{j} = t - T_j from T_j on (0 at T_j).
-# Column order: intercept, time, interruption terms, seasonal terms, covariates.
-make_design <- function(series, interruptions, impact, seasonality, covariates) {
-  periods <- series$periods
-  n <- length(periods)
-  stopifnot(!anyDuplicated(periods), all(interruptions %in% periods))
-  t <- 0:(n - 1)
-  X <- cbind(intercept = rep(1, n), time = t)
-  for (j in seq_along(interruptions)) {
-    Tj <- match(interruptions[j], periods) - 1L
-    level <- as.numeric(t >= Tj)
-    slope <- ifelse(t >= Tj, t - Tj, 0)
-    if (impact %in% c("level+slope", "level")) X <- cbind(X, level)
-    if (impact == "level+slope" || impact == "slope") X <- cbind(X, slope)
-    nm <- c(if (impact != "slope") paste0("level", j), if (impact != "level") paste0("slope", j))
-    colnames(X)[ncol(X) - length(nm) + seq_along(nm)] <- nm
-  }
-  if (seasonality != "none") {
-    # Seasonal terms exist only for monthly series.
-    stopifnot(series$frequency == "month")
-    m <- calendar_month(periods)
-    if (seasonality == "month") {
-      for (k in 2:12) X <- cbind(X, as.numeric(m == k))
-      colnames(X)[ncol(X) - 10:0] <- paste0("month", 2:12)
-    } else if (startsWith(seasonality, "fourier:")) {
-      K <- as.integer(sub("fourier:", "", seasonality))
-      for (j in seq_len(K)) {
-        X <- cbind(X, sin(2 * pi * j * m / 12), cos(2 * pi * j * m / 12))
-        colnames(X)[ncol(X) - 1:0] <- c(paste0("sin", j), paste0("cos", j))
-      }
-    } else stop("unknown seasonality ", seasonality)
-  }
-  for (cv in covariates) {
-    X <- cbind(X, series$covariates[[cv]])
-    colnames(X)[ncol(X)] <- cv
-  }
-  X
-}
-
-# Interruption columns (level{j}, slope{j}) of a design.
-interruption_columns <- function(X) grepl("^(level|slope)[0-9]+$", colnames(X))
-
-# Rows left out of the fit: the `transition` periods starting at each interruption.
-transition_rows <- function(series, interruptions, transition) {
-  if (transition == 0) return(integer(0))
-  Tj <- match(interruptions, series$periods)
-  rows <- sort(unique(unlist(lapply(Tj, function(s) s + 0:(transition - 1)))))
-  rows[rows <= length(series$periods)]
-}
+# Series, design and time coding: shared with the other fixture scripts.
+source(file.path("tests", "reference", "design.R"))
 
 # ---------------------------------------------------------------------------------------------
 # Fitting by error model
@@ -328,12 +261,6 @@ run_case <- function(name, ...) {
       collected_warnings <<- c(collected_warnings, paste0(name, ": ", conditionMessage(w)))
       invokeRestart("muffleWarning")
     })
-}
-
-# A series as stored in the fixture: frequency, period labels, raw outcome, named covariates.
-make_series <- function(frequency, periods, y, covariates = list()) {
-  if (!length(covariates)) covariates <- setNames(list(), character(0))  # JSON {} not []
-  list(frequency = frequency, periods = periods, y = y, covariates = covariates)
 }
 
 # ---------------------------------------------------------------------------------------------

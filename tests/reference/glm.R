@@ -1,0 +1,149 @@
+# Reference fixtures for the count models of interrupted time series: Poisson, quasi-Poisson and
+# negative binomial regression with a log link and a log-population offset.
+#
+# What: fits every case below with R (glm, MASS::glm.nb, sandwich, lmtest) and writes the results,
+# with the input data of each case, to tests/reference/glm.json. The C# tests read only that JSON.
+#
+# How to run (from the repository root):
+#   Rscript tests/reference/glm.R
+# Data are read from the folder in ITS_DATA (default ../shared/data), which must hold sicily.csv.
+# The output is deterministic.
+#
+# Conventions (as the kit): Wald z inference for every count model (lmtest::coeftest on a glm uses
+# df = Inf; the Lopez Bernal et al. 2017 tutorial and Stata glm report z intervals), so
+# quasi-Poisson p values and CIs are the z ones, not summary.glm's t. IRLS is run to
+# epsilon = 1e-12 so that R's answer is the optimum, not an early stop.
+
+suppressPackageStartupMessages({
+  library(MASS)
+  library(sandwich)
+  library(lmtest)
+  library(jsonlite)
+})
+
+data_dir <- Sys.getenv("ITS_DATA", unset = "../shared/data")
+out_file <- file.path("tests", "reference", "glm.json")
+source(file.path("tests", "reference", "design.R"))
+
+control <- glm.control(epsilon = 1e-12, maxit = 5000)  # glm.nb alternates up to maxit times
+
+fit_family <- function(y, X, offset, family) {
+  switch(family,
+    poisson = glm(y ~ X - 1, family = poisson, offset = offset, control = control),
+    quasipoisson = glm(y ~ X - 1, family = quasipoisson, offset = offset, control = control),
+    negbin = glm.nb(y ~ X - 1 + offset(offset), control = control))
+}
+
+covariance <- function(fit, errors) {
+  if (errors == "ols") return(list(V = vcov(fit), lag = NULL))
+  if (errors %in% c("hc0", "hc1", "hc2", "hc3")) return(list(V = vcovHC(fit, type = toupper(errors)), lag = NULL))
+  if (errors == "newey:auto") {
+    lag <- floor(bwNeweyWest(fit, prewhite = FALSE))
+    return(list(V = NeweyWest(fit, lag = lag, prewhite = FALSE, adjust = TRUE), lag = lag))
+  }
+  if (errors == "newey:r-default") return(list(V = NeweyWest(fit), lag = floor(bwNeweyWest(fit))))
+  lag <- as.integer(sub("newey:", "", errors))
+  list(V = NeweyWest(fit, lag = lag, prewhite = FALSE, adjust = TRUE), lag = NULL)
+}
+
+quad <- function(g, V) as.numeric(t(g) %*% V %*% g)
+
+# Effects on the count scale at horizons K after the first interruption: fitted and
+# counterfactual counts include the offset of that month; relative change exp(d) - 1 with the
+# transformed z interval; absolute change by the delta method.
+count_effects <- function(X, offset, periods, first_row, horizons, b, V) {
+  z <- qnorm(0.975)
+  icol <- interruption_columns(X)
+  lapply(horizons, function(K) {
+    r <- first_row + K
+    x <- X[r, ]; xcf <- x; xcf[icol] <- 0
+    fitted <- exp(sum(x * b) + offset[r]); cf <- exp(sum(xcf * b) + offset[r])
+    g <- x - xcf; d <- sum(g * b); dse <- sqrt(quad(g, V))
+    ase <- sqrt(quad(fitted * x - cf * xcf, V))
+    list(months_after = K, period = periods[r], fitted = fitted, counterfactual = cf,
+         exposure = exp(offset[r]), absolute = fitted - cf, absolute_se = ase,
+         absolute_ci = I(c(fitted - cf - z * ase, fitted - cf + z * ase)),
+         relative = exp(d) - 1, relative_ci = I(exp(c(d - z * dse, d + z * dse)) - 1))
+  })
+}
+
+run_case <- function(name, series, offset_name, interruptions, impact, seasonality, family, errors, effects_at) {
+  X <- make_design(series, interruptions, impact, seasonality, character(0))
+  y <- series$y
+  offset <- log(series$covariates[[offset_name]])
+  fit <- fit_family(y, X, offset, family)
+  cv <- covariance(fit, errors)
+  ct <- coeftest(fit, vcov. = cv$V, df = Inf)
+  b <- coef(fit); names(b) <- colnames(X)
+  z <- qnorm(0.975)
+  coefs <- lapply(seq_along(b), function(j) list(
+    term = colnames(X)[j], estimate = unname(b[j]), std_error = unname(ct[j, 2]), statistic = unname(ct[j, 3]),
+    p_value = unname(ct[j, 4]), ci_lower = unname(b[j] - z * ct[j, 2]), ci_upper = unname(b[j] + z * ct[j, 2])))
+  pearson <- sum(residuals(fit, type = "pearson")^2)
+  first_row <- match(interruptions[1], series$periods)
+  list(
+    name = name, series = series, interruptions = I(interruptions), impact = impact, seasonality = seasonality,
+    offset = offset_name, family = family, errors = errors, effects_at = I(effects_at),
+    call = sprintf("coeftest(%s, vcov. = <%s>, df = Inf)",
+                   switch(family, negbin = "glm.nb(y ~ X - 1 + offset(log(pop)))", sprintf("glm(y ~ X - 1, family = %s, offset = log(pop))", family)),
+                   errors),
+    n = length(y), df_residual = fit$df.residual, coefficients = coefs,
+    vcov = unname(lapply(seq_len(nrow(cv$V)), function(i) unname(cv$V[i, ]))),
+    deviance = deviance(fit), pearson_chisq = pearson,
+    dispersion = if (family == "quasipoisson") summary(fit)$dispersion else 1,
+    theta = if (family == "negbin") fit$theta else NULL,
+    theta_se = if (family == "negbin") fit$SE.theta else NULL,
+    log_likelihood = if (family == "quasipoisson") NULL else as.numeric(logLik(fit)),
+    aic = if (family == "quasipoisson") NULL else AIC(fit),
+    lag = cv$lag,
+    residual_acf = I(as.numeric(acf(residuals(fit, type = "deviance"), lag.max = 12, plot = FALSE)$acf[-1])),
+    ljung_box = {bt <- Box.test(residuals(fit, type = "deviance"), lag = 12, type = "Ljung-Box"); list(lag = 12L, statistic = unname(bt$statistic), p_value = bt$p.value)},
+    effects = count_effects(X, offset, series$periods, first_row, effects_at, b, cv$V))
+}
+
+sicily <- read.csv(file.path(data_dir, "sicily.csv"))
+sicily_series <- make_series("month", sprintf("%04d-%02d", sicily$year, sicily$month), sicily$aces, list(stdpop = sicily$stdpop))
+
+cases <- list()
+add <- function(...) cases[[length(cases) + 1]] <<- run_case(...)
+
+# The tutorial's model (Lopez Bernal et al. 2017): level change only, two Fourier pairs.
+add("sicily_level_quasipoisson", sicily_series, "stdpop", "2005-01", "level", "fourier:2", "quasipoisson", "ols", c(0L, 11L, 22L))
+published <- cases[[1]]$coefficients[[3]]
+stopifnot(published$term == "level1",
+          round(exp(published$estimate), 4) == 0.8851,
+          round(exp(published$ci_lower), 4) == 0.8394,
+          round(exp(published$ci_upper), 4) == 0.9332)
+add("sicily_level_poisson", sicily_series, "stdpop", "2005-01", "level", "fourier:2", "poisson", "ols", c(0L, 22L))
+add("sicily_levelslope_quasipoisson", sicily_series, "stdpop", "2005-01", "level+slope", "fourier:2", "quasipoisson", "ols", c(0L, 11L, 22L))
+slope_model <- cases[[3]]$coefficients[[3]]
+stopifnot(round(exp(slope_model$estimate), 4) == 0.8778,
+          round(exp(slope_model$ci_lower), 4) == 0.8291,
+          round(exp(slope_model$ci_upper), 4) == 0.9292)
+for (errors in c("hc0", "hc1", "hc3", "newey:2", "newey:auto", "newey:r-default"))
+  add(paste0("sicily_levelslope_poisson_", errors), sicily_series, "stdpop", "2005-01", "level+slope", "fourier:2", "poisson", errors, c(0L, 11L, 22L))
+add("sicily_levelslope_quasipoisson_newey:2", sicily_series, "stdpop", "2005-01", "level+slope", "fourier:2", "quasipoisson", "newey:2", c(0L, 22L))
+add("sicily_levelslope_negbin", sicily_series, "stdpop", "2005-01", "level+slope", "fourier:2", "negbin", "ols", c(0L, 11L, 22L))
+
+# Over-dispersed synthetic counts with zeros: negative binomial, theta 4, population offset.
+set.seed(20240101)
+n <- 60
+periods <- period_labels("month", 2015, 1, n)
+pop <- round(seq(5000, 6200, length.out = n))
+t <- 0:(n - 1)
+mu <- pop / 1000 * exp(0.2 + 0.01 * t - 0.4 * (t >= 30) - 0.02 * pmax(t - 30, 0))
+counts <- rnbinom(n, size = 4, mu = mu)
+synthetic <- make_series("month", periods, counts, list(pop = pop))
+stopifnot(any(counts == 0))
+add("synthetic_negbin", synthetic, "pop", "2017-07", "level+slope", "none", "negbin", "ols", c(0L, 12L, 29L))
+add("synthetic_negbin_newey:2", synthetic, "pop", "2017-07", "level+slope", "none", "negbin", "newey:2", c(0L, 29L))
+add("synthetic_poisson_hc3", synthetic, "pop", "2017-07", "level+slope", "none", "poisson", "hc3", c(0L, 29L))
+
+doc <- list(
+  description = "Count ITS models (glm, MASS::glm.nb) with sandwich covariances, z inference; see glm.R",
+  generated_with = list(r = R.version.string, mass = as.character(packageVersion("MASS")),
+                        sandwich = as.character(packageVersion("sandwich")), lmtest = as.character(packageVersion("lmtest")),
+                        jsonlite = as.character(packageVersion("jsonlite"))),
+  cases = cases)
+writeLines(toJSON(doc, digits = NA, auto_unbox = TRUE, null = "null", na = "null", pretty = TRUE), out_file)
+cat("wrote", out_file, "with", length(cases), "cases\n")
