@@ -6,7 +6,7 @@ using MathNet.Numerics.LinearAlgebra;
 namespace Its.Effects;
 
 /// <summary>Effects, trends and the fitted path from a design row x and its counterfactual x_cf.</summary>
-internal sealed class EffectCalculator(TimeSeries series, ItsSpec spec, Design design, TInference inference)
+internal sealed class EffectCalculator(TimeSeries series, ItsSpec spec, Design design, Inference inference)
 {
     private readonly bool _log = spec.Transform == OutcomeTransform.Log;
 

@@ -8,7 +8,7 @@ namespace Its.Estimation;
 /// Ordinary least squares by Householder QR, X = QR. The factor is computed once and gives the
 /// coefficients, the unscaled covariance (X'X)^-1 = R^-1 R^-T, and the leverages diag(QQ').
 /// </summary>
-public sealed class LeastSquares
+public sealed class LeastSquares : IScoreModel
 {
     // A column whose part orthogonal to the columns before it, |R_jj|, is below this fraction of its
     // own norm is taken as their linear combination: R's lm (dqrdc2) uses the same 1e-7 tolerance
@@ -105,6 +105,12 @@ public sealed class LeastSquares
 
     /// <summary>Hat values h_i = diag(X (X'X)^-1 X').</summary>
     public Vector<double> Leverage => _leverage.Value;
+
+    /// <inheritdoc />
+    public Matrix<double> Scores => X.MapIndexed((i, _, v) => v * Residuals[i]);
+
+    /// <inheritdoc />
+    public Matrix<double> Bread => UnscaledCovariance;
 
     /// <summary>Classical covariance s^2 (X'X)^-1.</summary>
     public Matrix<double> ClassicalCovariance() => UnscaledCovariance * Sigma2;

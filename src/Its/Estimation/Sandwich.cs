@@ -4,26 +4,26 @@ using MathNet.Numerics.LinearAlgebra;
 namespace Its.Estimation;
 
 /// <summary>
-/// Sandwich covariances (X'X)^-1 Omega (X'X)^-1 of OLS coefficients, built from small pieces as in
-/// R <c>sandwich</c>: scores u_t = x_t e_t, a meat Omega, and scaling conventions.
+/// Sandwich covariances B Omega B, built from small pieces as in R <c>sandwich</c>: the model's
+/// scores u_t and bread B (<see cref="IScoreModel"/>), a meat Omega, and scaling conventions.
 /// </summary>
 public static class Sandwich
 {
     /// <summary>Heteroskedasticity-consistent covariance, as R <c>sandwich::vcovHC(fit, type)</c>.</summary>
-    public static Matrix<double> HeteroskedasticityConsistent(LeastSquares fit, HcType type)
+    public static Matrix<double> HeteroskedasticityConsistent(IScoreModel fit, HcType type)
     {
         ArgumentNullException.ThrowIfNull(fit);
-        var e = fit.Residuals;
         var h = fit.Leverage;
-        // MacKinnon and White (1985); HC1 adds n/(n-k).
-        var omega = Vector<double>.Build.Dense(fit.N, i => type switch
+        // MacKinnon and White (1985): each u_i u_i' scaled by 1, n/(n-k), 1/(1-h_i) or 1/(1-h_i)^2.
+        var scale = Vector<double>.Build.Dense(fit.N, i => type switch
         {
-            HcType.HC0 => e[i] * e[i],
-            HcType.HC1 => e[i] * e[i] * fit.N / fit.DfResidual,
-            HcType.HC2 => e[i] * e[i] / (1 - h[i]),
-            _ => e[i] * e[i] / ((1 - h[i]) * (1 - h[i])),
+            HcType.HC0 => 1,
+            HcType.HC1 => (double)fit.N / (fit.N - fit.K),
+            HcType.HC2 => 1 / (1 - h[i]),
+            _ => 1 / ((1 - h[i]) * (1 - h[i])),
         });
-        var meat = fit.X.TransposeThisAndMultiply(fit.X.MapIndexed((i, _, v) => v * omega[i]));
+        var u = fit.Scores;
+        var meat = u.TransposeThisAndMultiply(u.MapIndexed((i, _, v) => v * scale[i]));
         return Wrap(fit, meat);
     }
 
@@ -32,14 +32,14 @@ public static class Sandwich
     /// by a VAR(1) fitted by OLS and the meat recoloured by D = (I - A)^-1 (Andrews and Monahan 1992),
     /// as R <c>sandwich::meatHAC(prewhite = 1)</c>.
     /// </summary>
-    /// <param name="fit">The OLS fit.</param>
+    /// <param name="fit">The fitted model.</param>
     /// <param name="options">Lag rule, prewhitening and df scaling.</param>
     /// <param name="lag">The truncation lag used.</param>
-    public static Matrix<double> NeweyWest(LeastSquares fit, NeweyWestErrors options, out int lag)
+    public static Matrix<double> NeweyWest(IScoreModel fit, NeweyWestErrors options, out int lag)
     {
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentNullException.ThrowIfNull(options);
-        var scores = Scores(fit);
+        var scores = fit.Scores;
         lag = options.Lag switch
         {
             FixedLag f => f.Lag,
@@ -49,7 +49,7 @@ public static class Sandwich
         var u = scores;
         if (options.Prewhiten) (u, recolour) = PrewhitenVar1(scores);
         var meat = HacMeat(u, BartlettWeights(lag, u.RowCount - 1));
-        if (options.SmallSampleAdjustment) meat *= (double)fit.N / fit.DfResidual;
+        if (options.SmallSampleAdjustment) meat *= (double)fit.N / (fit.N - fit.K);
         if (recolour is not null) meat = recolour * meat * recolour.Transpose();
         return Wrap(fit, meat);
     }
@@ -122,13 +122,6 @@ public static class Sandwich
         return 1.1447 * Math.Pow((s1 / s0) * (s1 / s0), rate) * Math.Pow(nOriginal, rate);
     }
 
-    /// <summary>The estimating functions u_t = x_t e_t of an OLS fit (R <c>estfun.lm</c>).</summary>
-    public static Matrix<double> Scores(LeastSquares fit)
-    {
-        ArgumentNullException.ThrowIfNull(fit);
-        return fit.X.MapIndexed((i, _, v) => v * fit.Residuals[i]);
-    }
-
     // VAR(1) without intercept fitted by OLS to the scores: u_t = A u_{t-1} + v_t, t = 2..n
     // (R ar.ols(demean = FALSE, aic = FALSE, order.max = 1)). Returns v and D = (I - A)^-1.
     private static (Matrix<double> Residuals, Matrix<double> Recolour) PrewhitenVar1(Matrix<double> scores)
@@ -142,9 +135,9 @@ public static class Sandwich
         return (residuals, recolour);
     }
 
-    private static Matrix<double> Wrap(LeastSquares fit, Matrix<double> meat)
+    private static Matrix<double> Wrap(IScoreModel fit, Matrix<double> meat)
     {
-        var bread = fit.UnscaledCovariance;
+        var bread = fit.Bread;
         var v = bread * meat * bread;
         return (v + v.Transpose()) * 0.5;
     }

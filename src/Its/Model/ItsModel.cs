@@ -62,7 +62,7 @@ public sealed class ItsModel
                     ? $"the variance of {term} overflows: {Rescale}"
                     : $"the standard error of {term} is undefined under {Spec.Errors.Name} errors (variance {v[j, j]:G6}; an observation may determine a coefficient alone, e.g. a month seen once)");
 
-        var inference = new TInference(b, v, df);
+        var inference = new Inference(b, v, df);
         var effects = new EffectCalculator(Series, Spec, Design, inference);
         var horizons = Spec.EffectsAt.Count > 0
             ? Spec.EffectsAt

@@ -53,7 +53,7 @@ public static class ResultJson
             w.WriteNumber("estimate", c.Estimate);
             w.WriteNumber("std_error", c.StdError);
             w.WriteNumber("statistic", c.Statistic);
-            w.WriteNumber("df", c.Df);
+            Nullable(w, "df", c.Df);
             w.WriteNumber("p_value", c.PValue);
             w.WriteNumber("ci_lower", c.Ci.Lower);
             w.WriteNumber("ci_upper", c.Ci.Upper);

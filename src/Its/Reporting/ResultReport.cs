@@ -147,7 +147,7 @@ public static class ResultReport
         if (log) columns.AddRange(["percent", "percent_ci_lower", "percent_ci_upper"]);
         var rows = r.Coefficients.Select(c =>
         {
-            var row = new List<string> { c.Term, Exact(c.Estimate), Exact(c.StdError), Exact(c.Statistic), c.Df.ToString(CultureInfo.InvariantCulture), Exact(c.PValue), Exact(c.Ci.Lower), Exact(c.Ci.Upper) };
+            var row = new List<string> { c.Term, Exact(c.Estimate), Exact(c.StdError), Exact(c.Statistic), c.Df?.ToString(CultureInfo.InvariantCulture) ?? "", Exact(c.PValue), Exact(c.Ci.Lower), Exact(c.Ci.Upper) };
             if (log) row.AddRange(c.Term == "intercept" ? ["", "", ""] : [Exact(LogScale.Percent(c.Estimate)), Exact(LogScale.Percent(c.Ci.Lower)), Exact(LogScale.Percent(c.Ci.Upper))]);
             return (IReadOnlyList<string>)row;
         }).ToArray();

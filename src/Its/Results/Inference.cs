@@ -16,33 +16,33 @@ public readonly record struct Interval(double Lower, double Upper)
     }
 }
 
-/// <summary>One row of a coefficient table, with t inference on <paramref name="Df"/> degrees of freedom.</summary>
+/// <summary>One row of a coefficient table, with t inference on <paramref name="Df"/> degrees of freedom, or z when it is null.</summary>
 /// <param name="Term">Term name (<c>intercept</c>, <c>time</c>, <c>level1</c>, ...).</param>
 /// <param name="Estimate">Coefficient.</param>
 /// <param name="StdError">Standard error under the fit's error model.</param>
-/// <param name="Statistic">t = estimate / standard error.</param>
-/// <param name="Df">Degrees of freedom of the t distribution.</param>
+/// <param name="Statistic">t (or z) = estimate / standard error.</param>
+/// <param name="Df">Degrees of freedom of the t distribution; null for Wald z inference.</param>
 /// <param name="PValue">Two-sided p value.</param>
-/// <param name="Ci">95% confidence interval, estimate +/- t(0.975, df) SE.</param>
-public sealed record Coefficient(string Term, double Estimate, double StdError, double Statistic, int Df, double PValue, Interval Ci);
+/// <param name="Ci">95% confidence interval, estimate +/- t(0.975, df) SE (or z(0.975) SE).</param>
+public sealed record Coefficient(string Term, double Estimate, double StdError, double Statistic, int? Df, double PValue, Interval Ci);
 
-/// <summary>t-based inference for linear combinations of coefficients.</summary>
-internal sealed class TInference
+/// <summary>Inference for linear combinations of coefficients: t on <c>Df</c> degrees of freedom, or z when it is null.</summary>
+internal sealed class Inference
 {
     private readonly Vector<double> _b;
     private readonly Matrix<double> _v;
 
-    public TInference(Vector<double> b, Matrix<double> v, int df)
+    public Inference(Vector<double> b, Matrix<double> v, int? df)
     {
         _b = b;
         _v = v;
         Df = df;
-        Critical = StudentT.InvCDF(0, 1, df, 0.975);
+        Critical = df is { } d ? StudentT.InvCDF(0, 1, d, 0.975) : Normal.InvCDF(0, 1, 0.975);
     }
 
-    public int Df { get; }
+    public int? Df { get; }
 
-    /// <summary>t(0.975, df).</summary>
+    /// <summary>t(0.975, df) or z(0.975).</summary>
     public double Critical { get; }
 
     public double Estimate(Vector<double> g) => g.DotProduct(_b);
@@ -51,7 +51,7 @@ internal sealed class TInference
 
     public Interval Ci(double estimate, double se) => new(estimate - Critical * se, estimate + Critical * se);
 
-    public double PValue(double t) => 2 * StudentT.CDF(0, 1, Df, -Math.Abs(t));
+    public double PValue(double t) => 2 * (Df is { } d ? StudentT.CDF(0, 1, d, -Math.Abs(t)) : Normal.CDF(0, 1, -Math.Abs(t)));
 
     public Coefficient Coefficient(string term, int j)
     {
