@@ -8,7 +8,8 @@ namespace Its.Effects;
 /// <summary>Effects, trends and the fitted path from a design row x and its counterfactual x_cf.</summary>
 internal sealed class EffectCalculator(TimeSeries series, ItsSpec spec, Design design, Inference inference)
 {
-    private readonly bool _log = spec.Transform == OutcomeTransform.Log;
+    // Log outcome or log link: effects are read on the original (count) scale.
+    private readonly bool _log = spec.Transform == OutcomeTransform.Log || spec.Family.IsCount();
 
     public Effect At(int periodsAfter)
     {
@@ -25,11 +26,13 @@ internal sealed class EffectCalculator(TimeSeries series, ItsSpec spec, Design d
         double linFitted = inference.Estimate(x), linCf = inference.Estimate(xcf);
         if (_log)
         {
-            double fitted = Math.Exp(linFitted), cf = Math.Exp(linCf);
+            double? exposure = Exposure(period);
+            double scale = exposure ?? 1;
+            double fitted = scale * Math.Exp(linFitted), cf = scale * Math.Exp(linCf);
             double abs = fitted - cf;
             double absSe = inference.StdError(x * fitted - xcf * cf);
             return new Effect(periodsAfter, period, fitted, cf, abs, absSe, inference.Ci(abs, absSe),
-                Math.Exp(d) - 1, null, inference.Ci(d, dse).Map(v => Math.Exp(v) - 1));
+                Math.Exp(d) - 1, null, inference.Ci(d, dse).Map(v => Math.Exp(v) - 1), exposure);
         }
         // A ratio to a counterfactual that may be 0 or negative means nothing.
         if (!(inference.Ci(linCf, inference.StdError(xcf)).Lower > 0))
@@ -67,6 +70,8 @@ internal sealed class EffectCalculator(TimeSeries series, ItsSpec spec, Design d
         for (int i = 0; i < series.Count; i++)
         {
             var x = design.Full.Row(i);
+            double offset = spec.Offset is { } o ? Math.Log(series.Covariates[o][i]) : 0;
+            double Scale(double linear) => _log ? Math.Exp(linear + offset) : linear;
             double fitted = Scale(inference.Estimate(x));
             double? cf = null;
             Interval? cfCi = null;
@@ -82,7 +87,14 @@ internal sealed class EffectCalculator(TimeSeries series, ItsSpec spec, Design d
         return points;
     }
 
-    private double Scale(double linear) => _log ? Math.Exp(linear) : linear;
+    // The offset's exposure in a period of the series, or null without an offset.
+    private double? Exposure(Period period)
+    {
+        if (spec.Offset is not { } name) return null;
+        for (int i = 0; i < series.Count; i++)
+            if (series.Periods[i] == period) return series.Covariates[name][i];
+        throw new ItsException($"{period} has no row in the data, so the offset {name} has no value there");
+    }
 
     private Vector<double> Counterfactual(Vector<double> x)
     {

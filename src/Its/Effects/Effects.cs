@@ -9,7 +9,7 @@ namespace Its.Effects;
 /// </summary>
 /// <param name="PeriodsAfter">Periods after the first interruption (0 is the interruption period).</param>
 /// <param name="Period">The period.</param>
-/// <param name="Fitted">Model value with the interruption terms (exp of the linear predictor for log models).</param>
+/// <param name="Fitted">Model value with the interruption terms (exp of the linear predictor for log models; counts, with the offset, for count models).</param>
 /// <param name="Counterfactual">Model value without them.</param>
 /// <param name="Absolute">Fitted - counterfactual.</param>
 /// <param name="AbsoluteStdError">Its standard error (delta method for log models).</param>
@@ -18,10 +18,11 @@ namespace Its.Effects;
 /// Null when the counterfactual's 95% CI reaches 0 or below, where a ratio means nothing.</param>
 /// <param name="RelativeStdError">Delta-method SE (Zhang et al. 2009) for untransformed models; null for log models, whose CI is exact.</param>
 /// <param name="RelativeCi">Relative +/- t SE, or exp(CI of d) - 1 for log models; null with <paramref name="Relative"/>.</param>
+/// <param name="Exposure">The offset's population at risk in that period (count models with an offset), so rates are counts / exposure.</param>
 public sealed record Effect(
     int PeriodsAfter, Period Period, double Fitted, double Counterfactual,
     double Absolute, double AbsoluteStdError, Interval AbsoluteCi,
-    double? Relative, double? RelativeStdError, Interval? RelativeCi);
+    double? Relative, double? RelativeStdError, Interval? RelativeCi, double? Exposure = null);
 
 /// <summary>
 /// The trend after interruption j, <c>time</c> + <c>slope1</c> + ... + <c>slope{j}</c>, per period on

@@ -24,8 +24,11 @@ public sealed class ItsModel
         if (spec.PortmanteauLag < 1) throw new ItsException($"the portmanteau test lag must be 1 or more, not {spec.PortmanteauLag}");
         if (spec.BreuschGodfreyMaxOrder < 1) throw new ItsException($"the Breusch-Godfrey order must be 1 or more, not {spec.BreuschGodfreyMaxOrder}");
         Design = Design.Build(series, spec);
+        if (spec.Family.IsCount()) CheckCounts();
+        else if (spec.Offset is not null) throw new ItsException("an offset needs a count family (poisson, quasipoisson or negbin)");
         Outcome = Vector<double>.Build.DenseOfEnumerable(Design.FitRows.Select(i => Transformed(i)));
         X = Matrix<double>.Build.DenseOfRowVectors(Design.FitRows.Select(i => Design.Full.Row(i)));
+        LogOffset = Vector<double>.Build.DenseOfEnumerable(Design.FitRows.Select(i => spec.Offset is { } o ? Math.Log(series.Covariates[o][i]) : 0));
     }
 
     /// <summary>The series.</summary>
@@ -43,56 +46,54 @@ public sealed class ItsModel
     /// <summary>The fitted outcome, transformed.</summary>
     public Vector<double> Outcome { get; }
 
+    /// <summary>log(offset) of the fitted rows; zeros without an offset.</summary>
+    public Vector<double> LogOffset { get; }
+
     /// <summary>Estimates the model.</summary>
     /// <exception cref="ItsException">The design is singular, the model fits exactly, or the error model cannot be estimated.</exception>
     public ItsResult Fit()
     {
         var terms = Design.Terms;
-        var ols = RefuseExactFit(new LeastSquares(X, Outcome, terms));
         var warnings = new List<string>();
+        string unit = Time.Period.Describe(Series.Frequency);
         if (Series.MissingPeriods > 0)
-            warnings.Add($"the series has {Series.MissingPeriods} missing {Time.Period.Describe(Series.Frequency)}(s); autocorrelation-based errors and diagnostics treat the observed rows as consecutive");
+            warnings.Add($"the series has {Series.MissingPeriods} missing {unit}(s); autocorrelation-based errors and diagnostics treat the observed rows as consecutive");
         if (Spec.TransitionPeriods > 0)
-            warnings.Add($"{Spec.TransitionPeriods} transition {Time.Period.Describe(Series.Frequency)}(s) after each interruption are left out; autocorrelation-based errors and diagnostics treat the remaining rows as consecutive");
+            warnings.Add($"{Spec.TransitionPeriods} transition {unit}(s) after each interruption are left out; autocorrelation-based errors and diagnostics treat the remaining rows as consecutive");
 
-        var (b, v, df, n, sigma, logLik, lag, iterations, ar) = Estimate(ols, warnings);
-        foreach (var (term, j) in terms.Select((s, j) => (s, j)))
-            if (!(v[j, j] > 0) || !double.IsFinite(v[j, j]))
-                throw new ItsException(double.IsInfinity(v[j, j])
-                    ? $"the variance of {term} overflows: {Rescale}"
-                    : $"the standard error of {term} is undefined under {Spec.Errors.Name} errors (variance {v[j, j]:G6}; an observation may determine a coefficient alone, e.g. a month seen once)");
+        var e = Spec.Family.IsCount() ? EstimateCounts(warnings) : EstimateGaussian(warnings);
+        for (int j = 0; j < terms.Count; j++)
+            if (!(e.V[j, j] > 0) || !double.IsFinite(e.V[j, j]))
+                throw new ItsException(double.IsInfinity(e.V[j, j])
+                    ? $"the variance of {terms[j]} overflows: {Rescale}"
+                    : $"the standard error of {terms[j]} is undefined under {Spec.Errors.Name} errors (variance {e.V[j, j]:G6}; an observation may determine a coefficient alone, e.g. a month seen once)");
 
-        var inference = new Inference(b, v, df);
+        // Count models use Wald z inference (as R's coeftest on a glm, Stata glm and the tutorials).
+        var inference = new Inference(e.B, e.V, Spec.Family.IsCount() ? null : e.Df);
         var effects = new EffectCalculator(Series, Spec, Design, inference);
         var horizons = Spec.EffectsAt.Count > 0
             ? Spec.EffectsAt
             : new[] { 0, Series.Periods[^1].PeriodsSince(Spec.Interruptions[0]) }.Distinct().ToArray();
-        var coefficients = terms.Select((term, j) => inference.Coefficient(term, j)).ToArray();
         var effectList = horizons.Select(effects.At).ToArray();
-        foreach (var e in effectList.Where(e => e.Relative is null))
-            warnings.Add($"the counterfactual at {e.Period} ({e.Counterfactual:G6}) is not clearly positive (its 95% CI reaches 0), so no relative change is given there");
-        int portmanteauLag = Math.Min(Spec.PortmanteauLag, ols.N - 1);
+        foreach (var effect in effectList.Where(x => x.Relative is null))
+            warnings.Add($"the counterfactual at {effect.Period} ({effect.Counterfactual:G6}) is not clearly positive (its 95% CI reaches 0), so no relative change is given there");
         return EnsureFinite(new ItsResult
         {
             Spec = Spec,
             OutcomeName = Series.OutcomeName,
             Frequency = Series.Frequency,
-            Coefficients = coefficients,
-            Covariance = v.ToArray(),
-            N = n,
-            DfResidual = df,
-            Sigma = sigma,
-            LogLikelihood = logLik,
-            Aic = logLik is { } ll ? -2 * ll + 2 * (terms.Count + 1) : null,
-            Ar = ar,
-            Lag = lag,
-            Iterations = iterations,
-            Diagnostics = new ResidualDiagnostics(
-                DurbinWatsonTest.Compute(ols),
-                BreuschGodfreyTest.Compute(ols, Spec.BreuschGodfreyMaxOrder),
-                PortmanteauTest.LjungBox(ols.Residuals.ToArray(), portmanteauLag),
-                PortmanteauTest.BoxPierce(ols.Residuals.ToArray(), portmanteauLag),
-                Correlogram.Compute(ols.Residuals.ToArray(), portmanteauLag)),
+            Coefficients = terms.Select((term, j) => inference.Coefficient(term, j)).ToArray(),
+            Covariance = e.V.ToArray(),
+            N = e.N,
+            DfResidual = e.Df,
+            Sigma = e.Sigma,
+            LogLikelihood = e.LogLik,
+            Aic = e.Aic,
+            Ar = e.Ar,
+            FamilyParameters = e.FamilyParameters,
+            Lag = e.Lag,
+            Iterations = e.Iterations,
+            Diagnostics = e.Diagnostics,
             Effects = effectList,
             PostTrends = effects.Trends(),
             Trajectory = effects.Trajectory(),
@@ -100,22 +101,40 @@ public sealed class ItsModel
         });
     }
 
-    // The coefficients and their covariance under the error model, with what the model estimated
-    // besides (a lag, rho, iterations) and warnings about it.
-    private (Vector<double> B, Matrix<double> V, int Df, int N, double Sigma, double? LogLik, int? Lag, int? Iterations, ErrorParameter[] Ar)
-        Estimate(LeastSquares ols, List<string> warnings)
+    // What an estimator hands to the common part of Fit: coefficients, covariance, fit statistics,
+    // what it estimated besides (lag, rho, theta) and the residual diagnostics.
+    private sealed record Estimate(Vector<double> B, Matrix<double> V, int Df, int N, double Sigma, double? LogLik, double? Aic,
+        ResidualDiagnostics Diagnostics)
     {
+        public int? Lag { get; init; }
+        public int? Iterations { get; init; }
+        public ErrorParameter[] Ar { get; init; } = [];
+        public ErrorParameter[] FamilyParameters { get; init; } = [];
+    }
+
+    private Estimate EstimateGaussian(List<string> warnings)
+    {
+        var ols = RefuseExactFit(new LeastSquares(X, Outcome, Design.Terms));
+        int lagTests = Math.Min(Spec.PortmanteauLag, ols.N - 1);
+        var residuals = ols.Residuals.ToArray();
+        var diagnostics = new ResidualDiagnostics(
+            DurbinWatsonTest.Compute(ols),
+            BreuschGodfreyTest.Compute(ols, Spec.BreuschGodfreyMaxOrder),
+            PortmanteauTest.LjungBox(residuals, lagTests),
+            PortmanteauTest.BoxPierce(residuals, lagTests),
+            Correlogram.Compute(residuals, lagTests));
         double sigma = Math.Sqrt(ols.Sigma2);
+        // AIC = -2 logLik + 2 (k + 1), the variance counted, as R's AIC(lm).
+        double aic = -2 * ols.LogLikelihood + 2 * (ols.K + 1);
+        var plain = new Estimate(ols.Coefficients, ols.ClassicalCovariance(), ols.DfResidual, ols.N, sigma, ols.LogLikelihood, aic, diagnostics);
         switch (Spec.Errors)
         {
             case ClassicalErrors:
-                return (ols.Coefficients, ols.ClassicalCovariance(), ols.DfResidual, ols.N, sigma, ols.LogLikelihood, null, null, []);
+                return plain;
             case HeteroskedasticityConsistentErrors hc:
-                return (ols.Coefficients, Sandwich.HeteroskedasticityConsistent(ols, hc.Type), ols.DfResidual, ols.N, sigma, ols.LogLikelihood, null, null, []);
+                return plain with { V = Sandwich.HeteroskedasticityConsistent(ols, hc.Type) };
             case NeweyWestErrors nw:
-                var v = Sandwich.NeweyWest(ols, nw, out int lag);
-                if (lag >= ols.N) warnings.Add($"Newey-West lag {lag} is not below the {ols.N} observations; only lags up to {ols.N - 1} are used");
-                return (ols.Coefficients, v, ols.DfResidual, ols.N, sigma, ols.LogLikelihood, lag, null, []);
+                return plain with { V = NeweyWest(ols, nw, warnings, out int lag), Lag = lag };
             case AutoregressiveErrors ar:
                 var fgls = AutoregressiveFgls.Fit(X, Outcome, Design.Terms, ar);
                 var t = RefuseExactFit(fgls.Transformed);
@@ -124,10 +143,52 @@ public sealed class ItsModel
                 if (Math.Abs(fgls.Rho) > RhoWarning)
                     warnings.Add($"rho = {fgls.Rho:F4} is close to {Math.Sign(fgls.Rho)}: the AR(1) model is near its stationarity boundary (often a misspecified trend); compare with newey:L errors and check the model");
                 // Stata prais reports no likelihood; its standard errors are OLS ones of the transformed regression.
-                return (t.Coefficients, t.ClassicalCovariance(), t.DfResidual, t.N, Math.Sqrt(t.Sigma2), null, null, fgls.Iterations, [new ErrorParameter("rho", fgls.Rho)]);
+                return new Estimate(t.Coefficients, t.ClassicalCovariance(), t.DfResidual, t.N, Math.Sqrt(t.Sigma2), null, null, diagnostics)
+                {
+                    Iterations = fgls.Iterations,
+                    Ar = [new ErrorParameter("rho", fgls.Rho)],
+                };
             default:
-                throw new ItsException($"error model {Spec.Errors.Name} is not available for this model");
+                throw new ItsException($"error model {Spec.Errors.Name} is not available for a gaussian model");
         }
+    }
+
+    private Estimate EstimateCounts(List<string> warnings)
+    {
+        var fit = CountRegression.Fit(Spec.Family, X, Outcome, LogOffset, Design.Terms);
+        string family = Spec.Family.Name();
+        if (!fit.Converged) warnings.Add($"the {family} fit did not converge; the estimates are from the last iteration");
+        int lagTests = Math.Min(Spec.PortmanteauLag, fit.N - 1);
+        var residuals = fit.DevianceResiduals.ToArray();
+        var dispersion = new DispersionCheck(fit.PearsonChiSquare, fit.DfResidual, fit.Deviance);
+        // Over-dispersion makes Poisson standard errors too small (Lopez Bernal et al. 2017).
+        if (Spec.Family == Family.Poisson && dispersion.Ratio > 1.5 && Spec.Errors is ClassicalErrors)
+            warnings.Add($"the counts are over-dispersed (Pearson chi-square / df = {dispersion.Ratio:F2}): Poisson standard errors are too small; use --family quasipoisson or negbin, or robust errors");
+        var diagnostics = new ResidualDiagnostics(null, [],
+            PortmanteauTest.LjungBox(residuals, lagTests), PortmanteauTest.BoxPierce(residuals, lagTests),
+            Correlogram.Compute(residuals, lagTests), dispersion);
+        ErrorParameter[] parameters = fit.Theta is { } theta
+            ? [new("theta", theta), new("theta_se", fit.ThetaStdError!.Value)]
+            : Spec.Family == Family.QuasiPoisson ? [new("dispersion", fit.Dispersion)] : [];
+        var plain = new Estimate(fit.Coefficients, fit.ModelCovariance(), fit.DfResidual, fit.N, Math.Sqrt(fit.Dispersion), fit.LogLikelihood, fit.Aic, diagnostics)
+        {
+            Iterations = fit.Iterations,
+            FamilyParameters = parameters,
+        };
+        return Spec.Errors switch
+        {
+            ClassicalErrors => plain,
+            HeteroskedasticityConsistentErrors hc => plain with { V = Sandwich.HeteroskedasticityConsistent(fit, hc.Type) },
+            NeweyWestErrors nw => plain with { V = NeweyWest(fit, nw, warnings, out int lag), Lag = lag },
+            _ => throw new ItsException($"error model {Spec.Errors.Name} is not available for a {family} model (use ols, hc0-hc3 or newey)"),
+        };
+    }
+
+    private static Matrix<double> NeweyWest(IScoreModel fit, NeweyWestErrors options, List<string> warnings, out int lag)
+    {
+        var v = Sandwich.NeweyWest(fit, options, out lag);
+        if (lag >= fit.N) warnings.Add($"Newey-West lag {lag} is not below the {fit.N} observations; only lags up to {fit.N - 1} are used");
+        return v;
     }
 
     // The last guard against a silent NaN or infinity: every number of the result must be finite.
@@ -157,6 +218,24 @@ public sealed class ItsModel
         !double.IsFinite(fit.ResidualSumOfSquares) ? throw new ItsException($"the residual sum of squares overflows: {Rescale}")
         : fit.FitsExactly ? throw new ItsException("the model fits the data exactly (residuals are all 0), so standard errors are undefined")
         : fit;
+
+    private void CheckCounts()
+    {
+        string family = Spec.Family.Name();
+        if (Spec.Transform != OutcomeTransform.None)
+            throw new ItsException($"the {family} family has a log link already; leave the outcome untransformed");
+        for (int i = 0; i < Series.Count; i++)
+        {
+            double y = Series.Outcome[i];
+            if (y < 0 || y != Math.Floor(y))
+                throw new ItsException($"{Series.OutcomeName} is {y.ToString(System.Globalization.CultureInfo.InvariantCulture)} at {Series.Periods[i]}: the {family} family needs counts (whole numbers 0 or more)");
+        }
+        if (Spec.Offset is not { } offset) return;
+        if (!Series.Covariates.TryGetValue(offset, out var exposure)) throw new ItsException($"offset {offset} is not in the data");
+        for (int i = 0; i < exposure.Length; i++)
+            if (!(exposure[i] > 0))
+                throw new ItsException($"offset {offset} is {exposure[i].ToString(System.Globalization.CultureInfo.InvariantCulture)} at {Series.Periods[i]}: the population at risk must be positive");
+    }
 
     private double Transformed(int row)
     {

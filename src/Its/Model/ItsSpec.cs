@@ -26,6 +26,15 @@ public sealed record ItsSpec
     /// <summary>Names of the covariates of the series that enter the model, in order.</summary>
     public IReadOnlyList<string> Covariates { get; init; } = [];
 
+    /// <summary>Gaussian (linear) or a count family with a log link.</summary>
+    public Family Family { get; init; } = Family.Gaussian;
+
+    /// <summary>
+    /// Covariate holding the population at risk of a count model; log(offset) enters the linear
+    /// predictor with coefficient 1 (Stata <c>exposure()</c>, R <c>offset(log(pop))</c>). Null for none.
+    /// </summary>
+    public string? Offset { get; init; }
+
     /// <summary>How the errors are modelled or the covariance estimated.</summary>
     public ErrorModel Errors { get; init; } = ErrorModel.Ols;
 

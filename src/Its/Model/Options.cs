@@ -107,3 +107,42 @@ public static class OptionNames
     /// <summary>The command-line spelling of a transform.</summary>
     public static string Name(this OutcomeTransform transform) => transform == OutcomeTransform.Log ? "log" : "none";
 }
+
+/// <summary>The error distribution and link of the model.</summary>
+public enum Family
+{
+    /// <summary>Linear model with normal errors (identity link).</summary>
+    Gaussian,
+    /// <summary>Poisson counts, log link (R <c>glm(family = poisson)</c>).</summary>
+    Poisson,
+    /// <summary>Poisson fit with the Pearson dispersion (R <c>glm(family = quasipoisson)</c>).</summary>
+    QuasiPoisson,
+    /// <summary>Negative binomial counts, log link, theta by ML (R <c>MASS::glm.nb</c>).</summary>
+    NegativeBinomial,
+}
+
+/// <summary>Spellings of the families on the command line.</summary>
+public static class FamilyNames
+{
+    /// <summary>Reads gaussian, poisson, quasipoisson or negbin.</summary>
+    public static Family Parse(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "gaussian" => Family.Gaussian,
+        "poisson" => Family.Poisson,
+        "quasipoisson" or "quasi-poisson" => Family.QuasiPoisson,
+        "negbin" or "negative-binomial" => Family.NegativeBinomial,
+        _ => throw new FormatException($"'{text}' is not a family (expected gaussian, poisson, quasipoisson or negbin)"),
+    };
+
+    /// <summary>The command-line spelling.</summary>
+    public static string Name(this Family family) => family switch
+    {
+        Family.Gaussian => "gaussian",
+        Family.Poisson => "poisson",
+        Family.QuasiPoisson => "quasipoisson",
+        _ => "negbin",
+    };
+
+    /// <summary>True for the count families (log link).</summary>
+    public static bool IsCount(this Family family) => family != Family.Gaussian;
+}

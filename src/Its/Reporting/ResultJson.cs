@@ -37,7 +37,8 @@ public static class ResultJson
         w.WriteNumber("parameters", result.Parameters);
         w.WriteNumber("df_residual", result.DfResidual);
         w.WriteString("errors", spec.Errors.Name);
-        w.WriteString("family", "gaussian");
+        w.WriteString("family", spec.Family.Name());
+        if (spec.Offset is { } offset) w.WriteString("offset", offset); else w.WriteNull("offset");
         w.WriteString("transform", spec.Transform.Name());
         w.WriteString("impact", spec.Impact.Name());
         w.WriteString("seasonality", spec.Seasonality.ToString());
@@ -57,11 +58,17 @@ public static class ResultJson
             w.WriteNumber("p_value", c.PValue);
             w.WriteNumber("ci_lower", c.Ci.Lower);
             w.WriteNumber("ci_upper", c.Ci.Upper);
-            // A log model's coefficients other than the intercept read as percent changes.
-            if (spec.Transform == OutcomeTransform.Log && c.Term != "intercept")
+            // A log model's coefficients other than the intercept read as percent changes, and a
+            // count model's as rate ratios.
+            if (LogScale.Applies(spec) && c.Term != "intercept")
             {
                 w.WriteNumber("percent", LogScale.Percent(c.Estimate));
                 Pair(w, "percent_ci", c.Ci.Map(LogScale.Percent));
+                if (spec.Family.IsCount())
+                {
+                    w.WriteNumber("rate_ratio", Math.Exp(c.Estimate));
+                    Pair(w, "rate_ratio_ci", c.Ci.Map(Math.Exp));
+                }
             }
             w.WriteEndObject();
         }
@@ -73,6 +80,9 @@ public static class ResultJson
 
         w.WriteStartObject("ar");
         foreach (var a in result.Ar) w.WriteNumber(a.Name, a.Estimate);
+        w.WriteEndObject();
+        w.WriteStartObject("family_parameters");
+        foreach (var a in result.FamilyParameters) w.WriteNumber(a.Name, a.Estimate);
         w.WriteEndObject();
         Nullable(w, "lag", result.Lag);
         Nullable(w, "iterations", result.Iterations);
@@ -107,11 +117,25 @@ public static class ResultJson
     private static void WriteDiagnostics(Utf8JsonWriter w, ResidualDiagnostics d)
     {
         w.WriteStartObject("diagnostics");
-        w.WriteStartObject("durbin_watson");
-        w.WriteNumber("statistic", d.DurbinWatson.Statistic);
-        w.WriteNumber("p_value", d.DurbinWatson.PValue);
-        w.WriteString("method", d.DurbinWatson.Exact ? "exact (Pan)" : "normal approximation");
-        w.WriteEndObject();
+        w.WriteString("residuals", d.Dispersion is null ? "ols" : "deviance");
+        if (d.DurbinWatson is { } dw)
+        {
+            w.WriteStartObject("durbin_watson");
+            w.WriteNumber("statistic", dw.Statistic);
+            w.WriteNumber("p_value", dw.PValue);
+            w.WriteString("method", dw.Exact ? "exact (Pan)" : "normal approximation");
+            w.WriteEndObject();
+        }
+        else w.WriteNull("durbin_watson");
+        if (d.Dispersion is { } disp)
+        {
+            w.WriteStartObject("dispersion");
+            w.WriteNumber("pearson_chisq", disp.PearsonChiSquare);
+            w.WriteNumber("df", disp.Df);
+            w.WriteNumber("ratio", disp.Ratio);
+            w.WriteNumber("deviance", disp.Deviance);
+            w.WriteEndObject();
+        }
         w.WriteStartArray("breusch_godfrey");
         foreach (var b in d.BreuschGodfrey)
         {
@@ -153,6 +177,12 @@ public static class ResultJson
         Nullable(w, "relative", e.Relative);
         Nullable(w, "relative_se", e.RelativeStdError);
         if (e.RelativeCi is { } ci) Pair(w, "relative_ci", ci); else w.WriteNull("relative_ci");
+        if (e.Exposure is { } exposure)
+        {
+            w.WriteNumber("exposure", exposure);
+            w.WriteNumber("fitted_rate", e.Fitted / exposure);
+            w.WriteNumber("counterfactual_rate", e.Counterfactual / exposure);
+        }
         w.WriteEndObject();
     }
 

@@ -68,17 +68,22 @@ public static class ResultReport
     public static IReadOnlyList<Table> Tables(ItsResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        bool log = result.Spec.Transform == OutcomeTransform.Log;
+        bool log = LogScale.Applies(result.Spec);
+        bool counts = result.Spec.Family.IsCount();
         string unit = Time.Period.Describe(result.Frequency);
         var tables = new List<Table>();
 
-        var columns = new List<string> { "term", "estimate", "std. error", "t", "p", "95% CI" };
-        if (log) columns.AddRange(["% change", "95% CI (%)"]);
-        tables.Add(new Table($"Coefficients ({result.Spec.Errors.Name} errors, t with {result.DfResidual} df)", columns,
+        var columns = new List<string> { "term", "estimate", "std. error", counts ? "z" : "t", "p", "95% CI" };
+        if (log) columns.AddRange(counts ? ["rate ratio", "95% CI"] : ["% change", "95% CI (%)"]);
+        string test = counts ? "Wald z" : $"t with {result.DfResidual} df";
+        tables.Add(new Table($"Coefficients ({result.Spec.Family.Name()}, {result.Spec.Errors.Name} errors, {test})", columns,
             result.Coefficients.Select(c =>
             {
                 var row = new List<string> { c.Term, Number(c.Estimate), Number(c.StdError), c.Statistic.ToString("F2", CultureInfo.InvariantCulture), PValue(c.PValue), Ci(c.Ci) };
-                if (log) row.AddRange(c.Term == "intercept" ? ["", ""] : [Number(LogScale.Percent(c.Estimate)), Ci(c.Ci.Map(LogScale.Percent))]);
+                if (log)
+                    row.AddRange(c.Term == "intercept" ? ["", ""]
+                        : counts ? [Number(Math.Exp(c.Estimate)), Ci(c.Ci.Map(Math.Exp))]
+                        : [Number(LogScale.Percent(c.Estimate)), Ci(c.Ci.Map(LogScale.Percent))]);
                 return (IReadOnlyList<string>)row;
             }).ToArray()));
 
@@ -102,17 +107,18 @@ public static class ResultReport
         }
 
         var d = result.Diagnostics;
-        var rows = new List<IReadOnlyList<string>>
-        {
-            new[] { "Durbin-Watson", Number(d.DurbinWatson.Statistic), "", PValue(d.DurbinWatson.PValue), d.DurbinWatson.Exact ? "exact p (Pan), H1: rho > 0" : "normal approximation, H1: rho > 0" },
-        };
+        var rows = new List<IReadOnlyList<string>>();
+        if (d.DurbinWatson is { } dw)
+            rows.Add(["Durbin-Watson", Number(dw.Statistic), "", PValue(dw.PValue), dw.Exact ? "exact p (Pan), H1: rho > 0" : "normal approximation, H1: rho > 0"]);
+        if (d.Dispersion is { } disp)
+            rows.Add(["Pearson chi-square / df", Number(disp.Ratio), disp.Df.ToString(CultureInfo.InvariantCulture), "", "about 1 without over-dispersion"]);
         foreach (var b in d.BreuschGodfrey.Where(b => b.Order is 1 or 2 or 3 or 6 or 12))
             rows.Add([$"Breusch-Godfrey order {b.Order}", Number(b.ChiSquare), b.Order.ToString(CultureInfo.InvariantCulture), PValue(b.ChiSquarePValue), $"F = {Number(b.F)}, p {PClause(b.FPValue)}"]);
         rows.Add(["Ljung-Box", Number(d.LjungBox.Statistic), d.LjungBox.Lag.ToString(CultureInfo.InvariantCulture), PValue(d.LjungBox.PValue), ""]);
         rows.Add(["Box-Pierce", Number(d.BoxPierce.Statistic), d.BoxPierce.Lag.ToString(CultureInfo.InvariantCulture), PValue(d.BoxPierce.PValue), ""]);
         var acf = d.Correlogram;
         rows.Add(["Residual ACF lags 1-3", string.Join(", ", acf.Acf.Take(3).Select(v => v.ToString("F2", CultureInfo.InvariantCulture))), "", "", $"bound +/-{acf.Bound.ToString("F2", CultureInfo.InvariantCulture)}"]);
-        tables.Add(new Table("Residual autocorrelation (OLS residuals)", ["test", "statistic", "df", "p", "note"], rows));
+        tables.Add(new Table($"Residual autocorrelation ({(d.Dispersion is null ? "OLS" : "deviance")} residuals)", ["test", "statistic", "df", "p", "note"], rows));
         return tables;
     }
 
@@ -127,8 +133,8 @@ public static class ResultReport
         {
             $"{r.N} {unit}s fitted, {r.Parameters} parameters; interruption(s) {string.Join(", ", s.Interruptions)}; impact {s.Impact.Name()}; seasonality {s.Seasonality}; transform {s.Transform.Name()}"
                 + (s.TransitionPeriods > 0 ? $"; {s.TransitionPeriods} transition {unit}(s) left out" : ""),
-            $"errors {s.Errors.Name}" + (r.Lag is { } lag ? $" (lag {lag})" : "")
-                + string.Concat(r.Ar.Select(a => $", {a.Name} = {Number(a.Estimate)}"))
+            $"family {s.Family.Name()}" + (s.Offset is { } o ? $" with offset log({o})" : "") + $"; errors {s.Errors.Name}" + (r.Lag is { } lag ? $" (lag {lag})" : "")
+                + string.Concat(r.Ar.Concat(r.FamilyParameters).Select(a => $", {a.Name} = {Number(a.Estimate)}"))
                 + $"; sigma {Number(r.Sigma)}"
                 + (r.LogLikelihood is { } ll ? $"; log-likelihood {Number(ll)}; AIC {Number(r.Aic!.Value)}" : ""),
         };
@@ -142,7 +148,7 @@ public static class ResultReport
 
     private static string CoefficientCsv(ItsResult r)
     {
-        bool log = r.Spec.Transform == OutcomeTransform.Log;
+        bool log = LogScale.Applies(r.Spec);
         var columns = new List<string> { "term", "estimate", "std_error", "statistic", "df", "p_value", "ci_lower", "ci_upper" };
         if (log) columns.AddRange(["percent", "percent_ci_lower", "percent_ci_upper"]);
         var rows = r.Coefficients.Select(c =>

@@ -63,6 +63,13 @@ internal sealed class Inference
 /// <summary>Reading coefficients of a log-outcome model.</summary>
 public static class LogScale
 {
+    /// <summary>Whether the model's coefficients are on a log scale: a log outcome or a count family's log link.</summary>
+    public static bool Applies(Model.ItsSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Transform == Model.OutcomeTransform.Log || Model.FamilyNames.IsCount(spec.Family);
+    }
+
     /// <summary>100 (exp(b) - 1): the percent change that a change of b in log units means.</summary>
     public static double Percent(double logChange) => 100 * (Math.Exp(logChange) - 1);
 }

@@ -5,18 +5,34 @@ using Its.Time;
 
 namespace Its.Results;
 
-/// <summary>Autocorrelation checks run on the OLS residuals of every fit.</summary>
-/// <param name="DurbinWatson">Durbin-Watson test (R <c>lmtest::dwtest</c>).</param>
-/// <param name="BreuschGodfrey">Breusch-Godfrey tests for orders 1..12 (R <c>lmtest::bgtest</c>).</param>
+/// <summary>
+/// Autocorrelation checks run on every fit: on the OLS residuals of a Gaussian model, on the
+/// deviance residuals of a count model (where the Durbin-Watson and Breusch-Godfrey tests, built
+/// for least squares, are not given).
+/// </summary>
+/// <param name="DurbinWatson">Durbin-Watson test (R <c>lmtest::dwtest</c>); null for count models.</param>
+/// <param name="BreuschGodfrey">Breusch-Godfrey tests for orders 1..12 (R <c>lmtest::bgtest</c>); empty for count models.</param>
 /// <param name="LjungBox">Ljung-Box test (R <c>Box.test(type = "Ljung-Box")</c>).</param>
 /// <param name="BoxPierce">Box-Pierce test (R <c>Box.test</c>).</param>
 /// <param name="Correlogram">Residual ACF and PACF with their +/-1.96/sqrt(n) bound.</param>
+/// <param name="Dispersion">Over-dispersion of a count model; null for Gaussian models.</param>
 public sealed record ResidualDiagnostics(
-    DurbinWatsonTest DurbinWatson,
+    DurbinWatsonTest? DurbinWatson,
     IReadOnlyList<BreuschGodfreyTest> BreuschGodfrey,
     PortmanteauTest LjungBox,
     PortmanteauTest BoxPierce,
-    Correlogram Correlogram);
+    Correlogram Correlogram,
+    DispersionCheck? Dispersion = null);
+
+/// <summary>Over-dispersion of a count model: Pearson chi-square / (n - k), about 1 for Poisson data.</summary>
+/// <param name="PearsonChiSquare">sum (y - mu)^2 / V(mu).</param>
+/// <param name="Df">n - k.</param>
+/// <param name="Deviance">Residual deviance.</param>
+public sealed record DispersionCheck(double PearsonChiSquare, int Df, double Deviance)
+{
+    /// <summary>Pearson chi-square / df.</summary>
+    public double Ratio => PearsonChiSquare / Df;
+}
 
 /// <summary>An estimated parameter of the error process (e.g. the AR(1) <c>rho</c>).</summary>
 /// <param name="Name">Parameter name.</param>
@@ -47,7 +63,7 @@ public sealed record ItsResult
     /// <summary>Observations in the final regression.</summary>
     public required int N { get; init; }
 
-    /// <summary>Residual degrees of freedom used for t inference.</summary>
+    /// <summary>Residual degrees of freedom n - k (t inference uses them; count models use z).</summary>
     public required int DfResidual { get; init; }
 
     /// <summary>Residual standard deviation (of the transformed regression for AR(1) models).</summary>
@@ -61,6 +77,9 @@ public sealed record ItsResult
 
     /// <summary>Estimated error-process parameters (empty unless the error model has them).</summary>
     public IReadOnlyList<ErrorParameter> Ar { get; init; } = [];
+
+    /// <summary>Parameters of the family: <c>theta</c> and <c>theta_se</c> (negative binomial), <c>dispersion</c> (quasi-Poisson).</summary>
+    public IReadOnlyList<ErrorParameter> FamilyParameters { get; init; } = [];
 
     /// <summary>Newey-West truncation lag used, for Newey-West errors.</summary>
     public int? Lag { get; init; }

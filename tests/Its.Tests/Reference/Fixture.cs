@@ -48,13 +48,19 @@ public sealed class Fixture
             Interruptions = Json.GetProperty("interruptions").EnumerateArray().Select(p => Period.Parse(p.GetString()!, frequency)).ToArray(),
             Impact = OptionNames.ParseImpact(Json.GetProperty("impact").GetString()!),
             Seasonality = Seasonality.Parse(Json.GetProperty("seasonality").GetString()!),
-            Transform = OptionNames.ParseTransform(Json.GetProperty("transform").GetString()!),
-            TransitionPeriods = Json.GetProperty("transition").GetInt32(),
-            Covariates = Json.GetProperty("covariates").EnumerateArray().Select(c => c.GetString()!).ToArray(),
+            Transform = OptionNames.ParseTransform(Optional("transform")?.GetString() ?? "none"),
+            TransitionPeriods = Optional("transition")?.GetInt32() ?? 0,
+            Covariates = Optional("covariates")?.EnumerateArray().Select(c => c.GetString()!).ToArray() ?? [],
+            Family = FamilyNames.Parse(Optional("family")?.GetString() ?? "gaussian"),
+            Offset = Optional("offset")?.GetString(),
             Errors = ErrorModel.Parse(Json.GetProperty("errors").GetString()!),
             EffectsAt = Json.GetProperty("effects_at").EnumerateArray().Select(e => e.GetInt32()).ToArray(),
         };
     }
+
+    /// <summary>A property that some fixture files leave out, or null.</summary>
+    public JsonElement? Optional(string name) =>
+        Json.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
 
     /// <summary>A JSON array of numbers.</summary>
     public static double[] Numbers(JsonElement array) => array.EnumerateArray().Select(e => e.GetDouble()).ToArray();

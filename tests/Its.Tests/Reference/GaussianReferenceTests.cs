@@ -66,6 +66,7 @@ public sealed class GaussianReferenceTests
     private static void CheckDiagnostics(JsonElement r, ResidualDiagnostics d)
     {
         var dw = r.GetProperty("durbin_watson");
+        Assert.NotNull(d.DurbinWatson);
         Close.Equal(dw.GetProperty("statistic").GetDouble(), d.DurbinWatson.Statistic, ClosedForm, "DW");
         Close.Equal(dw.GetProperty("p_value").GetDouble(), d.DurbinWatson.PValue, ClosedForm, "DW p", floor: PFloor);
         var bg = r.GetProperty("breusch_godfrey").EnumerateArray().ToArray();
