@@ -26,7 +26,8 @@ public static class FitCommand
     private static readonly Option<string[]> Covariate = new("--covariate") { Description = "Covariate column; repeatable" };
     private static readonly Option<string> Errors = new("--errors") { Description = "ols, hc0-hc3, newey:L, newey:auto, newey:r-default, prais, cochrane-orcutt", DefaultValueFactory = _ => "ols" };
     private static readonly Option<string[]> EffectsAt = new("--effects-at") { Description = "Horizons K (periods after the first interruption, 0 = that period), e.g. 0,12,24" };
-    private static readonly Option<string> Family = new("--family") { Description = "Error distribution: gaussian (the only family of this version)", DefaultValueFactory = _ => "gaussian" };
+    private static readonly Option<string> FamilyOption = new("--family") { Description = "gaussian, poisson, quasipoisson or negbin (count families use a log link)", DefaultValueFactory = _ => "gaussian" };
+    private static readonly Option<string?> Offset = new("--offset") { Description = "Population-at-risk column of a count model; log(COL) is the offset" };
     private static readonly Option<int> TestLag = new("--test-lag") { Description = "Lag of the Ljung-Box and Box-Pierce tests and of the residual ACF/PACF", DefaultValueFactory = _ => 12 };
     private static readonly Option<bool> AllowGaps = new("--allow-gaps") { Description = "Fit a series with missing periods instead of refusing it" };
     private static readonly Option<string> Format = new("--format") { Description = "table, json, csv, markdown, latex or html", DefaultValueFactory = _ => "table" };
@@ -36,7 +37,7 @@ public static class FitCommand
     {
         var command = new Command("fit", "Fit a segmented regression to one series and print coefficients, diagnostics and effects");
         command.Arguments.Add(Csv);
-        foreach (var o in new Option[] { Outcome, Date, Year, Month, PeriodOption, Where, Interruption, ImpactOption, Transition, Transform, SeasonalityOption, Covariate, Family, Errors, EffectsAt, TestLag, AllowGaps, Format })
+        foreach (var o in new Option[] { Outcome, Date, Year, Month, PeriodOption, Where, Interruption, ImpactOption, Transition, Transform, SeasonalityOption, Covariate, FamilyOption, Offset, Errors, EffectsAt, TestLag, AllowGaps, Format })
             command.Options.Add(o);
         command.SetAction(result => Run(result, output));
         return command;
@@ -45,9 +46,10 @@ public static class FitCommand
     private static int Run(ParseResult p, TextWriter output)
     {
         var format = OptionParsing.Format(p.GetValue(Format)!);
-        if (!string.Equals(p.GetValue(Family)!.Trim(), "gaussian", StringComparison.OrdinalIgnoreCase))
-            throw new InputError($"--family {p.GetValue(Family)}: this version fits gaussian models only (count families are not available yet)");
         var transform = OptionParsing.Parse(() => OptionNames.ParseTransform(p.GetValue(Transform)!), "--transform");
+        var family = OptionParsing.Parse(() => FamilyNames.Parse(p.GetValue(FamilyOption)!), "--family");
+        if (p.GetValue(Offset) is not null && !family.IsCount()) throw new InputError("--offset needs --family poisson, quasipoisson or negbin");
+        if (family.IsCount() && transform != OutcomeTransform.None) throw new InputError($"--transform {transform.Name()}: --family {family.Name()} has a log link already");
         var seriesOptions = new SeriesOptions
         {
             Outcome = p.GetValue(Outcome)!,
@@ -59,6 +61,8 @@ public static class FitCommand
             Covariates = p.GetValue(Covariate) ?? [],
             AllowGaps = p.GetValue(AllowGaps),
             PositiveOutcome = transform == OutcomeTransform.Log,
+            Family = family,
+            Offset = p.GetValue(Offset),
         };
         var spec = new ItsSpec
         {
@@ -68,6 +72,8 @@ public static class FitCommand
             Transform = transform,
             Seasonality = OptionParsing.Parse(() => Seasonality.Parse(p.GetValue(SeasonalityOption)!), "--seasonality"),
             Covariates = seriesOptions.Covariates,
+            Family = family,
+            Offset = seriesOptions.Offset,
             Errors = OptionParsing.Parse(() => ErrorModel.Parse(p.GetValue(Errors)!), "--errors"),
             EffectsAt = ParseHorizons(p.GetValue(EffectsAt) ?? []),
             PortmanteauLag = p.GetValue(TestLag) is >= 1 and var lag ? lag : throw new InputError($"--test-lag {p.GetValue(TestLag)}: must be 1 or more"),

@@ -33,6 +33,12 @@ public sealed record SeriesOptions
 
     /// <summary>Refuse zero or negative outcomes (the log transform needs positive values).</summary>
     public bool PositiveOutcome { get; init; }
+
+    /// <summary>The family the outcome is for, so that a count family's outcome must be whole numbers 0 or more.</summary>
+    public Family Family { get; init; } = Family.Gaussian;
+
+    /// <summary>Offset column (population at risk), loaded beside the covariates; must be positive.</summary>
+    public string? Offset { get; init; }
 }
 
 /// <summary>Builds a validated <see cref="TimeSeries"/> from CSV rows, refusing bad input with the file, row and column.</summary>
@@ -46,9 +52,13 @@ public static class SeriesLoader
         ArgumentNullException.ThrowIfNull(options);
         var filters = options.Where.Select(w => Filter(data, w)).ToArray();
         int outcome = data.Column(options.Outcome, "--outcome");
+        if (options.Offset is not null && options.Covariates.Contains(options.Offset))
+            throw new InputError($"--offset {options.Offset} is also a --covariate; give it once");
         foreach (var twice in options.Covariates.GroupBy(c => c, StringComparer.Ordinal).Where(g => g.Count() > 1))
             throw new InputError($"--covariate {twice.Key} is given twice");
-        var covariates = options.Covariates.Select(c => (Name: c, Index: data.Column(c, "--covariate"))).ToArray();
+        var covariates = options.Covariates.Select(c => (Name: c, Index: data.Column(c, "--covariate")))
+            .Concat(options.Offset is { } o ? [(Name: o, Index: data.Column(o, "--offset"))] : []).ToArray();
+        int offset = options.Offset is null ? -1 : covariates[^1].Index;
         var dateOf = DateReader(data, options);
 
         var rows = data.Rows.Where(r => filters.All(f => r.Fields[f.Column].Trim() == f.Value)).ToArray();
@@ -64,6 +74,10 @@ public static class SeriesLoader
             double y = Number(data, line, fields, outcome);
             if (options.PositiveOutcome && y <= 0)
                 throw new InputError($"{data.At(line, outcome)}: {y.ToString(CultureInfo.InvariantCulture)} is not positive, but --transform log needs positive values");
+            if (options.Family.IsCount() && (y < 0 || y != Math.Floor(y)))
+                throw new InputError($"{data.At(line, outcome)}: {y.ToString(CultureInfo.InvariantCulture)} is not a count, but --family {options.Family.Name()} needs whole numbers 0 or more");
+            if (offset >= 0 && !(Number(data, line, fields, offset) > 0))
+                throw new InputError($"{data.At(line, offset)}: {fields[offset].Trim()} is not positive, but --offset needs the population at risk (> 0)");
             parsed.Add((line, period, y, covariates.Select(c => Number(data, line, fields, c.Index)).ToArray()));
         }
         parsed.Sort((a, b) => a.Period.CompareTo(b.Period));

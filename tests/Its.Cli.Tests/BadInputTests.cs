@@ -90,7 +90,14 @@ public sealed class BadInputTests : IDisposable
         { "malformed quoting", With(r => r[3][1] = "\"1\"2"), Basic, ["row 4", "malformed quoting"] },
         { "unclosed quote", With(r => r[5][1] = "\"105"), Basic, ["row 6", "malformed quoting"] },
         { "covariate given twice", Csv(GoodRows()), [.. Basic, "--covariate", "x", "--covariate", "x"], ["--covariate x is given twice"] },
-        { "count family", Csv(GoodRows()), [.. Basic, "--family", "poisson"], ["--family poisson", "gaussian"] },
+        { "unknown family", Csv(GoodRows()), [.. Basic, "--family", "binomial"], ["--family", "'binomial' is not a family"] },
+        { "fractional count", Csv(GoodRows()), [.. Basic, "--family", "poisson"], ["row 3", "column visits", "is not a count", "--family poisson"] },
+        { "negative count", With(r => { for (int i = 1; i < r.Count; i++) r[i][1] = (100 + i).ToString(CultureInfo.InvariantCulture); r[4][1] = "-2"; }), [.. Basic, "--family", "negbin"], ["row 5", "column visits", "-2 is not a count"] },
+        { "zero offset", With(r => { for (int i = 1; i < r.Count; i++) { r[i][1] = (100 + i).ToString(CultureInfo.InvariantCulture); r[i][2] = "1000"; } r[7][2] = "0"; }), [.. Basic, "--family", "poisson", "--offset", "x"], ["row 8", "column x", "not positive", "--offset"] },
+        { "missing offset value", With(r => { for (int i = 1; i < r.Count; i++) { r[i][1] = (100 + i).ToString(CultureInfo.InvariantCulture); r[i][2] = "1000"; } r[7][2] = ""; }), [.. Basic, "--family", "poisson", "--offset", "x"], ["row 8", "column x", "missing value"] },
+        { "offset without a count family", Csv(GoodRows()), [.. Basic, "--offset", "x"], ["--offset needs --family"] },
+        { "log transform with a count family", Csv(GoodRows()), [.. Basic, "--family", "poisson", "--transform", "log"], ["--transform log", "log link"] },
+        { "prais with a count family", With(r => { for (int i = 1; i < r.Count; i++) r[i][1] = (100 + i % 7 * i).ToString(CultureInfo.InvariantCulture); }), [.. Basic, "--family", "poisson", "--errors", "prais"], ["prais is not available for a poisson model"] },
         { "bad test lag", Csv(GoodRows()), [.. Basic, "--test-lag", "0"], ["--test-lag 0"] },
     };
 

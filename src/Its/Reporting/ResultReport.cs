@@ -135,7 +135,7 @@ public static class ResultReport
                 + (s.TransitionPeriods > 0 ? $"; {s.TransitionPeriods} transition {unit}(s) left out" : ""),
             $"family {s.Family.Name()}" + (s.Offset is { } o ? $" with offset log({o})" : "") + $"; errors {s.Errors.Name}" + (r.Lag is { } lag ? $" (lag {lag})" : "")
                 + string.Concat(r.Ar.Concat(r.FamilyParameters).Select(a => $", {a.Name} = {Number(a.Estimate)}"))
-                + $"; sigma {Number(r.Sigma)}"
+                + (s.Family.IsCount() ? "" : $"; sigma {Number(r.Sigma)}")
                 + (r.LogLikelihood is { } ll ? $"; log-likelihood {Number(ll)}; AIC {Number(r.Aic!.Value)}" : ""),
         };
         notes.AddRange(r.Warnings.Select(w => "warning: " + w));

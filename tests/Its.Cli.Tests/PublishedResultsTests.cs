@@ -3,10 +3,11 @@ using System.Text.Json;
 namespace Its.Cli.Tests;
 
 /// <summary>
-/// `its fit` on the published data reproduces Linden (2015)'s Stata `itsa` table for California
-/// (Newey-West lag 1), as printed to 4 decimals in ../shared/data/SOURCES.md.
+/// `its fit` on the published data reproduces the published tables of ../shared/data/SOURCES.md:
+/// Linden (2015)'s Stata `itsa` table for California (Newey-West lag 1) and Lopez Bernal et al.
+/// (2017)'s rate ratios for the Sicily smoking ban, to the printed 4 decimals.
 /// </summary>
-public sealed class LindenTests
+public sealed class PublishedResultsTests
 {
     [Fact]
     public void California_newey_lag1_reproduces_the_published_table()
@@ -35,6 +36,22 @@ public sealed class LindenTests
         }
         Assert.Equal(31, json.RootElement.GetProperty("n").GetInt32());
         Assert.Equal("newey:1", json.RootElement.GetProperty("errors").GetString());
+    }
+
+    [Theory]
+    [InlineData("level", 0.8851, 0.8394, 0.9332)]
+    [InlineData("level+slope", 0.8778, 0.8291, 0.9292)]
+    public void Sicily_quasipoisson_reproduces_the_published_rate_ratio(string impact, double ratio, double lower, double upper)
+    {
+        var run = CliRun.Of("fit", ReferenceData.Path("sicily.csv"), "--year", "year", "--month", "month", "--outcome", "aces",
+            "--family", "quasipoisson", "--offset", "stdpop", "--impact", impact, "--seasonality", "fourier:2",
+            "--interruption", "2005-01", "--format", "json");
+        Assert.Equal("", run.Error);
+        var level = JsonDocument.Parse(run.Output).RootElement.GetProperty("coefficients").EnumerateArray()
+            .Single(c => c.GetProperty("term").GetString() == "level1");
+        Assert.Equal(ratio, Math.Round(level.GetProperty("rate_ratio").GetDouble(), 4));
+        Assert.Equal(lower, Math.Round(level.GetProperty("rate_ratio_ci")[0].GetDouble(), 4));
+        Assert.Equal(upper, Math.Round(level.GetProperty("rate_ratio_ci")[1].GetDouble(), 4));
     }
 
     [Fact]
