@@ -33,42 +33,8 @@ source(file.path("tests", "reference", "design.R"))
 # Fitting by error model
 # ---------------------------------------------------------------------------------------------
 
-# Prais-Winsten (corc = FALSE) and Cochrane-Orcutt (corc = TRUE) regression, following the
-# Stata manual's description of `prais` with default options: iterate rho from the OLS-type
-# regression of e_t on e_{t-1} (no constant) on the untransformed residuals, refit on the
-# quasi-differenced data, until rho changes by less than `tol`. Prais-Winsten keeps the first
-# observation scaled by sqrt(1 - rho^2); Cochrane-Orcutt drops it. Rows are taken as consecutive
-# in the order given (rows left out as transition are simply skipped, as for lm and sandwich).
-prais_fit <- function(y, X, corc = FALSE, tol = 1e-12, max_iter = 1000) {
-  n <- length(y)
-  b <- qr.coef(qr(X), y)  # iteration 0: OLS
-  rho_old <- 0
-  for (iter in seq_len(max_iter)) {
-    e <- as.vector(y - X %*% b)
-    rho <- sum(e[-1] * e[-n]) / sum(e[-n]^2)
-    stopifnot(abs(rho) < 1)
-    ys <- y[-1] - rho * y[-n]
-    Xs <- X[-1, , drop = FALSE] - rho * X[-n, , drop = FALSE]
-    if (!corc) {
-      ys <- c(sqrt(1 - rho^2) * y[1], ys)
-      Xs <- rbind(sqrt(1 - rho^2) * X[1, ], Xs)
-    }
-    qx <- qr(Xs)
-    b <- qr.coef(qx, ys)
-    if (abs(rho - rho_old) < tol) break
-    rho_old <- rho
-  }
-  if (iter == max_iter) collected_warnings <<- c(collected_warnings, "prais: no convergence")
-  n_used <- length(ys)
-  df <- n_used - ncol(X)
-  ssr <- sum((ys - Xs %*% b)^2)
-  s2 <- ssr / df
-  R <- qr.R(qx)
-  V <- s2 * chol2inv(R)
-  names(b) <- colnames(X)
-  dimnames(V) <- list(colnames(X), colnames(X))
-  list(coef = b, vcov = V, df = df, n = n_used, sigma = sqrt(s2), rho = rho, iterations = iter)
-}
+# Prais-Winsten and Cochrane-Orcutt as Stata `prais`: see prais.R.
+source(file.path("tests", "reference", "prais.R"))
 
 # Fit one error model. Returns coefficients, covariance, residual df and model-specific extras.
 fit_errors <- function(fit, y, X, errors) {
@@ -95,6 +61,7 @@ fit_errors <- function(fit, y, X, errors) {
     base$lag <- lag
   } else if (errors %in% c("prais", "cochrane-orcutt")) {
     pw <- prais_fit(y, X, corc = errors == "cochrane-orcutt")
+    if (!pw$converged) collected_warnings <<- c(collected_warnings, "prais: no convergence")
     base <- list(coef = pw$coef, vcov = pw$vcov, df = pw$df, n = pw$n, sigma = pw$sigma,
                  loglik = NULL, aic = NULL, rho = pw$rho, iterations = pw$iterations, lag = NULL)
   } else stop("unknown errors ", errors)
