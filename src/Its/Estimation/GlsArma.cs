@@ -1,0 +1,415 @@
+using Its.Model;
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.LinearAlgebra.Factorization;
+using MathNet.Numerics.Optimization;
+
+namespace Its.Estimation;
+
+/// <summary>The likelihood maximised for the correlation parameters of a GLS fit.</summary>
+public enum LikelihoodMethod
+{
+    /// <summary>Restricted (residual) maximum likelihood, as nlme's <c>method = "REML"</c>.</summary>
+    Reml,
+
+    /// <summary>Maximum likelihood, as nlme's <c>method = "ML"</c>.</summary>
+    Ml,
+}
+
+/// <summary>
+/// Generalized least squares with stationary, invertible ARMA(p, q) errors, y = X beta + e,
+/// Cov(e) = sigma^2 Lambda(phi, theta), fitted as R <c>nlme::gls(y ~ X - 1, correlation = corARMA(p, q),
+/// method = "REML" | "ML")</c>. Given the correlation parameters, beta and sigma^2 are profiled out by GLS
+/// (Lambda = L L' by Cholesky, X* = L^-1 X, y* = L^-1 y, beta = QR solve of X* beta = y*); the profiled
+/// log-likelihood is maximised over nlme's unconstrained parameters u (partial autocorrelations
+/// r = tanh(u / 2), see <see cref="ArmaCorrelation.FromUnconstrained"/>) by BFGS from u = 0 and polished
+/// by Newton steps.
+/// </summary>
+/// <remarks>
+/// The log-likelihood (nlme's criterion; its REML omits the constant + 1/2 log|X'X|) is
+/// log L = -1/2 [m log(2 pi sigma^2) + log|Lambda| + RSS*/sigma^2 + (REML only) log|X*'X*|], with
+/// m = n - k for REML and n for ML, maximised in sigma^2 at RSS*/m (Harville 1977; Pinheiro and Bates
+/// 2000, section 2.2). Where the likelihood keeps rising toward a partial autocorrelation of +-1 (REML on
+/// short trending series) the fit stops at |r| = 1 - 1e-6 and <see cref="NearBoundary"/> is set: sigma and
+/// the SE of the intercept then depend on where the fit stopped and mean little.
+/// </remarks>
+public sealed class GlsArma
+{
+    // Partial autocorrelations are kept within +-(1 - 1e-6): the correlation matrix stays positive
+    // definite in double precision and a likelihood rising toward the boundary has a definite stopping point.
+    private const double MaxPartialAutocorrelation = 1 - 1e-6;
+    private static readonly double MaxUnconstrained = Math.Log((1 + MaxPartialAutocorrelation) / (1 - MaxPartialAutocorrelation));
+
+    // Thresholds of NearBoundary.
+    private const double BoundaryPartialAutocorrelation = 0.98;
+    private const double BoundaryRootModulus = 1.02;
+
+    // Central-difference steps: the optimizer's gradient, the Newton polish's Hessian, and the
+    // Satterthwaite derivatives (relative for sigma^2, absolute for u; the R fixture uses the same).
+    private const double GradientStep = 1e-5;
+    private const double HessianStep = 1e-4;
+    private const double SatterthwaiteStep = 1e-3;
+
+    private readonly Problem _problem;
+    private readonly double[] _u;
+    private readonly Lazy<(Matrix<double> A, Matrix<double>[] DV)> _satterthwaite;
+
+    private GlsArma(Problem problem, double[] u, Evaluation at, int iterations, bool converged)
+    {
+        _problem = problem;
+        _u = u;
+        Phi = at.Phi;
+        Theta = at.Theta;
+        Coefficients = at.Beta;
+        double sigma2 = at.Rss / problem.M;
+        Sigma = Math.Sqrt(sigma2);
+        // vcov(gls) scales by RSS*/(n - k) for ML too (nlme's varBeta), while sigma is sqrt(RSS*/n).
+        Covariance = at.Unscaled * (at.Rss / (problem.N - problem.K));
+        LogLikelihood = at.LogLikelihood(sigma2);
+        // nlme's df: k coefficients, p + q correlation parameters, sigma.
+        Aic = -2 * LogLikelihood + 2 * (problem.K + u.Length + 1);
+        DfResidual = problem.N - problem.K;
+        Iterations = iterations;
+        Converged = converged;
+        NearBoundary = u.Any(v => Math.Abs(Math.Tanh(v / 2)) > BoundaryPartialAutocorrelation)
+            || ArmaCorrelation.SmallestRootModulus(Phi, -1) < BoundaryRootModulus
+            || ArmaCorrelation.SmallestRootModulus(Theta, 1) < BoundaryRootModulus;
+        _satterthwaite = new Lazy<(Matrix<double>, Matrix<double>[])>(() => SatterthwaiteParts(sigma2));
+    }
+
+    /// <summary>The GLS coefficients beta = (X' Lambda^-1 X)^-1 X' Lambda^-1 y at the estimated correlation.</summary>
+    public Vector<double> Coefficients { get; }
+
+    /// <summary>
+    /// Covariance of beta as <c>vcov(gls)</c>: s^2 (X' Lambda^-1 X)^-1 with s^2 = RSS*/(n - k) for REML and,
+    /// as nlme, also for ML (that is, the ML sigma^2 times n/(n - k)).
+    /// </summary>
+    public Matrix<double> Covariance { get; }
+
+    /// <summary>AR coefficients phi_1..phi_p.</summary>
+    public IReadOnlyList<double> Phi { get; }
+
+    /// <summary>MA coefficients theta_1..theta_q (errors a_t + theta_1 a_{t-1} + ...).</summary>
+    public IReadOnlyList<double> Theta { get; }
+
+    /// <summary>Residual scale as <c>summary(gls)$sigma</c>: sqrt(RSS*/(n - k)) for REML, sqrt(RSS*/n) for ML.</summary>
+    public double Sigma { get; }
+
+    /// <summary>Maximised log-likelihood as <c>logLik(gls)</c>, restricted for REML.</summary>
+    public double LogLikelihood { get; }
+
+    /// <summary>AIC as <c>AIC(gls)</c>: -2 log L + 2 (k + p + q + 1).</summary>
+    public double Aic { get; }
+
+    /// <summary>Residual degrees of freedom n - k, used by nlme's t tests.</summary>
+    public int DfResidual { get; }
+
+    /// <summary>Whether the maximisation met its convergence criterion (BFGS, or the Newton polish after it).</summary>
+    public bool Converged { get; }
+
+    /// <summary>BFGS iterations plus Newton polishing steps.</summary>
+    public int Iterations { get; }
+
+    /// <summary>
+    /// A partial autocorrelation beyond +-0.98, or a root of the AR or MA polynomial with modulus below
+    /// 1.02: the estimate is at or near the stationarity (invertibility) boundary and the fit should be
+    /// reported with a warning.
+    /// </summary>
+    public bool NearBoundary { get; }
+
+    /// <summary>The method the correlation parameters were estimated by.</summary>
+    public LikelihoodMethod Method => _problem.Method;
+
+    /// <summary>Fits y on X with ARMA(p, q) errors.</summary>
+    /// <param name="x">Design, n x k with n &gt; k, full column rank.</param>
+    /// <param name="y">Outcome, length n, in time order with equal spacing.</param>
+    /// <param name="terms">Column names, used to name a collinear term.</param>
+    /// <param name="p">AR order, 0 or more.</param>
+    /// <param name="q">MA order, 0 or more.</param>
+    /// <param name="method">REML (nlme's default) or ML.</param>
+    /// <exception cref="ItsException">The design is singular, or there are no more observations than parameters.</exception>
+    public static GlsArma Fit(Matrix<double> x, Vector<double> y, IReadOnlyList<string> terms, int p, int q, LikelihoodMethod method)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(p);
+        ArgumentOutOfRangeException.ThrowIfNegative(q);
+        // Checks dimensions and rank with the messages of OLS.
+        _ = new LeastSquares(x, y, terms);
+        if (x.RowCount <= x.ColumnCount + p + q)
+            throw new ItsException($"GLS with ARMA({p},{q}) errors needs more than {x.ColumnCount + p + q} observations; {x.RowCount} are fitted");
+        var problem = new Problem(x, y, p, q, method);
+        var (u, iterations, converged) = Maximise(problem);
+        return new GlsArma(problem, u, problem.Evaluate(u)!, iterations, converged);
+    }
+
+    /// <summary>
+    /// Satterthwaite degrees of freedom of c'beta for a REML fit:
+    /// df = 2 (c'Vc)^2 / (g' A g), where V(theta) = sigma^2 (X' Lambda(u)^-1 X)^-1 is Cov(beta) as a function
+    /// of the variance parameters theta = (sigma^2, u_1..u_{p+q}), g = d(c'Vc)/d theta, and A = (-H)^-1 with H
+    /// the Hessian of the REML log-likelihood in theta, all at the estimate (Satterthwaite 1946; Giesbrecht and
+    /// Burns 1985). g and H are central finite differences with steps 1e-3 sigma^2 and 1e-3 in u (H's
+    /// off-diagonal by the four-point formula). NaN when the information matrix is not positive definite,
+    /// as at the boundary.
+    /// </summary>
+    /// <param name="contrast">c, length k.</param>
+    /// <exception cref="ItsException">The fit is by ML.</exception>
+    public double SatterthwaiteDf(Vector<double> contrast)
+    {
+        ArgumentNullException.ThrowIfNull(contrast);
+        if (contrast.Count != Coefficients.Count)
+            throw new ArgumentException($"the contrast has {contrast.Count} elements, the model {Coefficients.Count} coefficients", nameof(contrast));
+        if (_problem.Method != LikelihoodMethod.Reml)
+            throw new ItsException("Satterthwaite degrees of freedom are available for REML fits only");
+        var (a, dv) = _satterthwaite.Value;
+        if (a.RowCount == 0) return double.NaN;
+        var g = Vector<double>.Build.Dense(dv.Length, i => contrast * dv[i] * contrast);
+        double v = contrast * Covariance * contrast;
+        double denominator = g * a * g;
+        return denominator > 0 ? 2 * v * v / denominator : double.NaN;
+    }
+
+    // A = (-H)^-1 (empty when -H is not positive definite) and dV/d theta_i at the estimate.
+    private (Matrix<double> A, Matrix<double>[] DV) SatterthwaiteParts(double sigma2)
+    {
+        var theta = new[] { sigma2 }.Concat(_u).ToArray();
+        int d = theta.Length;
+        var h = new[] { SatterthwaiteStep * sigma2 }.Concat(_u.Select(_ => SatterthwaiteStep)).ToArray();
+        double F(double[] t) => _problem.Evaluate(t[1..])?.LogLikelihood(t[0]) ?? double.NaN;
+        Matrix<double> V(double[] t) => _problem.Evaluate(t[1..])!.Unscaled * t[0];
+        double[] Shift(params (int Index, double Sign)[] moves)
+        {
+            var t = (double[])theta.Clone();
+            foreach (var (i, s) in moves) t[i] += s * h[i];
+            return t;
+        }
+        var hessian = Matrix<double>.Build.Dense(d, d);
+        double f0 = F(theta);
+        for (int i = 0; i < d; i++)
+        {
+            hessian[i, i] = (F(Shift((i, 1))) - 2 * f0 + F(Shift((i, -1)))) / (h[i] * h[i]);
+            for (int j = i + 1; j < d; j++)
+                hessian[i, j] = hessian[j, i] = (F(Shift((i, 1), (j, 1))) - F(Shift((i, 1), (j, -1)))
+                    - F(Shift((i, -1), (j, 1))) + F(Shift((i, -1), (j, -1)))) / (4 * h[i] * h[j]);
+        }
+        var dv = Enumerable.Range(0, d).Select(i => (V(Shift((i, 1))) - V(Shift((i, -1)))) / (2 * h[i])).ToArray();
+        var information = -hessian;
+        if (!information.Enumerate().All(double.IsFinite)) return (Matrix<double>.Build.Dense(0, 0), dv);
+        try
+        {
+            var cholesky = information.Cholesky();
+            return (cholesky.Solve(Matrix<double>.Build.DenseIdentity(d)), dv);
+        }
+        catch (ArgumentException)
+        {
+            return (Matrix<double>.Build.Dense(0, 0), dv);
+        }
+    }
+
+    // BFGS on -log L(u) from u = 0 (nlme's start), then Newton polishing with a finite-difference
+    // Hessian; a partial autocorrelation beyond 0.98 whose boundary value is no worse is moved there.
+    private static (double[] U, int Iterations, bool Converged) Maximise(Problem problem)
+    {
+        int d = problem.P + problem.Q;
+        if (d == 0) return (Array.Empty<double>(), 0, true);
+        var best = new double[d];
+        double bestValue = problem.Objective(best);
+        double Tracked(Vector<double> v)
+        {
+            double f = problem.Objective(v.ToArray());
+            if (f < bestValue) { bestValue = f; best = v.ToArray(); }
+            return f;
+        }
+        var objective = ObjectiveFunction.Gradient(Tracked, v => Vector<double>.Build.DenseOfArray(Gradient(problem.Objective, v.ToArray(), GradientStep)));
+        int iterations = 0;
+        bool converged;
+        try
+        {
+            var result = new BfgsMinimizer(1e-9, 1e-12, 1e-15, 1000).FindMinimum(objective, Vector<double>.Build.Dense(d));
+            iterations = result.Iterations;
+            converged = true;
+            if (Tracked(result.MinimizingPoint) <= bestValue) best = result.MinimizingPoint.ToArray();
+        }
+        catch (Exception e) when (e is OptimizationException or ArgumentException)
+        {
+            // Line search or iteration limit: continue from the best point seen.
+            converged = false;
+        }
+        var u = Clamp(best);
+        var (polished, steps, settled) = Polish(problem, u);
+        u = polished;
+        iterations += steps;
+        converged |= settled;
+        for (int i = 0; i < d; i++)
+        {
+            if (Math.Abs(Math.Tanh(u[i] / 2)) <= BoundaryPartialAutocorrelation) continue;
+            var edge = (double[])u.Clone();
+            edge[i] = Math.Sign(u[i]) * MaxUnconstrained;
+            if (problem.Objective(edge) <= problem.Objective(u) + 1e-9) u = edge;
+        }
+        return (u, iterations, converged);
+    }
+
+    // Newton steps u <- u - H^-1 g with step halving, while the Hessian of -log L is positive definite.
+    private static (double[] U, int Steps, bool Settled) Polish(Problem problem, double[] u)
+    {
+        double value = problem.Objective(u);
+        for (int step = 1; step <= 50; step++)
+        {
+            var g = Vector<double>.Build.DenseOfArray(Gradient(problem.Objective, u, GradientStep));
+            var h = Hessian(problem.Objective, u, HessianStep);
+            Vector<double> delta;
+            try { delta = -h.Cholesky().Solve(g); }
+            catch (ArgumentException) { return (u, step - 1, false); }
+            for (int halving = 0; halving < 30; halving++, delta /= 2)
+            {
+                var next = Clamp(u.Zip(delta, (a, b) => a + b).ToArray());
+                double nextValue = problem.Objective(next);
+                if (nextValue <= value)
+                {
+                    u = next;
+                    value = nextValue;
+                    break;
+                }
+            }
+            if (delta.AbsoluteMaximum() < 1e-10) return (u, step, true);
+        }
+        return (u, 50, false);
+    }
+
+    private static double[] Clamp(double[] u) => u.Select(v => Math.Clamp(v, -MaxUnconstrained, MaxUnconstrained)).ToArray();
+
+    // Central differences (f(u + h e_i) - f(u - h e_i)) / 2h.
+    private static double[] Gradient(Func<double[], double> f, double[] u, double h) =>
+        Enumerable.Range(0, u.Length).Select(i =>
+        {
+            var plus = (double[])u.Clone();
+            var minus = (double[])u.Clone();
+            plus[i] += h;
+            minus[i] -= h;
+            return (f(plus) - f(minus)) / (2 * h);
+        }).ToArray();
+
+    // Central second differences; off-diagonal by the four-point formula.
+    private static Matrix<double> Hessian(Func<double[], double> f, double[] u, double h)
+    {
+        int d = u.Length;
+        double At(int i, double si, int j, double sj)
+        {
+            var v = (double[])u.Clone();
+            v[i] += si * h;
+            v[j] += sj * h;
+            return f(v);
+        }
+        double f0 = f(u);
+        var m = Matrix<double>.Build.Dense(d, d);
+        for (int i = 0; i < d; i++)
+        {
+            m[i, i] = (At(i, 1, i, 0) - 2 * f0 + At(i, -1, i, 0)) / (h * h);
+            for (int j = i + 1; j < d; j++)
+                m[i, j] = m[j, i] = (At(i, 1, j, 1) - At(i, 1, j, -1) - At(i, -1, j, 1) + At(i, -1, j, -1)) / (4 * h * h);
+        }
+        return m;
+    }
+
+    // The data and the likelihood as a function of the unconstrained correlation parameters.
+    private sealed class Problem(Matrix<double> x, Vector<double> y, int p, int q, LikelihoodMethod method)
+    {
+        public Matrix<double> X { get; } = x;
+        public Vector<double> Y { get; } = y;
+        public int P { get; } = p;
+        public int Q { get; } = q;
+        public LikelihoodMethod Method { get; } = method;
+        public int N => X.RowCount;
+        public int K => X.ColumnCount;
+
+        // m = n - k (REML) or n (ML).
+        public int M => Method == LikelihoodMethod.Reml ? N - K : N;
+
+        // -log L profiled over beta and sigma^2; +infinity where Lambda is not numerically positive definite.
+        public double Objective(double[] u)
+        {
+            var e = Evaluate(Clamp(u));
+            if (e is null) return double.PositiveInfinity;
+            double value = -e.LogLikelihood(e.Rss / M);
+            return double.IsFinite(value) ? value : double.PositiveInfinity;
+        }
+
+        // The GLS fit given u, or null if the Cholesky factorisation of Lambda fails.
+        public Evaluation? Evaluate(double[] u)
+        {
+            var (phi, theta) = ArmaCorrelation.FromUnconstrained(u, P, Q);
+            var rho = ArmaCorrelation.Autocorrelations(phi, theta, N);
+            var l = CholeskyToeplitz(rho);
+            if (l is null) return null;
+            double logDet = 0;
+            for (int i = 0; i < N; i++) logDet += 2 * Math.Log(l[i, i]);
+            var xs = ForwardSolve(l, X);
+            var ys = ForwardSolve(l, Y.ToColumnMatrix()).Column(0);
+            var qr = xs.QR(QRMethod.Thin);
+            var beta = qr.Solve(ys);
+            var r = ys - xs * beta;
+            double logDetX = 0;
+            for (int j = 0; j < K; j++) logDetX += 2 * Math.Log(Math.Abs(qr.R[j, j]));
+            return new Evaluation(this, phi, theta, beta, r.DotProduct(r), logDet, logDetX, qr.R);
+        }
+
+        // Lower Cholesky factor of the Toeplitz matrix rho(|i - j|); null if a pivot is not positive.
+        private static double[,]? CholeskyToeplitz(double[] rho)
+        {
+            int n = rho.Length;
+            var l = new double[n, n];
+            for (int j = 0; j < n; j++)
+            {
+                double s = rho[0];
+                for (int k = 0; k < j; k++) s -= l[j, k] * l[j, k];
+                if (!(s > 0)) return null;
+                double d = Math.Sqrt(s);
+                l[j, j] = d;
+                for (int i = j + 1; i < n; i++)
+                {
+                    double t = rho[i - j];
+                    for (int k = 0; k < j; k++) t -= l[i, k] * l[j, k];
+                    l[i, j] = t / d;
+                }
+            }
+            return l;
+        }
+
+        // L^-1 B by forward substitution.
+        private static Matrix<double> ForwardSolve(double[,] l, Matrix<double> b)
+        {
+            int n = b.RowCount;
+            var z = b.ToArray();
+            for (int c = 0; c < b.ColumnCount; c++)
+                for (int i = 0; i < n; i++)
+                {
+                    double s = z[i, c];
+                    for (int k = 0; k < i; k++) s -= l[i, k] * z[k, c];
+                    z[i, c] = s / l[i, i];
+                }
+            return Matrix<double>.Build.DenseOfArray(z);
+        }
+    }
+
+    // GLS quantities at one value of the correlation parameters.
+    private sealed class Evaluation(Problem problem, double[] phi, double[] theta, Vector<double> beta, double rss, double logDetLambda, double logDetX, Matrix<double> r)
+    {
+        public double[] Phi { get; } = phi;
+        public double[] Theta { get; } = theta;
+        public Vector<double> Beta { get; } = beta;
+        public double Rss { get; } = rss;
+
+        // (X*'X*)^-1 = R^-1 R^-T from the QR factor of X*.
+        public Matrix<double> Unscaled
+        {
+            get
+            {
+                var inverse = r.Solve(Matrix<double>.Build.DenseIdentity(r.RowCount));
+                return inverse * inverse.Transpose();
+            }
+        }
+
+        // log L(sigma^2) = -1/2 [m log(2 pi sigma^2) + log|Lambda| + RSS*/sigma^2 (+ log|X*'X*| for REML)].
+        public double LogLikelihood(double sigma2) =>
+            -0.5 * (problem.M * Math.Log(2 * Math.PI * sigma2) + logDetLambda + Rss / sigma2
+                    + (problem.Method == LikelihoodMethod.Reml ? logDetX : 0));
+    }
+}
