@@ -137,7 +137,9 @@ public sealed class GlsArma
             throw new ItsException($"GLS with ARMA({p},{q}) errors needs more than {x.ColumnCount + p + q} observations; {x.RowCount} are fitted");
         var problem = new Problem(x, y, p, q, method);
         var (u, iterations, converged) = Maximise(problem);
-        return new GlsArma(problem, u, problem.Evaluate(u)!, iterations, converged);
+        var at = problem.Evaluate(u)
+            ?? throw new ItsException($"the ARMA({p},{q}) correlation matrix at the estimate is numerically singular; try fewer ARMA terms");
+        return new GlsArma(problem, u, at, iterations, converged);
     }
 
     /// <summary>
@@ -173,7 +175,7 @@ public sealed class GlsArma
         int d = theta.Length;
         var h = new[] { SatterthwaiteStep * sigma2 }.Concat(_u.Select(_ => SatterthwaiteStep)).ToArray();
         double F(double[] t) => _problem.Evaluate(t[1..])?.LogLikelihood(t[0]) ?? double.NaN;
-        Matrix<double> V(double[] t) => _problem.Evaluate(t[1..])!.Unscaled * t[0];
+        Matrix<double>? V(double[] t) => _problem.Evaluate(t[1..]) is { } e ? e.Unscaled * t[0] : null;
         double[] Shift(params (int Index, double Sign)[] moves)
         {
             var t = (double[])theta.Clone();
@@ -189,9 +191,15 @@ public sealed class GlsArma
                 hessian[i, j] = hessian[j, i] = (F(Shift((i, 1), (j, 1))) - F(Shift((i, 1), (j, -1)))
                     - F(Shift((i, -1), (j, 1))) + F(Shift((i, -1), (j, -1)))) / (4 * h[i] * h[j]);
         }
-        var dv = Enumerable.Range(0, d).Select(i => (V(Shift((i, 1))) - V(Shift((i, -1)))) / (2 * h[i])).ToArray();
+        var none = (Matrix<double>.Build.Dense(0, 0), Array.Empty<Matrix<double>>());
+        var dv = new Matrix<double>[d];
+        for (int i = 0; i < d; i++)
+        {
+            if (V(Shift((i, 1))) is not { } plus || V(Shift((i, -1))) is not { } minus) return none;
+            dv[i] = (plus - minus) / (2 * h[i]);
+        }
         var information = -hessian;
-        if (!information.Enumerate().All(double.IsFinite)) return (Matrix<double>.Build.Dense(0, 0), dv);
+        if (!information.Enumerate().All(double.IsFinite)) return none;
         try
         {
             var cholesky = information.Cholesky();
@@ -199,7 +207,7 @@ public sealed class GlsArma
         }
         catch (ArgumentException)
         {
-            return (Matrix<double>.Build.Dense(0, 0), dv);
+            return none;
         }
     }
 

@@ -72,6 +72,9 @@ public sealed class GlsReferenceTests
         var (fit, _) = FitCase(Cases.Single(c => c.Name == "california_ar1_reml").Json);
         Assert.True(fit.NearBoundary);
         Assert.True(fit.Phi[0] > 0.999);
+        // No Satterthwaite df at the boundary, but no exception either.
+        var df = fit.SatterthwaiteDf(Vector<double>.Build.Dense(4, i => i == 3 ? 1 : 0));
+        Assert.True(double.IsNaN(df) || df > 0);
     }
 
     private static (GlsArma Fit, string[] Terms) FitCase(JsonElement r)
