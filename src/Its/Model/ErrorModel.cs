@@ -37,6 +37,8 @@ public abstract record ErrorModel
             case "prais": return AutoregressiveErrors.PraisWinsten;
             case "cochrane-orcutt": return AutoregressiveErrors.CochraneOrcutt;
         }
+        if (s.StartsWith("gls-ar:", StringComparison.Ordinal) || s.StartsWith("gls-arma:", StringComparison.Ordinal))
+            return GlsErrors.Parse(text);
         if (s.StartsWith("newey:", StringComparison.Ordinal))
         {
             string lag = s["newey:".Length..];
@@ -44,7 +46,7 @@ public abstract record ErrorModel
                 return NeweyWestErrors.Stata(l);
             throw new FormatException($"'{text}': the Newey-West lag must be a whole number >= 0, auto or r-default");
         }
-        throw new FormatException($"'{text}' is not an error model (expected ols, hc0..hc3, newey:L, newey:auto, newey:r-default, prais or cochrane-orcutt)");
+        throw new FormatException($"'{text}' is not an error model (expected ols, hc0..hc3, newey:L, newey:auto, newey:r-default, prais, cochrane-orcutt, gls-ar:P or gls-arma:P,Q)");
     }
 }
 
@@ -143,4 +145,48 @@ public sealed record AutoregressiveErrors(FirstObservation First, double Toleran
 
     /// <inheritdoc />
     public override string Name => First == FirstObservation.Keep ? "prais" : "cochrane-orcutt";
+}
+
+/// <summary>
+/// GLS with ARMA(p, q) errors by REML or ML, as R <c>nlme::gls(correlation = corARMA(p, q))</c>;
+/// optionally with Satterthwaite degrees of freedom for the coefficient tests (REML only).
+/// Spelled <c>gls-ar:P[:reml|:ml][:satterthwaite]</c> or <c>gls-arma:P,Q[...]</c>.
+/// </summary>
+/// <param name="P">AR order.</param>
+/// <param name="Q">MA order.</param>
+/// <param name="Method">REML (default) or ML.</param>
+/// <param name="Satterthwaite">Test each coefficient on Satterthwaite df instead of n - k.</param>
+public sealed record GlsErrors(int P, int Q, Estimation.LikelihoodMethod Method, bool Satterthwaite = false) : ErrorModel
+{
+    /// <inheritdoc />
+    public override string Name =>
+        (Q == 0 ? $"gls-ar:{P}" : $"gls-arma:{P},{Q}") + (Method == Estimation.LikelihoodMethod.Ml ? ":ml" : ":reml") + (Satterthwaite ? ":satterthwaite" : "");
+
+    /// <summary>Reads the spelling above.</summary>
+    /// <exception cref="FormatException">Not a GLS specification.</exception>
+    public static new GlsErrors Parse(string text)
+    {
+        var parts = text.Trim().ToLowerInvariant().Split(':');
+        bool arma = parts[0] == "gls-arma";
+        var orders = parts.Length > 1 ? parts[1].Split(',') : [];
+        if (orders.Length != (arma ? 2 : 1) || !orders.All(o => int.TryParse(o, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+            throw new FormatException($"'{text}': expected {(arma ? "gls-arma:P,Q" : "gls-ar:P")} with whole-number orders");
+        int p = int.Parse(orders[0], CultureInfo.InvariantCulture), q = arma ? int.Parse(orders[1], CultureInfo.InvariantCulture) : 0;
+        if (p + q < 1 || p > 6 || q > 6) throw new FormatException($"'{text}': the orders must be 0 to 6 and not both 0");
+        var method = Estimation.LikelihoodMethod.Reml;
+        bool satterthwaite = false;
+        foreach (string option in parts.Skip(2))
+        {
+            switch (option)
+            {
+                case "reml": method = Estimation.LikelihoodMethod.Reml; break;
+                case "ml": method = Estimation.LikelihoodMethod.Ml; break;
+                case "satterthwaite": satterthwaite = true; break;
+                default: throw new FormatException($"'{text}': unknown option '{option}' (expected reml, ml or satterthwaite)");
+            }
+        }
+        if (satterthwaite && method == Estimation.LikelihoodMethod.Ml)
+            throw new FormatException($"'{text}': Satterthwaite degrees of freedom go with REML");
+        return new GlsErrors(p, q, method, satterthwaite);
+    }
 }

@@ -82,7 +82,7 @@ public sealed class ItsModel
             Spec = Spec,
             OutcomeName = Series.OutcomeName,
             Frequency = Series.Frequency,
-            Coefficients = terms.Select((term, j) => inference.Coefficient(term, j)).ToArray(),
+            Coefficients = terms.Select((term, j) => e.CoefficientDf is { } sw ? inference.Coefficient(term, j, sw[j]) : inference.Coefficient(term, j)).ToArray(),
             Covariance = e.V.ToArray(),
             N = e.N,
             DfResidual = e.Df,
@@ -110,6 +110,7 @@ public sealed class ItsModel
         public int? Iterations { get; init; }
         public ErrorParameter[] Ar { get; init; } = [];
         public ErrorParameter[] FamilyParameters { get; init; } = [];
+        public double[]? CoefficientDf { get; init; }
     }
 
     private Estimate EstimateGaussian(List<string> warnings)
@@ -148,9 +149,34 @@ public sealed class ItsModel
                     Iterations = fgls.Iterations,
                     Ar = [new ErrorParameter("rho", fgls.Rho)],
                 };
+            case GlsErrors gls:
+                return EstimateGls(gls, diagnostics, warnings);
             default:
                 throw new ItsException($"error model {Spec.Errors.Name} is not available for a gaussian model");
         }
+    }
+
+    private Estimate EstimateGls(GlsErrors gls, ResidualDiagnostics diagnostics, List<string> warnings)
+    {
+        var fit = GlsArma.Fit(X, Outcome, Design.Terms, gls.P, gls.Q, gls.Method);
+        if (!fit.Converged) warnings.Add($"{gls.Name} did not converge in {fit.Iterations} iterations; the estimates are from the last iteration");
+        if (fit.NearBoundary)
+            warnings.Add($"{gls.Name}: the ARMA parameters are at the stationarity boundary (a root of modulus near 1, as REML gives for a trending series): "
+                + "the standard errors are unreliable; try ML (:ml), a different order, newey:L errors, or check the trend");
+        double[]? df = null;
+        if (gls.Satterthwaite)
+        {
+            df = Enumerable.Range(0, Design.Terms.Count).Select(j => fit.SatterthwaiteDf(Vector<double>.Build.Dense(Design.Terms.Count, i => i == j ? 1 : 0))).ToArray();
+            if (df.Any(d => !(d > 0) || !double.IsFinite(d)))
+                throw new ItsException($"{gls.Name}: the Satterthwaite degrees of freedom are undefined here (the information matrix is singular, usually at the boundary); drop :satterthwaite");
+        }
+        var ar = fit.Phi.Select((v, i) => new ErrorParameter($"phi{i + 1}", v)).Concat(fit.Theta.Select((v, i) => new ErrorParameter($"theta{i + 1}", v))).ToArray();
+        return new Estimate(fit.Coefficients, fit.Covariance, fit.DfResidual, X.RowCount, fit.Sigma, fit.LogLikelihood, fit.Aic, diagnostics)
+        {
+            Iterations = fit.Iterations,
+            Ar = ar,
+            CoefficientDf = df,
+        };
     }
 
     private Estimate EstimateCounts(List<string> warnings)

@@ -75,7 +75,7 @@ public static class ResultReport
 
         var columns = new List<string> { "term", "estimate", "std. error", counts ? "z" : "t", "p", "95% CI" };
         if (log) columns.AddRange(counts ? ["rate ratio", "95% CI"] : ["% change", "95% CI (%)"]);
-        string test = counts ? "Wald z" : $"t with {result.DfResidual} df";
+        string test = counts ? "Wald z" : result.Spec.Errors is GlsErrors { Satterthwaite: true } ? "t with Satterthwaite df" : $"t with {result.DfResidual} df";
         tables.Add(new Table($"Coefficients ({result.Spec.Family.Name()}, {result.Spec.Errors.Name} errors, {test})", columns,
             result.Coefficients.Select(c =>
             {

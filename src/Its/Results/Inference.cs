@@ -24,7 +24,7 @@ public readonly record struct Interval(double Lower, double Upper)
 /// <param name="Df">Degrees of freedom of the t distribution; null for Wald z inference.</param>
 /// <param name="PValue">Two-sided p value.</param>
 /// <param name="Ci">95% confidence interval, estimate +/- t(0.975, df) SE (or z(0.975) SE).</param>
-public sealed record Coefficient(string Term, double Estimate, double StdError, double Statistic, int? Df, double PValue, Interval Ci);
+public sealed record Coefficient(string Term, double Estimate, double StdError, double Statistic, double? Df, double PValue, Interval Ci);
 
 /// <summary>Inference for linear combinations of coefficients: t on <c>Df</c> degrees of freedom, or z when it is null.</summary>
 internal sealed class Inference
@@ -57,6 +57,13 @@ internal sealed class Inference
     {
         double est = _b[j], se = Math.Sqrt(_v[j, j]), t = est / se;
         return new Coefficient(term, est, se, t, Df, PValue(t), Ci(est, se));
+    }
+
+    /// <summary>A coefficient tested on its own (e.g. Satterthwaite) degrees of freedom.</summary>
+    public Coefficient Coefficient(string term, int j, double df)
+    {
+        double est = _b[j], se = Math.Sqrt(_v[j, j]), t = est / se, q = StudentT.InvCDF(0, 1, df, 0.975);
+        return new Coefficient(term, est, se, t, df, 2 * StudentT.CDF(0, 1, df, -Math.Abs(t)), new Interval(est - q * se, est + q * se));
     }
 }
 

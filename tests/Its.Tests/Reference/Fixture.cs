@@ -54,7 +54,7 @@ public sealed class Fixture
             Family = FamilyNames.Parse(Optional("family")?.GetString() ?? "gaussian"),
             Offset = Optional("offset")?.GetString(),
             Errors = ErrorModel.Parse(Json.GetProperty("errors").GetString()!),
-            EffectsAt = Json.GetProperty("effects_at").EnumerateArray().Select(e => e.GetInt32()).ToArray(),
+            EffectsAt = Optional("effects_at")?.EnumerateArray().Select(e => e.GetInt32()).ToArray() ?? [],
         };
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Its.Estimation;
+using Its.Model;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Its.Tests.Reference;
@@ -63,6 +64,32 @@ public sealed class GlsReferenceTests
         if (!boundary) Close.Equal(r.GetProperty("sigma").GetDouble(), fit.Sigma, tol, "sigma");
         Close.Equal(r.GetProperty("log_likelihood").GetDouble(), fit.LogLikelihood, tol, "logLik");
         Close.Equal(r.GetProperty("aic").GetDouble(), fit.Aic, tol, "AIC");
+    }
+
+    /// <summary>
+    /// The same cases through the model (design from the series, the --errors spelling, t tests):
+    /// coefficients, SEs and the log-likelihood as nlme, and with :satterthwaite each coefficient's
+    /// df as the hand computation in gls.R. The boundary case is the warning test below.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void Matches_nlme_through_the_model(string name)
+    {
+        var fixture = Cases.Single(c => c.Name == name);
+        if (fixture.Json.GetProperty("near_boundary").GetBoolean()) return;
+        var spec = fixture.Spec();
+        bool reml = spec.Errors is GlsErrors { Method: LikelihoodMethod.Reml };
+        if (reml) spec = spec with { Errors = ((GlsErrors)spec.Errors) with { Satterthwaite = true } };
+        var result = new ItsModel(fixture.Series(), spec).Fit();
+        foreach (var (expected, actual) in fixture.Json.GetProperty("coefficients").EnumerateArray().Zip(result.Coefficients))
+        {
+            Close.Equal(expected.GetProperty("estimate").GetDouble(), actual.Estimate, Maximised, $"{actual.Term} estimate");
+            Close.Equal(expected.GetProperty("std_error").GetDouble(), actual.StdError, Maximised, $"{actual.Term} SE");
+            if (reml) Close.Equal(expected.GetProperty("satterthwaite_df").GetDouble(), actual.Df!.Value, Satterthwaite, $"{actual.Term} Satterthwaite df");
+            else Assert.Equal(result.DfResidual, actual.Df);
+        }
+        Close.Equal(fixture.Json.GetProperty("log_likelihood").GetDouble(), result.LogLikelihood!.Value, Maximised, "log-likelihood");
+        Assert.Empty(result.Warnings);
     }
 
     [Fact]
