@@ -29,133 +29,9 @@ data_dir <- Sys.getenv("ITS_DATA", unset = "../shared/data")
 out_file <- file.path("tests", "reference", "gls.json")
 collected_warnings <- character(0)
 
-# ---------------------------------------------------------------------------------------------
-# Series and design (as gaussian.R)
-# ---------------------------------------------------------------------------------------------
-
-period_labels <- function(frequency, start_year, start_sub, n) {
-  per_year <- switch(frequency, month = 12L, quarter = 4L, year = 1L)
-  idx <- (start_sub - 1L) + seq_len(n) - 1L
-  yr <- start_year + idx %/% per_year
-  sub <- idx %% per_year + 1L
-  switch(frequency,
-         month = sprintf("%04d-%02d", yr, sub),
-         quarter = sprintf("%04d-Q%d", yr, sub),
-         year = sprintf("%04d", yr))
-}
-
-calendar_month <- function(periods) as.integer(substr(periods, 6, 7))
-
-# time = 0 at the first period; level{j} = 1 from T_j on; slope{j} = t - T_j from T_j on.
-# Column order: intercept, time, level/slope per interruption, seasonal terms.
-make_design <- function(series, interruptions, seasonality) {
-  periods <- series$periods
-  n <- length(periods)
-  t <- 0:(n - 1)
-  X <- cbind(intercept = rep(1, n), time = t)
-  for (j in seq_along(interruptions)) {
-    Tj <- match(interruptions[j], periods) - 1L
-    stopifnot(!is.na(Tj))
-    X <- cbind(X, as.numeric(t >= Tj), ifelse(t >= Tj, t - Tj, 0))
-    colnames(X)[ncol(X) - 1:0] <- paste0(c("level", "slope"), j)
-  }
-  if (startsWith(seasonality, "fourier:")) {
-    m <- calendar_month(periods)
-    for (j in seq_len(as.integer(sub("fourier:", "", seasonality)))) {
-      X <- cbind(X, sin(2 * pi * j * m / 12), cos(2 * pi * j * m / 12))
-      colnames(X)[ncol(X) - 1:0] <- c(paste0("sin", j), paste0("cos", j))
-    }
-  } else stopifnot(seasonality == "none")
-  X
-}
-
-make_series <- function(frequency, periods, y) {
-  list(frequency = frequency, periods = periods, y = y,
-       covariates = setNames(list(), character(0)))  # JSON {} not []
-}
-
-# ---------------------------------------------------------------------------------------------
-# The (restricted) log-likelihood by hand, in nlme's parametrisation
-# ---------------------------------------------------------------------------------------------
-
-# Partial autocorrelations r_1..r_p -> AR coefficients (Durbin-Levinson; Jones 1980):
-# a_k = r_k, a_j <- a_j - r_k a_{k-j}.
-pacf_to_coef <- function(r) {
-  a <- numeric(0)
-  for (k in seq_along(r)) a <- c(a - r[k] * rev(a), r[k])
-  a
-}
-
-# nlme's unconstrained corARMA parameters u -> (phi, theta): r = tanh(u / 2) (nlme stores
-# log((1 + r) / (1 - r))); AR coefficients from the first p; MA coefficients (1 + theta_1 B + ...)
-# theta = -DL(-r) of the last q (nlme ARMA_transPar with sgn = -1), so that theta_1 = r_1 for q = 1.
-corpars <- function(u, p, q) {
-  r <- tanh(u / 2)
-  list(phi = if (p) pacf_to_coef(r[seq_len(p)]) else numeric(0),
-       theta = if (q) -pacf_to_coef(-r[p + seq_len(q)]) else numeric(0))
-}
-
-# GLS pieces given u: Lambda = ARMA correlation matrix = L L', X* = L^-1 X, y* = L^-1 y.
-gls_parts <- function(u, p, q, y, X) {
-  cp <- corpars(u, p, q)
-  n <- length(y)
-  rho <- ARMAacf(ar = cp$phi, ma = cp$theta, lag.max = n - 1)
-  L <- t(chol(toeplitz(unname(rho))))
-  Xs <- forwardsolve(L, X)
-  ys <- forwardsolve(L, y)
-  qx <- qr(Xs)
-  b <- qr.coef(qx, ys)
-  list(b = b, rss = sum((ys - Xs %*% b)^2), logdet = 2 * sum(log(diag(L))),
-       logdet_x = 2 * sum(log(abs(diag(qr.R(qx))))), R = qr.R(qx))
-}
-
-# log L(sigma2, u) = -1/2 [m log(2 pi sigma2) + log|Lambda| + RSS*/sigma2 (+ log|X*'X*| for REML)],
-# m = n - k (REML) or n (ML). This is nlme's criterion: its REML omits + 1/2 log|X'X|.
-loglik_full <- function(s2, u, p, q, y, X, reml) {
-  z <- gls_parts(u, p, q, y, X)
-  m <- length(y) - if (reml) ncol(X) else 0
-  -0.5 * (m * log(2 * pi * s2) + z$logdet + z$rss / s2 + if (reml) z$logdet_x else 0)
-}
-
-# Profiled over sigma2 (sigma2 = RSS* / m).
-loglik_profile <- function(u, p, q, y, X, reml) {
-  z <- gls_parts(u, p, q, y, X)
-  m <- length(y) - if (reml) ncol(X) else 0
-  loglik_full(z$rss / m, u, p, q, y, X, reml)
-}
-
-# ---------------------------------------------------------------------------------------------
-# Satterthwaite degrees of freedom (REML), by hand
-# ---------------------------------------------------------------------------------------------
-# theta = (sigma2, u_1, ..., u_{p+q}); V(theta) = sigma2 (X' Lambda(u)^-1 X)^-1.
-# df(c) = 2 (c'Vc)^2 / (g' A g), g = d(c'Vc)/d theta, A = (-H)^-1, H = Hessian of the REML
-# log-likelihood loglik_full in theta, all at the REML estimate. Central finite differences with
-# steps h = 1e-3 sigma2 for sigma2 and 1e-3 for each u_i; the Hessian's off-diagonal entries by the
-# four-point formula [f(++) - f(+-) - f(-+) + f(--)] / (4 h_i h_j).
-satterthwaite <- function(s2, u, p, q, y, X) {
-  theta <- c(s2, u)
-  h <- c(1e-3 * s2, rep(1e-3, length(u)))
-  d <- length(theta)
-  f <- function(th) loglik_full(th[1], th[-1], p, q, y, X, TRUE)
-  vc <- function(th) th[1] * chol2inv(gls_parts(th[-1], p, q, y, X)$R)
-  e <- function(i) { v <- numeric(d); v[i] <- h[i]; v }
-  H <- matrix(0, d, d)
-  f0 <- f(theta)
-  for (i in 1:d) {
-    H[i, i] <- (f(theta + e(i)) - 2 * f0 + f(theta - e(i))) / h[i]^2
-    if (i < d) for (j in (i + 1):d) {
-      H[i, j] <- H[j, i] <- (f(theta + e(i) + e(j)) - f(theta + e(i) - e(j)) -
-                             f(theta - e(i) + e(j)) + f(theta - e(i) - e(j))) / (4 * h[i] * h[j])
-    }
-  }
-  A <- solve(-H)
-  dV <- lapply(1:d, function(i) (vc(theta + e(i)) - vc(theta - e(i))) / (2 * h[i]))
-  V <- vc(theta)
-  vapply(seq_len(ncol(X)), function(k) {
-    g <- vapply(dV, function(D) D[k, k], 0)
-    2 * V[k, k]^2 / as.numeric(t(g) %*% A %*% g)
-  }, 0)
-}
+# Series and design (time coding as the kit), and the likelihood by hand.
+source(file.path("tests", "reference", "design.R"))
+source(file.path("tests", "reference", "gls-likelihood.R"))
 
 # ---------------------------------------------------------------------------------------------
 # Case runner
@@ -169,7 +45,7 @@ control_string <- "glsControl(tolerance = 1e-10, msTol = 1e-10, msMaxIter = 500,
 min_root <- function(cf) if (length(cf) > 1) min(Mod(polyroot(cf))) else Inf
 
 run_case <- function(name, series, outcome, interruptions, seasonality, p, q, method) {
-  X <- make_design(series, interruptions, seasonality)
+  X <- make_design(series, interruptions, "level+slope", seasonality, character(0))
   y <- series$y
   reml <- method == "REML"
   d <- data.frame(y = y)
@@ -267,7 +143,7 @@ ar1 <- function(n, rho, sd, burn = 200) {
 }
 set.seed(20240501)
 s_periods <- period_labels("month", 2016L, 1L, 72L)
-s_X <- make_design(make_series("month", s_periods, NULL), "2019-01", "none")
+s_X <- make_design(make_series("month", s_periods, NULL), "2019-01", "level+slope", "none", character(0))
 s_y <- round(50 + 0.1 * s_X[, "time"] - 3 * s_X[, "level1"] - 0.15 * s_X[, "slope1"] +
              ar1(72, 0.5, 1), 6)
 s_series <- make_series("month", s_periods, unname(s_y))
