@@ -1,0 +1,519 @@
+using Complex = System.Numerics.Complex;
+using Its.Model;
+using MathNet.Numerics;
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.Optimization;
+
+namespace Its.Estimation;
+
+/// <summary>
+/// Regression with ARIMA(p, d, q) errors, y_t = x_t'b + u_t with (1 - B)^d u_t an ARMA(p, q), by
+/// exact Gaussian maximum likelihood through the Kalman filter (Gardner, Harvey and Phillips 1980),
+/// matching R <c>stats::arima(y, order = c(p, d, q), xreg = X[, -1], include.mean = (d == 0),
+/// method = "ML")</c>: the same state space, likelihood, parametrisation and numerical Hessian.
+/// With d &gt;= 1 the intercept is not identified and is left out, as R drops the mean.
+/// </summary>
+/// <remarks>
+/// sigma^2 is concentrated out: the objective is R's <c>armafn</c>,
+/// f = 0.5 (log(S / m) + sum log F_t / m), S = sum v_t^2 / F_t over the m innovations used.
+/// Given the ARMA parameters the coefficients that minimise it are the GLS estimate on the
+/// Kalman-whitened data, so the optimiser searches over the ARMA parameters only (AR through R's
+/// partial-autocorrelation transform, which keeps them stationary), then polishes by Newton steps.
+/// The covariance is R's: central differences of central-difference gradients over all parameters
+/// (optim's <c>optimhess</c>, ndeps = 1e-3, R's parscale and SVD rotation of the regressors), inverted.
+/// </remarks>
+public sealed class ArimaRegression
+{
+    // optim's default ndeps: the step of every numerical derivative in R's Hessian.
+    private const double Ndeps = 1e-3;
+    // A root of the AR or MA polynomial with modulus below this is reported as near the unit circle.
+    private const double NearUnitRoot = 1.05;
+    // The largest |gradient| of the objective (per observation) accepted as converged.
+    private const double GradientTolerance = 1e-6;
+
+    private ArimaRegression() { }
+
+    /// <summary>The regression terms estimated (the intercept is dropped when d &gt;= 1).</summary>
+    public IReadOnlyList<string> Terms { get; private init; } = [];
+
+    /// <summary>The regression coefficients, in the order of <see cref="Terms"/>.</summary>
+    public Vector<double> Coefficients { get; private init; } = Vector<double>.Build.Dense(0);
+
+    /// <summary>
+    /// Covariance of the coefficients as R's <c>vcov(arima(...))</c>: the regression block of the
+    /// inverse of the numerical Hessian of the negative log-likelihood over all parameters.
+    /// </summary>
+    public Matrix<double> Covariance { get; private init; } = Matrix<double>.Build.Dense(0, 0);
+
+    /// <summary>AR coefficients phi_1..phi_p, (1 - phi_1 B - ... - phi_p B^p) u_t = ...</summary>
+    public IReadOnlyList<double> Phi { get; private init; } = [];
+
+    /// <summary>MA coefficients theta_1..theta_q, ... = (1 + theta_1 B + ... + theta_q B^q) e_t (R's sign).</summary>
+    public IReadOnlyList<double> Theta { get; private init; } = [];
+
+    /// <summary>AR order.</summary>
+    public int P { get; private init; }
+
+    /// <summary>Order of differencing.</summary>
+    public int D { get; private init; }
+
+    /// <summary>MA order.</summary>
+    public int Q { get; private init; }
+
+    /// <summary>ML innovation variance S / n, as R's <c>fit$sigma2</c>.</summary>
+    public double Sigma2 { get; private init; }
+
+    /// <summary>Exact Gaussian log-likelihood, -0.5 (2 n f + n + n log 2 pi), as R's <c>fit$loglik</c>.</summary>
+    public double LogLikelihood { get; private init; }
+
+    /// <summary>-2 loglik + 2 (p + q + number of coefficients + 1), as R's <c>fit$aic</c>.</summary>
+    public double Aic { get; private init; }
+
+    /// <summary>AIC + 2 k (k + 1) / (n - k - 1), k = p + q + number of coefficients + 1 (as forecast::Arima).</summary>
+    public double Aicc { get; private init; }
+
+    /// <summary>Observations in the likelihood: the series length minus d.</summary>
+    public int N { get; private init; }
+
+    /// <summary>Whether the optimiser ended at a point where the gradient vanishes (|g| &lt; 1e-6).</summary>
+    public bool Converged { get; private init; }
+
+    /// <summary>Problems with the fit that the numbers alone do not show (unit roots, non-convergence).</summary>
+    public IReadOnlyList<string> Warnings { get; private init; } = [];
+
+    /// <summary>For <see cref="FitAuto"/>, every (p, q) tried with its AICc (NaN where the fit failed); otherwise empty.</summary>
+    public IReadOnlyList<(int P, int Q, double Aicc)> Candidates { get; private init; } = [];
+
+    /// <summary>Fits y on X with ARIMA(p, d, q) errors by exact maximum likelihood.</summary>
+    /// <param name="x">Design, n x k, the intercept column (term "intercept") first.</param>
+    /// <param name="y">Outcome, length n.</param>
+    /// <param name="terms">Column names of X.</param>
+    /// <param name="p">AR order.</param>
+    /// <param name="d">Order of differencing; with d &gt;= 1 the "intercept" column is left out.</param>
+    /// <param name="q">MA order.</param>
+    /// <exception cref="ItsException">Too few observations for the parameters, or a regressor is collinear after differencing.</exception>
+    public static ArimaRegression Fit(Matrix<double> x, Vector<double> y, IReadOnlyList<string> terms, int p, int d, int q)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        ArgumentNullException.ThrowIfNull(terms);
+        if (x.RowCount != y.Count) throw new ArgumentException("X and y differ in length", nameof(y));
+        if (terms.Count != x.ColumnCount) throw new ArgumentException("one term name per column of X is needed", nameof(terms));
+        ArgumentOutOfRangeException.ThrowIfNegative(p);
+        ArgumentOutOfRangeException.ThrowIfNegative(d);
+        ArgumentOutOfRangeException.ThrowIfNegative(q);
+        if (p > 50 || q > 50) throw new ItsException($"ARIMA orders up to 50 are supported, not p = {p}, q = {q}");
+
+        var keep = Enumerable.Range(0, terms.Count).Where(j => d == 0 || terms[j] != "intercept").ToArray();
+        var regTerms = keep.Select(j => terms[j]).ToArray();
+        var xr = Matrix<double>.Build.Dense(x.RowCount, keep.Length, (i, j) => x[i, keep[j]]);
+        int k = keep.Length, n = y.Count - d, narma = p + q;
+        if (n - (narma + k + 1) - 1 <= 0)
+            throw new ItsException($"ARIMA({p},{d},{q}) with {k} regression terms has {narma + k + 1} parameters but only {n} observations after differencing");
+
+        var problem = new Problem(xr, y, regTerms, p, d, q);
+        var (theta, converged) = problem.Maximise();
+        theta = problem.InvertMa(theta);
+        var (phi, ma) = problem.Arma(theta);
+        var (gamma, _) = problem.Profile(theta);
+        var full = Vector<double>.Build.Dense(narma + k);
+        for (int i = 0; i < narma; i++) full[i] = theta[i];
+        for (int j = 0; j < k; j++) full[narma + j] = gamma[j];
+        double f = problem.Objective(full, out double ssq);
+
+        var warnings = new List<string>();
+        var cov = problem.Covariance(full, warnings);
+        var gradient = problem.ProfileGradient(theta);
+        converged = converged && (gradient.Count == 0 || gradient.AbsoluteMaximum() < GradientTolerance);
+        if (!converged)
+            warnings.Add($"the ARIMA({p},{d},{q}) likelihood maximisation did not converge: the estimates may not be the maximum");
+        RootWarnings(phi, ma, warnings);
+
+        double logLik = -0.5 * (2 * n * f + n + n * Math.Log(2 * Math.PI)); // R arima: value = 2 n f + n + n log(2 pi)
+        int npar = narma + k + 1;
+        double aic = -2 * logLik + 2 * npar;
+        return new ArimaRegression
+        {
+            Terms = regTerms,
+            Coefficients = problem.Rotation * gamma, // b = V gamma, undoing R's SVD rotation
+            Covariance = cov,
+            Phi = phi,
+            Theta = ma,
+            P = p,
+            D = d,
+            Q = q,
+            Sigma2 = ssq / n,
+            LogLikelihood = logLik,
+            Aic = aic,
+            Aicc = aic + 2.0 * npar * (npar + 1) / (n - npar - 1),
+            N = n,
+            Converged = converged,
+            Warnings = warnings,
+        };
+    }
+
+    /// <summary>
+    /// Fits every ARIMA(p, d, q) with p in 0..maxP and q in 0..maxQ and returns the one with the
+    /// smallest AICc (the first in the order p, then q, on a tie). Orders that cannot be fitted are
+    /// skipped; <see cref="Candidates"/> lists all of them.
+    /// </summary>
+    /// <exception cref="ItsException">No order could be fitted.</exception>
+    public static ArimaRegression FitAuto(Matrix<double> x, Vector<double> y, IReadOnlyList<string> terms, int d, int maxP = 3, int maxQ = 3)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxP);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxQ);
+        ArimaRegression? best = null;
+        var candidates = new List<(int, int, double)>();
+        string? firstError = null;
+        for (int p = 0; p <= maxP; p++)
+            for (int q = 0; q <= maxQ; q++)
+            {
+                try
+                {
+                    var fit = Fit(x, y, terms, p, d, q);
+                    candidates.Add((p, q, fit.Aicc));
+                    if (best is null || fit.Aicc < best.Aicc) best = fit;
+                }
+                catch (ItsException e)
+                {
+                    candidates.Add((p, q, double.NaN));
+                    firstError ??= e.Message;
+                }
+            }
+        if (best is null) throw new ItsException($"no ARIMA(p,{d},q) with p <= {maxP}, q <= {maxQ} could be fitted: {firstError}");
+        return new ArimaRegression
+        {
+            Terms = best.Terms,
+            Coefficients = best.Coefficients,
+            Covariance = best.Covariance,
+            Phi = best.Phi,
+            Theta = best.Theta,
+            P = best.P,
+            D = best.D,
+            Q = best.Q,
+            Sigma2 = best.Sigma2,
+            LogLikelihood = best.LogLikelihood,
+            Aic = best.Aic,
+            Aicc = best.Aicc,
+            N = best.N,
+            Converged = best.Converged,
+            Warnings = best.Warnings,
+            Candidates = candidates,
+        };
+    }
+
+    /// <summary>
+    /// R's partrans: phi_kk = tanh(raw_k) are partial autocorrelations, turned into AR coefficients
+    /// by the Durbin-Levinson recursion phi_j,k = phi_j,k-1 - phi_kk phi_k-j,k-1 (Jones 1980).
+    /// </summary>
+    public static double[] PartialToAutoregressive(IReadOnlyList<double> raw)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        int p = raw.Count;
+        var result = raw.Select(Math.Tanh).ToArray();
+        var work = (double[])result.Clone();
+        for (int j = 1; j < p; j++)
+        {
+            double a = result[j];
+            for (int k = 0; k < j; k++) work[k] -= a * result[j - k - 1];
+            Array.Copy(work, result, j);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// R's maInvert: roots of 1 + theta_1 z + ... + theta_q z^q inside the unit circle are replaced
+    /// by their reciprocals, which leaves the likelihood unchanged and makes the MA invertible.
+    /// </summary>
+    public static double[] InvertMovingAverage(IReadOnlyList<double> theta)
+    {
+        ArgumentNullException.ThrowIfNull(theta);
+        int q = theta.Count, q0 = q;
+        while (q0 > 0 && theta[q0 - 1] == 0) q0--;
+        if (q0 == 0) return theta.ToArray();
+        var roots = FindRoots.Polynomial(new[] { 1.0 }.Concat(theta.Take(q0)).ToArray());
+        if (roots.All(r => r.Magnitude >= 1)) return theta.ToArray();
+        var result = new double[q];
+        if (q0 == 1)
+        {
+            result[0] = 1 / theta[0];
+            return result;
+        }
+        // Rebuild prod_r (1 - z / r) from the reflected roots.
+        var poly = new List<Complex> { Complex.One };
+        foreach (var root in roots.Select(r => r.Magnitude < 1 ? 1 / r : r))
+        {
+            var next = new Complex[poly.Count + 1];
+            for (int i = 0; i < poly.Count; i++)
+            {
+                next[i] += poly[i];
+                next[i + 1] -= poly[i] / root;
+            }
+            poly = next.ToList();
+        }
+        for (int i = 0; i < q0; i++) result[i] = poly[i + 1].Real;
+        return result;
+    }
+
+    private static void RootWarnings(IReadOnlyList<double> phi, IReadOnlyList<double> theta, List<string> warnings)
+    {
+        double ar = SmallestRoot(new[] { 1.0 }.Concat(phi.Select(v => -v)).ToArray());
+        if (ar < NearUnitRoot)
+            warnings.Add($"the AR polynomial has a root of modulus {ar:F4}, near the unit circle: the errors are close to non-stationary (a unit root); consider d = 1 or a trend");
+        double ma = SmallestRoot(new[] { 1.0 }.Concat(theta).ToArray());
+        if (ma < NearUnitRoot)
+            warnings.Add($"the MA polynomial has a root of modulus {ma:F4}, near the unit circle: the series may be over-differenced or the MA part not identified");
+    }
+
+    // Smallest modulus of the roots of c_0 + c_1 z + ... (infinity when the polynomial is constant).
+    private static double SmallestRoot(double[] coefficients)
+    {
+        int degree = coefficients.Length - 1;
+        while (degree > 0 && coefficients[degree] == 0) degree--;
+        if (degree == 0) return double.PositiveInfinity;
+        return FindRoots.Polynomial(coefficients.Take(degree + 1).ToArray()).Min(r => r.Magnitude);
+    }
+
+    /// <summary>The data and R's parametrisation of one fit: ARMA parameters, then rotated coefficients.</summary>
+    private sealed class Problem
+    {
+        private readonly Vector<double> _y;
+        private readonly Matrix<double> _xRotated;
+        private readonly int _p, _d, _q, _k;
+        private readonly double[] _parscale;
+
+        public Problem(Matrix<double> xr, Vector<double> y, IReadOnlyList<string> terms, int p, int d, int q)
+        {
+            _y = y;
+            _p = p;
+            _d = d;
+            _q = q;
+            _k = xr.ColumnCount;
+            _parscale = Enumerable.Repeat(1.0, p + q + _k).ToArray();
+            Rotation = Matrix<double>.Build.DenseIdentity(_k);
+            if (_k == 0)
+            {
+                _xRotated = xr;
+                return;
+            }
+            // Collinear after differencing: say which term, in the user's names.
+            _ = new LeastSquares(Difference(xr, d), Difference(y, d), terms);
+            // R arima: with more than one regressor, optimise over gamma = V'b, X V from the SVD X = U S V'.
+            if (_k > 1) Rotation = xr.Svd(true).VT.Transpose();
+            _xRotated = xr * Rotation;
+            // R arima: parscale of the coefficients is 10 x their OLS SEs on the differenced data.
+            var ols = new LeastSquares(Difference(_xRotated, d), Difference(y, d), terms);
+            var cov = ols.ClassicalCovariance();
+            for (int j = 0; j < _k; j++) _parscale[p + q + j] = 10 * Math.Sqrt(cov[j, j]);
+        }
+
+        /// <summary>V of R's SVD rotation (identity for one regressor).</summary>
+        public Matrix<double> Rotation { get; }
+
+        private static Matrix<double> Difference(Matrix<double> m, int d)
+        {
+            for (int i = 0; i < d; i++)
+                m = Matrix<double>.Build.Dense(m.RowCount - 1, m.ColumnCount, (r, c) => m[r + 1, c] - m[r, c]);
+            return m;
+        }
+
+        private static Vector<double> Difference(Vector<double> v, int d) =>
+            Difference(v.ToColumnMatrix(), d).Column(0);
+
+        public (double[] Phi, double[] Theta) Arma(Vector<double> theta) =>
+            (PartialToAutoregressive(theta.SubVector(0, _p).ToArray()), theta.SubVector(_p, _q).ToArray());
+
+        /// <summary>GLS coefficients (rotated) given the ARMA parameters, and the profiled objective.</summary>
+        public (Vector<double> Gamma, double Value) Profile(Vector<double> theta)
+        {
+            var (phi, ma) = Arma(theta);
+            var columns = Matrix<double>.Build.Dense(_y.Count, _k + 1);
+            columns.SetColumn(0, _y);
+            if (_k > 0) columns.SetSubMatrix(0, 1, _xRotated);
+            var (w, sumLog) = new ArimaKalman(phi, ma, _d).Filter(columns);
+            var yw = w.Column(0);
+            var gamma = Vector<double>.Build.Dense(_k);
+            if (_k > 0)
+            {
+                var xw = w.SubMatrix(0, w.RowCount, 1, _k);
+                gamma = xw.QR().Solve(yw);
+                yw -= xw * gamma;
+            }
+            double ssq = yw.DotProduct(yw);
+            int m = w.RowCount;
+            return (gamma, 0.5 * (Math.Log(ssq / m) + sumLog / m));
+        }
+
+        /// <summary>R's armafn at (ARMA parameters, rotated coefficients): 0.5 (log(S/m) + sum log F / m).</summary>
+        public double Objective(Vector<double> full, out double ssq)
+        {
+            var (phi, ma) = Arma(full.SubVector(0, _p + _q));
+            var e = _y - _xRotated * full.SubVector(_p + _q, _k);
+            var (w, sumLog) = new ArimaKalman(phi, ma, _d).Filter(e.ToColumnMatrix());
+            ssq = w.Column(0).DotProduct(w.Column(0));
+            int m = w.RowCount;
+            return 0.5 * (Math.Log(ssq / m) + sumLog / m);
+        }
+
+        private double SafeProfile(Vector<double> theta)
+        {
+            try
+            {
+                double v = Profile(theta).Value;
+                return double.IsFinite(v) ? v : 1e10;
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException)
+            {
+                return 1e10;
+            }
+        }
+
+        /// <summary>Central-difference gradient of the profiled objective.</summary>
+        public Vector<double> ProfileGradient(Vector<double> theta, double h = 1e-5)
+        {
+            var g = Vector<double>.Build.Dense(theta.Count);
+            for (int i = 0; i < theta.Count; i++)
+            {
+                var up = theta.Clone();
+                var down = theta.Clone();
+                up[i] += h;
+                down[i] -= h;
+                g[i] = (SafeProfile(up) - SafeProfile(down)) / (2 * h);
+            }
+            return g;
+        }
+
+        /// <summary>
+        /// Maximises the profile likelihood over the ARMA parameters from 0 (R's start): BFGS on a
+        /// numerical gradient (Nelder-Mead if BFGS stops early), then Newton steps on numerical
+        /// derivatives until the step is below 1e-10.
+        /// </summary>
+        public (Vector<double> Theta, bool Converged) Maximise()
+        {
+            int m = _p + _q;
+            var start = Vector<double>.Build.Dense(m);
+            if (m == 0) return (start, true);
+            var objective = ObjectiveFunction.Gradient(SafeProfile, t => ProfileGradient(t, 1e-6));
+            Vector<double> theta;
+            try
+            {
+                var result = new BfgsMinimizer(1e-10, 1e-12, 1e-15, 2000).FindMinimum(objective, start);
+                theta = result.MinimizingPoint;
+            }
+            catch (Exception e) when (e is OptimizationException or ArithmeticException)
+            {
+                var result = new NelderMeadSimplex(1e-14, 20000).FindMinimum(ObjectiveFunction.Value(SafeProfile), start);
+                theta = result.MinimizingPoint;
+            }
+            return Polish(theta);
+        }
+
+        private (Vector<double>, bool) Polish(Vector<double> theta)
+        {
+            double value = SafeProfile(theta);
+            for (int iteration = 0; iteration < 50; iteration++)
+            {
+                var g = ProfileGradient(theta);
+                var h = ProfileHessian(theta, 1e-4);
+                Vector<double> step;
+                try
+                {
+                    step = -h.Cholesky().Solve(g);
+                }
+                catch (ArgumentException)
+                {
+                    break; // not positive definite here: keep the quasi-Newton point
+                }
+                double scale = 1;
+                bool improved = false;
+                for (int half = 0; half < 30; half++, scale /= 2)
+                {
+                    var next = theta + scale * step;
+                    double v = SafeProfile(next);
+                    if (v <= value)
+                    {
+                        theta = next;
+                        value = v;
+                        improved = true;
+                        break;
+                    }
+                }
+                if (!improved || scale * step.AbsoluteMaximum() < 1e-10) break;
+            }
+            return (theta, ProfileGradient(theta).AbsoluteMaximum() < GradientTolerance);
+        }
+
+        private Matrix<double> ProfileHessian(Vector<double> theta, double h)
+        {
+            int m = theta.Count;
+            var hess = Matrix<double>.Build.Dense(m, m);
+            for (int i = 0; i < m; i++)
+                for (int j = i; j < m; j++)
+                {
+                    double Shift(double si, double sj)
+                    {
+                        var t = theta.Clone();
+                        t[i] += si * h;
+                        t[j] += sj * h;
+                        return SafeProfile(t);
+                    }
+                    hess[i, j] = hess[j, i] = (Shift(1, 1) - Shift(1, -1) - Shift(-1, 1) + Shift(-1, -1)) / (4 * h * h);
+                }
+            return hess;
+        }
+
+        /// <summary>The ARMA parameters with any non-invertible MA part reflected (R's maInvert).</summary>
+        public Vector<double> InvertMa(Vector<double> theta)
+        {
+            if (_q == 0) return theta;
+            var inverted = InvertMovingAverage(theta.SubVector(_p, _q).ToArray());
+            var result = theta.Clone();
+            for (int i = 0; i < _q; i++) result[_p + i] = inverted[i];
+            return result;
+        }
+
+        /// <summary>
+        /// R's optimhess with optim's defaults: H_ij = (g_j(x + e_i ndeps) - g_j(x - e_i ndeps)) / (2 ndeps),
+        /// g_j(x) = (f(x + e_j ndeps s_j) - f(x - e_j ndeps s_j)) / (2 ndeps s_j), s = parscale;
+        /// symmetrised, times n; the covariance is V (H^-1)_bb V' for the rotated block.
+        /// </summary>
+        public Matrix<double> Covariance(Vector<double> full, List<string> warnings)
+        {
+            int m = full.Count, narma = _p + _q;
+            int n = _y.Count - _d;
+            if (_k == 0) return Matrix<double>.Build.Dense(0, 0);
+            var hess = Matrix<double>.Build.Dense(m, m);
+            for (int i = 0; i < m; i++)
+            {
+                var up = full.Clone();
+                var down = full.Clone();
+                up[i] += Ndeps;
+                down[i] -= Ndeps;
+                var g1 = OptimGradient(up);
+                var g2 = OptimGradient(down);
+                for (int j = 0; j < m; j++) hess[i, j] = (g1[j] - g2[j]) / (2 * Ndeps);
+            }
+            hess = 0.5 * (hess + hess.Transpose()) * n;
+            var inverse = hess.Inverse();
+            var block = inverse.SubMatrix(narma, _k, narma, _k);
+            if (block.Diagonal().Any(v => !(v > 0)) || inverse.Diagonal().Any(v => !(v > 0)))
+                warnings.Add("the Hessian of the log-likelihood is not positive definite at the estimate: standard errors are not reliable");
+            return Rotation * block * Rotation.Transpose();
+        }
+
+        private double[] OptimGradient(Vector<double> x)
+        {
+            var g = new double[x.Count];
+            for (int j = 0; j < x.Count; j++)
+            {
+                double h = Ndeps * _parscale[j];
+                var up = x.Clone();
+                var down = x.Clone();
+                up[j] += h;
+                down[j] -= h;
+                g[j] = (Objective(up, out _) - Objective(down, out _)) / (2 * h);
+            }
+            return g;
+        }
+    }
+}
