@@ -75,7 +75,11 @@ public sealed class ArimaRegression
     /// <summary>Observations in the likelihood: the series length minus d.</summary>
     public int N { get; private init; }
 
-    /// <summary>Whether the optimiser ended at a point where the gradient vanishes (|g| &lt; 1e-6).</summary>
+    /// <summary>
+    /// Whether the optimiser ended at a point where the gradient of the objective vanishes
+    /// (|g| &lt; 1e-6), or at an MA root on the unit circle (a maximum on the invertibility boundary,
+    /// reported in <see cref="Warnings"/>).
+    /// </summary>
     public bool Converged { get; private init; }
 
     /// <summary>Problems with the fit that the numbers alone do not show (unit roots, non-convergence).</summary>
@@ -124,7 +128,10 @@ public sealed class ArimaRegression
         var warnings = new List<string>();
         var cov = problem.Covariance(full, warnings);
         var gradient = problem.ProfileGradient(theta);
-        converged = converged && (gradient.Count == 0 || gradient.AbsoluteMaximum() < GradientTolerance);
+        // An MA root on the unit circle is a maximum on the invertibility boundary, where the
+        // likelihood is symmetric in the root's modulus and has a kink, not a zero gradient.
+        bool maBoundary = SmallestRoot(new[] { 1.0 }.Concat(ma).ToArray()) < 1 + 1e-3;
+        converged = converged && (gradient.Count == 0 || gradient.AbsoluteMaximum() < GradientTolerance || maBoundary);
         if (!converged)
             warnings.Add($"the ARIMA({p},{d},{q}) likelihood maximisation did not converge: the estimates may not be the maximum");
         RootWarnings(phi, ma, warnings);
@@ -262,7 +269,9 @@ public sealed class ArimaRegression
             warnings.Add($"the AR polynomial has a root of modulus {ar:F4}, near the unit circle: the errors are close to non-stationary (a unit root); consider d = 1 or a trend");
         double ma = SmallestRoot(new[] { 1.0 }.Concat(theta).ToArray());
         if (ma < NearUnitRoot)
-            warnings.Add($"the MA polynomial has a root of modulus {ma:F4}, near the unit circle: the series may be over-differenced or the MA part not identified");
+            warnings.Add(ma < 1 + 1e-3
+                ? $"the MA polynomial has a root on the unit circle (modulus {ma:F4}): the likelihood is maximised at the invertibility boundary; the series may be over-differenced or the MA part over-fitted, and the standard errors are unreliable"
+                : $"the MA polynomial has a root of modulus {ma:F4}, near the unit circle: the series may be over-differenced or the MA part over-fitted");
     }
 
     // Smallest modulus of the roots of c_0 + c_1 z + ... (infinity when the polynomial is constant).
@@ -394,16 +403,21 @@ public sealed class ArimaRegression
             var start = Vector<double>.Build.Dense(m);
             if (m == 0) return (start, true);
             var objective = ObjectiveFunction.Gradient(SafeProfile, t => ProfileGradient(t, 1e-6));
-            Vector<double> theta;
+            Vector<double> theta = start;
             try
             {
-                var result = new BfgsMinimizer(1e-10, 1e-12, 1e-15, 2000).FindMinimum(objective, start);
-                theta = result.MinimizingPoint;
+                theta = new BfgsMinimizer(1e-8, 1e-10, 1e-13, 500).FindMinimum(objective, start).MinimizingPoint;
             }
             catch (Exception e) when (e is OptimizationException or ArithmeticException)
             {
-                var result = new NelderMeadSimplex(1e-14, 20000).FindMinimum(ObjectiveFunction.Value(SafeProfile), start);
-                theta = result.MinimizingPoint;
+                try
+                {
+                    theta = new NelderMeadSimplex(1e-10, 5000).FindMinimum(ObjectiveFunction.Value(SafeProfile), start).MinimizingPoint;
+                }
+                catch (OptimizationException)
+                {
+                    // Neither reached its tolerance: Newton steps from the start are the last resort.
+                }
             }
             return Polish(theta);
         }
@@ -411,9 +425,10 @@ public sealed class ArimaRegression
         private (Vector<double>, bool) Polish(Vector<double> theta)
         {
             double value = SafeProfile(theta);
-            for (int iteration = 0; iteration < 50; iteration++)
+            for (int iteration = 0; iteration < 20; iteration++)
             {
                 var g = ProfileGradient(theta);
+                if (g.AbsoluteMaximum() < 1e-10) break;
                 var h = ProfileHessian(theta, 1e-4);
                 Vector<double> step;
                 try
