@@ -37,6 +37,8 @@ public abstract record ErrorModel
             case "prais": return AutoregressiveErrors.PraisWinsten;
             case "cochrane-orcutt": return AutoregressiveErrors.CochraneOrcutt;
         }
+        if (s.StartsWith("arima:", StringComparison.Ordinal))
+            return ArimaErrors.Parse(text);
         if (s.StartsWith("gls-ar:", StringComparison.Ordinal) || s.StartsWith("gls-arma:", StringComparison.Ordinal))
             return GlsErrors.Parse(text);
         if (s.StartsWith("newey:", StringComparison.Ordinal))
@@ -46,7 +48,7 @@ public abstract record ErrorModel
                 return NeweyWestErrors.Stata(l);
             throw new FormatException($"'{text}': the Newey-West lag must be a whole number >= 0, auto or r-default");
         }
-        throw new FormatException($"'{text}' is not an error model (expected ols, hc0..hc3, newey:L, newey:auto, newey:r-default, prais, cochrane-orcutt, gls-ar:P or gls-arma:P,Q)");
+        throw new FormatException($"'{text}' is not an error model (expected ols, hc0..hc3, newey:L, newey:auto, newey:r-default, prais, cochrane-orcutt, gls-ar:P, gls-arma:P,Q, arima:p,d,q or arima:auto)");
     }
 }
 
@@ -188,5 +190,33 @@ public sealed record GlsErrors(int P, int Q, Estimation.LikelihoodMethod Method,
         if (satterthwaite && method == Estimation.LikelihoodMethod.Ml)
             throw new FormatException($"'{text}': Satterthwaite degrees of freedom go with REML");
         return new GlsErrors(p, q, method, satterthwaite);
+    }
+}
+
+/// <summary>
+/// Regression with ARIMA(p, d, q) errors by exact Gaussian maximum likelihood, as R
+/// <c>stats::arima(y, order, xreg, method = "ML")</c>; <c>arima:auto</c> picks p and q in 0..3 by
+/// AICc (d = 0). Inference is Wald z, as R reports for arima fits.
+/// </summary>
+/// <param name="P">AR order (ignored when <paramref name="Auto"/>).</param>
+/// <param name="D">Differencing order.</param>
+/// <param name="Q">MA order (ignored when <paramref name="Auto"/>).</param>
+/// <param name="Auto">Choose p and q by AICc.</param>
+public sealed record ArimaErrors(int P, int D, int Q, bool Auto = false) : ErrorModel
+{
+    /// <inheritdoc />
+    public override string Name => Auto ? "arima:auto" : $"arima:{P},{D},{Q}";
+
+    /// <summary>Reads <c>arima:p,d,q</c> or <c>arima:auto</c>.</summary>
+    /// <exception cref="FormatException">Not an ARIMA specification.</exception>
+    public static new ArimaErrors Parse(string text)
+    {
+        string s = text.Trim().ToLowerInvariant();
+        if (s == "arima:auto") return new ArimaErrors(0, 0, 0, Auto: true);
+        var orders = s["arima:".Length..].Split(',');
+        if (orders.Length != 3 || !orders.All(o => int.TryParse(o, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v <= 6))
+            throw new FormatException($"'{text}': expected arima:p,d,q with whole numbers 0 to 6, or arima:auto");
+        var v = orders.Select(o => int.Parse(o, CultureInfo.InvariantCulture)).ToArray();
+        return new ArimaErrors(v[0], v[1], v[2]);
     }
 }

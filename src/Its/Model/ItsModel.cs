@@ -68,8 +68,8 @@ public sealed class ItsModel
                     ? $"the variance of {terms[j]} overflows: {Rescale}"
                     : $"the standard error of {terms[j]} is undefined under {Spec.Errors.Name} errors (variance {e.V[j, j]:G6}; an observation may determine a coefficient alone, e.g. a month seen once)");
 
-        // Count models use Wald z inference (as R's coeftest on a glm, Stata glm and the tutorials).
-        var inference = new Inference(e.B, e.V, Spec.Family.IsCount() ? null : e.Df);
+        // Count models and ARIMA fits use Wald z inference (as R's coeftest on glm and arima fits).
+        var inference = new Inference(e.B, e.V, e.ZTests ? null : e.Df);
         var effects = new EffectCalculator(Series, Spec, Design, inference);
         var horizons = Spec.EffectsAt.Count > 0
             ? Spec.EffectsAt
@@ -111,6 +111,7 @@ public sealed class ItsModel
         public ErrorParameter[] Ar { get; init; } = [];
         public ErrorParameter[] FamilyParameters { get; init; } = [];
         public double[]? CoefficientDf { get; init; }
+        public bool ZTests { get; init; }
     }
 
     private Estimate EstimateGaussian(List<string> warnings)
@@ -151,6 +152,8 @@ public sealed class ItsModel
                 };
             case GlsErrors gls:
                 return EstimateGls(gls, diagnostics, warnings);
+            case ArimaErrors arima:
+                return EstimateArima(arima, diagnostics, warnings);
             default:
                 throw new ItsException($"error model {Spec.Errors.Name} is not available for a gaussian model");
         }
@@ -179,6 +182,26 @@ public sealed class ItsModel
         };
     }
 
+    private Estimate EstimateArima(ArimaErrors arima, ResidualDiagnostics diagnostics, List<string> warnings)
+    {
+        // Differencing removes the level, so fitted values, counterfactuals and relative effects
+        // would be undefined; the estimator supports d >= 1 (as stats::arima), the ITS model does not.
+        if (arima.D != 0)
+            throw new ItsException($"{arima.Name}: differenced errors (d >= 1) leave the level of the series unidentified, so fitted values and effects are undefined; use d = 0");
+        var fit = arima.Auto
+            ? ArimaRegression.FitAuto(X, Outcome, Design.Terms, 0)
+            : ArimaRegression.Fit(X, Outcome, Design.Terms, arima.P, 0, arima.Q);
+        if (arima.Auto) warnings.Add($"arima:auto chose ARIMA({fit.P},0,{fit.Q}), the smallest AICc ({fit.Aicc:F2}) among p, q = 0..3");
+        if (!fit.Converged) warnings.Add($"ARIMA({fit.P},0,{fit.Q}) did not converge; the estimates are from the last iteration");
+        warnings.AddRange(fit.Warnings);
+        var ar = fit.Phi.Select((v, i) => new ErrorParameter($"phi{i + 1}", v)).Concat(fit.Theta.Select((v, i) => new ErrorParameter($"theta{i + 1}", v))).ToArray();
+        return new Estimate(fit.Coefficients, fit.Covariance, fit.N - Design.Terms.Count, fit.N, Math.Sqrt(fit.Sigma2), fit.LogLikelihood, fit.Aic, diagnostics)
+        {
+            Ar = ar,
+            ZTests = true,
+        };
+    }
+
     private Estimate EstimateCounts(List<string> warnings)
     {
         var fit = CountRegression.Fit(Spec.Family, X, Outcome, LogOffset, Design.Terms);
@@ -200,6 +223,7 @@ public sealed class ItsModel
         {
             Iterations = fit.Iterations,
             FamilyParameters = parameters,
+            ZTests = true,
         };
         return Spec.Errors switch
         {

@@ -73,9 +73,10 @@ public static class ResultReport
         string unit = Time.Period.Describe(result.Frequency);
         var tables = new List<Table>();
 
-        var columns = new List<string> { "term", "estimate", "std. error", counts ? "z" : "t", "p", "95% CI" };
+        bool z = result.Coefficients.Count > 0 && result.Coefficients[0].Df is null;
+        var columns = new List<string> { "term", "estimate", "std. error", z ? "z" : "t", "p", "95% CI" };
         if (log) columns.AddRange(counts ? ["rate ratio", "95% CI"] : ["% change", "95% CI (%)"]);
-        string test = counts ? "Wald z" : result.Spec.Errors is GlsErrors { Satterthwaite: true } ? "t with Satterthwaite df" : $"t with {result.DfResidual} df";
+        string test = z ? "Wald z" : result.Spec.Errors is GlsErrors { Satterthwaite: true } ? "t with Satterthwaite df" : $"t with {result.DfResidual} df";
         tables.Add(new Table($"Coefficients ({result.Spec.Family.Name()}, {result.Spec.Errors.Name} errors, {test})", columns,
             result.Coefficients.Select(c =>
             {
