@@ -81,6 +81,10 @@ public sealed class BadInputTests : IDisposable
         { "bad effect horizon", Csv(GoodRows()), [.. Basic, "--effects-at", "soon"], ["--effects-at soon"] },
         { "bad error model", Csv(GoodRows()), [.. Basic, "--errors", "newey:x"], ["--errors", "Newey-West lag"] },
         { "unknown error model", Csv(GoodRows()), [.. Basic, "--errors", "robust"], ["--errors", "'robust' is not an error model"] },
+        { "bad gls order", Csv(GoodRows()), [.. Basic, "--errors", "gls-ar:x"], ["--errors", "gls-ar:P"] },
+        { "satterthwaite with ml", Csv(GoodRows()), [.. Basic, "--errors", "gls-ar:1:ml:satterthwaite"], ["--errors", "Satterthwaite", "REML"] },
+        { "bad arima order", Csv(GoodRows()), [.. Basic, "--errors", "arima:1,0"], ["--errors", "arima:p,d,q"] },
+        { "differenced arima", Csv(GoodRows()), [.. Basic, "--errors", "arima:1,1,0"], ["d >= 1", "use d = 0"] },
         { "bad seasonality", Csv(GoodRows()), [.. Basic, "--seasonality", "fourier:9"], ["--seasonality", "fourier:9"] },
         { "bad impact", Csv(GoodRows()), [.. Basic, "--impact", "jump"], ["--impact", "'jump'"] },
         { "bad transform", Csv(GoodRows()), [.. Basic, "--transform", "sqrt"], ["--transform", "'sqrt'"] },
@@ -166,6 +170,20 @@ public sealed class BadInputTests : IDisposable
         var diagnostics = System.Text.Json.JsonDocument.Parse(run.Output).RootElement.GetProperty("diagnostics");
         Assert.Equal(6, diagnostics.GetProperty("ljung_box").GetProperty("lag").GetInt32());
         Assert.Equal(6, diagnostics.GetProperty("acf").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("gls-ar:1", "phi1")]
+    [InlineData("gls-arma:1,1:ml", "theta1")]
+    [InlineData("arima:1,0,1", "theta1")]
+    public void Gls_and_arima_errors_report_their_parameters(string errors, string parameter)
+    {
+        string file = _folder.Write("data.csv", Csv(GoodRows()));
+        var run = CliRun.Of(["fit", file, .. Basic, "--errors", errors, "--format", "json"]);
+        Assert.Equal("", run.Error);
+        var root = System.Text.Json.JsonDocument.Parse(run.Output).RootElement;
+        Assert.True(root.GetProperty("ar").TryGetProperty(parameter, out _));
+        Assert.Equal(errors.Contains("arima", StringComparison.Ordinal), root.GetProperty("coefficients")[0].GetProperty("df").ValueKind == System.Text.Json.JsonValueKind.Null);
     }
 
     [Fact]
