@@ -11,6 +11,7 @@ suppressPackageStartupMessages({
   library(nlme)
 })
 source(file.path("tests", "reference", "prais.R"))
+source(file.path("tests", "reference", "gls-likelihood.R"))
 
 args <- commandArgs(trailingOnly = TRUE)
 replicates <- if (length(args)) as.integer(args[1]) else 1000L
@@ -30,6 +31,9 @@ methods <- list(
   prais = function(y, X) { f <- prais_fit(y, X); list(b = f$coef[3:4], se = sqrt(diag(f$vcov))[3:4], df = f$df) },
   "gls-ar:1" = function(y, X) { d <- data.frame(y = y, X[, -1]); f <- gls(y ~ time + level1 + slope1, data = d, correlation = corAR1(), method = "REML")
     list(b = coef(f)[3:4], se = sqrt(diag(vcov(f)))[3:4], df = length(y) - 4) },
+  "gls-ar:1:satterthwaite" = function(y, X) { d <- data.frame(y = y, X[, -1]); f <- gls(y ~ time + level1 + slope1, data = d, correlation = corAR1(), method = "REML")
+    u <- coef(f$modelStruct$corStruct, unconstrained = TRUE)
+    list(b = coef(f)[3:4], se = sqrt(diag(vcov(f)))[3:4], df = satterthwaite(f$sigma^2, u, 1, 0, y, X)[3:4]) },
   "arima:1,0,0" = function(y, X) { f <- arima(y, order = c(1, 0, 0), xreg = X[, -1], method = "ML")
     list(b = coef(f)[c("level1", "slope1")], se = sqrt(diag(vcov(f)))[c("level1", "slope1")], df = Inf) }
 )
@@ -47,7 +51,8 @@ timing <- system.time({
       for (r in seq_len(replicates)) {
         fit <- tryCatch(methods[[m]](as.numeric(mean_y + sims[[r]]), X), error = function(e) NULL)
         if (is.null(fit)) next
-        q <- if (is.finite(fit$df)) qt(0.975, fit$df) else qnorm(0.975)
+        if (any(!is.finite(fit$df) & fit$df != Inf) || any(fit$df <= 0)) next
+        q <- ifelse(is.finite(fit$df), qt(0.975, pmax(fit$df, 1e-8)), qnorm(0.975))
         est[r, ] <- fit$b
         cover[r, ] <- abs(fit$b - truth) <= q * fit$se
       }

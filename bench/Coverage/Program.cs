@@ -17,11 +17,19 @@ double[] truth = [1, 0.1];
 string[] terms = ["intercept", "time", "level1", "slope1"];
 
 // Each method: estimates, SEs and df (null for z) of level1 and slope1.
-var methods = new (string Name, Func<Matrix<double>, Vector<double>, (double[] B, double[] Se, int? Df)> Fit)[]
+var methods = new (string Name, Func<Matrix<double>, Vector<double>, (double[] B, double[] Se, double[]? Df)> Fit)[]
 {
     ("ols", (x, y) => { var f = new LeastSquares(x, y, terms); return Pick(f.Coefficients, f.ClassicalCovariance(), f.DfResidual); }),
     ("newey:1", (x, y) => { var f = new LeastSquares(x, y, terms); return Pick(f.Coefficients, Sandwich.NeweyWest(f, NeweyWestErrors.Stata(1), out _), f.DfResidual); }),
     ("prais", (x, y) => { var f = AutoregressiveFgls.Fit(x, y, terms, AutoregressiveErrors.PraisWinsten).Transformed; return Pick(f.Coefficients, f.ClassicalCovariance(), f.DfResidual); }),
+    ("gls-ar:1", (x, y) => { var f = GlsArma.Fit(x, y, terms, 1, 0, LikelihoodMethod.Reml); return Pick(f.Coefficients, f.Covariance, f.DfResidual); }),
+    ("gls-ar:1:satterthwaite", (x, y) =>
+    {
+        var f = GlsArma.Fit(x, y, terms, 1, 0, LikelihoodMethod.Reml);
+        double Df(int j) => f.SatterthwaiteDf(Vector<double>.Build.Dense(4, i => i == j ? 1 : 0));
+        return ([f.Coefficients[2], f.Coefficients[3]], [Math.Sqrt(f.Covariance[2, 2]), Math.Sqrt(f.Covariance[3, 3])], [Df(2), Df(3)]);
+    }),
+    ("arima:1,0,0", (x, y) => { var f = ArimaRegression.Fit(x, y, terms, 1, 0, 0); return Pick(f.Coefficients, f.Covariance, null); }),
 };
 
 var random = new MersenneTwister(20211001);
@@ -40,12 +48,13 @@ foreach (int n in new[] { 24, 48, 100 })
             int failures = 0;
             foreach (var y in series)
             {
-                (double[] B, double[] Se, int? Df) r;
+                (double[] B, double[] Se, double[]? Df) r;
                 try { r = fit(x, y); }
                 catch (ItsException) { failures++; continue; }
-                double q = r.Df is { } df ? StudentT.InvCDF(0, 1, df, 0.975) : Normal.InvCDF(0, 1, 0.975);
+                if (r.Df is { } dfs && dfs.Any(d => !(d > 0) || !double.IsFinite(d))) { failures++; continue; }
                 for (int j = 0; j < 2; j++)
                 {
+                    double q = r.Df is { } df ? StudentT.InvCDF(0, 1, df[j], 0.975) : Normal.InvCDF(0, 1, 0.975);
                     estimates[j].Add(r.B[j]);
                     if (Math.Abs(r.B[j] - truth[j]) <= q * r.Se[j]) covered[j]++;
                 }
@@ -56,7 +65,7 @@ foreach (int n in new[] { 24, 48, 100 })
                 double m = e.Average();
                 double sd = Math.Sqrt(e.Sum(v => (v - m) * (v - m)) / (e.Count - 1));
                 rows.Append(string.Create(CultureInfo.InvariantCulture,
-                    $"{n},{rho},{name},{(j == 0 ? "level" : "slope")},{m - truth[j]},{sd},{covered[j] / (double)e.Count},{failures}\n"));
+                    $"{n},{rho},\"{name}\",{(j == 0 ? "level" : "slope")},{m - truth[j]},{sd},{covered[j] / (double)e.Count},{failures}\n"));
             }
         }
     }
@@ -65,8 +74,8 @@ Directory.CreateDirectory(Path.Combine("bench", "results"));
 File.WriteAllText(Path.Combine("bench", "results", "coverage-cs.csv"), rows.ToString());
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"C#: {replicates} replicates per cell, {clock.Elapsed.TotalSeconds:F1} s"));
 
-static (double[] B, double[] Se, int? Df) Pick(Vector<double> b, Matrix<double> v, int? df) =>
-    ([b[2], b[3]], [Math.Sqrt(v[2, 2]), Math.Sqrt(v[3, 3])], df);
+static (double[] B, double[] Se, double[]? Df) Pick(Vector<double> b, Matrix<double> v, int? df) =>
+    ([b[2], b[3]], [Math.Sqrt(v[2, 2]), Math.Sqrt(v[3, 3])], df is { } d ? [d, d] : null);
 
 static Matrix<double> Design(int n)
 {
