@@ -96,6 +96,7 @@ public static class ArmaCorrelation
         var poly = new[] { 1.0 }.Concat(coefficients.Select(c => sign * c)).ToList();
         while (poly.Count > 1 && poly[^1] == 0) poly.RemoveAt(poly.Count - 1);
         if (poly.Count == 1) return double.PositiveInfinity;
+        if (poly.Count == 2) return Math.Abs(poly[0] / poly[1]);
         return FindRoots.Polynomial(poly.ToArray()).Min(z => z.Magnitude);
     }
 }

@@ -19,7 +19,8 @@ public enum LikelihoodMethod
 /// Generalized least squares with stationary, invertible ARMA(p, q) errors, y = X beta + e,
 /// Cov(e) = sigma^2 Lambda(phi, theta), fitted as R <c>nlme::gls(y ~ X - 1, correlation = corARMA(p, q),
 /// method = "REML" | "ML")</c>. Given the correlation parameters, beta and sigma^2 are profiled out by GLS
-/// (Lambda = L L' by Cholesky, X* = L^-1 X, y* = L^-1 y, beta = QR solve of X* beta = y*); the profiled
+/// (Lambda^-1 = L'L, X* = L X, y* = L y, beta = QR solve of X* beta = y*; for AR(p) errors L is the exact
+/// prewhitening filter, O(n) per evaluation, and with MA terms the inverse Cholesky factor of Lambda); the profiled
 /// log-likelihood is maximised over nlme's unconstrained parameters u (partial autocorrelations
 /// r = tanh(u / 2), see <see cref="ArmaCorrelation.FromUnconstrained"/>) by BFGS from u = 0 and polished
 /// by Newton steps.
@@ -135,11 +136,29 @@ public sealed class GlsArma
         _ = new LeastSquares(x, y, terms);
         if (x.RowCount <= x.ColumnCount + p + q)
             throw new ItsException($"GLS with ARMA({p},{q}) errors needs more than {x.ColumnCount + p + q} observations; {x.RowCount} are fitted");
-        var problem = new Problem(x, y, p, q, method);
+        return FitCore(x, y, p, q, method, general: false);
+    }
+
+    // The fit with Lambda^-1 = L'L by the AR(p) prewhitening filter when q = 0 (general: false), or by
+    // the Cholesky factor of the n x n correlation matrix (general: true, and always when q > 0). Tests
+    // compare the two.
+    internal static GlsArma FitCore(Matrix<double> x, Vector<double> y, int p, int q, LikelihoodMethod method, bool general)
+    {
+        var problem = new Problem(x, y, p, q, method, general);
         var (u, iterations, converged) = Maximise(problem);
         var at = problem.Evaluate(u)
             ?? throw new ItsException($"the ARMA({p},{q}) correlation matrix at the estimate is numerically singular; try fewer ARMA terms");
         return new GlsArma(problem, u, at, iterations, converged);
+    }
+
+    // The log-likelihood profiled over sigma^2 (at RSS*/m) and the GLS coefficients at the unconstrained
+    // correlation parameters u, by the path FitCore would take; NaN and null where Lambda is not
+    // numerically positive definite. For tests of the AR(p) filter against the Cholesky path.
+    internal static (double LogLikelihood, Vector<double>? Coefficients) ProfiledAt(Matrix<double> x, Vector<double> y, int p, int q, LikelihoodMethod method, double[] u, bool general)
+    {
+        var problem = new Problem(x, y, p, q, method, general);
+        if (problem.Evaluate(u) is not { } e) return (double.NaN, null);
+        return (e.LogLikelihood(e.Rss / problem.M), e.Beta);
     }
 
     /// <summary>
@@ -282,18 +301,29 @@ public sealed class GlsArma
         return (u, 50, false);
     }
 
-    private static double[] Clamp(double[] u) => u.Select(v => Math.Clamp(v, -MaxUnconstrained, MaxUnconstrained)).ToArray();
+    private static double[] Clamp(double[] u)
+    {
+        var clamped = new double[u.Length];
+        for (int i = 0; i < u.Length; i++) clamped[i] = Math.Clamp(u[i], -MaxUnconstrained, MaxUnconstrained);
+        return clamped;
+    }
 
     // Central differences (f(u + h e_i) - f(u - h e_i)) / 2h.
-    private static double[] Gradient(Func<double[], double> f, double[] u, double h) =>
-        Enumerable.Range(0, u.Length).Select(i =>
+    private static double[] Gradient(Func<double[], double> f, double[] u, double h)
+    {
+        var gradient = new double[u.Length];
+        var v = (double[])u.Clone();
+        for (int i = 0; i < u.Length; i++)
         {
-            var plus = (double[])u.Clone();
-            var minus = (double[])u.Clone();
-            plus[i] += h;
-            minus[i] -= h;
-            return (f(plus) - f(minus)) / (2 * h);
-        }).ToArray();
+            v[i] = u[i] + h;
+            double plus = f(v);
+            v[i] = u[i] - h;
+            double minus = f(v);
+            v[i] = u[i];
+            gradient[i] = (plus - minus) / (2 * h);
+        }
+        return gradient;
+    }
 
     // Central second differences; off-diagonal by the four-point formula.
     private static Matrix<double> Hessian(Func<double[], double> f, double[] u, double h)
@@ -317,16 +347,56 @@ public sealed class GlsArma
         return m;
     }
 
-    // The data and the likelihood as a function of the unconstrained correlation parameters.
-    private sealed class Problem(Matrix<double> x, Vector<double> y, int p, int q, LikelihoodMethod method)
+    // The data and the likelihood as a function of the unconstrained correlation parameters. Each evaluation
+    // whitens [X y] by L with L' L = Lambda^-1 (L Lambda L' = I, L lower triangular), so X* = L X and
+    // y* = L y, and factors X* by Householder QR. For AR(p) errors (q = 0) L is the exact prewhitening
+    // filter and an evaluation costs O(n p + n k^2); with MA terms L is the inverse of the Cholesky factor
+    // of the n x n Toeplitz correlation matrix, O(n^3). Buffers are reused between evaluations, so a
+    // Problem is not for concurrent use (the lazy Satterthwaite parts are computed once, under a lock).
+    private sealed class Problem
     {
-        public Matrix<double> X { get; } = x;
-        public Vector<double> Y { get; } = y;
-        public int P { get; } = p;
-        public int Q { get; } = q;
-        public LikelihoodMethod Method { get; } = method;
+        // [X y] column-major (column j at j * n), the whitened copy, and the Householder diagonal of R.
+        private readonly double[] _data;
+        private readonly double[] _work;
+        private readonly double[] _diagonal;
+
+        // AR(p) prewhitening: Durbin-Levinson coefficients of orders 1..p (order t at (t - 1) * p) and
+        // 1 / sqrt(innovation variance) of orders 0..p.
+        private readonly double[] _stages;
+        private readonly double[] _scale;
+
+        // General path: the lower Cholesky factor of Lambda, n x n row-major.
+        private double[]? _cholesky;
+
+        public Problem(Matrix<double> x, Vector<double> y, int p, int q, LikelihoodMethod method, bool general)
+        {
+            X = x;
+            Y = y;
+            P = p;
+            Q = q;
+            Method = method;
+            General = general || q > 0;
+            int n = N, k = K;
+            _data = new double[n * (k + 1)];
+            for (int j = 0; j < k; j++)
+                for (int i = 0; i < n; i++) _data[j * n + i] = x[i, j];
+            for (int i = 0; i < n; i++) _data[k * n + i] = y[i];
+            _work = new double[_data.Length];
+            _diagonal = new double[k];
+            _stages = new double[p * p];
+            _scale = new double[p + 1];
+        }
+
+        public Matrix<double> X { get; }
+        public Vector<double> Y { get; }
+        public int P { get; }
+        public int Q { get; }
+        public LikelihoodMethod Method { get; }
         public int N => X.RowCount;
         public int K => X.ColumnCount;
+
+        // Whether Lambda is factored by Cholesky (MA terms, or asked for) rather than by the AR(p) filter.
+        public bool General { get; }
 
         // m = n - k (REML) or n (ML).
         public int M => Method == LikelihoodMethod.Reml ? N - K : N;
@@ -334,9 +404,11 @@ public sealed class GlsArma
         // -log L profiled over beta and sigma^2; +infinity where Lambda is not numerically positive definite.
         public double Objective(double[] u)
         {
-            var e = Evaluate(Clamp(u));
-            if (e is null) return double.PositiveInfinity;
-            double value = -e.LogLikelihood(e.Rss / M);
+            var clamped = Clamp(u);
+            double logDet = Whiten(clamped);
+            if (double.IsNaN(logDet)) return double.PositiveInfinity;
+            var (rss, logDetX) = Decompose();
+            double value = -LogLikelihood(rss / M, rss, logDet, logDetX);
             return double.IsFinite(value) ? value : double.PositiveInfinity;
         }
 
@@ -344,80 +416,220 @@ public sealed class GlsArma
         public Evaluation? Evaluate(double[] u)
         {
             var (phi, theta) = ArmaCorrelation.FromUnconstrained(u, P, Q);
-            var rho = ArmaCorrelation.Autocorrelations(phi, theta, N);
-            var l = CholeskyToeplitz(rho);
-            if (l is null) return null;
-            double logDet = 0;
-            for (int i = 0; i < N; i++) logDet += 2 * Math.Log(l[i, i]);
-            var xs = ForwardSolve(l, X);
-            var ys = ForwardSolve(l, Y.ToColumnMatrix()).Column(0);
-            var qr = xs.QR(QRMethod.Thin);
-            var beta = qr.Solve(ys);
-            var r = ys - xs * beta;
-            double logDetX = 0;
-            for (int j = 0; j < K; j++) logDetX += 2 * Math.Log(Math.Abs(qr.R[j, j]));
-            return new Evaluation(this, phi, theta, beta, r.DotProduct(r), logDet, logDetX, qr.R);
+            double logDet = Whiten(u);
+            if (double.IsNaN(logDet)) return null;
+            var (rss, logDetX) = Decompose();
+            int n = N, k = K;
+            // R (upper triangle: the Householder diagonal and, above it, the transformed columns) and beta by back substitution.
+            var r = new double[k, k];
+            for (int j = 0; j < k; j++)
+            {
+                r[j, j] = _diagonal[j];
+                for (int c = j + 1; c < k; c++) r[j, c] = _work[c * n + j];
+            }
+            var beta = new double[k];
+            for (int j = k - 1; j >= 0; j--)
+            {
+                double s = _work[k * n + j];
+                for (int c = j + 1; c < k; c++) s -= r[j, c] * beta[c];
+                beta[j] = s / r[j, j];
+            }
+            return new Evaluation(this, phi, theta, Vector<double>.Build.DenseOfArray(beta), rss, logDet, logDetX, r);
         }
 
-        // Lower Cholesky factor of the Toeplitz matrix rho(|i - j|); null if a pivot is not positive.
-        private static double[,]? CholeskyToeplitz(double[] rho)
+        // log L(sigma^2) = -1/2 [m log(2 pi sigma^2) + log|Lambda| + RSS*/sigma^2 (+ log|X*'X*| for REML)].
+        public double LogLikelihood(double sigma2, double rss, double logDetLambda, double logDetX) =>
+            -0.5 * (M * Math.Log(2 * Math.PI * sigma2) + logDetLambda + rss / sigma2
+                    + (Method == LikelihoodMethod.Reml ? logDetX : 0));
+
+        // Fills _work with L [X y] and returns log|Lambda|, or NaN if Lambda is not numerically positive definite.
+        private double Whiten(double[] u) => General ? WhitenByCholesky(u) : WhitenAutoregressive(u);
+
+        // AR(p) with partial autocorrelations r_j = tanh(u_j / 2): by the Durbin-Levinson recursion the
+        // standardised one-step prediction errors e_t = (y_t - sum_{j<=min(t,p)} a_j^(min(t,p)) y_{t-j}) / sqrt(v_min(t,p))
+        // are uncorrelated with unit variance, a^(t) the order-t coefficients (a^(p) = phi) and
+        // v_t = prod_{j<=t} (1 - r_j^2) the innovation variance for unit marginal variance (Brockwell and
+        // Davis 1991, section 5.2). The rows t < p are the inverse Cholesky factor of the p x p block of
+        // Lambda, the later ones the AR filter scaled by 1/sqrt(v_p) (for AR(1), Prais-Winsten scaled to
+        // Lambda = correlation), and log|Lambda| = sum_t log v_min(t,p) (AR(1): (n - 1) log(1 - phi^2)).
+        private double WhitenAutoregressive(double[] u)
         {
-            int n = rho.Length;
-            var l = new double[n, n];
+            int n = N, p = P, columns = K + 1;
+            double v = 1, logDet = 0;
+            _scale[0] = 1;
+            for (int t = 1; t <= p; t++)
+            {
+                double half = u[t - 1] / 2;
+                double r = Math.Tanh(half);
+                int row = (t - 1) * p, previous = (t - 2) * p;
+                for (int j = 0; j < t - 1; j++) _stages[row + j] = _stages[previous + j] - r * _stages[previous + t - 2 - j];
+                _stages[row + t - 1] = r;
+                logDet += Math.Log(v);
+                // 1 - r^2 = sech^2(u/2), without the cancellation of 1 - r * r near the boundary.
+                double cosh = Math.Cosh(half);
+                v /= cosh * cosh;
+                _scale[t] = 1 / Math.Sqrt(v);
+            }
+            logDet += (n - p) * Math.Log(v);
+            var phi = _stages.AsSpan(Math.Max(p - 1, 0) * p, p);
+            double scale = _scale[p];
+            for (int c = 0; c < columns; c++)
+            {
+                var x = _data.AsSpan(c * n, n);
+                var z = _work.AsSpan(c * n, n);
+                // The first p rows by the filters of orders 0..p-1.
+                for (int t = 0; t < p; t++)
+                {
+                    int row = (t - 1) * p;
+                    double e = x[t];
+                    for (int j = 1; j <= t; j++) e -= _stages[row + j - 1] * x[t - j];
+                    z[t] = e * _scale[t];
+                }
+                if (p == 1)
+                {
+                    double a = phi[0];
+                    for (int t = 1; t < z.Length; t++) z[t] = (x[t] - a * x[t - 1]) * scale;
+                }
+                else
+                {
+                    for (int t = p; t < z.Length; t++)
+                    {
+                        double e = x[t];
+                        for (int j = 1; j <= p; j++) e -= phi[j - 1] * x[t - j];
+                        z[t] = e * scale;
+                    }
+                }
+            }
+            return logDet;
+        }
+
+        // Any ARMA(p, q): Lambda = C C' by Cholesky of the Toeplitz autocorrelations, L = C^-1 by forward substitution.
+        private double WhitenByCholesky(double[] u)
+        {
+            int n = N, columns = K + 1;
+            var (phi, theta) = ArmaCorrelation.FromUnconstrained(u, P, Q);
+            var rho = ArmaCorrelation.Autocorrelations(phi, theta, n);
+            var l = _cholesky ??= new double[n * n];
             for (int j = 0; j < n; j++)
             {
                 double s = rho[0];
-                for (int k = 0; k < j; k++) s -= l[j, k] * l[j, k];
-                if (!(s > 0)) return null;
+                for (int m = 0; m < j; m++) s -= l[j * n + m] * l[j * n + m];
+                if (!(s > 0)) return double.NaN;
                 double d = Math.Sqrt(s);
-                l[j, j] = d;
+                l[j * n + j] = d;
                 for (int i = j + 1; i < n; i++)
                 {
                     double t = rho[i - j];
-                    for (int k = 0; k < j; k++) t -= l[i, k] * l[j, k];
-                    l[i, j] = t / d;
+                    for (int m = 0; m < j; m++) t -= l[i * n + m] * l[j * n + m];
+                    l[i * n + j] = t / d;
                 }
             }
-            return l;
-        }
-
-        // L^-1 B by forward substitution.
-        private static Matrix<double> ForwardSolve(double[,] l, Matrix<double> b)
-        {
-            int n = b.RowCount;
-            var z = b.ToArray();
-            for (int c = 0; c < b.ColumnCount; c++)
+            double logDet = 0;
+            for (int i = 0; i < n; i++) logDet += 2 * Math.Log(l[i * n + i]);
+            for (int c = 0; c < columns; c++)
+            {
+                int o = c * n;
                 for (int i = 0; i < n; i++)
                 {
-                    double s = z[i, c];
-                    for (int k = 0; k < i; k++) s -= l[i, k] * z[k, c];
-                    z[i, c] = s / l[i, i];
+                    double s = _data[o + i];
+                    for (int m = 0; m < i; m++) s -= l[i * n + m] * _work[o + m];
+                    _work[o + i] = s / l[i * n + i];
                 }
-            return Matrix<double>.Build.DenseOfArray(z);
+            }
+            return logDet;
+        }
+
+        // Householder QR of X* (the first k columns of _work), applied to y* (column k): afterwards R's
+        // diagonal is in _diagonal, its upper triangle above the diagonal of _work and Q'y* in column k.
+        // Returns RSS* = |y* - X* beta|^2 (the squares of the last n - k elements of Q'y*) and log|X*'X*|.
+        private (double Rss, double LogDetX) Decompose()
+        {
+            int n = N, k = K;
+            var w = _work;
+            double logDetX = 0;
+            for (int j = 0; j < k; j++)
+            {
+                int o = j * n;
+                double norm2 = Dot(w.AsSpan(o + j, n - j), w.AsSpan(o + j, n - j));
+                if (norm2 == 0)
+                {
+                    _diagonal[j] = 0;
+                    logDetX = double.NegativeInfinity;
+                    continue;
+                }
+                double norm = Math.Sqrt(norm2);
+                double head = w[o + j];
+                double alpha = head > 0 ? -norm : norm;
+                // v = x - alpha e_1 (kept in place of x), H = I - tau v v' with tau = 2 / v'v = 1 / (norm (norm + |x_1|)).
+                w[o + j] = head - alpha;
+                double tau = 1 / (norm * (norm + Math.Abs(head)));
+                var v = w.AsSpan(o + j, n - j);
+                for (int c = j + 1; c <= k; c++)
+                {
+                    var column = w.AsSpan(c * n + j, v.Length);
+                    double f = tau * Dot(v, column);
+                    for (int i = 0; i < v.Length && i < column.Length; i++) column[i] -= f * v[i];
+                }
+                _diagonal[j] = alpha;
+                logDetX += 2 * Math.Log(Math.Abs(alpha));
+            }
+            var tail = w.AsSpan(k * n + k, n - k);
+            return (Dot(tail, tail), logDetX);
+        }
+
+        // a'b over the common length, with two accumulators.
+        private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+        {
+            int length = Math.Min(a.Length, b.Length);
+            a = a[..length];
+            b = b[..length];
+            double s0 = 0, s1 = 0;
+            int i = 0;
+            for (; i + 1 < a.Length && i + 1 < b.Length; i += 2)
+            {
+                s0 += a[i] * b[i];
+                s1 += a[i + 1] * b[i + 1];
+            }
+            if (i < a.Length && i < b.Length) s0 += a[i] * b[i];
+            return s0 + s1;
         }
     }
 
     // GLS quantities at one value of the correlation parameters.
-    private sealed class Evaluation(Problem problem, double[] phi, double[] theta, Vector<double> beta, double rss, double logDetLambda, double logDetX, Matrix<double> r)
+    private sealed class Evaluation(Problem problem, double[] phi, double[] theta, Vector<double> beta, double rss, double logDetLambda, double logDetX, double[,] r)
     {
         public double[] Phi { get; } = phi;
         public double[] Theta { get; } = theta;
         public Vector<double> Beta { get; } = beta;
         public double Rss { get; } = rss;
 
-        // (X*'X*)^-1 = R^-1 R^-T from the QR factor of X*.
+        // (X*'X*)^-1 = R^-1 R^-T from the QR factor of X*, R^-1 by back substitution.
         public Matrix<double> Unscaled
         {
             get
             {
-                var inverse = r.Solve(Matrix<double>.Build.DenseIdentity(r.RowCount));
-                return inverse * inverse.Transpose();
+                int k = r.GetLength(0);
+                var inverse = new double[k, k];
+                for (int c = 0; c < k; c++)
+                    for (int j = c; j >= 0; j--)
+                    {
+                        double s = j == c ? 1 : 0;
+                        for (int m = j + 1; m <= c; m++) s -= r[j, m] * inverse[m, c];
+                        inverse[j, c] = s / r[j, j];
+                    }
+                var unscaled = Matrix<double>.Build.Dense(k, k);
+                for (int i = 0; i < k; i++)
+                    for (int j = 0; j <= i; j++)
+                    {
+                        double s = 0;
+                        for (int m = Math.Max(i, j); m < k; m++) s += inverse[i, m] * inverse[j, m];
+                        unscaled[i, j] = unscaled[j, i] = s;
+                    }
+                return unscaled;
             }
         }
 
-        // log L(sigma^2) = -1/2 [m log(2 pi sigma^2) + log|Lambda| + RSS*/sigma^2 (+ log|X*'X*| for REML)].
-        public double LogLikelihood(double sigma2) =>
-            -0.5 * (problem.M * Math.Log(2 * Math.PI * sigma2) + logDetLambda + Rss / sigma2
-                    + (problem.Method == LikelihoodMethod.Reml ? logDetX : 0));
+        // log L(sigma^2) as Problem.LogLikelihood.
+        public double LogLikelihood(double sigma2) => problem.LogLikelihood(sigma2, Rss, logDetLambda, logDetX);
     }
 }

@@ -1,0 +1,94 @@
+using Its.Estimation;
+using Its.Tests.Reference;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Its.Tests;
+
+/// <summary>
+/// GlsArma evaluates AR(p) likelihoods by the exact prewhitening filter (Lambda^-1 = L'L, O(n)) and ARMA
+/// likelihoods by the Cholesky factor of the n x n correlation matrix. Both are exact, so for AR errors
+/// they must agree to rounding: the profiled log-likelihood and the coefficients at given correlation
+/// parameters, and the whole fit.
+/// </summary>
+public sealed class GlsArmaPathTests
+{
+    // The same quantity by two exact algebraic routes: rounding only.
+    private const double SamePath = 1e-10;
+
+    // Whole fits: each path's optimiser stops within about 1e-10 of the optimum in u (Newton polish),
+    // along its own rounding-level trajectory.
+    private const double SameFit = 1e-7;
+
+    private static readonly string[] Terms = ["intercept", "time", "level1", "slope1"];
+
+    // Interrupted-trend design and an ARMA-like deterministic error of unit scale.
+    private static (Matrix<double> X, Vector<double> Y) Case(int n, double[] phi)
+    {
+        var x = Matrix<double>.Build.Dense(n, 4, (t, j) => j switch { 0 => 1, 1 => t, 2 => t >= n / 2 ? 1 : 0, _ => Math.Max(t - n / 2, 0) });
+        var e = new double[n];
+        for (int t = 0; t < n; t++)
+        {
+            e[t] = Math.Sin(1.3 * t) + 0.5 * Math.Cos(2.9 * t + 0.4);
+            for (int j = 1; j <= phi.Length && j <= t; j++) e[t] += phi[j - 1] * e[t - j];
+        }
+        var y = x * Vector<double>.Build.DenseOfArray([10, 0.1, 1, 0.1]) + Vector<double>.Build.DenseOfArray(e);
+        return (x, y);
+    }
+
+    // Near the edge of the fitted range (u = 14.51 is phi = 1 - 1e-6) the Cholesky path loses digits to
+    // 1 - phi^2 = 2e-6 in its pivots (about 1e-16 / 2e-6 each) while the filter takes 1 - r^2 = sech^2(u/2)
+    // exactly, so there the paths agree to 1e-8 only.
+    private const double NearEdge = 1e-8;
+
+    public static TheoryData<int, double[], int, double> Points() => new()
+    {
+        // AR(1): u = 2 atanh(phi).
+        { 1, [0], 24, SamePath }, { 1, [1.2], 48, SamePath }, { 1, [-0.7], 100, SamePath }, { 1, [4.5], 100, SamePath },
+        { 1, [14.5], 36, NearEdge },
+        // AR(2).
+        { 2, [0, 0], 24, SamePath }, { 2, [1.4, -0.6], 48, SamePath }, { 2, [-0.3, 0.9], 100, SamePath }, { 2, [3, -2.5], 60, SamePath },
+    };
+
+    [Theory]
+    [MemberData(nameof(Points))]
+    public void The_AR_filter_and_the_Cholesky_path_give_the_same_likelihood(int p, double[] u, int n, double tolerance)
+    {
+        var (x, y) = Case(n, p == 1 ? [0.5] : [0.6, -0.3]);
+        foreach (var method in new[] { LikelihoodMethod.Reml, LikelihoodMethod.Ml })
+        {
+            var (fastLogLik, fastBeta) = GlsArma.ProfiledAt(x, y, p, 0, method, u, general: false);
+            var (generalLogLik, generalBeta) = GlsArma.ProfiledAt(x, y, p, 0, method, u, general: true);
+            Close.Equal(generalLogLik, fastLogLik, tolerance, $"{method} log-likelihood");
+            for (int j = 0; j < 4; j++)
+                Close.Equal(generalBeta![j], fastBeta![j], tolerance, $"{method} {Terms[j]}", floor: 1);
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 24)]
+    [InlineData(1, 100)]
+    [InlineData(2, 48)]
+    [InlineData(2, 100)]
+    public void The_AR_filter_and_the_Cholesky_path_give_the_same_fit(int p, int n)
+    {
+        var (x, y) = Case(n, p == 1 ? [0.5] : [0.6, -0.3]);
+        foreach (var method in new[] { LikelihoodMethod.Reml, LikelihoodMethod.Ml })
+        {
+            var fast = GlsArma.FitCore(x, y, p, 0, method, general: false);
+            var general = GlsArma.FitCore(x, y, p, 0, method, general: true);
+            Close.Equal(general.LogLikelihood, fast.LogLikelihood, SamePath, $"{method} log-likelihood");
+            for (int j = 0; j < p; j++) Close.Equal(general.Phi[j], fast.Phi[j], SameFit, $"{method} phi[{j + 1}]", floor: 0.1);
+            for (int j = 0; j < 4; j++)
+            {
+                Close.Equal(general.Coefficients[j], fast.Coefficients[j], SameFit, $"{method} {Terms[j]}", floor: 1);
+                Close.Equal(Math.Sqrt(general.Covariance[j, j]), Math.Sqrt(fast.Covariance[j, j]), SameFit, $"{method} {Terms[j]} SE");
+            }
+            Close.Equal(general.Sigma, fast.Sigma, SameFit, $"{method} sigma");
+            if (method == LikelihoodMethod.Reml)
+            {
+                var c = Vector<double>.Build.Dense(4, i => i == 3 ? 1 : 0);
+                Close.Equal(general.SatterthwaiteDf(c), fast.SatterthwaiteDf(c), 1e-6, "Satterthwaite df of slope1");
+            }
+        }
+    }
+}
