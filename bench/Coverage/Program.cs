@@ -54,7 +54,7 @@ foreach (int n in new[] { 24, 48, 100 })
                 if (r.Df is { } dfs && dfs.Any(d => !(d > 0) || !double.IsFinite(d))) { failures++; continue; }
                 for (int j = 0; j < 2; j++)
                 {
-                    double q = r.Df is { } df ? StudentT.InvCDF(0, 1, df[j], 0.975) : Normal.InvCDF(0, 1, 0.975);
+                    double q = r.Df is { } df ? Its.Results.CriticalValue.T(df[j]) : Normal.InvCDF(0, 1, 0.975);
                     estimates[j].Add(r.B[j]);
                     if (Math.Abs(r.B[j] - truth[j]) <= q * r.Se[j]) covered[j]++;
                 }

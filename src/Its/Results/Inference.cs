@@ -37,7 +37,7 @@ internal sealed class Inference
         _b = b;
         _v = v;
         Df = df;
-        Critical = df is { } d ? StudentT.InvCDF(0, 1, d, 0.975) : Normal.InvCDF(0, 1, 0.975);
+        Critical = df is { } d ? CriticalValue.T(d) : Normal.InvCDF(0, 1, 0.975);
     }
 
     public int? Df { get; }
@@ -62,7 +62,7 @@ internal sealed class Inference
     /// <summary>A coefficient tested on its own (e.g. Satterthwaite) degrees of freedom.</summary>
     public Coefficient Coefficient(string term, int j, double df)
     {
-        double est = _b[j], se = Math.Sqrt(_v[j, j]), t = est / se, q = StudentT.InvCDF(0, 1, df, 0.975);
+        double est = _b[j], se = Math.Sqrt(_v[j, j]), t = est / se, q = CriticalValue.T(df);
         return new Coefficient(term, est, se, t, df, 2 * StudentT.CDF(0, 1, df, -Math.Abs(t)), new Interval(est - q * se, est + q * se));
     }
 }
@@ -79,4 +79,46 @@ public static class LogScale
 
     /// <summary>100 (exp(b) - 1): the percent change that a change of b in log units means.</summary>
     public static double Percent(double logChange) => 100 * (Math.Exp(logChange) - 1);
+}
+
+/// <summary>Two-sided 95% critical values.</summary>
+public static class CriticalValue
+{
+    /// <summary>
+    /// t(0.975, df) for any positive df, including the fractional ones of Satterthwaite: MathNet's
+    /// root finder gives up for very small df, where the quantile is huge, so the answer is then
+    /// found by bisection on the CDF in log space.
+    /// </summary>
+    public static double T(double df)
+    {
+        if (!(df > 0)) throw new ArgumentOutOfRangeException(nameof(df), df, "degrees of freedom must be positive");
+        if (df > 1e5)
+        {
+            // Cornish-Fisher expansion in 1/df (Abramowitz and Stegun 26.7.5): error O(df^-4), below
+            // 1e-20 here, where MathNet's t CDF has lost digits.
+            double z = Normal.InvCDF(0, 1, 0.975), z2 = z * z;
+            return z + z * (z2 + 1) / (4 * df) + z * ((5 * z2 + 16) * z2 + 3) / (96 * df * df)
+                + z * (((3 * z2 + 19) * z2 + 17) * z2 - 15) / (384 * df * df * df);
+        }
+        double q;
+        try
+        {
+            q = StudentT.InvCDF(0, 1, df, 0.975);
+        }
+        catch (MathNet.Numerics.NonConvergenceException)
+        {
+            double lo = 0, hi = 1;
+            while (StudentT.CDF(0, 1, df, hi) < 0.975 && hi < 1e300) { lo = hi; hi *= 16; }
+            for (int i = 0; i < 2000 && hi - lo > 1e-12 * hi; i++)
+            {
+                double mid = lo < 1 ? (lo + hi) / 2 : Math.Sqrt(lo * hi);
+                if (StudentT.CDF(0, 1, df, mid) < 0.975) lo = mid; else hi = mid;
+            }
+            return hi;
+        }
+        // MathNet's root finder stops near 1e-9 relative; Newton steps on the CDF finish the job.
+        for (int i = 0; i < 3; i++) q -= (StudentT.CDF(0, 1, df, q) - 0.975) / StudentT.PDF(0, 1, df, q);
+        return q;
+    }
+
 }
