@@ -35,6 +35,7 @@ var methods = new (string Name, Func<Matrix<double>, Vector<double>, (double[] B
 var random = new MersenneTwister(20211001);
 var rows = new StringBuilder("n,rho,method,parameter,bias,empirical_se,coverage,failures\n");
 var clock = Stopwatch.StartNew();
+var perMethod = methods.ToDictionary(m => m.Name, _ => new Stopwatch());
 foreach (int n in new[] { 24, 48, 100 })
     foreach (double rho in new[] { 0.0, 0.4, 0.8 })
     {
@@ -46,6 +47,7 @@ foreach (int n in new[] { 24, 48, 100 })
             var estimates = new List<double>[] { [], [] };
             var covered = new int[2];
             int failures = 0;
+            perMethod[name].Start();
             foreach (var y in series)
             {
                 (double[] B, double[] Se, double[]? Df) r;
@@ -59,6 +61,7 @@ foreach (int n in new[] { 24, 48, 100 })
                     if (Math.Abs(r.B[j] - truth[j]) <= q * r.Se[j]) covered[j]++;
                 }
             }
+            perMethod[name].Stop();
             for (int j = 0; j < 2; j++)
             {
                 var e = estimates[j];
@@ -72,7 +75,8 @@ foreach (int n in new[] { 24, 48, 100 })
 clock.Stop();
 Directory.CreateDirectory(Path.Combine("bench", "results"));
 File.WriteAllText(Path.Combine("bench", "results", "coverage-cs.csv"), rows.ToString());
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"C#: {replicates} replicates per cell, {clock.Elapsed.TotalSeconds:F1} s"));
+string parts = string.Join(", ", perMethod.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value.Elapsed.TotalSeconds:F1} s")));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"C#: {replicates} replicates per cell, {clock.Elapsed.TotalSeconds:F1} s ({parts})"));
 
 static (double[] B, double[] Se, double[]? Df) Pick(Vector<double> b, Matrix<double> v, int? df) =>
     ([b[2], b[3]], [Math.Sqrt(v[2, 2]), Math.Sqrt(v[3, 3])], df is { } d ? [d, d] : null);
