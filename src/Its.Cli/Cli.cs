@@ -1,5 +1,4 @@
 using System.CommandLine;
-
 using Its.Data;
 
 namespace Its.Cli;

@@ -1,10 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using Its.Data;
 using Its.Model;
 using Its.Reporting;
 using Its.Time;
-
-using Its.Data;
 
 namespace Its.Cli;
 
@@ -24,7 +23,7 @@ public static class FitCommand
     private static readonly Option<string> Transform = new("--transform") { Description = "none or log", DefaultValueFactory = _ => "none" };
     private static readonly Option<string> SeasonalityOption = new("--seasonality") { Description = "none, month (11 dummies) or fourier:K", DefaultValueFactory = _ => "none" };
     private static readonly Option<string[]> Covariate = new("--covariate") { Description = "Covariate column; repeatable" };
-    private static readonly Option<string> Errors = new("--errors") { Description = "ols, hc0-hc3, newey:L, newey:auto, newey:r-default, prais, cochrane-orcutt", DefaultValueFactory = _ => "ols" };
+    private static readonly Option<string> Errors = new("--errors") { Description = "ols, hc0-hc3, newey:L, newey:auto, newey:r-default, prais, cochrane-orcutt, gls-ar:P[:ml][:satterthwaite], gls-arma:P,Q, arima:p,0,q, arima:auto", DefaultValueFactory = _ => "ols" };
     private static readonly Option<string[]> EffectsAt = new("--effects-at") { Description = "Horizons K (periods after the first interruption, 0 = that period), e.g. 0,12,24" };
     private static readonly Option<string> FamilyOption = new("--family") { Description = "gaussian, poisson, quasipoisson or negbin (count families use a log link)", DefaultValueFactory = _ => "gaussian" };
     private static readonly Option<string?> Offset = new("--offset") { Description = "Population-at-risk column of a count model; log(COL) is the offset" };
