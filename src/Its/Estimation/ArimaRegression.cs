@@ -96,7 +96,12 @@ public sealed class ArimaRegression
     /// <param name="d">Order of differencing; with d &gt;= 1 the "intercept" column is left out.</param>
     /// <param name="q">MA order.</param>
     /// <exception cref="ItsException">Too few observations for the parameters, or a regressor is collinear after differencing.</exception>
-    public static ArimaRegression Fit(Matrix<double> x, Vector<double> y, IReadOnlyList<string> terms, int p, int d, int q)
+    public static ArimaRegression Fit(Matrix<double> x, Vector<double> y, IReadOnlyList<string> terms, int p, int d, int q) =>
+        FitCore(x, y, terms, p, d, q, general: false);
+
+    // general: the Kalman filter also for pure AR models with d = 0 (which otherwise take the
+    // Durbin-Levinson prewhitening path); for the tests that compare the two.
+    internal static ArimaRegression FitCore(Matrix<double> x, Vector<double> y, IReadOnlyList<string> terms, int p, int d, int q, bool general)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
@@ -115,7 +120,7 @@ public sealed class ArimaRegression
         if (n - (narma + k + 1) - 1 <= 0)
             throw new ItsException($"ARIMA({p},{d},{q}) with {k} regression terms has {narma + k + 1} parameters but only {n} observations after differencing");
 
-        var problem = new Problem(xr, y, regTerms, p, d, q);
+        var problem = new Problem(xr, y, regTerms, p, d, q, general);
         var (theta, converged) = problem.Maximise();
         theta = problem.InvertMa(theta);
         var (phi, ma) = problem.Arma(theta);
@@ -283,37 +288,58 @@ public sealed class ArimaRegression
         return FindRoots.Polynomial(coefficients.Take(degree + 1).ToArray()).Min(r => r.Magnitude);
     }
 
-    /// <summary>The data and R's parametrisation of one fit: ARMA parameters, then rotated coefficients.</summary>
+    /// <summary>
+    /// The data and R's parametrisation of one fit: ARMA parameters, then rotated coefficients.
+    /// Evaluations reuse the buffers of the filter and of the QR, so a Problem is not for concurrent use.
+    /// </summary>
     private sealed class Problem
     {
         private readonly Vector<double> _y;
         private readonly Matrix<double> _xRotated;
-        private readonly int _p, _d, _q, _k;
+        private readonly int _p, _d, _q, _k, _n;
         private readonly double[] _parscale;
+        private readonly ArimaKalman _kalman;
+        // [X V, y] column-major (column j at j n), its filtered copy, y - X V gamma, R's Householder
+        // diagonal, and the AR and MA coefficients of the current evaluation.
+        private readonly double[] _data, _white, _resid, _diagonal, _phi, _theta, _work;
 
-        public Problem(Matrix<double> xr, Vector<double> y, IReadOnlyList<string> terms, int p, int d, int q)
+        public Problem(Matrix<double> xr, Vector<double> y, IReadOnlyList<string> terms, int p, int d, int q, bool general = false)
         {
             _y = y;
             _p = p;
             _d = d;
             _q = q;
             _k = xr.ColumnCount;
+            _n = y.Count;
             _parscale = Enumerable.Repeat(1.0, p + q + _k).ToArray();
             Rotation = Matrix<double>.Build.DenseIdentity(_k);
+            _kalman = new ArimaKalman(p, d, q, general);
+            _white = new double[_n * (_k + 1)];
+            _resid = new double[_n];
+            _diagonal = new double[_k];
+            _phi = new double[p];
+            _theta = new double[q];
+            _work = new double[p];
             if (_k == 0)
             {
                 _xRotated = xr;
-                return;
             }
-            // Collinear after differencing: say which term, in the user's names.
-            _ = new LeastSquares(Difference(xr, d), Difference(y, d), terms);
-            // R arima: with more than one regressor, optimise over gamma = V'b, X V from the SVD X = U S V'.
-            if (_k > 1) Rotation = xr.Svd(true).VT.Transpose();
-            _xRotated = xr * Rotation;
-            // R arima: parscale of the coefficients is 10 x their OLS SEs on the differenced data.
-            var ols = new LeastSquares(Difference(_xRotated, d), Difference(y, d), terms);
-            var cov = ols.ClassicalCovariance();
-            for (int j = 0; j < _k; j++) _parscale[p + q + j] = 10 * Math.Sqrt(cov[j, j]);
+            else
+            {
+                // Collinear after differencing: say which term, in the user's names.
+                _ = new LeastSquares(Difference(xr, d), Difference(y, d), terms);
+                // R arima: with more than one regressor, optimise over gamma = V'b, X V from the SVD X = U S V'.
+                if (_k > 1) Rotation = xr.Svd(true).VT.Transpose();
+                _xRotated = xr * Rotation;
+                // R arima: parscale of the coefficients is 10 x their OLS SEs on the differenced data.
+                var ols = new LeastSquares(Difference(_xRotated, d), Difference(y, d), terms);
+                var cov = ols.ClassicalCovariance();
+                for (int j = 0; j < _k; j++) _parscale[p + q + j] = 10 * Math.Sqrt(cov[j, j]);
+            }
+            _data = new double[_n * (_k + 1)];
+            for (int j = 0; j < _k; j++)
+                for (int i = 0; i < _n; i++) _data[j * _n + i] = _xRotated[i, j];
+            for (int i = 0; i < _n; i++) _data[_k * _n + i] = y[i];
         }
 
         /// <summary>V of R's SVD rotation (identity for one regressor).</summary>
@@ -332,43 +358,108 @@ public sealed class ArimaRegression
         public (double[] Phi, double[] Theta) Arma(Vector<double> theta) =>
             (PartialToAutoregressive(theta.SubVector(0, _p).ToArray()), theta.SubVector(_p, _q).ToArray());
 
+        // The AR (R's partrans) and MA coefficients of the parameters into _phi and _theta.
+        private void SetArma(Vector<double> parameters)
+        {
+            for (int i = 0; i < _p; i++) _phi[i] = Math.Tanh(parameters[i]);
+            if (_p > 1)
+            {
+                Array.Copy(_phi, _work, _p);
+                for (int j = 1; j < _p; j++)
+                {
+                    double a = _phi[j];
+                    for (int k = 0; k < j; k++) _work[k] -= a * _phi[j - k - 1];
+                    Array.Copy(_work, _phi, j);
+                }
+            }
+            for (int i = 0; i < _q; i++) _theta[i] = parameters[_p + i];
+        }
+
         /// <summary>GLS coefficients (rotated) given the ARMA parameters, and the profiled objective.</summary>
         public (Vector<double> Gamma, double Value) Profile(Vector<double> theta)
         {
-            var (phi, ma) = Arma(theta);
-            var columns = Matrix<double>.Build.Dense(_y.Count, _k + 1);
-            columns.SetColumn(0, _y);
-            if (_k > 0) columns.SetSubMatrix(0, 1, _xRotated);
-            var (w, sumLog) = new ArimaKalman(phi, ma, _d).Filter(columns);
-            var yw = w.Column(0);
+            double value = ProfileValue(theta);
             var gamma = Vector<double>.Build.Dense(_k);
-            if (_k > 0)
+            int n = _n, k = _k;
+            // Back substitution in R gamma = Q'y (R's diagonal in _diagonal, above it the rows of _white).
+            for (int j = k - 1; j >= 0; j--)
             {
-                var xw = w.SubMatrix(0, w.RowCount, 1, _k);
-                gamma = xw.QR().Solve(yw);
-                yw -= xw * gamma;
+                double s = _white[k * n + j];
+                for (int c = j + 1; c < k; c++) s -= _white[c * n + j] * gamma[c];
+                gamma[j] = s / _diagonal[j];
             }
-            double ssq = yw.DotProduct(yw);
-            int m = w.RowCount;
-            return (gamma, 0.5 * (Math.Log(ssq / m) + sumLog / m));
+            return (gamma, value);
+        }
+
+        // The profiled objective 0.5 (log(S/m) + sum log F / m), S the residual sum of squares of the
+        // whitened y on the whitened X, by Householder QR of the whitened X applied to the whitened y.
+        private double ProfileValue(Vector<double> theta)
+        {
+            SetArma(theta);
+            int n = _n, k = _k;
+            int m = _kalman.Filter(_phi, _theta, _data, n, k + 1, _white, out double sumLog);
+            if (m <= k) return double.NaN;
+            var w = _white;
+            for (int j = 0; j < k; j++)
+            {
+                int o = j * n;
+                double norm2 = Dot(w.AsSpan(o + j, m - j), w.AsSpan(o + j, m - j));
+                if (!(norm2 > 0)) return double.NaN;
+                double norm = Math.Sqrt(norm2);
+                double head = w[o + j];
+                double alpha = head > 0 ? -norm : norm;
+                // v = x - alpha e_1 (in place of x), H = I - tau v v' with tau = 1 / (norm (norm + |x_1|)).
+                w[o + j] = head - alpha;
+                double tau = 1 / (norm * (norm + Math.Abs(head)));
+                var v = w.AsSpan(o + j, m - j);
+                for (int c = j + 1; c <= k; c++)
+                {
+                    var column = w.AsSpan(c * n + j, m - j);
+                    double f = tau * Dot(v, column);
+                    for (int i = 0; i < column.Length; i++) column[i] -= f * v[i];
+                }
+                _diagonal[j] = alpha;
+            }
+            var tail = w.AsSpan(k * n + k, m - k);
+            double ssq = Dot(tail, tail);
+            return 0.5 * (Math.Log(ssq / m) + sumLog / m);
         }
 
         /// <summary>R's armafn at (ARMA parameters, rotated coefficients): 0.5 (log(S/m) + sum log F / m).</summary>
         public double Objective(Vector<double> full, out double ssq)
         {
-            var (phi, ma) = Arma(full.SubVector(0, _p + _q));
-            var e = _y - _xRotated * full.SubVector(_p + _q, _k);
-            var (w, sumLog) = new ArimaKalman(phi, ma, _d).Filter(e.ToColumnMatrix());
-            ssq = w.Column(0).DotProduct(w.Column(0));
-            int m = w.RowCount;
+            SetArma(full);
+            int n = _n, k = _k, narma = _p + _q;
+            for (int i = 0; i < n; i++)
+            {
+                double s = 0;
+                for (int j = 0; j < k; j++) s += _data[j * n + i] * full[narma + j];
+                _resid[i] = _data[k * n + i] - s;
+            }
+            int m = _kalman.Filter(_phi, _theta, _resid, n, 1, _white, out double sumLog);
+            var w = _white.AsSpan(0, m);
+            ssq = Dot(w, w);
             return 0.5 * (Math.Log(ssq / m) + sumLog / m);
+        }
+
+        private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+        {
+            double s0 = 0, s1 = 0;
+            int i = 0;
+            for (; i + 1 < a.Length; i += 2)
+            {
+                s0 += a[i] * b[i];
+                s1 += a[i + 1] * b[i + 1];
+            }
+            if (i < a.Length) s0 += a[i] * b[i];
+            return s0 + s1;
         }
 
         private double SafeProfile(Vector<double> theta)
         {
             try
             {
-                double v = Profile(theta).Value;
+                double v = ProfileValue(theta);
                 return double.IsFinite(v) ? v : 1e10;
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException)
