@@ -135,7 +135,7 @@ public sealed class ArimaRegression
         var gradient = problem.ProfileGradient(theta);
         // An MA root on the unit circle is a maximum on the invertibility boundary, where the
         // likelihood is symmetric in the root's modulus and has a kink, not a zero gradient.
-        bool maBoundary = SmallestRoot(new[] { 1.0 }.Concat(ma).ToArray()) < 1 + 1e-3;
+        bool maBoundary = ArmaCorrelation.SmallestRootModulus(ma, +1) < 1 + 1e-3;
         converged = converged && (gradient.Count == 0 || gradient.AbsoluteMaximum() < GradientTolerance || maBoundary);
         if (!converged)
             warnings.Add($"the ARIMA({p},{d},{q}) likelihood maximisation did not converge: the estimates may not be the maximum");
@@ -221,16 +221,7 @@ public sealed class ArimaRegression
     public static double[] PartialToAutoregressive(IReadOnlyList<double> raw)
     {
         ArgumentNullException.ThrowIfNull(raw);
-        int p = raw.Count;
-        var result = raw.Select(Math.Tanh).ToArray();
-        var work = (double[])result.Clone();
-        for (int j = 1; j < p; j++)
-        {
-            double a = result[j];
-            for (int k = 0; k < j; k++) work[k] -= a * result[j - k - 1];
-            Array.Copy(work, result, j);
-        }
-        return result;
+        return ArmaCorrelation.FromPartialAutocorrelations(raw.Select(Math.Tanh).ToArray());
     }
 
     /// <summary>
@@ -269,23 +260,14 @@ public sealed class ArimaRegression
 
     private static void RootWarnings(IReadOnlyList<double> phi, IReadOnlyList<double> theta, List<string> warnings)
     {
-        double ar = SmallestRoot(new[] { 1.0 }.Concat(phi.Select(v => -v)).ToArray());
+        double ar = ArmaCorrelation.SmallestRootModulus(phi, -1);
         if (ar < NearUnitRoot)
             warnings.Add($"the AR polynomial has a root of modulus {ar:F4}, near the unit circle: the errors are close to non-stationary (a unit root); consider d = 1 or a trend");
-        double ma = SmallestRoot(new[] { 1.0 }.Concat(theta).ToArray());
+        double ma = ArmaCorrelation.SmallestRootModulus(theta, +1);
         if (ma < NearUnitRoot)
             warnings.Add(ma < 1 + 1e-3
                 ? $"the MA polynomial has a root on the unit circle (modulus {ma:F4}): the likelihood is maximised at the invertibility boundary; the series may be over-differenced or the MA part over-fitted, and the standard errors are unreliable"
                 : $"the MA polynomial has a root of modulus {ma:F4}, near the unit circle: the series may be over-differenced or the MA part over-fitted");
-    }
-
-    // Smallest modulus of the roots of c_0 + c_1 z + ... (infinity when the polynomial is constant).
-    private static double SmallestRoot(double[] coefficients)
-    {
-        int degree = coefficients.Length - 1;
-        while (degree > 0 && coefficients[degree] == 0) degree--;
-        if (degree == 0) return double.PositiveInfinity;
-        return FindRoots.Polynomial(coefficients.Take(degree + 1).ToArray()).Min(r => r.Magnitude);
     }
 
     /// <summary>
@@ -399,29 +381,8 @@ public sealed class ArimaRegression
             int n = _n, k = _k;
             int m = _kalman.Filter(_phi, _theta, _data, n, k + 1, _white, out double sumLog);
             if (m <= k) return double.NaN;
-            var w = _white;
-            for (int j = 0; j < k; j++)
-            {
-                int o = j * n;
-                double norm2 = Dot(w.AsSpan(o + j, m - j), w.AsSpan(o + j, m - j));
-                if (!(norm2 > 0)) return double.NaN;
-                double norm = Math.Sqrt(norm2);
-                double head = w[o + j];
-                double alpha = head > 0 ? -norm : norm;
-                // v = x - alpha e_1 (in place of x), H = I - tau v v' with tau = 1 / (norm (norm + |x_1|)).
-                w[o + j] = head - alpha;
-                double tau = 1 / (norm * (norm + Math.Abs(head)));
-                var v = w.AsSpan(o + j, m - j);
-                for (int c = j + 1; c <= k; c++)
-                {
-                    var column = w.AsSpan(c * n + j, m - j);
-                    double f = tau * Dot(v, column);
-                    for (int i = 0; i < column.Length; i++) column[i] -= f * v[i];
-                }
-                _diagonal[j] = alpha;
-            }
-            var tail = w.AsSpan(k * n + k, m - k);
-            double ssq = Dot(tail, tail);
+            if (!InPlaceQr.Factor(_white, n, m, k, _diagonal)) return double.NaN;
+            double ssq = InPlaceQr.ResidualSumOfSquares(_white, n, m, k);
             return 0.5 * (Math.Log(ssq / m) + sumLog / m);
         }
 
@@ -438,22 +399,10 @@ public sealed class ArimaRegression
             }
             int m = _kalman.Filter(_phi, _theta, _resid, n, 1, _white, out double sumLog);
             var w = _white.AsSpan(0, m);
-            ssq = Dot(w, w);
+            ssq = InPlaceQr.Dot(w, w);
             return 0.5 * (Math.Log(ssq / m) + sumLog / m);
         }
 
-        private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-        {
-            double s0 = 0, s1 = 0;
-            int i = 0;
-            for (; i + 1 < a.Length; i += 2)
-            {
-                s0 += a[i] * b[i];
-                s1 += a[i + 1] * b[i + 1];
-            }
-            if (i < a.Length) s0 += a[i] * b[i];
-            return s0 + s1;
-        }
 
         private double SafeProfile(Vector<double> theta)
         {

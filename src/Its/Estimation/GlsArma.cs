@@ -539,59 +539,14 @@ public sealed class GlsArma
             return logDet;
         }
 
-        // Householder QR of X* (the first k columns of _work), applied to y* (column k): afterwards R's
-        // diagonal is in _diagonal, its upper triangle above the diagonal of _work and Q'y* in column k.
-        // Returns RSS* = |y* - X* beta|^2 (the squares of the last n - k elements of Q'y*) and log|X*'X*|.
+        // Householder QR of X* (the first k columns of _work) applied to y* (column k); returns
+        // RSS* = |y* - X* beta|^2 and log|X*'X*| = sum log R_jj^2 (infinite when X* is singular).
         private (double Rss, double LogDetX) Decompose()
         {
-            int n = N, k = K;
-            var w = _work;
+            if (!InPlaceQr.Factor(_work, N, N, K, _diagonal)) return (double.NaN, double.NegativeInfinity);
             double logDetX = 0;
-            for (int j = 0; j < k; j++)
-            {
-                int o = j * n;
-                double norm2 = Dot(w.AsSpan(o + j, n - j), w.AsSpan(o + j, n - j));
-                if (norm2 == 0)
-                {
-                    _diagonal[j] = 0;
-                    logDetX = double.NegativeInfinity;
-                    continue;
-                }
-                double norm = Math.Sqrt(norm2);
-                double head = w[o + j];
-                double alpha = head > 0 ? -norm : norm;
-                // v = x - alpha e_1 (kept in place of x), H = I - tau v v' with tau = 2 / v'v = 1 / (norm (norm + |x_1|)).
-                w[o + j] = head - alpha;
-                double tau = 1 / (norm * (norm + Math.Abs(head)));
-                var v = w.AsSpan(o + j, n - j);
-                for (int c = j + 1; c <= k; c++)
-                {
-                    var column = w.AsSpan(c * n + j, v.Length);
-                    double f = tau * Dot(v, column);
-                    for (int i = 0; i < v.Length && i < column.Length; i++) column[i] -= f * v[i];
-                }
-                _diagonal[j] = alpha;
-                logDetX += 2 * Math.Log(Math.Abs(alpha));
-            }
-            var tail = w.AsSpan(k * n + k, n - k);
-            return (Dot(tail, tail), logDetX);
-        }
-
-        // a'b over the common length, with two accumulators.
-        private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-        {
-            int length = Math.Min(a.Length, b.Length);
-            a = a[..length];
-            b = b[..length];
-            double s0 = 0, s1 = 0;
-            int i = 0;
-            for (; i + 1 < a.Length && i + 1 < b.Length; i += 2)
-            {
-                s0 += a[i] * b[i];
-                s1 += a[i + 1] * b[i + 1];
-            }
-            if (i < a.Length && i < b.Length) s0 += a[i] * b[i];
-            return s0 + s1;
+            for (int j = 0; j < K; j++) logDetX += 2 * Math.Log(Math.Abs(_diagonal[j]));
+            return (InPlaceQr.ResidualSumOfSquares(_work, N, N, K), logDetX);
         }
     }
 
