@@ -100,6 +100,33 @@ public sealed class EdgeCaseTests
         Assert.Contains("rescale it", e.Message);
     }
 
+    [Theory]
+    [InlineData("ols")]
+    [InlineData("gls-ar:1")]
+    public void A_constant_outcome_is_an_exact_fit_even_when_not_representable(string errors)
+    {
+        var e = Assert.Throws<ItsException>(() => new ItsModel(Series(_ => 0.1), new ItsSpec { Interruptions = [Start.Add(18)], Errors = ErrorModel.Parse(errors) }).Fit());
+        Assert.Contains("fits the data exactly", e.Message);
+    }
+
+    [Theory]
+    [InlineData(Family.QuasiPoisson, "every count is the same")]
+    [InlineData(Family.Poisson, "essentially 0")]
+    public void Degenerate_counts_are_refused(Family family, string reason)
+    {
+        Func<int, double> y = reason.StartsWith("every", StringComparison.Ordinal) ? _ => 7 : t => t < 18 ? 5 + t % 3 : 0;
+        var e = Assert.Throws<ItsException>(() => new ItsModel(Series(y), new ItsSpec { Interruptions = [Start.Add(18)], Family = family, Errors = NeweyWestErrors.Stata(2) }).Fit());
+        Assert.Contains(reason, e.Message);
+    }
+
+    [Fact]
+    public void Offsets_too_far_apart_are_refused_not_crashed()
+    {
+        var series = Series(t => 3 + t % 4, new Dictionary<string, double[]> { ["pop"] = Covariate(t => t % 2 == 0 ? 1e-300 : 1e300) });
+        var e = Assert.Throws<ItsException>(() => new ItsModel(series, new ItsSpec { Interruptions = [Start.Add(18)], Family = Family.Poisson, Offset = "pop" }).Fit());
+        Assert.Contains("offset", e.Message);
+    }
+
     [Fact]
     public void A_transition_as_long_as_the_series_is_refused()
     {

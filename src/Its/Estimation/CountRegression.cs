@@ -138,6 +138,7 @@ public sealed class CountRegression : IScoreModel
         var eta = y.Map(v => Math.Log(v + 0.1));
         var (weighted, iterations, converged) = Irls(x, y, offset, eta, null, terms);
         eta = x * weighted.Coefficients + offset;
+        RefuseDegenerate(y, eta, offset);
         if (family != Family.NegativeBinomial)
             return new CountRegression(family, x, y, offset, weighted, eta, null, null, iterations, converged);
 
@@ -147,7 +148,7 @@ public sealed class CountRegression : IScoreModel
         {
             var mu = eta.Map(Math.Exp);
             double previous = theta;
-            (theta, thetaSe) = ThetaMaximumLikelihood(y, mu);
+            (theta, thetaSe) = ThetaMaximumLikelihood(y, mu, x.RowCount - x.ColumnCount);
             int it;
             bool ok;
             (weighted, it, ok) = Irls(x, y, offset, eta, theta, terms);
@@ -177,6 +178,8 @@ public sealed class CountRegression : IScoreModel
             var z = Vector<double>.Build.Dense(y.Count, i => eta[i] - offset[i] + (y[i] - mu[i]) / mu[i]);
             fit = new LeastSquares(x.MapIndexed((i, _, v) => v * root[i]), z.PointwiseMultiply(root), terms);
             eta = x * fit.Coefficients + offset;
+            if (eta.Any(v => !double.IsFinite(v) || v > 700))
+                throw new ItsException("the fitted counts overflow: the offsets or counts span too many orders of magnitude; rescale the offset (e.g. population in thousands)");
             var newMu = eta.Map(Math.Exp);
             double next = Enumerable.Range(0, y.Count).Sum(i => UnitDeviance(y[i], newMu[i], theta));
             if (Math.Abs(next - deviance) / (Math.Abs(next) + 0.1) < Tolerance) return (fit, it, true);
@@ -203,9 +206,20 @@ public sealed class CountRegression : IScoreModel
         SpecialFunctions.GammaLn(theta + y) - SpecialFunctions.GammaLn(theta) - SpecialFunctions.GammaLn(y + 1)
         + theta * Math.Log(theta) + (y > 0 ? y * Math.Log(mu) : 0) - (theta + y) * Math.Log(theta + mu);
 
+    // A fitted mean of essentially 0 (e.g. every count 0 after the interruption) puts the estimate
+    // at minus infinity on the log scale; a constant count fits exactly.
+    private static void RefuseDegenerate(Vector<double> y, Vector<double> eta, Vector<double> offset)
+    {
+        for (int i = 0; i < y.Count; i++)
+            if (eta[i] - offset[i] < -700 || Math.Exp(eta[i]) < 1e-10)
+                throw new ItsException("the fitted mean count is essentially 0 in some periods (e.g. every count 0 after the interruption): the rate ratio cannot be estimated");
+        if (y.All(v => v == y[0]) && offset.All(v => v == offset[0]))
+            throw new ItsException("every count is the same: the model fits the data exactly, so standard errors are undefined");
+    }
+
     // MASS::theta.ml: Newton's method on the score of theta given mu, from the moment estimate
     // n / sum (y/mu - 1)^2; the SE is 1 / sqrt(information).
-    private static (double Theta, double StdError) ThetaMaximumLikelihood(Vector<double> y, Vector<double> mu)
+    private static (double Theta, double StdError) ThetaMaximumLikelihood(Vector<double> y, Vector<double> mu, int df)
     {
         int n = y.Count;
         double t = n / Enumerable.Range(0, n).Sum(i => (y[i] / mu[i] - 1) * (y[i] / mu[i] - 1));
@@ -225,7 +239,12 @@ public sealed class CountRegression : IScoreModel
             if (Math.Abs(step) <= 1e-13 * Math.Abs(t)) break;
         }
         if (!(t > 0) || !double.IsFinite(t))
-            throw new ItsException("the negative binomial theta has no finite estimate (the counts show no over-dispersion); use --family poisson");
+        {
+            double pearson = Enumerable.Range(0, n).Sum(i => (y[i] - mu[i]) * (y[i] - mu[i]) / mu[i]) / df;
+            throw new ItsException(pearson > 1
+                ? $"the negative binomial theta has no finite estimate: the counts are far more dispersed than the model allows (Pearson chi-square / df = {pearson:G4}); check the offset and outlying months, or use --family quasipoisson"
+                : "the negative binomial theta has no finite estimate (the counts show no over-dispersion); use --family poisson");
+        }
         return (t, 1 / Math.Sqrt(info));
     }
 

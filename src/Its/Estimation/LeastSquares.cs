@@ -84,16 +84,18 @@ public sealed class LeastSquares : IScoreModel
     public double ResidualSumOfSquares { get; }
 
     /// <summary>
-    /// True when the residuals vanish up to rounding, RSS &lt;= 1e-20 sum (y - mean y)^2 (or the
-    /// outcome is constant): standard errors are then undefined.
+    /// True when the residuals vanish up to rounding: the outcome is constant, or RSS &lt;= 1e-20
+    /// sum (y - mean y)^2, or RSS &lt;= 1e-24 sum y^2 (a constant such as 0.1 leaves a few ulps of
+    /// "variation" around its computed mean). Standard errors are then undefined.
     /// </summary>
     public bool FitsExactly
     {
         get
         {
+            if (Y.All(v => v == Y[0])) return true;
             double mean = Y.Average();
             double total = Y.Sum(v => (v - mean) * (v - mean));
-            return ResidualSumOfSquares <= 1e-20 * total || total == 0;
+            return ResidualSumOfSquares <= 1e-20 * total || ResidualSumOfSquares <= 1e-24 * Y.DotProduct(Y);
         }
     }
 
