@@ -31,6 +31,9 @@ public sealed record SeriesOptions
     /// <summary>Fit a series with missing periods instead of refusing it.</summary>
     public bool AllowGaps { get; init; }
 
+    /// <summary>Whether the refusal of a gap may suggest <c>--allow-gaps</c> (not where the caller needs complete series).</summary>
+    public bool SuggestAllowGaps { get; init; } = true;
+
     /// <summary>Refuse zero or negative outcomes (the log transform needs positive values).</summary>
     public bool PositiveOutcome { get; init; }
 
@@ -91,7 +94,8 @@ public static class SeriesLoader
                 throw new InputError($"{data.File}: rows {Math.Min(prev.Line, cur.Line)} and {Math.Max(prev.Line, cur.Line)}, column {dateColumn}: {unit} {cur.Period} appears twice"
                     + (options.Where.Count == 0 ? " (a long file needs --where COL=VALUE to pick one unit)" : ""));
             if (step > 1 && !options.AllowGaps)
-                throw new InputError($"{data.File}: column {dateColumn}: {step - 1} {unit}(s) missing between {prev.Period} (row {prev.Line}) and {cur.Period} (row {cur.Line}); give --allow-gaps to fit anyway");
+                throw new InputError($"{data.File}: column {dateColumn}: {step - 1} {unit}(s) missing between {prev.Period} (row {prev.Line}) and {cur.Period} (row {cur.Line})"
+                    + (options.SuggestAllowGaps ? "; give --allow-gaps to fit anyway" : "; every month must be present"));
         }
         var covariateValues = covariates.Select((c, j) => (c.Name, Values: parsed.Select(p => p.X[j]).ToArray()))
             .ToDictionary(c => c.Name, c => c.Values, StringComparer.Ordinal);

@@ -29,8 +29,8 @@ public static class SanmingLoader
         {
             string[] where = [$"institution_type={type}"];
             var outcomes = Enum.GetValues<Outcome>().ToDictionary(o => o, o => SeriesLoader.Load(data,
-                new SeriesOptions { Outcome = o.Column(), Date = "month", Where = where, PositiveOutcome = true }));
-            var festival = SeriesLoader.Load(data, new SeriesOptions { Outcome = "spring_festival", Date = "month", Where = where });
+                new SeriesOptions { Outcome = o.Column(), Date = "month", Where = where, PositiveOutcome = true, SuggestAllowGaps = false }));
+            var festival = SeriesLoader.Load(data, new SeriesOptions { Outcome = "spring_festival", Date = "month", Where = where, SuggestAllowGaps = false });
             var months = festival.Periods;
             for (int i = 0; i < months.Count; i++)
                 rows.Add(new PanelRow(months[i], type, outcomes[Outcome.Expenditure].Outcome[i], outcomes[Outcome.OutpatientVisits].Outcome[i],

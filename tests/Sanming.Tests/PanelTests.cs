@@ -62,6 +62,7 @@ public sealed class PanelTests : IDisposable
         { "zero visits", t => ReplaceField(t, 3, 3, "0"), ["row 3", "column outpatient_visits", "not positive"] },
         { "text in a count", t => ReplaceField(t, 4, 4, "many"), ["row 4", "column inpatient_admissions", "'many' is not a number"] },
         { "bad month", t => ReplaceField(t, 6, 0, "2016-15"), ["row 6", "column month", "month 15"] },
+        { "missing month", t => string.Join("\n", t.Split('\n').Where(l => !l.StartsWith("2017-05,hospital", StringComparison.Ordinal))), ["2017-04", "2017-06", "every month must be present"] },
         { "duplicate month", t => ReplaceField(t, 6, 0, "2016-04"), ["column month", "2016-04 appears twice"] },
         { "months differ between types", t => string.Join("\n", t.Split('\n').Where(l => !l.StartsWith("2019-11,chsi", StringComparison.Ordinal))), ["chsi covers 2016-01 to 2019-10", "hospital covers 2016-01 to 2019-11"] },
         { "festival weight above 1", t => ReplaceField(t, 2, 5, "2"), ["spring_festival is 2", "0 to 1"] },

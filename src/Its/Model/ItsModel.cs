@@ -159,8 +159,18 @@ public sealed class ItsModel
         }
     }
 
+    // GLS and ARIMA model the autocorrelation between adjacent months; R treats left-out months as
+    // missing (corAR1(form = ~t), arima with NA), which the kit does not, so it refuses rather than
+    // join months that are not adjacent.
+    private void RequireConsecutiveRows(ErrorModel errors)
+    {
+        if (Series.MissingPeriods > 0 || Spec.TransitionPeriods > 0)
+            throw new ItsException($"{errors.Name} errors need consecutive periods: with transition periods or gaps the autocorrelation would join periods that are not adjacent; drop --transition or fill the gaps, or use newey:L or prais");
+    }
+
     private Estimate EstimateGls(GlsErrors gls, ResidualDiagnostics diagnostics, List<string> warnings)
     {
+        RequireConsecutiveRows(gls);
         var fit = GlsArma.Fit(X, Outcome, Design.Terms, gls.P, gls.Q, gls.Method);
         if (!fit.Converged) warnings.Add($"{gls.Name} did not converge in {fit.Iterations} iterations; the estimates are from the last iteration");
         if (fit.NearBoundary)
@@ -186,6 +196,7 @@ public sealed class ItsModel
     {
         // Differencing removes the level, so fitted values, counterfactuals and relative effects
         // would be undefined; the estimator supports d >= 1 (as stats::arima), the ITS model does not.
+        RequireConsecutiveRows(arima);
         if (arima.D != 0)
             throw new ItsException($"{arima.Name}: differenced errors (d >= 1) leave the level of the series unidentified, so fitted values and effects are undefined; use d = 0");
         var fit = arima.Auto
