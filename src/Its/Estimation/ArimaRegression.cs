@@ -170,7 +170,18 @@ public sealed class ArimaRegression
     /// skipped; <see cref="Candidates"/> lists all of them.
     /// </summary>
     /// <exception cref="ItsException">No order could be fitted.</exception>
-    public static ArimaRegression FitAuto(Matrix<double> x, Vector<double> y, IReadOnlyList<string> terms, int d, int maxP = 3, int maxQ = 3)
+    /// <param name="x">Design.</param>
+    /// <param name="y">Outcome.</param>
+    /// <param name="terms">Term names.</param>
+    /// <param name="d">Differencing order.</param>
+    /// <param name="maxP">Largest AR order tried.</param>
+    /// <param name="maxQ">Largest MA order tried.</param>
+    /// <param name="usableOnly">
+    /// Skip candidates that did not converge, have an AR or MA root of modulus below 1.01 or a
+    /// covariance that is not positive (as <c>forecast::auto.arima</c> does); false keeps every
+    /// candidate, as a plain loop over <c>stats::arima</c> fits.
+    /// </param>
+    public static ArimaRegression FitAuto(Matrix<double> x, Vector<double> y, IReadOnlyList<string> terms, int d, int maxP = 3, int maxQ = 3, bool usableOnly = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxP);
         ArgumentOutOfRangeException.ThrowIfNegative(maxQ);
@@ -184,6 +195,7 @@ public sealed class ArimaRegression
                 {
                     var fit = Fit(x, y, terms, p, d, q);
                     candidates.Add((p, q, fit.Aicc));
+                    if (usableOnly && !Usable(fit)) continue;
                     if (best is null || fit.Aicc < best.Aicc) best = fit;
                 }
                 catch (ItsException e)
@@ -192,7 +204,8 @@ public sealed class ArimaRegression
                     firstError ??= e.Message;
                 }
             }
-        if (best is null) throw new ItsException($"no ARIMA(p,{d},q) with p <= {maxP}, q <= {maxQ} could be fitted: {firstError}");
+        if (best is null)
+            throw new ItsException($"no ARIMA(p,{d},q) with p <= {maxP}, q <= {maxQ} could be fitted{(usableOnly ? " away from the stationarity and invertibility boundaries" : "")}: {firstError ?? "every candidate was at a boundary"}");
         return new ArimaRegression
         {
             Terms = best.Terms,
@@ -213,6 +226,12 @@ public sealed class ArimaRegression
             Candidates = candidates,
         };
     }
+
+    private static bool Usable(ArimaRegression fit) =>
+        fit.Converged
+        && ArmaCorrelation.SmallestRootModulus(fit.Phi, -1) >= 1.01
+        && ArmaCorrelation.SmallestRootModulus(fit.Theta, +1) >= 1.01
+        && Enumerable.Range(0, fit.Covariance.RowCount).All(i => fit.Covariance[i, i] > 0 && double.IsFinite(fit.Covariance[i, i]));
 
     /// <summary>
     /// R's partrans: phi_kk = tanh(raw_k) are partial autocorrelations, turned into AR coefficients

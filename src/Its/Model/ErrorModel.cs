@@ -196,7 +196,8 @@ public sealed record GlsErrors(int P, int Q, Estimation.LikelihoodMethod Method,
 /// <summary>
 /// Regression with ARIMA(p, d, q) errors by exact Gaussian maximum likelihood, as R
 /// <c>stats::arima(y, order, xreg, method = "ML")</c>; <c>arima:auto</c> picks p and q in 0..3 by
-/// AICc (d = 0). Inference is Wald z, as R reports for arima fits.
+/// AICc (d = 0) among fits that converged away from the unit circle (roots of modulus 1.01 or
+/// more, as <c>forecast::auto.arima</c>). Inference is Wald z, as R reports for arima fits.
 /// </summary>
 /// <param name="P">AR order (ignored when <paramref name="Auto"/>).</param>
 /// <param name="D">Differencing order.</param>

@@ -200,9 +200,9 @@ public sealed class ItsModel
         if (arima.D != 0)
             throw new ItsException($"{arima.Name}: differenced errors (d >= 1) leave the level of the series unidentified, so fitted values and effects are undefined; use d = 0");
         var fit = arima.Auto
-            ? ArimaRegression.FitAuto(X, Outcome, Design.Terms, 0)
+            ? ArimaRegression.FitAuto(X, Outcome, Design.Terms, 0, usableOnly: true)
             : ArimaRegression.Fit(X, Outcome, Design.Terms, arima.P, 0, arima.Q);
-        if (arima.Auto) warnings.Add($"arima:auto chose ARIMA({fit.P},0,{fit.Q}), the smallest AICc ({fit.Aicc:F2}) among p, q = 0..3");
+        if (arima.Auto) warnings.Add($"arima:auto chose ARIMA({fit.P},0,{fit.Q}), the smallest AICc ({fit.Aicc:F2}) among p, q = 0..3 away from the stationarity and invertibility boundaries");
         if (!fit.Converged) warnings.Add($"ARIMA({fit.P},0,{fit.Q}) did not converge; the estimates are from the last iteration");
         warnings.AddRange(fit.Warnings);
         var ar = fit.Phi.Select((v, i) => new ErrorParameter($"phi{i + 1}", v)).Concat(fit.Theta.Select((v, i) => new ErrorParameter($"theta{i + 1}", v))).ToArray();

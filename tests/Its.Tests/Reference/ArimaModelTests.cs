@@ -41,6 +41,23 @@ public sealed class ArimaModelTests
     }
 
     [Fact]
+    public void Auto_skips_candidates_at_the_unit_circle()
+    {
+        // On California the plain AICc loop (as R) picks a fit whose roots sit on the unit circle;
+        // the model's arima:auto leaves such fits out, as forecast::auto.arima does.
+        var r = Cases.Single(c => c.Name == "california_arima100").Json;
+        var periods = r.GetProperty("periods").EnumerateArray().Select(p => Period.Parse(p.GetString()!)).ToArray();
+        var result = new ItsModel(new TimeSeries(periods, Fixture.Numbers(r.GetProperty("y"))),
+            new ItsSpec { Interruptions = [Period.OfYear(1989)], Errors = ErrorModel.Parse("arima:auto") }).Fit();
+        var phi = result.Ar.Where(a => a.Name.StartsWith("phi", StringComparison.Ordinal)).Select(a => a.Estimate).ToArray();
+        var theta = result.Ar.Where(a => a.Name.StartsWith("theta", StringComparison.Ordinal)).Select(a => a.Estimate).ToArray();
+        Assert.True(Estimation.ArmaCorrelation.SmallestRootModulus(phi, -1) >= 1.01);
+        Assert.True(Estimation.ArmaCorrelation.SmallestRootModulus(theta, +1) >= 1.01);
+        Assert.Contains(result.Warnings, w => w.StartsWith("arima:auto chose ARIMA(", StringComparison.Ordinal));
+        Assert.DoesNotContain(result.Warnings, w => w.Contains("unit circle", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Differenced_errors_are_refused_with_the_reason()
     {
         var r = Cases.Single(c => c.Name == "california_arima100").Json;
