@@ -12,12 +12,12 @@ p <- (m$coverage_cs + m$coverage_r) / 2
 mc_se <- sqrt(2 * p * (1 - p) / replicates)
 m$flag <- ifelse(abs(m$coverage_cs - m$coverage_r) > 3 * pmax(mc_se, 1 / replicates), "*", "")
 fmt <- function(x, d = 3) formatC(x, format = "f", digits = d)
-cat("| method | parameter | n | rho | bias C# | bias R | emp. SE C# | emp. SE R | coverage C# | coverage R | |\n")
-cat("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
-for (i in seq_len(nrow(m))) with(m[i, ], cat(sprintf("| %s | %s | %d | %.1f | %s | %s | %s | %s | %s | %s | %s |\n",
+cat("| method | parameter | n | rho | bias C# | bias R | emp. SE C# | emp. SE R | coverage C# | coverage R | failed C# | failed R | |\n")
+cat("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+for (i in seq_len(nrow(m))) with(m[i, ], cat(sprintf("| %s | %s | %d | %.1f | %s | %s | %s | %s | %s | %s | %d | %d | %s |\n",
   method, parameter, n, rho, fmt(bias_cs), fmt(bias_r), fmt(empirical_se_cs), fmt(empirical_se_r),
-  fmt(coverage_cs), fmt(coverage_r), flag)))
-cat(sprintf("\n%d replicates per cell; * = coverages differ by more than 3 Monte Carlo SEs (%d of %d cells).\n",
+  fmt(coverage_cs), fmt(coverage_r), failures_cs, failures_r, flag)))
+cat(sprintf("\n%d replicates per cell; failed = fits left out of the cell (no estimate, or Satterthwaite df undefined at the boundary); * = coverages differ by more than 3 Monte Carlo SEs (%d of %d cells).\n",
             replicates, sum(m$flag == "*"), nrow(m)))
 if (length(args) >= 3) {
   cs_s <- as.numeric(args[2]); r_s <- as.numeric(args[3])
