@@ -81,10 +81,12 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"C#: {replicates}
 static (double[] B, double[] Se, double[]? Df) Pick(Vector<double> b, Matrix<double> v, int? df) =>
     ([b[2], b[3]], [Math.Sqrt(v[2, 2]), Math.Sqrt(v[3, 3])], df is { } d ? [d, d] : null);
 
+// The kit's own time coding: intercept, time, level1, slope1 with the interruption at the midpoint.
 static Matrix<double> Design(int n)
 {
-    int t0 = n / 2;
-    return Matrix<double>.Build.Dense(n, 4, (t, j) => j switch { 0 => 1, 1 => t, 2 => t >= t0 ? 1 : 0, _ => Math.Max(t - t0, 0) });
+    var start = Its.Time.Period.Month(2000, 1);
+    var series = new TimeSeries(Enumerable.Range(0, n).Select(start.Add).ToArray(), new double[n]);
+    return Its.Model.Design.Build(series, new ItsSpec { Interruptions = [start.Add(n / 2)] }).Full;
 }
 
 // Stationary AR(1) with unit marginal variance.
