@@ -25,33 +25,11 @@ suppressPackageStartupMessages(library(jsonlite))
 data_dir <- Sys.getenv("ITS_DATA", unset = "../shared/data")
 out_file <- file.path("tests", "reference", "arima.json")
 
-# Period labels of a regular series (as gaussian.R).
-period_labels <- function(frequency, start_year, start_sub, n) {
-  per_year <- switch(frequency, month = 12L, quarter = 4L, year = 1L)
-  idx <- (start_sub - 1L) + seq_len(n) - 1L
-  yr <- start_year + idx %/% per_year
-  sub <- idx %% per_year + 1L
-  switch(frequency,
-         month = sprintf("%04d-%02d", yr, sub),
-         quarter = sprintf("%04d-Q%d", yr, sub),
-         year = sprintf("%04d", yr))
-}
-
-# Design with one interruption: intercept, time, level1, slope1 (Stata itsa coding), then
-# Fourier terms sin_j, cos_j of 2 pi j m / 12 for j = 1..K (m = calendar month), as gaussian.R.
-make_design <- function(periods, interruption, fourier = 0L) {
-  n <- length(periods)
-  t <- 0:(n - 1)
-  Tj <- match(interruption, periods) - 1L
-  stopifnot(!is.na(Tj))
-  X <- cbind(intercept = rep(1, n), time = t, level1 = as.numeric(t >= Tj),
-             slope1 = ifelse(t >= Tj, t - Tj, 0))
-  m <- as.integer(substr(periods, 6, 7))
-  for (j in seq_len(fourier)) {
-    X <- cbind(X, sin(2 * pi * j * m / 12), cos(2 * pi * j * m / 12))
-    colnames(X)[ncol(X) - 1:0] <- c(paste0("sin", j), paste0("cos", j))
-  }
-  X
+# Series and design with the kit's time coding, shared with the other fixture scripts.
+source(file.path("tests", "reference", "design.R"))
+its_design <- function(periods, interruption, fourier = 0L) {
+  series <- make_series(if (nchar(periods[1]) == 4) "year" else "month", periods, NULL)
+  make_design(series, interruption, "level+slope", if (fourier > 0) paste0("fourier:", fourier) else "none", character(0))
 }
 
 control <- list(reltol = 1e-12, maxit = 10000)
@@ -129,7 +107,7 @@ ca <- prop99[prop99$state == "California", ]
 ca <- ca[order(ca$year), ]
 stopifnot(identical(as.integer(round(ca$year)), 1970:2000))
 ca_periods <- period_labels("year", 1970L, 1L, 31L)
-ca_X <- make_design(ca_periods, "1989")
+ca_X <- its_design(ca_periods, "1989")
 for (o in list(c(1, 0, 0), c(2, 0, 0), c(1, 1, 0))) {
   add(run_case(sprintf("california_arima%d%d%d", o[1], o[2], o[3]), "year", ca_periods,
                ca$cigsale, ca_X, o[1], o[2], o[3]))
@@ -141,7 +119,7 @@ sicily <- sicily[order(sicily$year, sicily$month), ]
 sic_periods <- sprintf("%04d-%02d", sicily$year, sicily$month)
 stopifnot(identical(sic_periods, period_labels("month", 2002L, 1L, 59L)))
 sic_y <- sicily$aces / sicily$stdpop * 100000
-sic_X <- make_design(sic_periods, "2005-01", fourier = 2L)
+sic_X <- its_design(sic_periods, "2005-01", fourier = 2L)
 for (o in list(c(1, 0, 0), c(1, 0, 1))) {
   add(run_case(sprintf("sicily_fourier2_arima%d%d%d", o[1], o[2], o[3]), "month", sic_periods,
                sic_y, sic_X, o[1], o[2], o[3]))
@@ -151,7 +129,7 @@ for (o in list(c(1, 0, 0), c(1, 0, 1))) {
 # (phi 0.5, theta 0.3, innovation sd 1) with a 200-month burn-in; rounded to 6 decimals.
 set.seed(20200101)
 syn_periods <- period_labels("month", 2016L, 1L, 96L)
-syn_X <- make_design(syn_periods, "2020-01")
+syn_X <- its_design(syn_periods, "2020-01")
 burn <- 200
 u <- rnorm(96 + burn)
 e <- numeric(96 + burn)
