@@ -27,6 +27,11 @@ public static class Cli
         root.Subcommands.Add(FitCommand.Create(output));
         root.Subcommands.Add(DataCommand.Create(output));
         root.Subcommands.Add(SanmingCommand.Create(output));
+        if (args.Length == 0)
+        {
+            error.WriteLine($"its: give a command: {string.Join(", ", root.Subcommands.Select(c => c.Name))} (its --help describes them)");
+            return ExitCodes.BadInput;
+        }
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

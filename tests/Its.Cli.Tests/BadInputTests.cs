@@ -154,6 +154,14 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void No_command_names_the_commands()
+    {
+        var run = CliRun.Of();
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("its: give a command: fit, data, sanming (its --help describes them)\n", run.Error.Replace("\r", ""));
+    }
+
+    [Fact]
     public void An_unknown_option_is_exit_2()
     {
         var run = CliRun.Of("fit", "x.csv", "--outcome", "v", "--interruption", "2017-01", "--colour", "red");
