@@ -19,20 +19,9 @@ public sealed class ArimaKalmanPathTests
     // (the ARIMA reference tests allow 1e-5 against R).
     private const double SameFit = 1e-6;
 
-    private static readonly string[] Terms = ["intercept", "time", "level1", "slope1"];
+    private static readonly string[] Terms = AutoregressiveCase.Terms;
 
-    private static (Matrix<double> X, Vector<double> Y) Case(int n, double[] phi)
-    {
-        var x = Matrix<double>.Build.Dense(n, 4, (t, j) => j switch { 0 => 1, 1 => t, 2 => t >= n / 2 ? 1 : 0, _ => Math.Max(t - n / 2, 0) });
-        var e = new double[n];
-        for (int t = 0; t < n; t++)
-        {
-            e[t] = Math.Sin(1.3 * t) + 0.5 * Math.Cos(2.9 * t + 0.4);
-            for (int j = 1; j <= phi.Length && j <= t; j++) e[t] += phi[j - 1] * e[t - j];
-        }
-        var y = x * Vector<double>.Build.DenseOfArray([10, 0.1, 1, 0.1]) + Vector<double>.Build.DenseOfArray(e);
-        return (x, y);
-    }
+    private static (Matrix<double> X, Vector<double> Y) Case(int n, double[] phi) => AutoregressiveCase.Make(n, phi);
 
     // -log L concentrated over sigma^2 (R's armafn) of the first column, and the filter output.
     private static (double Objective, Matrix<double> Whitened, double SumLog) Evaluate(double[] phi, Matrix<double> columns, bool general)

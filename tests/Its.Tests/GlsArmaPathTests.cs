@@ -19,21 +19,9 @@ public sealed class GlsArmaPathTests
     // along its own rounding-level trajectory.
     private const double SameFit = 1e-7;
 
-    private static readonly string[] Terms = ["intercept", "time", "level1", "slope1"];
+    private static readonly string[] Terms = AutoregressiveCase.Terms;
 
-    // Interrupted-trend design and an ARMA-like deterministic error of unit scale.
-    private static (Matrix<double> X, Vector<double> Y) Case(int n, double[] phi)
-    {
-        var x = Matrix<double>.Build.Dense(n, 4, (t, j) => j switch { 0 => 1, 1 => t, 2 => t >= n / 2 ? 1 : 0, _ => Math.Max(t - n / 2, 0) });
-        var e = new double[n];
-        for (int t = 0; t < n; t++)
-        {
-            e[t] = Math.Sin(1.3 * t) + 0.5 * Math.Cos(2.9 * t + 0.4);
-            for (int j = 1; j <= phi.Length && j <= t; j++) e[t] += phi[j - 1] * e[t - j];
-        }
-        var y = x * Vector<double>.Build.DenseOfArray([10, 0.1, 1, 0.1]) + Vector<double>.Build.DenseOfArray(e);
-        return (x, y);
-    }
+    private static (Matrix<double> X, Vector<double> Y) Case(int n, double[] phi) => AutoregressiveCase.Make(n, phi);
 
     // Near the edge of the fitted range (u = 14.51 is phi = 1 - 1e-6) the Cholesky path loses digits to
     // 1 - phi^2 = 2e-6 in its pivots (about 1e-16 / 2e-6 each) while the filter takes 1 - r^2 = sech^2(u/2)

@@ -102,10 +102,7 @@ cases <- list()
 add <- function(case) cases[[length(cases) + 1]] <<- case
 
 # 1. California, Proposition 99: annual cigarette sales 1970-2000, interruption 1989.
-prop99 <- read.csv(file.path(data_dir, "prop99_smoking.csv"))
-ca <- prop99[prop99$state == "California", ]
-ca <- ca[order(ca$year), ]
-stopifnot(identical(as.integer(round(ca$year)), 1970:2000))
+ca <- california(data_dir)
 ca_periods <- period_labels("year", 1970L, 1L, 31L)
 ca_X <- its_design(ca_periods, "1989")
 for (o in list(c(1, 0, 0), c(2, 0, 0), c(1, 1, 0))) {

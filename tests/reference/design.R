@@ -76,3 +76,12 @@ make_series <- function(frequency, periods, y, covariates = list()) {
   if (!length(covariates)) covariates <- setNames(list(), character(0))  # JSON {} not []
   list(frequency = frequency, periods = periods, y = y, covariates = covariates)
 }
+
+# California's rows of prop99_smoking.csv (Linden 2015's single-group example), by year 1970-2000.
+california <- function(data_dir) {
+  prop99 <- read.csv(file.path(data_dir, "prop99_smoking.csv"))
+  ca <- prop99[prop99$state == "California", ]
+  ca <- ca[order(ca$year), ]
+  stopifnot(identical(as.integer(round(ca$year)), 1970:2000))
+  ca
+}

@@ -238,11 +238,7 @@ cases <- list()
 add <- function(case) cases[[length(cases) + 1]] <<- case
 
 # 1. California, Proposition 99 (Linden 2015, Stata itsa single-group example).
-prop99 <- read.csv(file.path(data_dir, "prop99_smoking.csv"))
-ca <- prop99[prop99$state == "California", ]
-ca <- ca[order(ca$year), ]
-ca_years <- as.integer(round(ca$year))
-stopifnot(identical(ca_years, 1970:2000))
+ca <- california(data_dir)
 ca_series <- make_series("year", period_labels("year", 1970L, 1L, 31L), ca$cigsale)
 for (e in c("ols", "hc0", "hc1", "hc2", "hc3", "newey:0", "newey:1", "newey:3", "newey:auto",
             "newey:r-default", "prais", "cochrane-orcutt")) {

@@ -113,10 +113,7 @@ cases <- list()
 add <- function(case) cases[[length(cases) + 1]] <<- case
 
 # (a) California, Proposition 99 (annual 1970-2000, interruption 1989).
-prop99 <- read.csv(file.path(data_dir, "prop99_smoking.csv"))
-ca <- prop99[prop99$state == "California", ]
-ca <- ca[order(ca$year), ]
-stopifnot(identical(as.integer(round(ca$year)), 1970:2000))
+ca <- california(data_dir)
 ca_series <- make_series("year", period_labels("year", 1970L, 1L, 31L), ca$cigsale)
 add(run_case("california_ar1_reml", ca_series, "cigsale", "1989", "none", 1, 0, "REML"))
 add(run_case("california_ar1_ml", ca_series, "cigsale", "1989", "none", 1, 0, "ML"))
