@@ -1,0 +1,137 @@
+using System.CommandLine;
+using System.Globalization;
+using Its.Data;
+using Its.Model;
+using Its.Reporting;
+using Its.Time;
+
+namespace Its.Cli;
+
+/// <summary>
+/// The options every model-fitting command shares (<c>fit</c>, <c>compare</c>, <c>placebo</c>,
+/// <c>sensitivity</c>, <c>breaks</c>): the CSV, its columns, the model and the output format. Each
+/// command makes its own instance, as a System.CommandLine option belongs to one command.
+/// </summary>
+public sealed class ModelOptions
+{
+    private readonly Argument<string> _csv = new("csv") { Description = "CSV file with a header row" };
+    private readonly Option<string> _outcome = new("--outcome") { Description = "Outcome column", Required = true };
+    private readonly Option<string?> _date = new("--date") { Description = "Date column: YYYY-MM, YYYY-MM-DD, YYYY-Qn or a year (default: month)" };
+    private readonly Option<string?> _year = new("--year") { Description = "Year column (with --month for monthly data, alone for annual data)" };
+    private readonly Option<string?> _month = new("--month") { Description = "Calendar month column (1-12), with --year" };
+    private readonly Option<string?> _period = new("--period") { Description = "month, quarter or year (inferred from the dates when omitted)" };
+    private readonly Option<string[]> _where = new("--where") { Description = "COL=VALUE: keep only these rows (one unit of a long file); repeatable" };
+    private readonly Option<string[]> _interruption = new("--interruption") { Description = "Interruption period, as the dates are written; repeatable", Required = true };
+    private readonly Option<string> _impact = new("--impact") { Description = "level+slope, level or slope", DefaultValueFactory = _ => "level+slope" };
+    private readonly Option<int> _transition = new("--transition") { Description = "Periods left out of the fit from each interruption on (washout)", DefaultValueFactory = _ => 0 };
+    private readonly Option<string> _transform = new("--transform") { Description = "none or log", DefaultValueFactory = _ => "none" };
+    private readonly Option<string> _seasonality = new("--seasonality") { Description = "none, month (11 dummies) or fourier:K", DefaultValueFactory = _ => "none" };
+    private readonly Option<string[]> _covariate = new("--covariate") { Description = "Covariate column; repeatable" };
+    private readonly Option<string> _errors;
+    private readonly Option<string[]> _effectsAt = new("--effects-at") { Description = "Horizons K (periods after the first interruption, 0 = that period), e.g. 0,12,24" };
+    private readonly Option<string> _family = new("--family") { Description = "gaussian, poisson, quasipoisson or negbin (count families use a log link)", DefaultValueFactory = _ => "gaussian" };
+    private readonly Option<string?> _offset = new("--offset") { Description = "Population-at-risk column of a count model; log(COL) is the offset" };
+    private readonly Option<int> _testLag = new("--test-lag") { Description = "Lag of the Ljung-Box and Box-Pierce tests and of the residual ACF/PACF", DefaultValueFactory = _ => 12 };
+    private readonly Option<bool> _allowGaps = new("--allow-gaps") { Description = "Fit a series with missing periods instead of refusing it" };
+    private readonly Option<string> _format = new("--format") { Description = "table, json, csv, markdown, latex or html", DefaultValueFactory = _ => "table" };
+
+    /// <summary>Makes the options; <paramref name="defaultErrors"/> is the <c>--errors</c> default.</summary>
+    public ModelOptions(string defaultErrors = "ols")
+    {
+        _errors = new("--errors")
+        {
+            Description = "ols, hc0-hc3, newey:L, newey:auto, newey:r-default, prais, cochrane-orcutt, gls-ar:P[:ml][:satterthwaite], gls-arma:P,Q, arima:p,0,q, arima:auto",
+            DefaultValueFactory = _ => defaultErrors,
+        };
+    }
+
+    /// <summary>Adds the argument and the options to a command.</summary>
+    public void AddTo(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Arguments.Add(_csv);
+        foreach (var o in new Option[] { _outcome, _date, _year, _month, _period, _where, _interruption, _impact, _transition, _transform, _seasonality, _covariate, _family, _offset, _errors, _effectsAt, _testLag, _allowGaps, _format })
+            command.Options.Add(o);
+    }
+
+    /// <summary>The CSV path given.</summary>
+    public string File(ParseResult p) => p.GetValue(_csv)!;
+
+    /// <summary>The output format.</summary>
+    public ReportFormat Format(ParseResult p) => OptionParsing.Format(p.GetValue(_format)!);
+
+    /// <summary>Reads the options into the loader's options and a spec whose interruptions are still empty (they need the data's frequency).</summary>
+    /// <exception cref="InputError">An option value is not valid.</exception>
+    public (SeriesOptions Series, ItsSpec Spec) Read(ParseResult p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        var transform = OptionParsing.Parse(() => OptionNames.ParseTransform(p.GetValue(_transform)!), "--transform");
+        var family = OptionParsing.Parse(() => FamilyNames.Parse(p.GetValue(_family)!), "--family");
+        if (p.GetValue(_offset) is not null && !family.IsCount()) throw new InputError("--offset needs --family poisson, quasipoisson or negbin");
+        if (family.IsCount() && transform != OutcomeTransform.None) throw new InputError($"--transform {transform.Name()}: --family {family.Name()} has a log link already");
+        var series = new SeriesOptions
+        {
+            Outcome = p.GetValue(_outcome)!,
+            Date = p.GetValue(_date),
+            Year = p.GetValue(_year),
+            Month = p.GetValue(_month),
+            Period = p.GetValue(_period) is { } f ? ParseFrequency(f) : null,
+            Where = p.GetValue(_where) ?? [],
+            Covariates = p.GetValue(_covariate) ?? [],
+            AllowGaps = p.GetValue(_allowGaps),
+            PositiveOutcome = transform == OutcomeTransform.Log,
+            Family = family,
+            Offset = p.GetValue(_offset),
+        };
+        var spec = new ItsSpec
+        {
+            Interruptions = [],
+            Impact = OptionParsing.Parse(() => OptionNames.ParseImpact(p.GetValue(_impact)!), "--impact"),
+            TransitionPeriods = p.GetValue(_transition) is >= 0 and var t ? t : throw new InputError($"--transition {p.GetValue(_transition)}: must be 0 or more"),
+            Transform = transform,
+            Seasonality = OptionParsing.Parse(() => Seasonality.Parse(p.GetValue(_seasonality)!), "--seasonality"),
+            Covariates = series.Covariates,
+            Family = family,
+            Offset = series.Offset,
+            Errors = OptionParsing.Parse(() => ErrorModel.Parse(p.GetValue(_errors)!), "--errors"),
+            EffectsAt = ParseHorizons(p.GetValue(_effectsAt) ?? []),
+            PortmanteauLag = p.GetValue(_testLag) is >= 1 and var lag ? lag : throw new InputError($"--test-lag {p.GetValue(_testLag)}: must be 1 or more"),
+        };
+        return (series, spec);
+    }
+
+    /// <summary>The spec with its interruptions read in the data's frequency.</summary>
+    /// <exception cref="InputError">An interruption is not a period of that frequency.</exception>
+    public ItsSpec WithInterruptions(ParseResult p, ItsSpec spec, Frequency frequency)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec with
+        {
+            Interruptions = (p.GetValue(_interruption) ?? []).Select(i =>
+                Period.TryParse(i, frequency, out var period, out string error) ? period : throw new InputError($"--interruption {i}: {error}")).ToArray(),
+        };
+    }
+
+    /// <summary>Reads the options and loads the one series they select: the whole job of a single-series command before it fits.</summary>
+    /// <exception cref="InputError">Bad options or bad data, with the location.</exception>
+    public (TimeSeries Series, ItsSpec Spec) Load(ParseResult p)
+    {
+        var (seriesOptions, spec) = Read(p);
+        var series = SeriesLoader.Load(CsvData.Read(File(p)), seriesOptions);
+        return (series, WithInterruptions(p, spec, series.Frequency));
+    }
+
+    private static Frequency ParseFrequency(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "month" or "monthly" => Frequency.Month,
+        "quarter" or "quarterly" => Frequency.Quarter,
+        "year" or "annual" or "yearly" => Frequency.Year,
+        _ => throw new InputError($"--period {text}: expected month, quarter or year"),
+    };
+
+    private static int[] ParseHorizons(IEnumerable<string> values) =>
+        values.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .Select(v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int k)
+                ? k : throw new InputError($"--effects-at {v}: expected whole numbers >= 0, e.g. 0,12,24"))
+            .ToArray();
+}
