@@ -35,11 +35,17 @@ public static class Sandwich
     /// <param name="fit">The fitted model.</param>
     /// <param name="options">Lag rule, prewhitening and df scaling.</param>
     /// <param name="lag">The truncation lag used.</param>
-    public static Matrix<double> NeweyWest(IScoreModel fit, NeweyWestErrors options, out int lag)
+    /// <param name="blocks">
+    /// Lengths of consecutive blocks of rows (the series of a stacked panel) within which the lags
+    /// run, summing to n; null for one series. Blocks need a fixed lag and no prewhitening.
+    /// </param>
+    public static Matrix<double> NeweyWest(IScoreModel fit, NeweyWestErrors options, out int lag, IReadOnlyList<int>? blocks = null)
     {
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentNullException.ThrowIfNull(options);
         var scores = fit.Scores;
+        if (blocks is not null && (options.Prewhiten || options.Lag is not FixedLag || blocks.Sum() != scores.RowCount))
+            throw new ArgumentException("blocks need a fixed lag, no prewhitening, and lengths summing to n", nameof(blocks));
         lag = options.Lag switch
         {
             FixedLag f => f.Lag,
@@ -48,7 +54,18 @@ public static class Sandwich
         Matrix<double>? recolour = null;
         var u = scores;
         if (options.Prewhiten) (u, recolour) = PrewhitenVar1(scores);
-        var meat = HacMeat(u, BartlettWeights(lag, u.RowCount - 1));
+        Matrix<double> meat;
+        if (blocks is null) meat = HacMeat(u, BartlettWeights(lag, u.RowCount - 1));
+        else
+        {
+            meat = Matrix<double>.Build.Dense(u.ColumnCount, u.ColumnCount);
+            int start = 0;
+            foreach (int length in blocks)
+            {
+                meat += HacMeat(u.SubMatrix(start, length, 0, u.ColumnCount), BartlettWeights(lag, length - 1));
+                start += length;
+            }
+        }
         if (options.SmallSampleAdjustment) meat *= (double)fit.N / (fit.N - fit.K);
         if (recolour is not null) meat = recolour * meat * recolour.Transpose();
         return Wrap(fit, meat);

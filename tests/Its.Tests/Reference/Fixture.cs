@@ -24,9 +24,11 @@ public sealed class Fixture
     }
 
     /// <summary>The case's series.</summary>
-    public TimeSeries Series()
+    public TimeSeries Series() => SeriesOf(Json.GetProperty("series"));
+
+    /// <summary>A series stored as frequency, periods, y and covariates.</summary>
+    public static TimeSeries SeriesOf(JsonElement s)
     {
-        var s = Json.GetProperty("series");
         var frequency = s.GetProperty("frequency").GetString() switch
         {
             "month" => Frequency.Month,
@@ -39,10 +41,10 @@ public sealed class Fixture
         return new TimeSeries(periods, Numbers(s.GetProperty("y")), covariates);
     }
 
-    /// <summary>The case's spec.</summary>
-    public ItsSpec Spec()
+    /// <summary>The case's spec, its periods read in the frequency of the case's series unless given.</summary>
+    public ItsSpec Spec(Frequency? given = null)
     {
-        var frequency = Series().Frequency;
+        var frequency = given ?? Series().Frequency;
         return new ItsSpec
         {
             Interruptions = Json.GetProperty("interruptions").EnumerateArray().Select(p => Period.Parse(p.GetString()!, frequency)).ToArray(),

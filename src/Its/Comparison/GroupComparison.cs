@@ -1,0 +1,282 @@
+using Its.Estimation;
+using Its.Model;
+using Its.Results;
+using MathNet.Numerics.Distributions;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Its.Comparison;
+
+/// <summary>
+/// Multiple-group ITS (Linden 2015, Stata <c>itsa</c> with a control group): each group fitted on
+/// its own, and the pooled interaction model whose group terms test whether the level and slope
+/// changes differ from the reference group's. Every term of the design is interacted with the group
+/// (seasonal terms and covariates too), so the pooled point estimates equal the per-group fits and
+/// only the variance is pooled; with two groups and no seasonality this is exactly Linden's model
+/// (<c>_z</c>, <c>_z_t</c>, <c>_z_x</c>, <c>_z_x_t</c> are <c>group</c>, <c>group:time</c>,
+/// <c>group:level1</c>, <c>group:slope1</c>). Matches R <c>lm</c> on the stacked data with
+/// <c>sandwich</c> covariances (tests/reference/compare.R).
+/// </summary>
+public static class GroupComparison
+{
+    /// <summary>The prefix of a compared group's terms: <c>group</c> when it is the only one, else <c>group[NAME]</c>.</summary>
+    public static string Prefix(string group, int comparedGroups) => comparedGroups == 1 ? "group" : $"group[{group}]";
+
+    /// <summary>Fits every group, the pooled model, and the difference tests.</summary>
+    /// <param name="series">
+    /// The series to stack, in stacking order: one per group, or several units per group (Stata
+    /// <c>itsa</c> stacks every control unit); two or more groups, every series starting at the same period.
+    /// </param>
+    /// <param name="spec">The model of every series. The pooled model takes ols, hc0-hc3 or newey:L errors.</param>
+    /// <param name="reference">The group every other is compared with (indicator 0).</param>
+    /// <param name="lagScope">Where Newey-West lags run in the pooled model.</param>
+    /// <exception cref="ItsException">The groups or the spec do not allow the comparison (the message says why and names the group).</exception>
+    public static ComparisonResult Fit(IReadOnlyList<GroupSeries> series, ItsSpec spec, string reference, LagScope lagScope = LagScope.WithinSeries)
+    {
+        var groups = GroupNames(series, reference);
+        ArgumentNullException.ThrowIfNull(spec);
+        var pooled = FitPooled(series, spec, reference, lagScope);
+        var fits = groups.Select(name =>
+        {
+            var units = series.Where(s => s.Name == name).ToArray();
+            var one = units.Length == 1 ? units[0] : PanelSeries.Average(units, name);
+            return new GroupFit(name, Named(name, () => new ItsModel(one.Series, spec).Fit()));
+        }).ToArray();
+        return new ComparisonResult(fits, pooled, Tests(pooled));
+    }
+
+    /// <summary>Fits the pooled interaction model only (what permutation tests refit).</summary>
+    /// <inheritdoc cref="Fit" path="/param"/>
+    /// <exception cref="ItsException">The groups or the spec do not allow the comparison.</exception>
+    public static PooledResult FitPooled(IReadOnlyList<GroupSeries> series, ItsSpec spec, string reference, LagScope lagScope = LagScope.WithinSeries)
+    {
+        var groups = GroupNames(series, reference);
+        ArgumentNullException.ThrowIfNull(spec);
+        CheckErrors(spec.Errors);
+        var models = series.Select(s => Named(s.Label, () => new ItsModel(s.Series, spec))).ToArray();
+        var baseTerms = models[0].Design.Terms;
+        int k = baseTerms.Count, columns = k * groups.Count;
+        var compared = groups.Skip(1).ToArray();
+        var terms = baseTerms.Concat(compared.SelectMany(name => baseTerms.Select(t => Interacted(Prefix(name, compared.Length), t)))).ToArray();
+        // Column block of each series: 0 for the reference group, g for the g-th compared group.
+        var block = series.Select(s => groups.IndexOf(s.Name)).ToArray();
+
+        int n = models.Sum(m => m.X.RowCount);
+        var x = Matrix<double>.Build.Dense(n, columns);
+        var y = Vector<double>.Build.Dense(n);
+        var offset = Vector<double>.Build.Dense(n);
+        int row = 0;
+        for (int s = 0; s < models.Length; s++)
+        {
+            var m = models[s];
+            int g = block[s];
+            for (int i = 0; i < m.X.RowCount; i++, row++)
+            {
+                y[row] = m.Outcome[i];
+                offset[row] = m.LogOffset[i];
+                for (int j = 0; j < k; j++)
+                {
+                    x[row, j] = m.X[i, j];
+                    if (g > 0) x[row, g * k + j] = m.X[i, j];
+                }
+            }
+        }
+        var blocks = models.Select(m => m.X.RowCount).ToArray();
+
+        IScoreModel fit;
+        Vector<double> b;
+        Matrix<double> classical;
+        double sigma;
+        bool z = spec.Family.IsCount();
+        if (z)
+        {
+            var counts = CountRegression.Fit(spec.Family, x, y, offset, terms);
+            if (!counts.Converged) throw new ItsException($"the pooled {spec.Family.Name()} model did not converge");
+            (fit, b, classical, sigma) = (counts, counts.Coefficients, counts.ModelCovariance(), Math.Sqrt(counts.Dispersion));
+        }
+        else
+        {
+            var ols = new LeastSquares(x, y, terms);
+            if (ols.FitsExactly) throw new ItsException("the pooled model fits the data exactly (residuals are all 0), so standard errors are undefined");
+            (fit, b, classical, sigma) = (ols, ols.Coefficients, ols.ClassicalCovariance(), Math.Sqrt(ols.Sigma2));
+        }
+        var v = spec.Errors switch
+        {
+            HeteroskedasticityConsistentErrors hc => Sandwich.HeteroskedasticityConsistent(fit, hc.Type),
+            NeweyWestErrors nw => Sandwich.NeweyWest(fit, nw, out _, lagScope == LagScope.WithinSeries ? blocks : null),
+            _ => classical,
+        };
+        var inference = new Inference(b, v, z ? null : n - columns);
+        var coefficients = terms.Select((t, j) => inference.Coefficient(t, j)).ToArray();
+        foreach (var coefficient in coefficients)
+            if (!double.IsFinite(coefficient.StdError) || !(coefficient.StdError > 0))
+                throw new ItsException($"the pooled model's standard error of {coefficient.Term} is undefined (a group may determine a coefficient alone)");
+        return new PooledResult
+        {
+            Reference = reference,
+            Compared = compared,
+            Spec = spec,
+            LagScope = lagScope,
+            Coefficients = coefficients,
+            Covariance = v.ToArray(),
+            Series = models.Length,
+            N = n,
+            DfResidual = n - columns,
+            Sigma = sigma,
+            Lag = spec.Errors is NeweyWestErrors { Lag: FixedLag f } ? f.Lag : null,
+        };
+    }
+
+    /// <summary>
+    /// The difference tests of a pooled model: for each compared group, each interruption term on
+    /// its own, then all of them jointly by a Wald test (F on (q, n - k) df under t inference,
+    /// chi-square on q df under z inference).
+    /// </summary>
+    public static IReadOnlyList<DifferenceTest> Tests(PooledResult pooled)
+    {
+        ArgumentNullException.ThrowIfNull(pooled);
+        var interruption = InterruptionTerms(pooled.Spec);
+        var v = Matrix<double>.Build.DenseOfArray(pooled.Covariance);
+        var tests = new List<DifferenceTest>();
+        foreach (string group in pooled.Compared)
+        {
+            var indices = new List<int>();
+            foreach (string term in interruption)
+            {
+                string name = Interacted(pooled.Prefix(group), term);
+                int j = IndexOf(pooled, name);
+                indices.Add(j);
+                var c = pooled.Coefficients[j];
+                tests.Add(new DifferenceTest(group, pooled.Reference, term, c.Estimate, c.StdError, c.Ci, c.Statistic, 1, c.Df, c.PValue));
+            }
+            if (indices.Count < 2) continue;
+            var b = Vector<double>.Build.DenseOfEnumerable(indices.Select(j => pooled.Coefficients[j].Estimate));
+            var vb = Matrix<double>.Build.Dense(indices.Count, indices.Count, (r, s) => v[indices[r], indices[s]]);
+            double wald = b.DotProduct(vb.Cholesky().Solve(b));
+            int q = indices.Count;
+            double? df = pooled.Coefficients[0].Df;
+            var (statistic, p) = df is { } d
+                ? (wald / q, 1 - FisherSnedecor.CDF(q, d, wald / q))
+                : (wald, 1 - ChiSquared.CDF(q, wald));
+            tests.Add(new DifferenceTest(group, pooled.Reference, string.Join("+", interruption), null, null, null, statistic, q, df, p));
+        }
+        return tests;
+    }
+
+    /// <summary>
+    /// A permutation test of the group difference over control units, after Linden's <c>itsaperm</c>:
+    /// the treated unit against the mean of the controls, then each control in turn as if treated,
+    /// against the mean of the other controls. For each interruption term the treated unit's |t| is
+    /// ranked among all units; p = (number of units with |t| at least the treated unit's) / units.
+    /// </summary>
+    /// <param name="treated">The treated unit.</param>
+    /// <param name="controls">Two or more control units over the same periods as the treated one.</param>
+    /// <param name="spec">The model of every series.</param>
+    /// <param name="lagScope">Where Newey-West lags run in the pooled models.</param>
+    /// <exception cref="ItsException">Too few controls, or a pooled model cannot be fitted.</exception>
+    public static PermutationResult Permute(GroupSeries treated, IReadOnlyList<GroupSeries> controls, ItsSpec spec, LagScope lagScope = LagScope.WithinSeries)
+    {
+        ArgumentNullException.ThrowIfNull(treated);
+        ArgumentNullException.ThrowIfNull(controls);
+        ArgumentNullException.ThrowIfNull(spec);
+        if (controls.Count < 2) throw new ItsException($"a permutation test needs two or more control units, not {controls.Count}");
+        var interruption = InterruptionTerms(spec);
+        var units = new List<PermutationUnit>();
+        for (int u = -1; u < controls.Count; u++)
+        {
+            var unit = u < 0 ? treated : controls[u];
+            var mean = PanelSeries.Average(controls.Where((_, i) => i != u).ToArray(), "mean of controls");
+            var pooled = Named(unit.Label, () => FitPooled([mean, unit with { Name = "treated" }], spec, mean.Name, lagScope));
+            units.Add(new PermutationUnit(unit.Label, u < 0, interruption.Select(t => pooled[Interacted("group", t)]).ToArray()));
+        }
+        var tests = interruption.Select((term, j) =>
+        {
+            double observed = Math.Abs(units[0].Differences[j].Statistic);
+            // Exact ties count against the treated unit, so the p value is never too small.
+            int atLeast = units.Count(x => Math.Abs(x.Differences[j].Statistic) >= observed);
+            return new PermutationTest(term, units[0].Differences[j].Estimate, atLeast, (double)atLeast / units.Count);
+        }).ToArray();
+        return new PermutationResult(units, tests);
+    }
+
+    /// <summary>The interruption terms of a spec's design (<c>level1</c>, <c>slope1</c>, ...).</summary>
+    internal static IReadOnlyList<string> InterruptionTerms(ItsSpec spec)
+    {
+        var terms = new List<string>();
+        for (int j = 1; j <= spec.Interruptions.Count; j++)
+        {
+            if (spec.Impact != Impact.Slope) terms.Add($"level{j}");
+            if (spec.Impact != Impact.Level) terms.Add($"slope{j}");
+        }
+        return terms;
+    }
+
+    private static string Interacted(string prefix, string term) => term == "intercept" ? prefix : $"{prefix}:{term}";
+
+    private static int IndexOf(PooledResult pooled, string term)
+    {
+        for (int j = 0; j < pooled.Coefficients.Count; j++) if (pooled.Coefficients[j].Term == term) return j;
+        throw new KeyNotFoundException($"no term {term} in the pooled model");
+    }
+
+    // The group names, reference first, then the others in order of first appearance.
+    private static List<string> GroupNames(IReadOnlyList<GroupSeries> series, string reference)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(reference);
+        var names = series.Select(s => s.Name).Distinct(StringComparer.Ordinal).ToList();
+        if (names.Count < 2) throw new ItsException($"a comparison needs two or more groups, not {names.Count}");
+        if (!names.Remove(reference))
+            throw new ItsException($"the reference group {reference} is not among the groups ({string.Join(", ", names)})");
+        foreach (var twice in series.GroupBy(s => s.Label, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            throw new ItsException($"unit {twice.Key} is given twice");
+        var first = series[0];
+        foreach (var s in series)
+        {
+            if (s.Series.Frequency != first.Series.Frequency)
+                throw new ItsException($"{s.Label} is {Time.Period.Adjective(s.Series.Frequency)} but {first.Label} is {Time.Period.Adjective(first.Series.Frequency)}");
+            if (s.Series.Periods[0] != first.Series.Periods[0])
+                throw new ItsException($"{s.Label} starts at {s.Series.Periods[0]} but {first.Label} at {first.Series.Periods[0]}: the pooled model needs one time origin, so every series must start at the same period");
+        }
+        return [reference, .. names];
+    }
+
+    // The pooled model stacks series; error models of the series' own autocorrelation (Prais, GLS,
+    // ARIMA) would join the end of one group to the start of the next.
+    private static void CheckErrors(ErrorModel errors)
+    {
+        switch (errors)
+        {
+            case ClassicalErrors or HeteroskedasticityConsistentErrors:
+            case NeweyWestErrors { Lag: FixedLag, Prewhiten: false }:
+                return;
+            case NeweyWestErrors:
+                throw new ItsException($"the pooled model needs a fixed Newey-West lag (newey:L), not {errors.Name}: a plug-in lag is not defined for stacked series");
+            default:
+                throw new ItsException($"the pooled model takes ols, hc0-hc3 or newey:L errors, not {errors.Name}: its autocorrelation model would join the end of one group's series to the start of the next");
+        }
+    }
+
+    private static T Named<T>(string group, Func<T> action)
+    {
+        try { return action(); }
+        catch (ItsException e) { throw new ItsException($"group {group}: {e.Message}"); }
+    }
+}
+
+/// <summary>One unit of a permutation test, as if it were treated.</summary>
+/// <param name="Name">The unit.</param>
+/// <param name="Treated">Whether it is the real treated unit.</param>
+/// <param name="Differences">Its pooled-model differences from the mean of the other controls, one per interruption term.</param>
+public sealed record PermutationUnit(string Name, bool Treated, IReadOnlyList<Coefficient> Differences);
+
+/// <summary>The permutation p value of one interruption term's group difference.</summary>
+/// <param name="Term">The single-series term (<c>level1</c>, <c>slope1</c>).</param>
+/// <param name="Estimate">The treated unit's difference.</param>
+/// <param name="Rank">Number of units whose |t| is at least the treated unit's (1 = the treated unit is the most extreme).</param>
+/// <param name="PValue">Rank / units.</param>
+public sealed record PermutationTest(string Term, double Estimate, int Rank, double PValue);
+
+/// <summary>A permutation test over control units.</summary>
+/// <param name="Units">The treated unit first, then each control.</param>
+/// <param name="Tests">One test per interruption term.</param>
+public sealed record PermutationResult(IReadOnlyList<PermutationUnit> Units, IReadOnlyList<PermutationTest> Tests);

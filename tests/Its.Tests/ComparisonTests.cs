@@ -1,0 +1,106 @@
+using Its.Comparison;
+using Its.Model;
+using Its.Time;
+
+namespace Its.Tests;
+
+/// <summary>Derived panel series, permutation tests and the refusals of the group comparison.</summary>
+public sealed class ComparisonTests
+{
+    private static readonly Period Start = Period.Month(2016, 1);
+
+    private static TimeSeries Series(int n, Func<int, double> y, Period? start = null, double holiday = 0)
+    {
+        var first = start ?? Start;
+        var periods = Enumerable.Range(0, n).Select(i => first.Add(i)).ToArray();
+        return new TimeSeries(periods, Enumerable.Range(0, n).Select(y).ToArray(),
+            new Dictionary<string, double[]> { ["holiday"] = periods.Select(p => p.CalendarMonth == 2 ? 1.0 + holiday : 0).ToArray() });
+    }
+
+    // A unit with its own noise (a deterministic pseudo-random wiggle) and a slope change of `slope` from month 24.
+    private static GroupSeries Unit(string group, string unit, int seed, double slope) =>
+        new(group, Series(48, t => 100 + 0.5 * t + (t >= 24 ? slope * (t - 24) : 0) + 2 * Math.Sin(seed * 1.3 + t * (0.7 + 0.11 * seed))), Unit: unit);
+
+    private static readonly ItsSpec Spec = new() { Interruptions = [Period.Month(2018, 1)], Errors = NeweyWestErrors.Stata(2) };
+
+    [Fact]
+    public void Share_is_the_percent_of_the_numerator_in_the_total()
+    {
+        var a = new GroupSeries("chsi", Series(24, t => 10 + t));
+        var b = new GroupSeries("hospital", Series(24, t => 90 - t));
+        var share = PanelSeries.Share([a, b], ["chsi"], "chsi share");
+        for (int t = 0; t < 24; t++) Assert.Equal(100 * (10.0 + t) / 100, share.Outcome[t], 12);
+        Assert.Equal("chsi share", share.OutcomeName);
+        Assert.Equal(a.Series.Covariates["holiday"], share.Covariates["holiday"]);
+    }
+
+    [Fact]
+    public void Share_refuses_what_it_cannot_define()
+    {
+        var a = new GroupSeries("chsi", Series(24, t => 10 + t));
+        var b = new GroupSeries("hospital", Series(24, t => 90 - t));
+        Assert.Contains("clinic is not in the data", Assert.Throws<ItsException>(() => PanelSeries.Share([a, b], ["clinic"], "s")).Message);
+        Assert.Contains("100%", Assert.Throws<ItsException>(() => PanelSeries.Share([a, b], ["chsi", "hospital"], "s")).Message);
+        var otherHoliday = new GroupSeries("hospital", Series(24, t => 90 - t, holiday: 0.5));
+        Assert.Contains("covariate holiday", Assert.Throws<ItsException>(() => PanelSeries.Share([a, otherHoliday], ["chsi"], "s")).Message);
+        var zero = new GroupSeries("hospital", Series(24, t => t == 5 ? -10 - t : 90 - t));
+        Assert.Contains("positive total", Assert.Throws<ItsException>(() => PanelSeries.Share([a, zero], ["chsi"], "s")).Message);
+        var shifted = new GroupSeries("hospital", Series(24, t => 90 - t, Period.Month(2016, 2)));
+        Assert.Contains("same periods", Assert.Throws<ItsException>(() => PanelSeries.Share([a, shifted], ["chsi"], "s")).Message);
+    }
+
+    [Fact]
+    public void Average_is_the_mean_of_outcomes_and_covariates()
+    {
+        var mean = PanelSeries.Average([Unit("c", "u1", 1, 0), Unit("c", "u2", 2, 0)], "mean");
+        var u1 = Unit("c", "u1", 1, 0).Series;
+        var u2 = Unit("c", "u2", 2, 0).Series;
+        for (int t = 0; t < 48; t++) Assert.Equal((u1.Outcome[t] + u2.Outcome[t]) / 2, mean.Series.Outcome[t], 12);
+        Assert.Equal("mean", mean.Name);
+    }
+
+    [Fact]
+    public void A_treated_unit_with_a_clear_slope_change_ranks_first_in_the_permutation_test()
+    {
+        var controls = Enumerable.Range(1, 9).Select(i => Unit("control", $"state{i}", i, 0)).ToArray();
+        var treated = Unit("treated", "treated", 20, -1.5);
+        var result = GroupComparison.Permute(treated, controls, Spec);
+        Assert.Equal(10, result.Units.Count);
+        Assert.True(result.Units[0].Treated);
+        var slope = result.Tests.Single(t => t.Term == "slope1");
+        Assert.Equal(1, slope.Rank);
+        Assert.Equal(0.1, slope.PValue, 12);
+        Assert.True(slope.Estimate < -1.2, $"estimate {slope.Estimate}");
+
+        // Without an effect the treated unit is one among equals.
+        var plain = GroupComparison.Permute(Unit("treated", "treated", 20, 0), controls, Spec);
+        Assert.True(plain.Tests.Single(t => t.Term == "slope1").Rank > 1);
+    }
+
+    [Fact]
+    public void Comparisons_refuse_what_the_pooled_model_cannot_do()
+    {
+        var a = Unit("control", "a", 1, 0);
+        var b = Unit("treated", "b", 2, -1);
+        string Message(Action act) => Assert.Throws<ItsException>(act).Message;
+        Assert.Contains("takes ols, hc0-hc3 or newey:L", Message(() => GroupComparison.Fit([a, b], Spec with { Errors = AutoregressiveErrors.PraisWinsten }, "control")));
+        Assert.Contains("fixed Newey-West lag", Message(() => GroupComparison.Fit([a, b], Spec with { Errors = NeweyWestErrors.Auto }, "control")));
+        Assert.Contains("two or more groups", Message(() => GroupComparison.Fit([a, a with { Unit = "a2" }], Spec, "control")));
+        Assert.Contains("reference group nobody", Message(() => GroupComparison.Fit([a, b], Spec, "nobody")));
+        Assert.Contains("unit a is given twice", Message(() => GroupComparison.Fit([a, a, b], Spec, "control")));
+        var late = new GroupSeries("treated", Series(47, t => t * 1.0 + Math.Sin(t), Period.Month(2016, 2)));
+        Assert.Contains("same period", Message(() => GroupComparison.Fit([a, late], Spec, "control")));
+        Assert.Contains("two or more control units", Message(() => GroupComparison.Permute(b, [a], Spec)));
+    }
+
+    [Fact]
+    public void Newey_West_within_one_block_is_the_single_series_Newey_West()
+    {
+        var a = Unit("control", "a", 1, 0);
+        var fit = new ItsModel(a.Series, Spec).Fit();
+        var x = new ItsModel(a.Series, Spec);
+        var ols = new Estimation.LeastSquares(x.X, x.Outcome, x.Design.Terms);
+        var blocked = Estimation.Sandwich.NeweyWest(ols, NeweyWestErrors.Stata(2), out _, [ols.N]);
+        for (int j = 0; j < fit.Parameters; j++) Assert.Equal(fit.Covariance[j, j], blocked[j, j], 1e-12 * fit.Covariance[j, j]);
+    }
+}
