@@ -33,6 +33,7 @@ public sealed class ModelOptions
     private readonly Option<string?> _offset = new("--offset") { Description = "Population-at-risk column of a count model; log(COL) is the offset" };
     private readonly Option<int> _testLag = new("--test-lag") { Description = "Lag of the Ljung-Box and Box-Pierce tests and of the residual ACF/PACF", DefaultValueFactory = _ => 12 };
     private readonly Option<bool> _allowGaps = new("--allow-gaps") { Description = "Fit a series with missing periods instead of refusing it" };
+    private readonly Option<string?> _shareOf = new("--share-of") { Description = "COL=VALUE: fit the share (%) of the rows with COL=VALUE in the total of all COL values, period by period" };
     private readonly Option<string> _format = new("--format") { Description = "table, json, csv, markdown, latex or html", DefaultValueFactory = _ => "table" };
 
     /// <summary>Makes the options; <paramref name="defaultErrors"/> is the <c>--errors</c> default.</summary>
@@ -50,7 +51,7 @@ public sealed class ModelOptions
     {
         ArgumentNullException.ThrowIfNull(command);
         command.Arguments.Add(_csv);
-        foreach (var o in new Option[] { _outcome, _date, _year, _month, _period, _where, _interruption, _impact, _transition, _transform, _seasonality, _covariate, _family, _offset, _errors, _effectsAt, _testLag, _allowGaps, _format })
+        foreach (var o in new Option[] { _outcome, _date, _year, _month, _period, _where, _interruption, _impact, _transition, _transform, _seasonality, _covariate, _family, _offset, _errors, _effectsAt, _testLag, _allowGaps, _shareOf, _format })
             command.Options.Add(o);
     }
 
@@ -112,13 +113,38 @@ public sealed class ModelOptions
         };
     }
 
-    /// <summary>Reads the options and loads the one series they select: the whole job of a single-series command before it fits.</summary>
+    /// <summary>The <c>--share-of</c> value, or null.</summary>
+    public string? ShareOf(ParseResult p) => p.GetValue(_shareOf);
+
+    /// <summary>
+    /// Reads the options and loads the one series they select (or, with <c>--share-of</c>, the
+    /// share series of a panel): the whole job of a single-series command before it fits.
+    /// </summary>
     /// <exception cref="InputError">Bad options or bad data, with the location.</exception>
     public (TimeSeries Series, ItsSpec Spec) Load(ParseResult p)
     {
         var (seriesOptions, spec) = Read(p);
-        var series = SeriesLoader.Load(CsvData.Read(File(p)), seriesOptions);
+        var data = CsvData.Read(File(p));
+        var series = ShareOf(p) is { } share ? Share(data, seriesOptions, share) : SeriesLoader.Load(data, seriesOptions);
         return (series, WithInterruptions(p, spec, series.Frequency));
+    }
+
+    private static TimeSeries Share(CsvData data, SeriesOptions options, string shareOf)
+    {
+        int eq = shareOf.IndexOf('=', StringComparison.Ordinal);
+        if (eq <= 0) throw new InputError($"--share-of {shareOf}: expected COL=VALUE");
+        string column = shareOf[..eq].Trim(), value = shareOf[(eq + 1)..].Trim();
+        if (options.Family.IsCount()) throw new InputError($"--share-of: a share is a percentage, not a count; use --family gaussian (with --transform log if wanted)");
+        // The parts may be zero in some periods; only the share has to be positive for a log model.
+        var parts = SeriesLoader.LoadGroups(data, options with { PositiveOutcome = false }, column, "--share-of")
+            .Select(g => new Comparison.GroupSeries(g.Group, g.Series)).ToArray();
+        if (parts.All(g => g.Name != value))
+            throw new InputError($"--share-of {shareOf}: no row has {column}={value} (values: {string.Join(", ", parts.Select(g => g.Name))})");
+        try
+        {
+            return Comparison.PanelSeries.Share(parts, [value], $"{value} share of {options.Outcome} (%)");
+        }
+        catch (ItsException e) { throw new InputError($"{data.File}: --share-of {shareOf}: {e.Message}"); }
     }
 
     private static Frequency ParseFrequency(string text) => text.Trim().ToLowerInvariant() switch

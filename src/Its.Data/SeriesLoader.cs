@@ -102,6 +102,32 @@ public static class SeriesLoader
         return new TimeSeries(parsed.Select(p => p.Period).ToArray(), parsed.Select(p => p.Y).ToArray(), covariateValues, options.Outcome);
     }
 
+    /// <summary>
+    /// Loads one series per value of <paramref name="groupColumn"/> among the rows the filters
+    /// keep, in order of first appearance (a long panel: one row per unit and period).
+    /// </summary>
+    /// <exception cref="InputError">Any problem with the data, with its location and group.</exception>
+    public static IReadOnlyList<(string Group, TimeSeries Series)> LoadGroups(CsvData data, SeriesOptions options, string groupColumn, string option = "--group")
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        int column = data.Column(groupColumn, option);
+        var filters = options.Where.Select(w => Filter(data, w)).ToArray();
+        var values = data.Rows.Where(r => filters.All(f => r.Fields[f.Column].Trim() == f.Value))
+            .Select(r => r.Fields[column].Trim()).Distinct(StringComparer.Ordinal).ToArray();
+        if (values.Length == 0) throw new InputError($"{data.File}: no row has {string.Join(" and ", options.Where)}");
+        if (values.Contains(""))
+        {
+            var row = data.Rows.First(r => r.Fields[column].Trim().Length == 0);
+            throw new InputError($"{data.At(row.Line, column)}: missing value ({option} needs a group in every row)");
+        }
+        return values.Select(v =>
+        {
+            try { return (v, Load(data, options with { Where = [.. options.Where, $"{groupColumn}={v}"] })); }
+            catch (InputError e) { throw new InputError($"{e.Message} (in the rows of {groupColumn}={v})"); }
+        }).ToArray();
+    }
+
     private static (int Column, string Value) Filter(CsvData data, string where)
     {
         int eq = where.IndexOf('=', StringComparison.Ordinal);

@@ -18,9 +18,16 @@ public static class ResultJson
     public static string Render(ItsResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
+        return Document(w => Write(w, result));
+    }
+
+    /// <summary>An indented JSON document written by <paramref name="write"/>.</summary>
+    public static string Document(Action<Utf8JsonWriter> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-            Write(w, result);
+            write(w);
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
@@ -46,38 +53,8 @@ public static class ResultJson
         Strings(w, "interruptions", spec.Interruptions.Select(p => p.ToString()));
         Strings(w, "covariates", spec.Covariates);
 
-        w.WriteStartArray("coefficients");
-        foreach (var c in result.Coefficients)
-        {
-            w.WriteStartObject();
-            w.WriteString("term", c.Term);
-            w.WriteNumber("estimate", c.Estimate);
-            w.WriteNumber("std_error", c.StdError);
-            w.WriteNumber("statistic", c.Statistic);
-            Nullable(w, "df", c.Df);
-            w.WriteNumber("p_value", c.PValue);
-            w.WriteNumber("ci_lower", c.Ci.Lower);
-            w.WriteNumber("ci_upper", c.Ci.Upper);
-            // A log model's coefficients other than the intercept read as percent changes, and a
-            // count model's as rate ratios.
-            if (LogScale.Applies(spec) && c.Term != "intercept")
-            {
-                w.WriteNumber("percent", LogScale.Percent(c.Estimate));
-                Pair(w, "percent_ci", c.Ci.Map(LogScale.Percent));
-                if (spec.Family.IsCount())
-                {
-                    w.WriteNumber("rate_ratio", Math.Exp(c.Estimate));
-                    Pair(w, "rate_ratio_ci", c.Ci.Map(Math.Exp));
-                }
-            }
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteStartArray("covariance");
-        for (int i = 0; i < result.Parameters; i++)
-            Numbers(w, null, Enumerable.Range(0, result.Parameters).Select(j => result.Covariance[i, j]));
-        w.WriteEndArray();
-
+        WriteCoefficients(w, result.Coefficients, spec);
+        WriteCovariance(w, result.Covariance);
         w.WriteStartObject("ar");
         foreach (var a in result.Ar) w.WriteNumber(a.Name, a.Estimate);
         w.WriteEndObject();
@@ -112,6 +89,48 @@ public static class ResultJson
         w.WriteEndArray();
         Strings(w, "warnings", result.Warnings);
         w.WriteEndObject();
+    }
+
+    /// <summary>The <c>coefficients</c> array, with percent changes (and rate ratios) for log-scale models.</summary>
+    internal static void WriteCoefficients(Utf8JsonWriter w, IReadOnlyList<Coefficient> coefficients, ItsSpec spec)
+    {
+        w.WriteStartArray("coefficients");
+        foreach (var c in coefficients)
+        {
+            w.WriteStartObject();
+            w.WriteString("term", c.Term);
+            w.WriteNumber("estimate", c.Estimate);
+            w.WriteNumber("std_error", c.StdError);
+            w.WriteNumber("statistic", c.Statistic);
+            Nullable(w, "df", c.Df);
+            w.WriteNumber("p_value", c.PValue);
+            w.WriteNumber("ci_lower", c.Ci.Lower);
+            w.WriteNumber("ci_upper", c.Ci.Upper);
+            // A log model's coefficients other than the intercept read as percent changes, and a
+            // count model's as rate ratios.
+            if (LogScale.Applies(spec) && c.Term != "intercept")
+            {
+                w.WriteNumber("percent", LogScale.Percent(c.Estimate));
+                Pair(w, "percent_ci", c.Ci.Map(LogScale.Percent));
+                if (spec.Family.IsCount())
+                {
+                    w.WriteNumber("rate_ratio", Math.Exp(c.Estimate));
+                    Pair(w, "rate_ratio_ci", c.Ci.Map(Math.Exp));
+                }
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    /// <summary>The <c>covariance</c> matrix as an array of rows.</summary>
+    internal static void WriteCovariance(Utf8JsonWriter w, double[,] covariance)
+    {
+        int k = covariance.GetLength(0);
+        w.WriteStartArray("covariance");
+        for (int i = 0; i < k; i++)
+            Numbers(w, null, Enumerable.Range(0, k).Select(j => covariance[i, j]));
+        w.WriteEndArray();
     }
 
     private static void WriteDiagnostics(Utf8JsonWriter w, ResidualDiagnostics d)
@@ -198,7 +217,7 @@ public static class ResultJson
         w.WriteEndObject();
     }
 
-    private static void Pair(Utf8JsonWriter w, string name, Interval ci) => Numbers(w, name, [ci.Lower, ci.Upper]);
+    internal static void Pair(Utf8JsonWriter w, string name, Interval ci) => Numbers(w, name, [ci.Lower, ci.Upper]);
 
     private static void Numbers(Utf8JsonWriter w, string? name, IEnumerable<double> values)
     {
@@ -207,14 +226,14 @@ public static class ResultJson
         w.WriteEndArray();
     }
 
-    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    internal static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
     {
         w.WriteStartArray(name);
         foreach (string v in values) w.WriteStringValue(v);
         w.WriteEndArray();
     }
 
-    private static void Nullable(Utf8JsonWriter w, string name, double? value)
+    internal static void Nullable(Utf8JsonWriter w, string name, double? value)
     {
         if (value is { } v) w.WriteNumber(name, v); else w.WriteNull(name);
     }

@@ -73,20 +73,7 @@ public static class ResultReport
         string unit = Time.Period.Describe(result.Frequency);
         var tables = new List<Table>();
 
-        bool z = result.Coefficients.Count > 0 && result.Coefficients[0].Df is null;
-        var columns = new List<string> { "term", "estimate", "std. error", z ? "z" : "t", "p", "95% CI" };
-        if (log) columns.AddRange(counts ? ["rate ratio", "95% CI"] : ["% change", "95% CI (%)"]);
-        string test = z ? "Wald z" : result.Spec.Errors is GlsErrors { Satterthwaite: true } ? "t with Satterthwaite df" : $"t with {result.DfResidual} df";
-        tables.Add(new Table($"Coefficients ({result.Spec.Family.Name()}, {result.Spec.Errors.Name} errors, {test})", columns,
-            result.Coefficients.Select(c =>
-            {
-                var row = new List<string> { c.Term, Number(c.Estimate), Number(c.StdError), c.Statistic.ToString("F2", CultureInfo.InvariantCulture), PValue(c.PValue), Ci(c.Ci) };
-                if (log)
-                    row.AddRange(c.Term == "intercept" ? ["", ""]
-                        : counts ? [Number(Math.Exp(c.Estimate)), Ci(c.Ci.Map(Math.Exp))]
-                        : [Number(LogScale.Percent(c.Estimate)), Ci(c.Ci.Map(LogScale.Percent))]);
-                return (IReadOnlyList<string>)row;
-            }).ToArray()));
+        tables.Add(CoefficientTable("Coefficients", result.Coefficients, result.Spec, result.DfResidual));
 
         tables.Add(new Table($"Effects ({unit}s after {result.Spec.Interruptions[0]})",
             [unit + "s after", unit, "fitted", "counterfactual", "absolute", "95% CI", "relative (%)", "95% CI (%)"],
@@ -123,6 +110,30 @@ public static class ResultReport
         return tables;
     }
 
+    /// <summary>
+    /// A coefficient table: estimate, SE, t or z, p, CI, and for log models the percent change (rate
+    /// ratio for count models) with its CI; the title names the family, errors and test.
+    /// </summary>
+    internal static Table CoefficientTable(string subject, IReadOnlyList<Coefficient> coefficients, ItsSpec spec, int dfResidual)
+    {
+        bool log = LogScale.Applies(spec);
+        bool counts = spec.Family.IsCount();
+        bool z = coefficients.Count > 0 && coefficients[0].Df is null;
+        var columns = new List<string> { "term", "estimate", "std. error", z ? "z" : "t", "p", "95% CI" };
+        if (log) columns.AddRange(counts ? ["rate ratio", "95% CI"] : ["% change", "95% CI (%)"]);
+        string test = z ? "Wald z" : spec.Errors is GlsErrors { Satterthwaite: true } ? "t with Satterthwaite df" : $"t with {dfResidual} df";
+        return new Table($"{subject} ({spec.Family.Name()}, {spec.Errors.Name} errors, {test})", columns,
+            coefficients.Select(c =>
+            {
+                var row = new List<string> { c.Term, Number(c.Estimate), Number(c.StdError), c.Statistic.ToString("F2", CultureInfo.InvariantCulture), PValue(c.PValue), Ci(c.Ci) };
+                if (log)
+                    row.AddRange(c.Term == "intercept" ? ["", ""]
+                        : counts ? [Number(Math.Exp(c.Estimate)), Ci(c.Ci.Map(Math.Exp))]
+                        : [Number(LogScale.Percent(c.Estimate)), Ci(c.Ci.Map(LogScale.Percent))]);
+                return (IReadOnlyList<string>)row;
+            }).ToArray());
+    }
+
     private static string Heading(ItsResult r) =>
         $"Interrupted time series: {(r.Spec.Transform == OutcomeTransform.Log ? $"log({r.OutcomeName})" : r.OutcomeName)}";
 
@@ -145,7 +156,7 @@ public static class ResultReport
 
     private static string PClause(double p) => p < 0.001 ? "< 0.001" : "= " + PValue(p);
 
-    private static string Ci(Interval ci) => $"{Number(ci.Lower)} to {Number(ci.Upper)}";
+    internal static string Ci(Interval ci) => $"{Number(ci.Lower)} to {Number(ci.Upper)}";
 
     private static string CoefficientCsv(ItsResult r)
     {

@@ -1,0 +1,207 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Its.Comparison;
+using Its.Model;
+using Its.Results;
+using static Its.Reporting.NumberFormat;
+
+namespace Its.Reporting;
+
+/// <summary>
+/// A group comparison as a report: the per-group level and slope changes side by side, the pooled
+/// interaction model, the difference tests, and the permutation test when there is one. JSON has
+/// <c>groups</c> (each group's fit as <c>its fit</c> writes it), <c>pooled</c>, <c>tests</c> and
+/// <c>permutation</c>.
+/// </summary>
+public static class ComparisonReport
+{
+    /// <summary>Renders a comparison in a format.</summary>
+    /// <param name="comparison">The comparison.</param>
+    /// <param name="format">Output format.</param>
+    /// <param name="permutation">A permutation test to add, or null.</param>
+    public static string Render(ComparisonResult comparison, ReportFormat format, PermutationResult? permutation = null)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        if (format == ReportFormat.Json) return Json(comparison, permutation);
+        var tables = Tables(comparison, permutation);
+        if (format == ReportFormat.Csv) return tables[0].ToCsv();
+        var notes = Notes(comparison);
+        string heading = $"Comparison of {comparison.Groups[0].Result.OutcomeName}: {string.Join(", ", comparison.Pooled.Compared)} against {comparison.Pooled.Reference}";
+        var sb = new StringBuilder();
+        switch (format)
+        {
+            case ReportFormat.Text:
+                sb.Append(heading).Append('\n').Append(string.Join("\n", notes)).Append("\n\n").Append(string.Join("\n", tables.Select(t => t.ToText())));
+                break;
+            case ReportFormat.Markdown:
+                sb.Append("### ").Append(heading).Append("\n\n");
+                foreach (string n in notes) sb.Append("- ").Append(n).Append('\n');
+                sb.Append('\n').Append(string.Join("\n", tables.Select(t => t.ToMarkdown())));
+                break;
+            case ReportFormat.Html:
+                sb.Append("<div class=\"its-comparison\">\n<h3>").Append(WebUtility.HtmlEncode(heading)).Append("</h3>\n<ul>\n");
+                foreach (string n in notes) sb.Append("<li>").Append(WebUtility.HtmlEncode(n)).Append("</li>\n");
+                sb.Append("</ul>\n").Append(string.Concat(tables.Select(t => t.ToHtml()))).Append("</div>\n");
+                break;
+            default:
+                sb.Append("% ").Append(Table.Latex(heading)).Append('\n');
+                foreach (string n in notes) sb.Append("% ").Append(Table.Latex(n)).Append('\n');
+                sb.Append(string.Join("\n", tables.Select(t => t.ToLatex())));
+                break;
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The tables: interruption terms by group (percent for log models), the difference tests, the
+    /// pooled model's coefficients, and the permutation test when given.
+    /// </summary>
+    public static IReadOnlyList<Table> Tables(ComparisonResult comparison, PermutationResult? permutation = null)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        var spec = comparison.Pooled.Spec;
+        bool log = LogScale.Applies(spec);
+        string unit = Time.Period.Describe(comparison.Groups[0].Result.Frequency);
+        var terms = GroupComparison.InterruptionTerms(spec);
+        string Reading(string term) => term.StartsWith("slope", StringComparison.Ordinal) ? $"per {unit}" : "";
+        string Value(double b) => log ? Number(LogScale.Percent(b)) + "%" : Number(b);
+        string Interval(Interval ci) => log ? $"{Number(LogScale.Percent(ci.Lower))}% to {Number(LogScale.Percent(ci.Upper))}%" : ResultReport.Ci(ci);
+
+        var byGroup = new Table(
+            $"Changes at the interruption by group ({spec.Errors.Name} errors{(log ? "; % change, 100(exp(b) - 1)" : "")})",
+            ["group", "term", "estimate", "95% CI", "p"],
+            comparison.Groups.SelectMany(g => new[] { "time" }.Concat(terms).Select(t =>
+            {
+                var c = g.Result[t];
+                string label = t == "time" ? $"pre-period trend per {unit}" : $"{t} {Reading(t)}".Trim();
+                return (IReadOnlyList<string>)[g.Name, label, Value(c.Estimate), Interval(c.Ci), PValue(c.PValue)];
+            })).ToArray());
+
+        bool z = comparison.Pooled.Coefficients[0].Df is null;
+        var tests = new Table(
+            $"Differences from {comparison.Pooled.Reference} (pooled model; {(z ? "Wald z and chi-square" : "t and F")} tests{(log ? "; % difference, 100(exp(b) - 1)" : "")})",
+            ["group", "term", "difference", "95% CI", "statistic", "p"],
+            comparison.Tests.Select(t => (IReadOnlyList<string>)(t.Joint
+                ? [t.Group, $"{t.Term} jointly", "", "", $"{(t.DfResidual is { } d ? $"F({t.Df}, {d.ToString(CultureInfo.InvariantCulture)})" : $"chi2({t.Df})")} = {Number(t.Statistic)}", PValue(t.PValue)]
+                : [t.Group, $"{t.Term} {Reading(t.Term)}".Trim(), Value(t.Estimate!.Value), Interval(t.Ci!.Value), $"{(z ? "z" : "t")} = {Number(t.Statistic)}", PValue(t.PValue)])).ToArray());
+
+        var tables = new List<Table>
+        {
+            byGroup,
+            tests,
+            ResultReport.CoefficientTable("Pooled interaction model", comparison.Pooled.Coefficients, spec, comparison.Pooled.DfResidual),
+        };
+        if (permutation is not null)
+            tables.Add(new Table($"Permutation test over {permutation.Units.Count - 1} control units (|t| of the treated unit ranked among all {permutation.Units.Count} units)",
+                ["term", "treated difference", "rank", "permutation p"],
+                permutation.Tests.Select(t => (IReadOnlyList<string>)[t.Term, Value(t.Estimate), $"{t.Rank} of {permutation.Units.Count}", Number(t.PValue)]).ToArray()));
+        return tables;
+    }
+
+    private static List<string> Notes(ComparisonResult c)
+    {
+        var p = c.Pooled;
+        var notes = new List<string>
+        {
+            $"pooled model: {p.Series} series stacked, {p.N} observations, {p.Coefficients.Count} parameters; every term interacted with the group, so its point estimates equal the per-group fits",
+            $"errors {p.Spec.Errors.Name}" + (p.Lag is { } lag
+                ? $" (lag {lag}, {(p.LagScope == LagScope.WithinSeries ? "within each series" : "running across the stacked series, as Stata itsa")})"
+                : ""),
+        };
+        foreach (string group in p.Compared)
+        {
+            string prefix = p.Prefix(group);
+            notes.Add($"before the interruption, {group} differs from {p.Reference} in level (p {PValueClause(p[prefix].PValue)}) and in trend (p {PValueClause(p[prefix + ":time"].PValue)}): "
+                + "a small p here means the groups were not comparable before the interruption");
+        }
+        notes.AddRange(c.Groups.SelectMany(g => g.Result.Warnings.Select(w => $"warning ({g.Name}): {w}")));
+        return notes;
+    }
+
+    private static string PValueClause(double p) => p < 0.001 ? "< 0.001" : "= " + PValue(p);
+
+    private static string Json(ComparisonResult c, PermutationResult? permutation) => ResultJson.Document(w =>
+    {
+        var p = c.Pooled;
+        w.WriteStartObject();
+        w.WriteString("reference", p.Reference);
+        ResultJson.Strings(w, "compared", p.Compared);
+        w.WriteStartArray("groups");
+        foreach (var g in c.Groups)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", g.Name);
+            w.WritePropertyName("result");
+            ResultJson.Write(w, g.Result);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        w.WriteStartObject("pooled");
+        w.WriteNumber("series", p.Series);
+        w.WriteNumber("n", p.N);
+        w.WriteNumber("parameters", p.Coefficients.Count);
+        w.WriteNumber("df_residual", p.DfResidual);
+        w.WriteString("errors", p.Spec.Errors.Name);
+        ResultJson.Nullable(w, "lag", p.Lag);
+        w.WriteString("lag_scope", p.LagScope == LagScope.WithinSeries ? "within" : "across");
+        w.WriteNumber("sigma", p.Sigma);
+        ResultJson.WriteCoefficients(w, p.Coefficients, p.Spec);
+        ResultJson.WriteCovariance(w, p.Covariance);
+        w.WriteEndObject();
+
+        w.WriteStartArray("tests");
+        foreach (var t in c.Tests)
+        {
+            w.WriteStartObject();
+            w.WriteString("group", t.Group);
+            w.WriteString("reference", t.Reference);
+            w.WriteString("term", t.Term);
+            w.WriteBoolean("joint", t.Joint);
+            ResultJson.Nullable(w, "estimate", t.Estimate);
+            ResultJson.Nullable(w, "std_error", t.StdError);
+            if (t.Ci is { } ci) ResultJson.Pair(w, "ci", ci); else w.WriteNull("ci");
+            w.WriteNumber("statistic", t.Statistic);
+            w.WriteNumber("df", t.Df);
+            ResultJson.Nullable(w, "df_residual", t.DfResidual);
+            w.WriteNumber("p_value", t.PValue);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        if (permutation is null) w.WriteNull("permutation");
+        else
+        {
+            w.WriteStartObject("permutation");
+            w.WriteStartArray("units");
+            foreach (var u in permutation.Units)
+            {
+                w.WriteStartObject();
+                w.WriteString("unit", u.Name);
+                w.WriteBoolean("treated", u.Treated);
+                foreach (var d in u.Differences)
+                {
+                    w.WriteNumber(d.Term["group:".Length..], d.Estimate);
+                    w.WriteNumber(d.Term["group:".Length..] + "_statistic", d.Statistic);
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("tests");
+            foreach (var t in permutation.Tests)
+            {
+                w.WriteStartObject();
+                w.WriteString("term", t.Term);
+                w.WriteNumber("estimate", t.Estimate);
+                w.WriteNumber("rank", t.Rank);
+                w.WriteNumber("p_value", t.PValue);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+    });
+}
