@@ -26,6 +26,8 @@ public static class Cli
         var root = new RootCommand("its: interrupted time series analysis of health-system reforms");
         root.Subcommands.Add(FitCommand.Create(output));
         root.Subcommands.Add(CompareCommand.Create(output));
+        root.Subcommands.Add(RobustnessCommands.Placebo(output));
+        root.Subcommands.Add(RobustnessCommands.SensitivityGrid(output));
         root.Subcommands.Add(DataCommand.Create(output));
         root.Subcommands.Add(SanmingCommand.Create(output));
         if (args.Length == 0)

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Text;
 using System.Text.Json;
 using Its.Comparison;
 using Its.Model;
@@ -27,31 +25,8 @@ public static class ComparisonReport
         if (format == ReportFormat.Json) return Json(comparison, permutation);
         var tables = Tables(comparison, permutation);
         if (format == ReportFormat.Csv) return tables[0].ToCsv();
-        var notes = Notes(comparison);
         string heading = $"Comparison of {comparison.Groups[0].Result.OutcomeName}: {string.Join(", ", comparison.Pooled.Compared)} against {comparison.Pooled.Reference}";
-        var sb = new StringBuilder();
-        switch (format)
-        {
-            case ReportFormat.Text:
-                sb.Append(heading).Append('\n').Append(string.Join("\n", notes)).Append("\n\n").Append(string.Join("\n", tables.Select(t => t.ToText())));
-                break;
-            case ReportFormat.Markdown:
-                sb.Append("### ").Append(heading).Append("\n\n");
-                foreach (string n in notes) sb.Append("- ").Append(n).Append('\n');
-                sb.Append('\n').Append(string.Join("\n", tables.Select(t => t.ToMarkdown())));
-                break;
-            case ReportFormat.Html:
-                sb.Append("<div class=\"its-comparison\">\n<h3>").Append(WebUtility.HtmlEncode(heading)).Append("</h3>\n<ul>\n");
-                foreach (string n in notes) sb.Append("<li>").Append(WebUtility.HtmlEncode(n)).Append("</li>\n");
-                sb.Append("</ul>\n").Append(string.Concat(tables.Select(t => t.ToHtml()))).Append("</div>\n");
-                break;
-            default:
-                sb.Append("% ").Append(Table.Latex(heading)).Append('\n');
-                foreach (string n in notes) sb.Append("% ").Append(Table.Latex(n)).Append('\n');
-                sb.Append(string.Join("\n", tables.Select(t => t.ToLatex())));
-                break;
-        }
-        return sb.ToString();
+        return ResultReport.Compose(heading, Notes(comparison), tables, format, "its-comparison");
     }
 
     /// <summary>

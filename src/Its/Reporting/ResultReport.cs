@@ -36,27 +36,31 @@ public static class ResultReport
         ArgumentNullException.ThrowIfNull(result);
         if (format == ReportFormat.Json) return ResultJson.Render(result);
         if (format == ReportFormat.Csv) return CoefficientCsv(result);
-        var tables = Tables(result);
-        var notes = Notes(result);
+        return Compose(Heading(result), Notes(result), Tables(result), format, "its-result");
+    }
+
+    /// <summary>A heading, notes and tables in a text format (not JSON or CSV): the frame of every report.</summary>
+    internal static string Compose(string heading, IReadOnlyList<string> notes, IReadOnlyList<Table> tables, ReportFormat format, string htmlClass)
+    {
         var sb = new StringBuilder();
         switch (format)
         {
             case ReportFormat.Text:
-                sb.Append(Heading(result)).Append('\n').Append(string.Join("\n", notes)).Append("\n\n");
+                sb.Append(heading).Append('\n').Append(string.Join("\n", notes)).Append("\n\n");
                 sb.Append(string.Join("\n", tables.Select(t => t.ToText())));
                 break;
             case ReportFormat.Markdown:
-                sb.Append("### ").Append(Heading(result)).Append("\n\n");
+                sb.Append("### ").Append(heading).Append("\n\n");
                 foreach (string n in notes) sb.Append("- ").Append(n).Append('\n');
                 sb.Append('\n').Append(string.Join("\n", tables.Select(t => t.ToMarkdown())));
                 break;
             case ReportFormat.Html:
-                sb.Append("<div class=\"its-result\">\n<h3>").Append(WebUtility.HtmlEncode(Heading(result))).Append("</h3>\n<ul>\n");
+                sb.Append($"<div class=\"{htmlClass}\">\n<h3>").Append(WebUtility.HtmlEncode(heading)).Append("</h3>\n<ul>\n");
                 foreach (string n in notes) sb.Append("<li>").Append(WebUtility.HtmlEncode(n)).Append("</li>\n");
                 sb.Append("</ul>\n").Append(string.Concat(tables.Select(t => t.ToHtml()))).Append("</div>\n");
                 break;
             default:
-                sb.Append("% ").Append(Table.Latex(Heading(result))).Append('\n');
+                sb.Append("% ").Append(Table.Latex(heading)).Append('\n');
                 foreach (string n in notes) sb.Append("% ").Append(Table.Latex(n)).Append('\n');
                 sb.Append(string.Join("\n", tables.Select(t => t.ToLatex())));
                 break;
