@@ -36,10 +36,11 @@ public static class SanmingCommand
             string? given = p.GetValue(data);
             string file = given ?? ShippedData.Locate();
             var panel = SanmingLoader.Load(file);
-            IReadOnlyList<StudyFit> fits;
-            try { fits = plan.Run(panel); }
-            catch (ItsException e) { throw new InputError($"{file}: {e.Message}"); }
-            output.Write(Render(fits, reportFormat));
+            var study = FitCommand.FitOrExplain(file, () => new StudyOutput(
+                plan.Run(panel),
+                Its.Comparison.GroupComparison.Supports(plan.Errors) ? plan.Compare(panel) : [],
+                plan.Shares(panel)));
+            output.Write(Render(study, plan, reportFormat));
             if (given is null && reportFormat == ReportFormat.Text)
                 output.WriteLine($"Data: {ShippedData.RelativePath}, SYNTHETIC, calibrated to the published results (data/README.md); give --data FILE for real data.");
             return ExitCodes.Success;
@@ -115,39 +116,58 @@ public static class SanmingCommand
     private static Period Month(string text, string option) =>
         Period.TryParse(text, Frequency.Month, out var p, out string error) ? p : throw new InputError($"{option} {text}: {error}");
 
-    private static string Render(IReadOnlyList<StudyFit> fits, ReportFormat format)
+    private sealed record StudyOutput(IReadOnlyList<StudyFit> Fits, IReadOnlyList<StudyComparison> Comparisons, IReadOnlyList<StudyFit> Shares);
+
+    private static string Render(StudyOutput study, StudyPlan plan, ReportFormat format)
     {
-        var table = StudyPlan.MainTable(fits);
+        if (format == ReportFormat.Json)
+            return ResultJson.Document(w =>
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("fits");
+                foreach (var f in study.Fits) WriteFit(w, f);
+                w.WriteEndArray();
+                w.WriteStartArray("comparisons");
+                foreach (var c in study.Comparisons)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("outcome_name", c.Outcome.Column());
+                    w.WritePropertyName("comparison");
+                    ComparisonReport.Write(w, c.Result);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteStartArray("shares");
+                foreach (var f in study.Shares) WriteFit(w, f);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }) + "\n";
+        var tables = new List<Table> { StudyPlan.MainTable(study.Fits) };
+        if (study.Comparisons.Count > 0) tables.Add(StudyPlan.DifferenceTable(study.Comparisons));
+        tables.Add(StudyPlan.ShareTable(study.Shares));
+        string Join(Func<Table, string> render, string separator) => string.Join(separator, tables.Select(render));
         switch (format)
         {
-            case ReportFormat.Json:
-                using (var stream = new MemoryStream())
-                {
-                    using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-                    {
-                        w.WriteStartObject();
-                        w.WriteStartArray("fits");
-                        foreach (var f in fits)
-                        {
-                            w.WriteStartObject();
-                            w.WriteString("outcome_name", f.Outcome.Column());
-                            w.WriteString("group", f.Group);
-                            w.WritePropertyName("result");
-                            ResultJson.Write(w, f.Result);
-                            w.WriteEndObject();
-                        }
-                        w.WriteEndArray();
-                        w.WriteEndObject();
-                    }
-                    return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
-                }
-            case ReportFormat.Csv: return table.ToCsv();
-            case ReportFormat.Markdown: return table.ToMarkdown();
-            case ReportFormat.Html: return table.ToHtml();
-            case ReportFormat.Latex: return table.ToLatex();
+            case ReportFormat.Csv: return Join(t => t.ToCsv(), "\n");
+            case ReportFormat.Markdown: return Join(t => t.ToMarkdown(), "\n");
+            case ReportFormat.Html: return Join(t => t.ToHtml(), "");
+            case ReportFormat.Latex: return Join(t => t.ToLatex(), "\n");
             default:
-                var warnings = fits.SelectMany(f => f.Result.Warnings.Select(w => $"warning ({f.Outcome.Label()}, {f.Group}): {w}\n"));
-                return table.ToText() + string.Concat(warnings);
+                var warnings = study.Fits.Concat(study.Shares).SelectMany(f => f.Result.Warnings.Select(w => $"warning ({f.Outcome.Label()}, {f.Group}): {w}\n"));
+                string skipped = study.Comparisons.Count == 0
+                    ? $"The hospital-vs-CHSI difference tests need ols, hc0-hc3 or newey:L errors; they are not computed under {plan.Errors.Name}.\n"
+                    : "";
+                return Join(t => t.ToText(), "\n") + skipped + string.Concat(warnings);
         }
+    }
+
+    private static void WriteFit(Utf8JsonWriter w, StudyFit f)
+    {
+        w.WriteStartObject();
+        w.WriteString("outcome_name", f.Outcome.Column());
+        w.WriteString("group", f.Group);
+        w.WritePropertyName("result");
+        ResultJson.Write(w, f.Result);
+        w.WriteEndObject();
     }
 }

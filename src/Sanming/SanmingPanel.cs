@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Its.Comparison;
 using Its.Model;
 using Its.Time;
 using Microsoft.Data.Analysis;
@@ -100,9 +101,11 @@ public sealed class SanmingPanel
         return Make(values, group == City ? outcome.Column() : $"{outcome.Column()} ({group})");
     }
 
-    /// <summary>The CHSI share of the city total of an outcome, chsi / (hospital + chsi), 0 to 1.</summary>
+    /// <summary>The CHSI share of the city total of an outcome, 100 chsi / (hospital + chsi), in percent.</summary>
     public TimeSeries ChsiShare(Outcome outcome) =>
-        Make(Values(Calibration.Chsi, outcome).Zip(Series(City, outcome).Outcome, (c, total) => c / total).ToArray(), $"chsi share of {outcome.Column()}");
+        PanelSeries.Share(
+            [new GroupSeries(Calibration.Hospital, Series(Calibration.Hospital, outcome)), new GroupSeries(Calibration.Chsi, Series(Calibration.Chsi, outcome))],
+            [Calibration.Chsi], $"chsi share of {outcome.Column()} (%)");
 
     /// <summary>Expenditure per outpatient visit or per inpatient admission of a group, yuan.</summary>
     /// <exception cref="ArgumentException">The denominator is expenditure.</exception>

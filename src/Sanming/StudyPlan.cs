@@ -1,10 +1,16 @@
 using System.Globalization;
+using Its.Comparison;
 using Its.Model;
 using Its.Reporting;
 using Its.Results;
 using Its.Time;
 
 namespace Sanming;
+
+/// <summary>The hospital-versus-CHSI comparison of one outcome.</summary>
+/// <param name="Outcome">The outcome.</param>
+/// <param name="Result">Per-group fits, the pooled model and the difference tests (CHSIs the reference).</param>
+public sealed record StudyComparison(Outcome Outcome, ComparisonResult Result);
 
 /// <summary>One fitted series of the study.</summary>
 /// <param name="Outcome">The outcome.</param>
@@ -53,8 +59,7 @@ public sealed record StudyPlan
     {
         ArgumentNullException.ThrowIfNull(panel);
         var groups = Groups.Count > 0 ? Groups : panel.Groups;
-        int available = panel.Months[^1].PeriodsSince(Intervention);
-        var spec = Spec() with { EffectsAt = EffectsAt.Where(k => k <= available).ToArray() };
+        var spec = Spec() with { EffectsAt = Horizons(panel) };
         var fits = new List<StudyFit>();
         foreach (var outcome in Outcomes)
             foreach (string group in groups)
@@ -69,6 +74,95 @@ public sealed record StudyPlan
                 }
             }
         return fits;
+    }
+
+    /// <summary>
+    /// The heterogeneity split for every outcome: hospitals against CHSIs (the reference), each
+    /// fitted on its own and in the pooled interaction model whose <c>group:level1</c> and
+    /// <c>group:slope1</c> test the differences (Newey-West lags within each series).
+    /// </summary>
+    /// <exception cref="ItsException">The panel lacks a type or a series cannot be fitted.</exception>
+    public IReadOnlyList<StudyComparison> Compare(SanmingPanel panel)
+    {
+        ArgumentNullException.ThrowIfNull(panel);
+        var spec = Spec() with { EffectsAt = Horizons(panel) };
+        return Outcomes.Select(outcome =>
+        {
+            try
+            {
+                GroupSeries[] groups = [.. new[] { Calibration.Hospital, Calibration.Chsi }.Select(g => new GroupSeries(g, panel.Series(g, outcome)))];
+                return new StudyComparison(outcome, GroupComparison.Fit(groups, spec, Calibration.Chsi));
+            }
+            catch (ItsException e) { throw new ItsException($"{outcome.Label()}, hospital vs chsi: {e.Message}"); }
+        }).ToArray();
+    }
+
+    /// <summary>
+    /// The CHSI share of every outcome (percent of hospitals + CHSIs) as its own ITS: the same model
+    /// on the untransformed share, so level and slope changes read in percentage points.
+    /// </summary>
+    /// <exception cref="ItsException">A share series cannot be fitted.</exception>
+    public IReadOnlyList<StudyFit> Shares(SanmingPanel panel)
+    {
+        ArgumentNullException.ThrowIfNull(panel);
+        var spec = Spec() with { Transform = OutcomeTransform.None, EffectsAt = Horizons(panel) };
+        return Outcomes.Select(outcome =>
+        {
+            try { return new StudyFit(outcome, ShareGroup, new ItsModel(panel.ChsiShare(outcome), spec).Fit()); }
+            catch (ItsException e) { throw new ItsException($"{outcome.Label()}, chsi share: {e.Message}"); }
+        }).ToArray();
+    }
+
+    /// <summary>The group name of the share fits.</summary>
+    public const string ShareGroup = "chsi share (%)";
+
+    /// <summary>
+    /// The difference tests by outcome: each group's slope change in percent per month, the
+    /// difference hospital minus CHSI in the log slope change as a percent with CI and p, the level
+    /// difference's p and the joint test's p.
+    /// </summary>
+    public static Table DifferenceTable(IReadOnlyList<StudyComparison> comparisons)
+    {
+        ArgumentNullException.ThrowIfNull(comparisons);
+        var rows = comparisons.Select(c =>
+        {
+            var r = c.Result;
+            var hospital = r.Groups.Single(g => g.Name == Calibration.Hospital).Result["slope1"];
+            var chsi = r.Groups.Single(g => g.Name == Calibration.Chsi).Result["slope1"];
+            var slope = r.Tests.Single(t => t.Term == "slope1");
+            var level = r.Tests.Single(t => t.Term == "level1");
+            var joint = r.Tests.Single(t => t.Joint);
+            return (IReadOnlyList<string>)[
+                c.Outcome.Label(),
+                $"{F(LogScale.Percent(hospital.Estimate))} ({NumberFormat.PValue(hospital.PValue)})",
+                $"{F(LogScale.Percent(chsi.Estimate))} ({NumberFormat.PValue(chsi.PValue)})",
+                $"{F(LogScale.Percent(slope.Estimate!.Value))} ({F(LogScale.Percent(slope.Ci!.Value.Lower))} to {F(LogScale.Percent(slope.Ci.Value.Upper))})",
+                NumberFormat.PValue(slope.PValue), NumberFormat.PValue(level.PValue), NumberFormat.PValue(joint.PValue)];
+        }).ToArray();
+        string errors = comparisons.Count > 0 ? comparisons[0].Result.Pooled.Spec.Errors.Name : "";
+        return new Table($"Hospitals vs CHSIs: slope change %/month (p), and the pooled model's tests of the difference ({errors} errors, lags within each series)",
+            ["outcome", "hospital", "chsi", "difference %/month (95% CI)", "p", "level difference p", "joint p"], rows);
+    }
+
+    /// <summary>The CHSI-share models: share before the reform, level and slope change in percentage points.</summary>
+    public static Table ShareTable(IReadOnlyList<StudyFit> shares)
+    {
+        ArgumentNullException.ThrowIfNull(shares);
+        string Pp(Coefficient c) => $"{F(c.Estimate)} ({F(c.Ci.Lower)} to {F(c.Ci.Upper)})";
+        var rows = shares.Select(f => (IReadOnlyList<string>)[
+            f.Outcome.Label(), F(f.Result.Trajectory[0].Fitted),
+            Pp(f.Result["time"]), NumberFormat.PValue(f.Result["time"].PValue),
+            Pp(f.Result["level1"]), NumberFormat.PValue(f.Result["level1"].PValue),
+            Pp(f.Result["slope1"]), NumberFormat.PValue(f.Result["slope1"].PValue)]).ToArray();
+        string errors = shares.Count > 0 ? shares[0].Result.Spec.Errors.Name : "";
+        return new Table($"CHSI share of hospitals + CHSIs (%), interrupted time series ({errors} errors; percentage points with 95% CI)",
+            ["outcome", "fitted share at start %", "pre-period slope pp/month", "p", "level change pp", "p", "slope change pp/month", "p"], rows);
+    }
+
+    private int[] Horizons(SanmingPanel panel)
+    {
+        int available = panel.Months[^1].PeriodsSince(Intervention);
+        return EffectsAt.Where(k => k <= available).ToArray();
     }
 
     /// <summary>
@@ -90,5 +184,6 @@ public sealed record StudyPlan
             ["outcome", "group", "pre-period slope %/month", "p", "level change %", "p", "slope change %/month", "p"], rows);
     }
 
-    private static string F(double x) => x.ToString("0.00", CultureInfo.InvariantCulture);
+    // Rounded before formatting so that -0.004 prints as 0.00, not -0.00.
+    private static string F(double x) => (Math.Round(x, 2) + 0.0).ToString("0.00", CultureInfo.InvariantCulture);
 }

@@ -24,6 +24,37 @@ public sealed class SanmingCommandTests : IDisposable
     }
 
     [Fact]
+    public void Prints_the_hospital_vs_chsi_difference_tests_and_the_chsi_share_models()
+    {
+        var run = CliRun.Of("sanming", "--format", "json");
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Output);
+        var comparisons = json.RootElement.GetProperty("comparisons").EnumerateArray().ToArray();
+        Assert.Equal(["expenditure_yuan", "outpatient_visits", "inpatient_admissions"], comparisons.Select(c => c.GetProperty("outcome_name").GetString()));
+        foreach (var c in comparisons)
+        {
+            var comparison = c.GetProperty("comparison");
+            Assert.Equal("chsi", comparison.GetProperty("reference").GetString());
+            Assert.Equal(["level1", "slope1", "level1+slope1"], comparison.GetProperty("tests").EnumerateArray().Select(t => t.GetProperty("term").GetString()));
+        }
+        // Expenditure slows more in CHSIs: hospital minus CHSI slope change is positive and significant.
+        var expenditure = comparisons[0].GetProperty("comparison").GetProperty("tests")[1];
+        Assert.True(expenditure.GetProperty("estimate").GetDouble() > 0);
+        Assert.True(expenditure.GetProperty("p_value").GetDouble() < 0.05);
+        var shares = json.RootElement.GetProperty("shares").EnumerateArray().ToArray();
+        Assert.Equal(3, shares.Length);
+        Assert.All(shares, s => Assert.Equal("chsi share (%)", s.GetProperty("group").GetString()));
+        Assert.Equal("none", shares[1].GetProperty("result").GetProperty("transform").GetString());
+
+        var text = CliRun.Of("sanming");
+        Assert.Contains("Hospitals vs CHSIs: slope change %/month", text.Output);
+        Assert.Contains("CHSI share of hospitals + CHSIs (%)", text.Output);
+        var prais = CliRun.Of("sanming", "--errors", "prais");
+        Assert.Equal(0, prais.ExitCode);
+        Assert.Contains("difference tests need ols, hc0-hc3 or newey:L errors; they are not computed under prais", prais.Output);
+    }
+
+    [Fact]
     public void Runs_unchanged_on_a_real_data_file_with_extra_types_and_columns()
     {
         var lines = File.ReadAllLines(ShippedData.Locate()).ToList();

@@ -20,7 +20,7 @@ public sealed class PanelTests : IDisposable
         for (int i = 0; i < city.Count; i++)
         {
             Assert.Equal(hospital[i] + chsi[i], city[i]);
-            Assert.Equal(chsi[i] / city[i], share[i], 15);
+            Assert.Equal(100 * chsi[i] / city[i], share[i], 12);
         }
         var perVisit = Panel.ExpenditurePer(Calibration.Hospital, Outcome.OutpatientVisits);
         Assert.Equal(Panel.Rows[0].ExpenditureYuan / Panel.Rows[0].OutpatientVisits, perVisit.Outcome[0], 12);

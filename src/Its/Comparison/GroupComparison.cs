@@ -240,20 +240,17 @@ public static class GroupComparison
         return [reference, .. names];
     }
 
+    /// <summary>Whether the pooled model takes these errors: ols, hc0-hc3 and newey:L do; plug-in lags, Prais, GLS and ARIMA do not.</summary>
+    public static bool Supports(ErrorModel errors) => errors is ClassicalErrors or HeteroskedasticityConsistentErrors or NeweyWestErrors { Lag: FixedLag, Prewhiten: false };
+
     // The pooled model stacks series; error models of the series' own autocorrelation (Prais, GLS,
     // ARIMA) would join the end of one group to the start of the next.
     private static void CheckErrors(ErrorModel errors)
     {
-        switch (errors)
-        {
-            case ClassicalErrors or HeteroskedasticityConsistentErrors:
-            case NeweyWestErrors { Lag: FixedLag, Prewhiten: false }:
-                return;
-            case NeweyWestErrors:
-                throw new ItsException($"the pooled model needs a fixed Newey-West lag (newey:L), not {errors.Name}: a plug-in lag is not defined for stacked series");
-            default:
-                throw new ItsException($"the pooled model takes ols, hc0-hc3 or newey:L errors, not {errors.Name}: its autocorrelation model would join the end of one group's series to the start of the next");
-        }
+        if (Supports(errors)) return;
+        throw new ItsException(errors is NeweyWestErrors
+            ? $"the pooled model needs a fixed Newey-West lag (newey:L), not {errors.Name}: a plug-in lag is not defined for stacked series"
+            : $"the pooled model takes ols, hc0-hc3 or newey:L errors, not {errors.Name}: its autocorrelation model would join the end of one group's series to the start of the next");
     }
 
     private static T Named<T>(string group, Func<T> action)

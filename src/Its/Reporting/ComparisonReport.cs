@@ -97,8 +97,13 @@ public static class ComparisonReport
 
     private static string PValueClause(double p) => p < 0.001 ? "< 0.001" : "= " + PValue(p);
 
-    private static string Json(ComparisonResult c, PermutationResult? permutation) => ResultJson.Document(w =>
+    private static string Json(ComparisonResult c, PermutationResult? permutation) => ResultJson.Document(w => Write(w, c, permutation));
+
+    /// <summary>Writes a comparison as one JSON object: <c>reference</c>, <c>compared</c>, <c>groups</c>, <c>pooled</c>, <c>tests</c>, <c>permutation</c>.</summary>
+    public static void Write(Utf8JsonWriter w, ComparisonResult c, PermutationResult? permutation = null)
     {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(c);
         var p = c.Pooled;
         w.WriteStartObject();
         w.WriteString("reference", p.Reference);
@@ -178,5 +183,5 @@ public static class ComparisonReport
             w.WriteEndObject();
         }
         w.WriteEndObject();
-    });
+    }
 }
