@@ -275,7 +275,7 @@ public sealed class ItsModel
 
     private const string Rescale = "the outcome or a covariate is too large or too small for the arithmetic; rescale it (e.g. thousands instead of units)";
 
-    private static LeastSquares RefuseExactFit(LeastSquares fit) =>
+    internal static LeastSquares RefuseExactFit(LeastSquares fit) =>
         !double.IsFinite(fit.ResidualSumOfSquares) ? throw new ItsException($"the residual sum of squares overflows: {Rescale}")
         : fit.FitsExactly ? throw new ItsException("the model fits the data exactly (residuals are all 0), so standard errors are undefined")
         : fit;

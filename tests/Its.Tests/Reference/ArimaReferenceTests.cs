@@ -18,14 +18,7 @@ public sealed class ArimaReferenceTests
     // its steps, but at slightly different optima.
     private const double Hessian = 1e-3;
 
-    private static readonly JsonElement Root = Load();
-
-    private static JsonElement Load()
-    {
-        string path = Path.Combine(AppContext.BaseDirectory, "reference", "arima.json");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return doc.RootElement.Clone();
-    }
+    private static readonly JsonElement Root = Fixture.Root("arima.json");
 
     private static JsonElement Case(string section, string name) =>
         Root.GetProperty(section).EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);

@@ -16,11 +16,15 @@ public sealed class Fixture
     public string Name => Json.GetProperty("name").GetString()!;
 
     /// <summary>All cases of a fixture file copied next to the test assembly.</summary>
-    public static IReadOnlyList<Fixture> Load(string file)
+    public static IReadOnlyList<Fixture> Load(string file) =>
+        Root(file).GetProperty("cases").EnumerateArray().Select(c => new Fixture(c)).ToArray();
+
+    /// <summary>The whole fixture file copied next to the test assembly (cases and any other sections).</summary>
+    public static JsonElement Root(string file)
     {
         string path = Path.Combine(AppContext.BaseDirectory, "reference", file);
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return doc.RootElement.GetProperty("cases").EnumerateArray().Select(c => new Fixture(c.Clone())).ToArray();
+        return doc.RootElement.Clone();
     }
 
     /// <summary>The case's series.</summary>
