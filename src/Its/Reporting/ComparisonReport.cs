@@ -26,7 +26,7 @@ public static class ComparisonReport
         var tables = Tables(comparison, permutation);
         if (format == ReportFormat.Csv) return tables[0].ToCsv();
         string heading = $"Comparison of {comparison.Groups[0].Result.OutcomeName}: {string.Join(", ", comparison.Pooled.Compared)} against {comparison.Pooled.Reference}";
-        return ResultReport.Compose(heading, Notes(comparison), tables, format, "its-comparison");
+        return ResultReport.Document(heading, Notes(comparison), tables, format, "its-comparison");
     }
 
     /// <summary>
@@ -88,14 +88,13 @@ public static class ComparisonReport
         foreach (string group in p.Compared)
         {
             string prefix = p.Prefix(group);
-            notes.Add($"before the interruption, {group} differs from {p.Reference} in level (p {PValueClause(p[prefix].PValue)}) and in trend (p {PValueClause(p[prefix + ":time"].PValue)}): "
+            notes.Add($"before the interruption, {group} differs from {p.Reference} in level (p {PClause(p[prefix].PValue)}) and in trend (p {PClause(p[prefix + ":time"].PValue)}): "
                 + "a small p here means the groups were not comparable before the interruption");
         }
         notes.AddRange(c.Groups.SelectMany(g => g.Result.Warnings.Select(w => $"warning ({g.Name}): {w}")));
         return notes;
     }
 
-    private static string PValueClause(double p) => p < 0.001 ? "< 0.001" : "= " + PValue(p);
 
     private static string Json(ComparisonResult c, PermutationResult? permutation) => ResultJson.Document(w => Write(w, c, permutation));
 

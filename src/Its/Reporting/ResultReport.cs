@@ -36,12 +36,20 @@ public static class ResultReport
         ArgumentNullException.ThrowIfNull(result);
         if (format == ReportFormat.Json) return ResultJson.Render(result);
         if (format == ReportFormat.Csv) return CoefficientCsv(result);
-        return Compose(Heading(result), Notes(result), Tables(result), format, "its-result");
+        return Document(Heading(result), Notes(result), Tables(result), format);
     }
 
-    /// <summary>A heading, notes and tables in a text format (not JSON or CSV): the frame of every report.</summary>
-    internal static string Compose(string heading, IReadOnlyList<string> notes, IReadOnlyList<Table> tables, ReportFormat format, string htmlClass)
+    /// <summary>
+    /// A heading, notes (one line each) and tables as one text, Markdown, HTML or LaTeX document (in
+    /// LaTeX the heading and notes are comments); every text is escaped for the format. The HTML
+    /// is a div of class <paramref name="htmlClass"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The format is JSON or CSV, which have no headings or notes.</exception>
+    public static string Document(string heading, IReadOnlyList<string> notes, IReadOnlyList<Table> tables, ReportFormat format, string htmlClass = "its-result")
     {
+        ArgumentNullException.ThrowIfNull(heading);
+        ArgumentNullException.ThrowIfNull(notes);
+        ArgumentNullException.ThrowIfNull(tables);
         var sb = new StringBuilder();
         switch (format)
         {
@@ -59,11 +67,13 @@ public static class ResultReport
                 foreach (string n in notes) sb.Append("<li>").Append(WebUtility.HtmlEncode(n)).Append("</li>\n");
                 sb.Append("</ul>\n").Append(string.Concat(tables.Select(t => t.ToHtml()))).Append("</div>\n");
                 break;
-            default:
+            case ReportFormat.Latex:
                 sb.Append("% ").Append(Table.Latex(heading)).Append('\n');
                 foreach (string n in notes) sb.Append("% ").Append(Table.Latex(n)).Append('\n');
                 sb.Append(string.Join("\n", tables.Select(t => t.ToLatex())));
                 break;
+            default:
+                throw new ArgumentException($"{format} has no document form", nameof(format));
         }
         return sb.ToString();
     }
@@ -157,8 +167,6 @@ public static class ResultReport
         notes.AddRange(r.Warnings.Select(w => "warning: " + w));
         return notes;
     }
-
-    private static string PClause(double p) => p < 0.001 ? "< 0.001" : "= " + PValue(p);
 
     internal static string Ci(Interval ci) => $"{Number(ci.Lower)} to {Number(ci.Upper)}";
 

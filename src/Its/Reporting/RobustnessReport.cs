@@ -32,7 +32,7 @@ public static class RobustnessReport
         foreach (var s in placebo.Summary.Where(s => s.Rank is not null))
             notes.Add($"{s.Term}: the real estimate ranks {s.Rank} of {s.Placebos + 1} (share of dates at least as extreme: {Number(s.RankPValue!.Value)})");
         notes.AddRange(placebo.Failures.Select(f => "not fitted: " + f));
-        return ResultReport.Compose($"Placebo interruption dates: {outcome}", notes, tables, format, "its-placebo");
+        return ResultReport.Document($"Placebo interruption dates: {outcome}", notes, tables, format, "its-placebo");
     }
 
     /// <summary>The placebo tables: the summary per term, and every date fitted.</summary>
@@ -69,7 +69,7 @@ public static class RobustnessReport
         if (format == ReportFormat.Csv) return table.ToCsv();
         var notes = new List<string> { "the same model under each error model and interruption date; a conclusion that holds across the rows does not hang on one choice" };
         notes.AddRange(rows.Where(r => r.Failure is not null).Select(r => $"{r.Errors.Name} at {r.Interruption}: not fitted: {r.Failure}"));
-        return ResultReport.Compose($"Sensitivity: {outcome}", notes, [table], format, "its-sensitivity");
+        return ResultReport.Document($"Sensitivity: {outcome}", notes, [table], format, "its-sensitivity");
     }
 
     /// <summary>The sensitivity table: per date and error model, each interruption term with its CI and p.</summary>

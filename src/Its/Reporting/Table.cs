@@ -111,6 +111,9 @@ public static class NumberFormat
     /// <summary>A p value to three decimals, or "&lt;0.001".</summary>
     public static string PValue(double p) => p < 0.001 ? "<0.001" : p.ToString("F3", CultureInfo.InvariantCulture);
 
+    /// <summary>"= 0.123" or "&lt; 0.001": a p value to follow "p" in a sentence.</summary>
+    public static string PClause(double p) => p < 0.001 ? "< 0.001" : "= " + PValue(p);
+
     /// <summary>Full round-trip precision, for machine-readable output.</summary>
     public static string Exact(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 }
