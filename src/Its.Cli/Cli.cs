@@ -29,6 +29,7 @@ public static class Cli
         root.Subcommands.Add(RobustnessCommands.Placebo(output));
         root.Subcommands.Add(RobustnessCommands.SensitivityGrid(output));
         root.Subcommands.Add(BreaksCommand.Create(output));
+        root.Subcommands.Add(PowerCommand.Create(output));
         root.Subcommands.Add(DataCommand.Create(output));
         root.Subcommands.Add(SanmingCommand.Create(output));
         if (args.Length == 0)

@@ -76,7 +76,7 @@ public sealed class ModelOptions
             Date = p.GetValue(_date),
             Year = p.GetValue(_year),
             Month = p.GetValue(_month),
-            Period = p.GetValue(_period) is { } f ? ParseFrequency(f) : null,
+            Period = p.GetValue(_period) is { } f ? OptionParsing.Frequency(f) : null,
             Where = p.GetValue(_where) ?? [],
             Covariates = p.GetValue(_covariate) ?? [],
             AllowGaps = p.GetValue(_allowGaps),
@@ -146,14 +146,6 @@ public sealed class ModelOptions
         }
         catch (ItsException e) { throw new InputError($"{data.File}: --share-of {shareOf}: {e.Message}"); }
     }
-
-    private static Frequency ParseFrequency(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "month" or "monthly" => Frequency.Month,
-        "quarter" or "quarterly" => Frequency.Quarter,
-        "year" or "annual" or "yearly" => Frequency.Year,
-        _ => throw new InputError($"--period {text}: expected month, quarter or year"),
-    };
 
     private static int[] ParseHorizons(IEnumerable<string> values) =>
         values.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))

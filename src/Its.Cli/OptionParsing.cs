@@ -1,5 +1,6 @@
 using Its.Data;
 using Its.Reporting;
+using Its.Time;
 
 namespace Its.Cli;
 
@@ -24,5 +25,14 @@ public static class OptionParsing
         "latex" or "tex" => ReportFormat.Latex,
         "html" => ReportFormat.Html,
         _ => throw new InputError($"--format {text}: expected table, json, csv, markdown, latex or html"),
+    };
+
+    /// <summary>Reads <c>--period</c>: month, quarter or year.</summary>
+    public static Frequency Frequency(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "month" or "monthly" => Time.Frequency.Month,
+        "quarter" or "quarterly" => Time.Frequency.Quarter,
+        "year" or "annual" or "yearly" => Time.Frequency.Year,
+        _ => throw new InputError($"--period {text}: expected month, quarter or year"),
     };
 }
