@@ -8,6 +8,7 @@ using System.Globalization;
 using System.Text;
 using Its.Estimation;
 using Its.Model;
+using Its.Robustness;
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Random;
@@ -89,11 +90,6 @@ static Matrix<double> Design(int n)
     return Its.Model.Design.Build(series, new ItsSpec { Interruptions = [start.Add(n / 2)] }).Full;
 }
 
-// Stationary AR(1) with unit marginal variance.
-static Vector<double> Ar1(Random random, int n, double rho)
-{
-    var u = Vector<double>.Build.Dense(n);
-    u[0] = Normal.Sample(random, 0, 1);
-    for (int t = 1; t < n; t++) u[t] = rho * u[t - 1] + Normal.Sample(random, 0, Math.Sqrt(1 - rho * rho));
-    return u;
-}
+// Stationary AR(1) with unit marginal variance: innovations of SD sqrt(1 - rho^2).
+static Vector<double> Ar1(Random random, int n, double rho) =>
+    Vector<double>.Build.DenseOfArray(StationaryAr1.Sample(random, n, rho, Math.Sqrt(1 - rho * rho)));

@@ -1,5 +1,5 @@
+using Its.Robustness;
 using Its.Time;
-using MathNet.Numerics.Distributions;
 using MathNet.Numerics.Random;
 
 namespace Sanming;
@@ -84,7 +84,7 @@ public static class SanmingGenerator
         // Draw order is fixed (the calibration's series order), so a seed always gives the same panel.
         foreach (var s in Calibration.Series)
         {
-            var noise = options.Noise ? Ar1(random, months.Length, Calibration.Rho.Value, s.Sigma.Value) : new double[months.Length];
+            var noise = options.Noise ? StationaryAr1.Sample(random, months.Length, Calibration.Rho.Value, s.Sigma.Value) : new double[months.Length];
             logs[(s.InstitutionType, s.Outcome)] = months.Select((m, i) => LogMean(s, m, options) + noise[i]).ToArray();
         }
         var rows = new List<PanelRow>();
@@ -96,14 +96,5 @@ public static class SanmingGenerator
                     Math.Round(Math.Exp(logs[(type, Outcome.InpatientAdmissions)][i])),
                     Calibration.SpringFestivalWeights.GetValueOrDefault(months[i])));
         return new SanmingPanel(rows);
-    }
-
-    // A stationary AR(1): u_1 ~ N(0, sigma^2 / (1 - rho^2)), u_t = rho u_{t-1} + e_t.
-    private static double[] Ar1(Random random, int n, double rho, double sigma)
-    {
-        var u = new double[n];
-        u[0] = Normal.Sample(random, 0, sigma / Math.Sqrt(1 - rho * rho));
-        for (int t = 1; t < n; t++) u[t] = rho * u[t - 1] + Normal.Sample(random, 0, sigma);
-        return u;
     }
 }
