@@ -52,13 +52,48 @@ public static class PowerCommand
                 Seed = p.GetValue(seed),
                 Alpha = p.GetValue(alpha),
             };
-            if (scenario.Problem() is { } problem)
-                throw new InputError($"{Options.GetValueOrDefault(problem.Property, problem.Property)} {problem.Value}: {problem.Reason}");
-            output.Write(PowerReport.Render(PowerSimulation.Run(scenario), reportFormat));
-            if (reportFormat == ReportFormat.Json) output.WriteLine();
-            return ExitCodes.Success;
+            return Simulate(output, scenario, reportFormat);
+        });
+        command.Subcommands.Add(FromData(output));
+        return command;
+    }
+
+    // its power from-data: the length, rho and SD of an observed series, the effects given.
+    private static Command FromData(TextWriter output)
+    {
+        var options = new ModelOptions();
+        var level = new Option<double>("--level") { Description = "True level change at the interruption, on the model's scale (log units with --transform log)", Required = true };
+        var slope = new Option<double>("--slope") { Description = "True slope change per period, on the model's scale", Required = true };
+        var replicates = new Option<int>("--replicates") { Description = "Number of simulated series", DefaultValueFactory = _ => 1000 };
+        var seed = new Option<int>("--seed") { Description = "Random seed; the same seed gives the same result", DefaultValueFactory = _ => 1 };
+        var alpha = new Option<double>("--alpha") { Description = "Significance level of the two-sided tests", DefaultValueFactory = _ => 0.05 };
+        var command = new Command("from-data", "Power of a study like the one in a CSV: its periods before and after, and the AR(1) rho and innovation SD of a Prais-Winsten fit of the model");
+        options.AddTo(command);
+        foreach (var o in new Option[] { level, slope, replicates, seed, alpha }) command.Options.Add(o);
+        command.SetAction(p =>
+        {
+            var format = options.Format(p);
+            var (series, spec) = options.Load(p);
+            var scenario = FitCommand.FitOrExplain(options.File(p), () => PowerScenario.Like(series, spec)) with
+            {
+                LevelChange = p.GetValue(level),
+                SlopeChange = p.GetValue(slope),
+                Replicates = p.GetValue(replicates),
+                Seed = p.GetValue(seed),
+                Alpha = p.GetValue(alpha),
+            };
+            return Simulate(output, scenario, format);
         });
         return command;
+    }
+
+    private static int Simulate(TextWriter output, PowerScenario scenario, ReportFormat format)
+    {
+        if (scenario.Problem() is { } problem)
+            throw new InputError($"{Options.GetValueOrDefault(problem.Property, problem.Property)} {problem.Value}: {problem.Reason}");
+        output.Write(PowerReport.Render(PowerSimulation.Run(scenario), format));
+        if (format == ReportFormat.Json) output.WriteLine();
+        return ExitCodes.Success;
     }
 
     // The option that sets each scenario property the library may refuse.

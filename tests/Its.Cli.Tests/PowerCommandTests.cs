@@ -113,4 +113,31 @@ public sealed class PowerCommandTests
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("--level", run.Error);
     }
+
+    [Fact]
+    public void From_data_takes_the_study_length_and_its_prais_rho_and_sd()
+    {
+        string[] args = ["power", "from-data", Sanming.ShippedData.Locate(), "--where", "institution_type=chsi", "--outcome", "outpatient_visits",
+            "--interruption", "2017-10", "--transform", "log", "--seasonality", "month", "--covariate", "spring_festival", "--errors", "newey:3",
+            "--level", "0", "--slope", "-0.005", "--replicates", "200", "--format", "json"];
+        var run = CliRun.Of(args);
+        Assert.Equal("", run.Error);
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Output);
+        var scenario = json.RootElement.GetProperty("scenario");
+        Assert.Equal(21, scenario.GetProperty("periods_before").GetInt32());
+        Assert.Equal(26, scenario.GetProperty("periods_after").GetInt32());
+        // The same rho and SD as its fit --errors prais reports for the series.
+        var prais = CliRun.Of("fit", Sanming.ShippedData.Locate(), "--where", "institution_type=chsi", "--outcome", "outpatient_visits",
+            "--interruption", "2017-10", "--transform", "log", "--seasonality", "month", "--covariate", "spring_festival", "--errors", "prais", "--format", "json");
+        using var fit = JsonDocument.Parse(prais.Output);
+        Assert.Equal(fit.RootElement.GetProperty("ar").GetProperty("rho").GetDouble(), scenario.GetProperty("rho").GetDouble());
+        Assert.Equal(fit.RootElement.GetProperty("sigma").GetDouble(), scenario.GetProperty("innovation_sd").GetDouble());
+        Assert.Equal(run.Output, CliRun.Of(args).Output);
+
+        var counts = CliRun.Of("power", "from-data", Sanming.ShippedData.Locate(), "--where", "institution_type=chsi", "--outcome", "outpatient_visits",
+            "--interruption", "2017-10", "--family", "poisson", "--level", "0", "--slope", "0");
+        Assert.Equal(2, counts.ExitCode);
+        Assert.Contains("power is simulated for Gaussian models", counts.Error);
+    }
 }

@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using Its.Model;
 using Its.Robustness;
 using static Its.Reporting.NumberFormat;
@@ -23,33 +20,7 @@ public static class PowerReport
         var table = TermTable(result);
         if (format == ReportFormat.Csv) return table.ToCsv();
         var (head, foot) = Notes(result);
-        var sb = new StringBuilder();
-        switch (format)
-        {
-            case ReportFormat.Text:
-                foreach (string n in head) sb.Append(n).Append('\n');
-                sb.Append('\n').Append(table.ToText()).Append('\n');
-                foreach (string n in foot) sb.Append(n).Append('\n');
-                break;
-            case ReportFormat.Markdown:
-                foreach (string n in head) sb.Append(n).Append("\n\n");
-                sb.Append(table.ToMarkdown());
-                foreach (string n in foot) sb.Append('\n').Append(n).Append('\n');
-                break;
-            case ReportFormat.Html:
-                sb.Append("<div class=\"its-power\">\n");
-                foreach (string n in head) sb.Append("<p>").Append(WebUtility.HtmlEncode(n)).Append("</p>\n");
-                sb.Append(table.ToHtml());
-                foreach (string n in foot) sb.Append("<p>").Append(WebUtility.HtmlEncode(n)).Append("</p>\n");
-                sb.Append("</div>\n");
-                break;
-            default:
-                foreach (string n in head) sb.Append("% ").Append(Table.Latex(n)).Append('\n');
-                sb.Append(table.ToLatex());
-                foreach (string n in foot) sb.Append("% ").Append(Table.Latex(n)).Append('\n');
-                break;
-        }
-        return sb.ToString();
+        return ResultReport.Document("Power of an ITS study by simulation", [.. head, .. foot], [table], format, "its-power");
     }
 
     /// <summary>The table: one row per interruption term.</summary>
@@ -71,8 +42,8 @@ public static class PowerReport
         double marginal = s.InnovationSd / Math.Sqrt(1 - s.Rho * s.Rho);
         var head = new List<string>
         {
-            $"Scenario: {s.PeriodsBefore} {unit}s before the interruption and {s.PeriodsAfter} from it on; level change {Exact(s.LevelChange)}, "
-                + $"slope change {Exact(s.SlopeChange)} per {unit}; AR(1) errors with rho {Exact(s.Rho)} and innovation SD {Exact(s.InnovationSd)} "
+            $"Scenario: {s.PeriodsBefore} {unit}s before the interruption and {s.PeriodsAfter} from it on; level change {Number(s.LevelChange)}, "
+                + $"slope change {Number(s.SlopeChange)} per {unit}; AR(1) errors with rho {Number(s.Rho)} and innovation SD {Number(s.InnovationSd)} "
                 + $"(marginal SD {Number(marginal)}).",
             $"Fitted: {s.Impact.Name()} impact, seasonality {s.Seasonality}, {s.Errors.Name} errors; {result.Replicates:N0} replicates, seed {s.Seed}.",
         };
@@ -94,51 +65,46 @@ public static class PowerReport
 
     private static string F3(double x) => x.ToString("F3", CultureInfo.InvariantCulture);
 
-    private static string Json(PowerResult result)
+    private static string Json(PowerResult result) => ResultJson.Document(w =>
     {
         var s = result.Scenario;
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        w.WriteStartObject();
+        w.WriteStartObject("scenario");
+        w.WriteNumber("periods_before", s.PeriodsBefore);
+        w.WriteNumber("periods_after", s.PeriodsAfter);
+        w.WriteString("frequency", Time.Period.Describe(s.Frequency));
+        w.WriteString("start", s.Start.ToString());
+        w.WriteString("interruption", s.Interruption.ToString());
+        w.WriteNumber("level_change", s.LevelChange);
+        w.WriteNumber("slope_change", s.SlopeChange);
+        w.WriteNumber("intercept", s.Intercept);
+        w.WriteNumber("trend", s.Trend);
+        w.WriteNumber("rho", s.Rho);
+        w.WriteNumber("innovation_sd", s.InnovationSd);
+        w.WriteString("impact", s.Impact.Name());
+        w.WriteString("seasonality", s.Seasonality.ToString());
+        w.WriteString("errors", s.Errors.Name);
+        w.WriteNumber("alpha", s.Alpha);
+        w.WriteNumber("seed", s.Seed);
+        w.WriteEndObject();
+        w.WriteNumber("replicates", result.Replicates);
+        w.WriteNumber("failed", result.Failed);
+        if (result.FirstFailure is { } failure) w.WriteString("first_failure", failure); else w.WriteNull("first_failure");
+        w.WriteStartArray("terms");
+        foreach (var t in result.Terms)
         {
             w.WriteStartObject();
-            w.WriteStartObject("scenario");
-            w.WriteNumber("periods_before", s.PeriodsBefore);
-            w.WriteNumber("periods_after", s.PeriodsAfter);
-            w.WriteString("frequency", Time.Period.Describe(s.Frequency));
-            w.WriteString("start", s.Start.ToString());
-            w.WriteString("interruption", s.Interruption.ToString());
-            w.WriteNumber("level_change", s.LevelChange);
-            w.WriteNumber("slope_change", s.SlopeChange);
-            w.WriteNumber("intercept", s.Intercept);
-            w.WriteNumber("trend", s.Trend);
-            w.WriteNumber("rho", s.Rho);
-            w.WriteNumber("innovation_sd", s.InnovationSd);
-            w.WriteString("impact", s.Impact.Name());
-            w.WriteString("seasonality", s.Seasonality.ToString());
-            w.WriteString("errors", s.Errors.Name);
-            w.WriteNumber("alpha", s.Alpha);
-            w.WriteNumber("seed", s.Seed);
-            w.WriteEndObject();
-            w.WriteNumber("replicates", result.Replicates);
-            w.WriteNumber("failed", result.Failed);
-            if (result.FirstFailure is { } failure) w.WriteString("first_failure", failure); else w.WriteNull("first_failure");
-            w.WriteStartArray("terms");
-            foreach (var t in result.Terms)
-            {
-                w.WriteStartObject();
-                w.WriteString("term", t.Term);
-                w.WriteNumber("true_value", t.TrueValue);
-                w.WriteNumber("power", t.Power);
-                w.WriteNumber("mc_se", t.MonteCarloSe);
-                w.WriteNumber("mean_estimate", t.MeanEstimate);
-                ResultJson.Nullable(w, "empirical_sd", t.EmpiricalSd);
-                w.WriteNumber("mean_std_error", t.MeanStdError);
-                w.WriteNumber("coverage", t.Coverage);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+            w.WriteString("term", t.Term);
+            w.WriteNumber("true_value", t.TrueValue);
+            w.WriteNumber("power", t.Power);
+            w.WriteNumber("mc_se", t.MonteCarloSe);
+            w.WriteNumber("mean_estimate", t.MeanEstimate);
+            ResultJson.Nullable(w, "empirical_sd", t.EmpiricalSd);
+            w.WriteNumber("mean_std_error", t.MeanStdError);
+            w.WriteNumber("coverage", t.Coverage);
             w.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
 }

@@ -113,6 +113,35 @@ public sealed record PowerScenario
         _ => ["level1", "slope1"],
     };
 
+    /// <summary>
+    /// A scenario shaped like an observed series: its frequency and its periods before and from the
+    /// spec's first interruption, with the AR(1) rho and innovation SD of a Prais-Winsten fit of
+    /// the spec (transform, seasonality and covariates as the spec says, so the SD is on the model's
+    /// scale: log units for a log outcome). The fits use the spec's impact, seasonality and errors;
+    /// the simulated series carry no covariates. The effects are 0: set them with <c>with</c>.
+    /// </summary>
+    /// <exception cref="ItsException">The spec does not fit the series, or is not a Gaussian model.</exception>
+    public static PowerScenario Like(TimeSeries series, ItsSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Family.IsCount()) throw new ItsException("power is simulated for Gaussian models; fit the series with --family gaussian (and --transform log)");
+        var fit = new ItsModel(series, spec with { Errors = AutoregressiveErrors.PraisWinsten }).Fit();
+        var interruption = spec.Interruptions[0];
+        int before = series.Periods.Count(p => p.CompareTo(interruption) < 0);
+        return new PowerScenario
+        {
+            PeriodsBefore = before,
+            PeriodsAfter = series.Count - before,
+            Frequency = series.Frequency,
+            Rho = fit.Ar.Single(a => a.Name == "rho").Estimate,
+            InnovationSd = fit.Sigma,
+            Impact = spec.Impact,
+            Seasonality = spec.Seasonality,
+            Errors = spec.Errors,
+        };
+    }
+
     /// <summary>The first value that cannot be simulated, or null when every value can.</summary>
     public ScenarioProblem? Problem()
     {
