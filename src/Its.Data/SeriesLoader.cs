@@ -113,12 +113,13 @@ public static class SeriesLoader
         ArgumentNullException.ThrowIfNull(options);
         int column = data.Column(groupColumn, option);
         var filters = options.Where.Select(w => Filter(data, w)).ToArray();
-        var values = data.Rows.Where(r => filters.All(f => r.Fields[f.Column].Trim() == f.Value))
-            .Select(r => r.Fields[column].Trim()).Distinct(StringComparer.Ordinal).ToArray();
+        var kept = data.Rows.Where(r => filters.All(f => r.Fields[f.Column].Trim() == f.Value)).ToArray();
+        var values = kept.Select(r => r.Fields[column].Trim()).Distinct(StringComparer.Ordinal).ToArray();
         if (values.Length == 0) throw new InputError($"{data.File}: no row has {string.Join(" and ", options.Where)}");
         if (values.Contains(""))
         {
-            var row = data.Rows.First(r => r.Fields[column].Trim().Length == 0);
+            // The first empty value among the rows kept, not among rows the filters leave out.
+            var row = kept.First(r => r.Fields[column].Trim().Length == 0);
             throw new InputError($"{data.At(row.Line, column)}: missing value ({option} needs a group in every row)");
         }
         return values.Select(v =>
