@@ -39,4 +39,14 @@ public sealed class GroupInputTests : IDisposable
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("row 11, column grp: missing value", run.Error);
     }
+
+    [Fact]
+    public void A_pooled_model_that_overflows_says_so()
+    {
+        string file = _folder.Write("huge.csv", Panel(1e300));
+        var run = CliRun.Of("compare", file, "--group", "grp", "--outcome", "y", "--interruption", "2017-07");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("overflows", run.Error);
+        Assert.DoesNotContain("exactly", run.Error);
+    }
 }

@@ -96,6 +96,8 @@ public static class GroupComparison
         else
         {
             var ols = new LeastSquares(x, y, terms);
+            if (!double.IsFinite(ols.ResidualSumOfSquares))
+                throw new ItsException("the pooled model's residual sum of squares overflows: the outcome or a covariate is too large or too small for the arithmetic; rescale it (e.g. thousands instead of units)");
             if (ols.FitsExactly) throw new ItsException("the pooled model fits the data exactly (residuals are all 0), so standard errors are undefined");
             (fit, b, classical, sigma) = (ols, ols.Coefficients, ols.ClassicalCovariance(), Math.Sqrt(ols.Sigma2));
         }
