@@ -49,4 +49,16 @@ public sealed class GroupInputTests : IDisposable
         Assert.Contains("overflows", run.Error);
         Assert.DoesNotContain("exactly", run.Error);
     }
+
+    [Fact]
+    public void A_negative_binomial_comparison_does_not_claim_the_per_group_estimates()
+    {
+        string[] args = ["compare", Sanming.ShippedData.Locate(), "--group", "institution_type", "--outcome", "inpatient_admissions", "--interruption", "2017-07"];
+        var negbin = CliRun.Of([.. args, "--family", "negbin"]);
+        Assert.Equal(0, negbin.ExitCode);
+        Assert.Contains("one negative binomial theta for all groups", negbin.Output);
+        Assert.DoesNotContain("equal the per-group fits", negbin.Output);
+        var poisson = CliRun.Of([.. args, "--family", "poisson"]);
+        Assert.Contains("so its point estimates equal the per-group fits", poisson.Output);
+    }
 }

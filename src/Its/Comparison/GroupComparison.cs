@@ -11,7 +11,8 @@ namespace Its.Comparison;
 /// its own, and the pooled interaction model whose group terms test whether the level and slope
 /// changes differ from the reference group's. Every term of the design is interacted with the group
 /// (seasonal terms and covariates too), so the pooled point estimates equal the per-group fits and
-/// only the variance is pooled; with two groups and no seasonality this is exactly Linden's model
+/// only the variance is pooled (a negative binomial model also shares one theta, so its estimates
+/// differ slightly from the per-group fits); with two groups and no seasonality this is exactly Linden's model
 /// (<c>_z</c>, <c>_z_t</c>, <c>_z_x</c>, <c>_z_x_t</c> are <c>group</c>, <c>group:time</c>,
 /// <c>group:level1</c>, <c>group:slope1</c>). Matches R <c>lm</c> on the stacked data with
 /// <c>sandwich</c> covariances (tests/reference/compare.R).

@@ -80,7 +80,10 @@ public static class ComparisonReport
         var p = c.Pooled;
         var notes = new List<string>
         {
-            $"pooled model: {p.Series} series stacked, {p.N} observations, {p.Coefficients.Count} parameters; every term interacted with the group, so its point estimates equal the per-group fits",
+            $"pooled model: {p.Series} series stacked, {p.N} observations, {p.Coefficients.Count} parameters; every term interacted with the group, "
+                + (p.Spec.Family == Family.NegativeBinomial
+                    ? "with one negative binomial theta for all groups, so its point estimates differ slightly from the per-group fits (each with its own theta)"
+                    : "so its point estimates equal the per-group fits"),
             $"errors {p.Spec.Errors.Name}" + (p.Lag is { } lag
                 ? $" (lag {lag}, {(p.LagScope == LagScope.WithinSeries ? "within each series" : "running across the stacked series, as Stata itsa")})"
                 : ""),
