@@ -61,4 +61,14 @@ public sealed class GroupInputTests : IDisposable
         var poisson = CliRun.Of([.. args, "--family", "poisson"]);
         Assert.Contains("so its point estimates equal the per-group fits", poisson.Output);
     }
+
+    [Fact]
+    public void A_sensitivity_grid_in_which_nothing_fits_is_an_error()
+    {
+        string file = _folder.Write("huge.csv", Panel(1e300));
+        var run = CliRun.Of("sensitivity", file, "--where", "grp=A", "--outcome", "y", "--interruption", "2017-07");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("no fit of the grid succeeded", run.Error);
+        Assert.Equal("", run.Output);
+    }
 }

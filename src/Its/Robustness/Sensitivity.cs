@@ -41,7 +41,7 @@ public static class Sensitivity
     /// <param name="spec">The model, with one interruption: the first date of the grid.</param>
     /// <param name="errorModels">Error models; null for <see cref="DefaultErrorModels"/>.</param>
     /// <param name="otherDates">Further interruption dates to try (e.g. a later implementation month).</param>
-    /// <exception cref="ItsException">The model has several interruptions.</exception>
+    /// <exception cref="ItsException">The model has several interruptions, or no fit of the grid succeeds.</exception>
     public static IReadOnlyList<SensitivityRow> Run(TimeSeries series, ItsSpec spec, IReadOnlyList<ErrorModel>? errorModels = null, IReadOnlyList<Period>? otherDates = null)
     {
         ArgumentNullException.ThrowIfNull(series);
@@ -63,6 +63,8 @@ public static class Sensitivity
                     rows.Add(new SensitivityRow(date, errors, null, e.Message));
                 }
             }
+        if (rows.All(r => r.Result is null))
+            throw new ItsException($"no fit of the grid succeeded; the first, {rows[0].Errors.Name} at {rows[0].Interruption}: {rows[0].Failure}");
         return rows;
     }
 }
