@@ -57,7 +57,10 @@ public static class RobustnessCommands
                 .Select(g => OptionParsing.Parse(() => ErrorModel.Parse(g), "--grid")).ToArray();
             var (series, spec) = options.Load(p);
             var other = (p.GetValue(dates) ?? []).Select(d =>
-                Period.TryParse(d, series.Frequency, out var period, out string error) ? period : throw new InputError($"--also-at {d}: {error}")).ToArray();
+                !Period.TryParse(d, series.Frequency, out var period, out string error) ? throw new InputError($"--also-at {d}: {error}")
+                : period.CompareTo(series.Periods[0]) <= 0 || period.CompareTo(series.Periods[^1]) > 0
+                    ? throw new InputError($"--also-at {d}: outside the series {series.Periods[0]} to {series.Periods[^1]} (it must fall after the first period and no later than the last)")
+                    : period).ToArray();
             var rows = FitCommand.FitOrExplain(options.File(p), () => Sensitivity.Run(series, spec, models.Length > 0 ? models : null, other));
             Write(output, RobustnessReport.Render(rows, spec, series.OutcomeName, format), format);
             return ExitCodes.Success;

@@ -148,7 +148,7 @@ public static class SanmingCommand
         string Join(Func<Table, string> render, string separator) => string.Join(separator, tables.Select(render));
         switch (format)
         {
-            case ReportFormat.Csv: return Join(t => t.ToCsv(), "\n");
+            case ReportFormat.Csv: return Csv(study);
             case ReportFormat.Markdown: return Join(t => t.ToMarkdown(), "\n");
             case ReportFormat.Html: return Join(t => t.ToHtml(), "");
             case ReportFormat.Latex: return Join(t => t.ToLatex(), "\n");
@@ -159,6 +159,24 @@ public static class SanmingCommand
                     : "";
                 return Join(t => t.ToText(), "\n") + skipped + string.Concat(warnings);
         }
+    }
+
+    // Long form, one table: the fits and share fits (interruption terms and pre-period trend) and
+    // the difference tests, every number at full precision.
+    private static string Csv(StudyOutput study)
+    {
+        string[] terms = ["time", "level1", "slope1"];
+        var rows = new List<(IReadOnlyList<string>, IReadOnlyList<string>)>();
+        foreach (var (section, fits) in new[] { ("fit", study.Fits), ("share", study.Shares) })
+            foreach (var f in fits)
+                rows.AddRange(terms.Select(t => ((IReadOnlyList<string>)[section, f.Outcome.Column(), f.Group, t], CoefficientCsv.Cells(f.Result[t]))));
+        foreach (var c in study.Comparisons)
+            foreach (var t in c.Result.Tests.Where(t => !t.Joint))
+            {
+                var pooled = c.Result.Pooled[$"group:{t.Term}"];
+                rows.Add((["difference", c.Outcome.Column(), $"{t.Group} - {t.Reference}", t.Term], CoefficientCsv.Cells(pooled)));
+            }
+        return CoefficientCsv.Render(["section", "outcome", "group", "term"], rows);
     }
 
     private static void WriteFit(Utf8JsonWriter w, StudyFit f)

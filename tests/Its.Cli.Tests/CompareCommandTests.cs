@@ -141,4 +141,25 @@ public sealed class CompareCommandTests
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(message, run.Error);
     }
+
+    [Fact]
+    public void Csv_holds_every_section_and_markdown_escapes_group_names()
+    {
+        string file = ReferenceData.Path("prop99_smoking.csv");
+        var csv = CliRun.Of(["compare", file, .. Prop99, "--permute", "--format", "csv"]);
+        Assert.Equal(0, csv.ExitCode);
+        var sections = csv.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')[0]).Distinct().ToArray();
+        Assert.Equal(["group_fit", "pooled", "difference", "permutation_unit", "permutation_test"], sections);
+
+        using var folder = new TempFolder();
+        var rows = new List<string> { "month,unit,y" };
+        for (int t = 0; t < 24; t++)
+            foreach (string unit in new[] { "<b>A&", "B" })
+                rows.Add($"{2016 + t / 12}-{t % 12 + 1:D2},{unit},{(100 + t + (unit == "B" ? 5 : 0) + Math.Sin(t * (unit == "B" ? 1.3 : 0.7))).ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        string path = folder.Write("groups.csv", string.Join("\n", rows) + "\n");
+        var markdown = CliRun.Of("compare", path, "--group", "unit", "--outcome", "y", "--interruption", "2017-01", "--format", "markdown");
+        Assert.Equal(0, markdown.ExitCode);
+        Assert.DoesNotContain("<b>", markdown.Output);
+        Assert.Contains("&lt;b&gt;A&amp;", markdown.Output);
+    }
 }

@@ -70,7 +70,7 @@ public sealed class PowerCommandTests
     }
 
     [Theory]
-    [InlineData("csv", "term,true value,power,MC SE")]
+    [InlineData("csv", "term,true_value,power,mc_se")]
     [InlineData("markdown", "| term | true value | power |")]
     [InlineData("html", "<table class=\"its-table\">")]
     [InlineData("latex", "\\begin{tabular}")]
@@ -139,5 +139,9 @@ public sealed class PowerCommandTests
             "--interruption", "2017-10", "--family", "poisson", "--level", "0", "--slope", "0");
         Assert.Equal(2, counts.ExitCode);
         Assert.Contains("power is simulated for Gaussian models", counts.Error);
+        var two = CliRun.Of("power", "from-data", Sanming.ShippedData.Locate(), "--where", "institution_type=chsi", "--outcome", "outpatient_visits",
+            "--interruption", "2017-10", "--interruption", "2018-10", "--level", "0", "--slope", "0");
+        Assert.Equal(2, two.ExitCode);
+        Assert.Contains("one interruption without transition periods", two.Error);
     }
 }

@@ -70,11 +70,34 @@ public sealed class RobustnessCommandTests
     [InlineData("sensitivity", "--grid ols,bogus", "--grid: 'bogus' is not an error model")]
     [InlineData("sensitivity", "--also-at 2018-13", "--also-at 2018-13")]
     [InlineData("sensitivity", "--interruption 2018-06", "varies one interruption")]
+    [InlineData("sensitivity", "--also-at 2025-01", "--also-at 2025-01: outside the series 2016-01 to 2019-11")]
     public void Bad_options_are_refused_with_exit_code_2(string command, string options, string message)
     {
         var run = CliRun.Of(Hospital(command, options.Split(' ')));
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(message, run.Error);
         Assert.Equal("", run.Output);
+    }
+
+    [Fact]
+    public void Csv_is_long_form_numbers_at_full_precision()
+    {
+        var placebo = CliRun.Of(Hospital("placebo", "--format", "csv"));
+        var lines = placebo.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("interruption,real,term,estimate,std_error,statistic,df,p_value,ci_lower,ci_upper", lines[0]);
+        Assert.Equal(1 + 24 * 2, lines.Length);
+        Assert.Contains(lines, l => l.StartsWith("2017-10,true,slope1,", StringComparison.Ordinal));
+        Assert.DoesNotContain("<", placebo.Output);
+        var sensitivity = CliRun.Of(Hospital("sensitivity", "--grid", "ols,prais", "--format", "csv"));
+        Assert.StartsWith("interruption,errors,term,estimate,std_error,statistic,df,p_value,ci_lower,ci_upper,failure\n", sensitivity.Output);
+        Assert.Equal(1 + 2 * 2, sensitivity.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public void A_real_date_short_of_the_minimum_is_said_to_be()
+    {
+        var run = CliRun.Of(Hospital("placebo", "--min-side", "22"));
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("the real date 2017-10 has fewer than 22 fitted periods on a side", run.Output);
     }
 }

@@ -24,7 +24,7 @@ public static class ComparisonReport
         ArgumentNullException.ThrowIfNull(comparison);
         if (format == ReportFormat.Json) return Json(comparison, permutation);
         var tables = Tables(comparison, permutation);
-        if (format == ReportFormat.Csv) return tables[0].ToCsv();
+        if (format == ReportFormat.Csv) return Csv(comparison, permutation);
         string heading = $"Comparison of {comparison.Groups[0].Result.OutcomeName}: {string.Join(", ", comparison.Pooled.Compared)} against {comparison.Pooled.Reference}";
         return ResultReport.Document(heading, Notes(comparison), tables, format, "its-comparison");
     }
@@ -69,11 +69,36 @@ public static class ComparisonReport
             ResultReport.CoefficientTable("Pooled interaction model", comparison.Pooled.Coefficients, spec, comparison.Pooled.DfResidual),
         };
         if (permutation is not null)
-            tables.Add(new Table($"Permutation test over {permutation.Units.Count - 1} control units (|t| of the treated unit ranked among all {permutation.Units.Count} units)",
+            tables.Add(new Table($"Permutation test over {permutation.Units.Count - 1} control units (each unit, as if treated, against the mean of the other controls; |t| of the treated unit ranked among all {permutation.Units.Count} units)",
                 ["term", "treated difference", "rank", "permutation p"],
                 permutation.Tests.Select(t => (IReadOnlyList<string>)[t.Term, Value(t.Estimate), $"{t.Rank} of {permutation.Units.Count}", Number(t.PValue)]).ToArray()));
         return tables;
     }
+
+    // Long form: every group's coefficients, the pooled model's, the difference tests and the
+    // permutation test, each row named by its section, group and term.
+    private static string Csv(ComparisonResult c, PermutationResult? permutation)
+    {
+        var rows = new List<(IReadOnlyList<string>, IReadOnlyList<string>)>();
+        foreach (var g in c.Groups)
+            rows.AddRange(g.Result.Coefficients.Select(x => ((IReadOnlyList<string>)["group_fit", g.Name, x.Term], Cells(x, ""))));
+        rows.AddRange(c.Pooled.Coefficients.Select(x => ((IReadOnlyList<string>)["pooled", "", x.Term], Cells(x, ""))));
+        foreach (var t in c.Tests)
+            rows.Add((["difference", t.Group, t.Joint ? t.Term + " jointly" : t.Term],
+                [t.Estimate is { } e ? Exact(e) : "", t.StdError is { } se ? Exact(se) : "", Exact(t.Statistic),
+                 t.Joint ? t.Df.ToString(CultureInfo.InvariantCulture) : CoefficientCsv.Df(t.DfResidual), Exact(t.PValue),
+                 t.Ci is { } ci ? Exact(ci.Lower) : "", t.Ci is { } ci2 ? Exact(ci2.Upper) : "", ""]));
+        if (permutation is not null)
+        {
+            foreach (var u in permutation.Units)
+                rows.AddRange(u.Differences.Select(d => ((IReadOnlyList<string>)["permutation_unit", u.Name, d.Term], Cells(d, ""))));
+            foreach (var t in permutation.Tests)
+                rows.Add((["permutation_test", "", t.Term], [Exact(t.Estimate), "", "", "", Exact(t.PValue), "", "", t.Rank.ToString(CultureInfo.InvariantCulture)]));
+        }
+        return CoefficientCsv.Render(["section", "group", "term"], rows, ["rank"]);
+    }
+
+    private static IReadOnlyList<string> Cells(Coefficient c, string rank) => [.. CoefficientCsv.Cells(c), rank];
 
     private static List<string> Notes(ComparisonResult c)
     {
@@ -88,6 +113,11 @@ public static class ComparisonReport
                 ? $" (lag {lag}, {(p.LagScope == LagScope.WithinSeries ? "within each series" : "running across the stacked series, as Stata itsa")})"
                 : ""),
         };
+        // Model-based count covariances pool one dispersion over all groups: say so when the groups' own differ.
+        if (p.Spec.Family == Family.QuasiPoisson && p.Spec.Errors is ClassicalErrors)
+            notes.Add($"the pooled quasi-Poisson model has one dispersion for all groups ({Number(p.Sigma * p.Sigma)}; each group's own: "
+                + string.Join(", ", c.Groups.Select(g => $"{g.Name} {Number(g.Result.FamilyParameters.Single(f => f.Name == "dispersion").Estimate)}"))
+                + "): where they differ, the group with the larger one sets every standard error; hc0-hc3 or newey:L errors do not pool it");
         foreach (string group in p.Compared)
         {
             string prefix = p.Prefix(group);

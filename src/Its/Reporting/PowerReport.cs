@@ -12,13 +12,16 @@ namespace Its.Reporting;
 /// </summary>
 public static class PowerReport
 {
-    /// <summary>Renders the result in a format; CSV is the table alone.</summary>
+    /// <summary>Renders the result in a format; CSV is the table alone, at full precision.</summary>
     public static string Render(PowerResult result, ReportFormat format)
     {
         ArgumentNullException.ThrowIfNull(result);
         if (format == ReportFormat.Json) return Json(result);
+        if (format == ReportFormat.Csv)
+            return new Table("", ["term", "true_value", "power", "mc_se", "mean_estimate", "empirical_sd", "mean_std_error", "coverage"],
+                result.Terms.Select(t => (IReadOnlyList<string>)[t.Term, Exact(t.TrueValue), Exact(t.Power), Exact(t.MonteCarloSe),
+                    Exact(t.MeanEstimate), t.EmpiricalSd is { } sd ? Exact(sd) : "", Exact(t.MeanStdError), Exact(t.Coverage)]).ToArray()).ToCsv();
         var table = TermTable(result);
-        if (format == ReportFormat.Csv) return table.ToCsv();
         var (head, foot) = Notes(result);
         return ResultReport.Document("Power of an ITS study by simulation", [.. head, .. foot], [table], format, "its-power");
     }

@@ -35,7 +35,7 @@ public static class ResultReport
     {
         ArgumentNullException.ThrowIfNull(result);
         if (format == ReportFormat.Json) return ResultJson.Render(result);
-        if (format == ReportFormat.Csv) return CoefficientCsv(result);
+        if (format == ReportFormat.Csv) return Csv(result);
         return Document(Heading(result), Notes(result), Tables(result), format);
     }
 
@@ -58,8 +58,9 @@ public static class ResultReport
                 sb.Append(string.Join("\n", tables.Select(t => t.ToText())));
                 break;
             case ReportFormat.Markdown:
-                sb.Append("### ").Append(heading).Append("\n\n");
-                foreach (string n in notes) sb.Append("- ").Append(n).Append('\n');
+                // Markdown passes HTML through: text from data (group names) is escaped.
+                sb.Append("### ").Append(WebUtility.HtmlEncode(heading)).Append("\n\n");
+                foreach (string n in notes) sb.Append("- ").Append(WebUtility.HtmlEncode(n)).Append('\n');
                 sb.Append('\n').Append(string.Join("\n", tables.Select(t => t.ToMarkdown())));
                 break;
             case ReportFormat.Html:
@@ -170,17 +171,12 @@ public static class ResultReport
 
     internal static string Ci(Interval ci) => $"{Number(ci.Lower)} to {Number(ci.Upper)}";
 
-    private static string CoefficientCsv(ItsResult r)
+    private static string Csv(ItsResult r)
     {
         bool log = LogScale.Applies(r.Spec);
-        var columns = new List<string> { "term", "estimate", "std_error", "statistic", "df", "p_value", "ci_lower", "ci_upper" };
-        if (log) columns.AddRange(["percent", "percent_ci_lower", "percent_ci_upper"]);
-        var rows = r.Coefficients.Select(c =>
-        {
-            var row = new List<string> { c.Term, Exact(c.Estimate), Exact(c.StdError), Exact(c.Statistic), c.Df?.ToString(CultureInfo.InvariantCulture) ?? "", Exact(c.PValue), Exact(c.Ci.Lower), Exact(c.Ci.Upper) };
-            if (log) row.AddRange(c.Term == "intercept" ? ["", "", ""] : [Exact(LogScale.Percent(c.Estimate)), Exact(LogScale.Percent(c.Ci.Lower)), Exact(LogScale.Percent(c.Ci.Upper))]);
-            return (IReadOnlyList<string>)row;
-        }).ToArray();
-        return new Table("coefficients", columns, rows).ToCsv();
+        return CoefficientCsv.Render(["term"], r.Coefficients.Select(c => ((IReadOnlyList<string>)[c.Term],
+                (IReadOnlyList<string>)[.. CoefficientCsv.Cells(c),
+                    .. !log ? [] : c.Term == "intercept" ? new[] { "", "", "" } : [Exact(LogScale.Percent(c.Estimate)), Exact(LogScale.Percent(c.Ci.Lower)), Exact(LogScale.Percent(c.Ci.Upper))]])),
+            log ? ["percent", "percent_ci_lower", "percent_ci_upper"] : null);
     }
 }

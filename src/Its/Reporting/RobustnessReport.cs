@@ -20,7 +20,9 @@ public static class RobustnessReport
         ArgumentNullException.ThrowIfNull(spec);
         if (format == ReportFormat.Json) return PlaceboJson(placebo, spec);
         var tables = PlaceboTables(placebo, spec);
-        if (format == ReportFormat.Csv) return tables[1].ToCsv();
+        if (format == ReportFormat.Csv)
+            return CoefficientCsv.Render(["interruption", "real", "term"],
+                placebo.Fits.SelectMany(f => f.Effects.Select(c => ((IReadOnlyList<string>)[f.Interruption.ToString(), f.Real ? "true" : "false", c.Term], CoefficientCsv.Cells(c)))));
         bool whole = placebo.Window == PlaceboWindow.WholeSeries;
         var notes = new List<string>
         {
@@ -29,6 +31,8 @@ public static class RobustnessReport
                 : $"pseudo-interruptions in the periods before {placebo.Real}, fitted on those periods alone (at least {placebo.MinimumEachSide} on each side): no effect is there to find, so about 5% should be significant",
             $"errors {spec.Errors.Name}" + (whole ? "; dates near the real one pick up part of a real effect" : ""),
         };
+        if (whole && !placebo.RealAdmissible)
+            notes.Add($"the real date {placebo.Real} has fewer than {placebo.MinimumEachSide} fitted periods on a side, so its estimate rests on fewer periods than the pseudo-dates' and its rank says less");
         foreach (var s in placebo.Summary.Where(s => s.Rank is not null))
             notes.Add($"{s.Term}: the real estimate ranks {s.Rank} of {s.Placebos + 1} (share of dates at least as extreme: {Number(s.RankPValue!.Value)})");
         notes.AddRange(placebo.Failures.Select(f => "not fitted: " + f));
@@ -65,8 +69,15 @@ public static class RobustnessReport
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(spec);
         if (format == ReportFormat.Json) return SensitivityJson(rows, spec);
+        if (format == ReportFormat.Csv)
+        {
+            var terms = Comparison.GroupComparison.InterruptionTerms(spec);
+            return CoefficientCsv.Render(["interruption", "errors", "term"],
+                rows.SelectMany(r => terms.Select(t => ((IReadOnlyList<string>)[r.Interruption.ToString(), r.Errors.Name, t],
+                    (IReadOnlyList<string>)[.. r.Result is { } result ? CoefficientCsv.Cells(result[t]) : CoefficientCsv.Empty, r.Failure ?? ""]))),
+                ["failure"]);
+        }
         var table = SensitivityTable(rows, spec);
-        if (format == ReportFormat.Csv) return table.ToCsv();
         var notes = new List<string> { "the same model under each error model and interruption date; a conclusion that holds across the rows does not hang on one choice" };
         notes.AddRange(rows.Where(r => r.Failure is not null).Select(r => $"{r.Errors.Name} at {r.Interruption}: not fitted: {r.Failure}"));
         return ResultReport.Document($"Sensitivity: {outcome}", notes, [table], format, "its-sensitivity");

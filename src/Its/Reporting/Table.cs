@@ -23,10 +23,10 @@ public sealed record Table(string Title, IReadOnlyList<string> Columns, IReadOnl
         return sb.ToString();
     }
 
-    /// <summary>A GitHub-flavoured Markdown table under a bold title.</summary>
+    /// <summary>A GitHub-flavoured Markdown table under a bold title; cells are HTML-escaped (Markdown passes HTML through) and pipes escaped.</summary>
     public string ToMarkdown()
     {
-        static string Cell(string s) => s.Replace("|", "\\|", StringComparison.Ordinal);
+        static string Cell(string s) => WebUtility.HtmlEncode(s).Replace("|", "\\|", StringComparison.Ordinal);
         var sb = new StringBuilder();
         sb.Append("**").Append(Cell(Title)).Append("**\n\n");
         sb.Append("| ").Append(string.Join(" | ", Columns.Select(Cell))).Append(" |\n");

@@ -45,7 +45,14 @@ public sealed record PlaceboSummary(string Term, int Placebos, double ShareSigni
 /// <param name="Fits">Every date fitted, in time order.</param>
 /// <param name="Summary">One summary per interruption term.</param>
 /// <param name="Failures">Dates whose fit failed, with the reason.</param>
-public sealed record PlaceboResult(Period Real, PlaceboWindow Window, int MinimumEachSide, IReadOnlyList<PlaceboFit> Fits, IReadOnlyList<PlaceboSummary> Summary, IReadOnlyList<string> Failures);
+public sealed record PlaceboResult(Period Real, PlaceboWindow Window, int MinimumEachSide, IReadOnlyList<PlaceboFit> Fits, IReadOnlyList<PlaceboSummary> Summary, IReadOnlyList<string> Failures)
+{
+    /// <summary>
+    /// Whether the real date itself has the minimum of fitted periods on each side; when it has not
+    /// (whole-series window), its estimate rests on fewer periods than the pseudo-dates' and its rank says less.
+    /// </summary>
+    public bool RealAdmissible { get; init; }
+}
 
 /// <summary>
 /// Placebo interruption dates: the model refitted with its interruption moved to every admissible
@@ -73,10 +80,11 @@ public static class PlaceboTest
         var real = spec.Interruptions[0];
         var data = window == PlaceboWindow.WholeSeries ? series : Before(series, real);
         string unit = Period.Describe(series.Frequency);
-        var candidates = data.Periods
-            .Where((p, i) => i >= minimumEachSide && data.Count - i >= minimumEachSide)
-            .Where(p => window == PlaceboWindow.PreInterruption || p != real)
-            .ToList();
+        // Fitted periods on each side: transition periods after a date are not fitted.
+        bool Admissible(Period date) =>
+            data.Periods.Count(p => p.CompareTo(date) < 0) >= minimumEachSide
+            && data.Periods.Count(p => p.CompareTo(date.Add(spec.TransitionPeriods)) >= 0) >= minimumEachSide;
+        var candidates = data.Periods.Where(Admissible).Where(p => window == PlaceboWindow.PreInterruption || p != real).ToList();
         if (window == PlaceboWindow.WholeSeries) candidates = [.. candidates.Append(real).Order()];
         if (candidates.Count(p => p != real || window == PlaceboWindow.PreInterruption) == 0)
             throw new ItsException($"no pseudo-date has {minimumEachSide} {unit}s on each side in the {data.Count} {unit}s {(window == PlaceboWindow.WholeSeries ? "of the series" : $"before {real}")}; lower the minimum");
@@ -109,7 +117,7 @@ public static class PlaceboTest
             int rank = fits.Count(f => Math.Abs(f.Effects[j].Statistic) >= observed);
             return new PlaceboSummary(term, placebos.Length, significant, quantiles, realFit.Effects[j], rank, rank / (double)fits.Count);
         }).ToArray();
-        return new PlaceboResult(real, window, minimumEachSide, fits, summary, failures);
+        return new PlaceboResult(real, window, minimumEachSide, fits, summary, failures) { RealAdmissible = window == PlaceboWindow.WholeSeries && Admissible(real) };
     }
 
     private static TimeSeries Before(TimeSeries series, Period real)

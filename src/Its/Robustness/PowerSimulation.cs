@@ -126,6 +126,8 @@ public sealed record PowerScenario
         ArgumentNullException.ThrowIfNull(series);
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.Family.IsCount()) throw new ItsException("power is simulated for Gaussian models; fit the series with --family gaussian (and --transform log)");
+        if (spec.Interruptions.Count != 1 || spec.TransitionPeriods > 0)
+            throw new ItsException("power is simulated for one interruption without transition periods; give one interruption and no --transition");
         var fit = new ItsModel(series, spec with { Errors = AutoregressiveErrors.PraisWinsten }).Fit();
         var interruption = spec.Interruptions[0];
         int before = series.Periods.Count(p => p.CompareTo(interruption) < 0);
