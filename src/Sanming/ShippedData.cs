@@ -13,14 +13,5 @@ public static class ShippedData
     /// repository that holds Research.sln).
     /// </summary>
     /// <exception cref="InputError">Not found.</exception>
-    public static string Locate()
-    {
-        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                string path = Path.Combine(dir.FullName, RelativePath);
-                if (File.Exists(path) && File.Exists(Path.Combine(dir.FullName, "Research.sln"))) return path;
-            }
-        throw new InputError($"{RelativePath} not found from the current folder; run from the repository or give --data FILE");
-    }
+    public static string Locate() => Repository.Locate(RelativePath, "give --data FILE");
 }
