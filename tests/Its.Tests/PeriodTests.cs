@@ -50,4 +50,14 @@ public sealed class PeriodTests
         Assert.Equal("1989", Period.OfYear(1989).ToString());
         Assert.Throws<ArgumentException>(() => Period.OfYear(1989).PeriodsSince(Period.Month(1989, 1)));
     }
+
+    [Theory]
+    [InlineData("2017-10", "2017-10-01")]
+    [InlineData("2010-Q1", "2010-01-01")]
+    [InlineData("2010-Q4", "2010-10-01")]
+    [InlineData("1989", "1989-01-01")]
+    public void A_period_sits_on_a_date_axis_at_its_first_day(string period, string day)
+    {
+        Assert.Equal(DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture), Period.Parse(period).FirstDay);
+    }
 }

@@ -49,6 +49,17 @@ public readonly partial record struct Period(Frequency Frequency, int Year, int 
         ? Sub
         : throw new InvalidOperationException("calendar months exist only for monthly series");
 
+    /// <summary>
+    /// The period's first day (1 October 2017 for <c>2017-10</c>, 1 April for Q2, 1 January for a
+    /// year): where the period sits on a date axis.
+    /// </summary>
+    public DateOnly FirstDay => new(Year, Frequency switch
+    {
+        Frequency.Month => Sub,
+        Frequency.Quarter => 3 * Sub - 2,
+        _ => 1,
+    }, 1);
+
     /// <summary>The period <paramref name="count"/> periods later (earlier when negative).</summary>
     public Period Add(int count)
     {
