@@ -1,0 +1,257 @@
+using System.Net;
+using System.Text.Json;
+using Its.Notebooks.Formatting;
+using Its.Notebooks.Nbformat;
+using Its.Plots;
+using Its.Reporting;
+using Its.Robustness;
+using Microsoft.Data.Analysis;
+using Plotly.NET;
+using Sanming;
+
+namespace Its.Notebooks.Tests;
+
+/// <summary>Each branch of the kit's formatter: text always, HTML where the value has it, every text escaped.</summary>
+public sealed class KitFormatterTests
+{
+    private static readonly KitFormatter Formatter = new();
+
+    private static string Html(MimeBundle bundle)
+    {
+        Assert.True(bundle.Data.TryGetValue("text/html", out string? html), "no text/html");
+        return html!;
+    }
+
+    private static void AssertEscaped(string html)
+    {
+        Assert.DoesNotContain("<script>alert", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("</script> &", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_result_shows_its_report_and_escapes_the_outcome_name()
+    {
+        var bundle = Formatter.Format(Results.Fit);
+        Assert.Equal(ResultReport.Render(Results.Fit, ReportFormat.Text), bundle.PlainText);
+        string html = Html(bundle);
+        Assert.Equal(ResultReport.Render(Results.Fit, ReportFormat.Html), html);
+        Assert.Contains(WebUtility.HtmlEncode(Results.Hostile), html, StringComparison.Ordinal);
+        AssertEscaped(html);
+    }
+
+    [Fact]
+    public void A_comparison_shows_its_report()
+    {
+        var comparison = Results.Comparisons[0].Result;
+        var bundle = Formatter.Format(comparison);
+        Assert.Equal(ComparisonReport.Render(comparison, ReportFormat.Html), Html(bundle));
+        Assert.StartsWith("Comparison of", bundle.PlainText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Power_and_break_searches_show_their_reports()
+    {
+        var power = PowerSimulation.Run(new PowerScenario { PeriodsBefore = 12, PeriodsAfter = 12, LevelChange = 1, Replicates = 40 }, 1);
+        Assert.Equal(PowerReport.Render(power, ReportFormat.Html), Html(Formatter.Format(power)));
+        var breaks = BreakSearch.Run(Results.Series, Results.Spec);
+        var bundle = Formatter.Format(breaks);
+        Assert.Equal(BreakSearchReport.Render(breaks, ReportFormat.Html), Html(bundle));
+        AssertEscaped(Html(bundle));
+    }
+
+    [Fact]
+    public void A_table_escapes_its_cells()
+    {
+        var table = new Table("t <b>", ["a", "b"], [["<script>alert(1)</script>", "1"]]);
+        var bundle = Formatter.Format(table);
+        Assert.Equal(table.ToText(), bundle.PlainText);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", Html(bundle), StringComparison.Ordinal);
+        AssertEscaped(Html(bundle));
+    }
+
+    [Fact]
+    public void The_study_fits_show_the_main_table_and_the_shares_their_own()
+    {
+        var plan = new StudyPlan();
+        var fits = plan.Run(Results.Sanming);
+        Assert.Equal(StudyPlan.MainTable(fits).ToHtml(), Html(Formatter.Format(fits)));
+        var shares = plan.Shares(Results.Sanming);
+        Assert.Equal(StudyPlan.ShareTable(shares).ToHtml(), Html(Formatter.Format(shares)));
+        Assert.Equal(StudyPlan.DifferenceTable(Results.Comparisons).ToHtml(), Html(Formatter.Format(Results.Comparisons)));
+    }
+
+    [Fact]
+    public void A_data_frame_shows_its_first_rows_and_its_size()
+    {
+        var frame = Results.Sanming.ToDataFrame();
+        var bundle = Formatter.Format(frame);
+        string html = Html(bundle);
+        Assert.Contains($"<caption>{frame.Rows.Count} rows x 6 columns, first 20 shown</caption>", html, StringComparison.Ordinal);
+        Assert.Equal(20, html.Split("<tr>").Length - 2);
+        Assert.Contains("<th>outpatient_visits</th>", html, StringComparison.Ordinal);
+        Assert.StartsWith($"{frame.Rows.Count} rows x 6 columns, first 20 shown", bundle.PlainText, StringComparison.Ordinal);
+
+        var small = new DataFrame(new StringDataFrameColumn("name", [Results.Hostile]), new DoubleDataFrameColumn("x", [1.5]));
+        string smallHtml = Html(Formatter.Format(small));
+        Assert.Contains("<caption>1 row x 2 columns</caption>", smallHtml, StringComparison.Ordinal);
+        Assert.Contains("<td style=\"text-align:right\">1.5</td>", smallHtml, StringComparison.Ordinal);
+        AssertEscaped(smallHtml);
+    }
+
+    private static string FigureJson(string html)
+    {
+        int start = html.IndexOf("var figure = ", StringComparison.Ordinal) + "var figure = ".Length;
+        int end = html.IndexOf(";\n", start, StringComparison.Ordinal);
+        return html[start..end];
+    }
+
+    [Fact]
+    public void A_plotly_chart_is_a_div_and_a_script_without_plotly_js()
+    {
+        var figure = ItsFigure.From(Results.Fit, "visits per month");
+        var chart = PlotlyRenderer.Render(figure);
+        var bundle = Formatter.Format(chart);
+        string html = Html(bundle);
+        Assert.StartsWith("<div class=\"its-chart\" id=\"its-chart-", html, StringComparison.Ordinal);
+        Assert.Contains("window.Plotly.newPlot(div, figure.data, figure.layout", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("src=", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("cdn", html, StringComparison.OrdinalIgnoreCase);
+        Assert.True(html.Length < 100_000, "plotly.js must not be in the output");
+        // The figure in the script is the chart's own, with nothing that can close the script.
+        string json = FigureJson(html);
+        Assert.DoesNotContain("<", json, StringComparison.Ordinal);
+        Assert.Equal(
+            JsonDocument.Parse(GenericChart.toFigureJson(chart)).RootElement.GetProperty("layout").GetProperty("title").GetProperty("text").GetString(),
+            JsonDocument.Parse(json).RootElement.GetProperty("layout").GetProperty("title").GetProperty("text").GetString());
+        Assert.Equal($"Plotly chart: Interrupted time series: {Results.Hostile} (6 traces)", bundle.PlainText);
+        // The same chart gives the same bytes, and the figure itself formats as its chart.
+        Assert.Equal(html, Html(Formatter.Format(PlotlyRenderer.Render(figure))));
+        Assert.Equal(html, Html(Formatter.Format(figure)));
+    }
+
+    [Fact]
+    public void Text_in_a_chart_cannot_close_its_script()
+    {
+        var trace = new Trace2D("scatter");
+        trace.SetProperty("x", new[] { 1, 2 });
+        trace.SetProperty("y", new[] { 3, 4 });
+        trace.SetProperty("name", "</script><script>alert(1)</script>");
+        string html = Html(Formatter.Format(GenericChart.ofTraceObject(false, trace)));
+        Assert.Equal(1, html.Split("</script>").Length - 1);
+        Assert.Equal("</script><script>alert(1)</script>", JsonDocument.Parse(FigureJson(html)).RootElement.GetProperty("data")[0].GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public void An_xplot_chart_is_drawn_from_its_figure_the_same_way()
+    {
+        var chart = XPlot.Plotly.Chart.Line(new[] { Tuple.Create(1, 2.5), Tuple.Create(2, 3.5) });
+        chart.WithTitle("a </script> b");
+        var bundle = Formatter.Format(chart);
+        string html = Html(bundle);
+        Assert.StartsWith("<div class=\"its-chart\"", html, StringComparison.Ordinal);
+        Assert.Equal(1, html.Split("</script>").Length - 1);
+        var figure = JsonDocument.Parse(FigureJson(html)).RootElement;
+        Assert.Equal("scatter", figure.GetProperty("data")[0].GetProperty("type").GetString());
+        Assert.Equal(2.5, figure.GetProperty("data")[0].GetProperty("y")[0].GetDouble());
+        Assert.Equal("a </script> b", figure.GetProperty("layout").GetProperty("title").GetString());
+        Assert.Equal("Plotly chart: a </script> b (1 trace)", bundle.PlainText);
+        // XPlot draws each chart into a div of a random id; the formatter's output does not change with it.
+        var again = XPlot.Plotly.Chart.Line(new[] { Tuple.Create(1, 2.5), Tuple.Create(2, 3.5) });
+        again.WithTitle("a </script> b");
+        Assert.Equal(html, Html(Formatter.Format(again)));
+        Assert.DoesNotContain("layout = \"\"", Html(Formatter.Format(XPlot.Plotly.Chart.Line(new[] { Tuple.Create(1, 2) }))), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, "null")]
+    [InlineData("<script>alert(1)</script>", "<script>alert(1)</script>")]
+    [InlineData(42, "42")]
+    [InlineData(1234.5, "1234.5")]
+    [InlineData(true, "True")]
+    [InlineData(DayOfWeek.Monday, "Monday")]
+    public void Strings_and_simple_values_are_plain_text(object? value, string text)
+    {
+        var bundle = Formatter.Format(value);
+        Assert.Equal(text, bundle.PlainText);
+        Assert.False(bundle.Data.ContainsKey("text/html"));
+    }
+
+    [Fact]
+    public void Numbers_and_dates_ignore_the_culture()
+    {
+        var previous = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+            Assert.Equal("0.25", Formatter.Format(0.25m).PlainText);
+            Assert.Equal("2017-10-01", Formatter.Format(new DateTime(2017, 10, 1)).PlainText);
+            Assert.Equal("2017-10-01", Formatter.Format(new DateOnly(2017, 10, 1)).PlainText);
+        }
+        finally { System.Globalization.CultureInfo.CurrentCulture = previous; }
+    }
+
+    private sealed record Labelled(string Name, int Count);
+
+    private sealed class Plain
+    {
+        public string Name { get; init; } = Results.Hostile;
+        public double Value { get; init; } = 2.5;
+        public int[] Lags { get; init; } = [1, 2, 3];
+        public Plain? Next { get; init; }
+    }
+
+    [Fact]
+    public void A_record_is_its_text()
+    {
+        var bundle = Formatter.Format(new Labelled("<b>", 3));
+        Assert.Equal("Labelled { Name = <b>, Count = 3 }", bundle.PlainText);
+        Assert.False(bundle.Data.ContainsKey("text/html"));
+    }
+
+    [Fact]
+    public void An_object_without_a_text_is_a_table_of_its_properties()
+    {
+        var bundle = Formatter.Format(new Plain { Next = new Plain() });
+        string html = Html(bundle);
+        Assert.Contains("<caption>Plain</caption>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>Name</td><td style=\"text-align:right\">" + WebUtility.HtmlEncode(Results.Hostile) + "</td>", html, StringComparison.Ordinal);
+        Assert.Contains("[1, 2, 3]", html, StringComparison.Ordinal);
+        // One level: a nested object is its text (here its type's name), not another table.
+        Assert.Contains(typeof(Plain).ToString(), html, StringComparison.Ordinal);
+        AssertEscaped(html);
+        Assert.Contains("Lags", bundle.PlainText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_sequence_of_values_is_a_list_capped_at_the_limit()
+    {
+        var bundle = Formatter.Format(Enumerable.Range(0, 100).ToList());
+        Assert.Equal($"[{string.Join(", ", Enumerable.Range(0, 20))}, ...] (100 items, first 20 shown)", bundle.PlainText);
+        string html = Html(bundle);
+        Assert.Equal(KitFormatter.Limit, html.Split("<li>").Length - 1);
+        Assert.Contains("100 items, first 20 shown", html, StringComparison.Ordinal);
+
+        // An endless sequence is read only as far as shown.
+        Assert.EndsWith("(first 20 items shown)", Formatter.Format(Enumerable.Repeat(1, int.MaxValue).Select(x => x)).PlainText, StringComparison.Ordinal);
+        string strings = Html(Formatter.Format(new[] { Results.Hostile, "b" }));
+        Assert.Contains("<li>" + WebUtility.HtmlEncode(Results.Hostile) + "</li>", strings, StringComparison.Ordinal);
+        AssertEscaped(strings);
+    }
+
+    [Fact]
+    public void A_sequence_of_objects_without_a_text_is_a_table_of_their_properties()
+    {
+        string html = Html(Formatter.Format(new[] { new Plain(), new Plain { Value = 3 } }));
+        Assert.Contains("<caption>Plain: 2 items</caption>", html, StringComparison.Ordinal);
+        Assert.Contains("<th>Name</th><th>Value</th><th>Lags</th><th>Next</th>", html, StringComparison.Ordinal);
+        AssertEscaped(html);
+    }
+
+    [Fact]
+    public void A_placebo_test_without_its_model_falls_back_to_text()
+    {
+        var placebo = PlaceboTest.Run(Results.Series, Results.Spec);
+        var bundle = Formatter.Format(placebo);
+        Assert.StartsWith("PlaceboResult { Real = 2017-10", bundle.PlainText, StringComparison.Ordinal);
+    }
+}
