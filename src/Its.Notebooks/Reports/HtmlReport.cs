@@ -1,0 +1,249 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Its.Notebooks.Formatting;
+using Its.Notebooks.Nbformat;
+using Markdig;
+using Markdig.Syntax;
+using Markdig.Syntax.Inlines;
+using Plotly.NET;
+
+namespace Its.Notebooks.Reports;
+
+/// <summary>
+/// An executed notebook as one self-contained HTML page that works offline: markdown cells
+/// rendered, code cells shown with their execution count, every output in its richest form, and
+/// plotly.js embedded once in the head when the page has a chart (never a CDN). The same notebook
+/// always gives the same bytes.
+/// </summary>
+/// <remarks>
+/// Markdown is rendered with Markdig's extensions for tables (pipe and grid), footnotes, task and
+/// definition lists, emphasis extras, figures, math spans and alert blocks. Raw HTML in markdown
+/// is shown as text, not inserted: a notebook is shared and copied, and a report must be safe to
+/// open whatever a cell says; the markdown itself covers what a narrative needs. For the same
+/// reason generic attributes (<c>{onclick=...}</c>) are not enabled, links and images keep only
+/// http, https, mailto, relative and anchor targets (and images <c>data:image/</c>), and media
+/// links are not turned into embedded players. Images attached to a cell
+/// (<c>attachment:name.png</c>) are inlined.
+/// </remarks>
+public static partial class HtmlReport
+{
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
+        .UseAbbreviations()
+        .UseAutoIdentifiers()
+        .UseCitations()
+        .UseCustomContainers()
+        .UseDefinitionLists()
+        .UseEmphasisExtras()
+        .UseFigures()
+        .UseFooters()
+        .UseFootnotes()
+        .UseGridTables()
+        .UseMathematics()
+        .UsePipeTables()
+        .UseListExtras()
+        .UseTaskLists()
+        .UseAutoLinks()
+        .UseAlertBlocks()
+        .DisableHtml()
+        .Build();
+
+    private static readonly Lazy<string> PlotlyJs = new(LoadPlotlyJs);
+
+    /// <summary>The version of plotly.js a page embeds (the one Plotly.NET ships).</summary>
+    public const string PlotlyJsVersion = Globals.PLOTLYJS_VERSION;
+
+    /// <summary>Renders an executed notebook as a page.</summary>
+    /// <param name="notebook">The notebook, with the outputs of its code cells.</param>
+    /// <param name="title">The page title; the first markdown heading of the notebook when null, else "Notebook".</param>
+    public static string Render(Notebook notebook, string? title = null)
+    {
+        ArgumentNullException.ThrowIfNull(notebook);
+        var body = new StringBuilder();
+        bool chart = false;
+        foreach (var cell in notebook.Cells)
+        {
+            switch (cell.Type)
+            {
+                case "markdown":
+                    body.Append("<section class=\"cell markdown\">\n").Append(MarkdownHtml(cell)).Append("</section>\n");
+                    break;
+                case "code":
+                    body.Append("<section class=\"cell code\">\n");
+                    body.Append("<div class=\"input\"><div class=\"prompt\">In&nbsp;[").Append(cell.ExecutionCount?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "&nbsp;")
+                        .Append("]:</div><pre class=\"source\"><code class=\"language-csharp\">").Append(E(cell.Source)).Append("</code></pre></div>\n");
+                    foreach (var output in cell.Outputs)
+                    {
+                        body.Append(Output(output));
+                        chart |= output is DisplayOutput { Data: var d } && IsChart(d) || output is ExecuteResultOutput { Data: var r } && IsChart(r);
+                    }
+                    body.Append("</section>\n");
+                    break;
+                default:
+                    body.Append("<section class=\"cell raw\"><pre>").Append(E(cell.Source)).Append("</pre></section>\n");
+                    break;
+            }
+        }
+        title ??= FirstHeading(notebook) ?? "Notebook";
+        return Page(title, body.ToString(), chart);
+    }
+
+    /// <summary>An index page linking the notebooks' pages, with a line of summary each.</summary>
+    /// <param name="notebooks">Title, link (relative to the index) and summary of each page, in order.</param>
+    /// <param name="title">The index's title.</param>
+    public static string Index(IEnumerable<(string Title, string Href, string Summary)> notebooks, string title = "Reports")
+    {
+        ArgumentNullException.ThrowIfNull(notebooks);
+        var body = new StringBuilder();
+        body.Append("<h1>").Append(E(title)).Append("</h1>\n<ul class=\"index\">\n");
+        foreach (var (name, href, summary) in notebooks)
+        {
+            body.Append("<li><a href=\"").Append(E(SafeUrl(href, image: false))).Append("\">").Append(E(name)).Append("</a>");
+            if (!string.IsNullOrWhiteSpace(summary)) body.Append("<p>").Append(E(summary)).Append("</p>");
+            body.Append("</li>\n");
+        }
+        body.Append("</ul>\n");
+        return Page(title, body.ToString(), chart: false);
+    }
+
+    private static string Page(string title, string body, bool chart)
+    {
+        var page = new StringBuilder();
+        page.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+            .Append("<title>").Append(E(title)).Append("</title>\n<style>\n").Append(Css).Append("</style>\n");
+        if (chart) page.Append("<script type=\"text/javascript\">\n").Append(PlotlyJs.Value).Append("\n</script>\n");
+        page.Append("</head>\n<body>\n<main>\n").Append(body).Append("</main>\n</body>\n</html>\n");
+        return page.ToString();
+    }
+
+    private static string Output(CellOutput output) => output switch
+    {
+        StreamOutput s => $"<pre class=\"output stream {(s.Name == "stderr" ? "stderr" : "stdout")}\">{E(s.Text)}</pre>\n",
+        ExecuteResultOutput r => $"<div class=\"output result\"><div class=\"prompt\">Out[{r.ExecutionCount}]:</div>{Bundle(r.Data)}</div>\n",
+        DisplayOutput d => $"<div class=\"output display\">{Bundle(d.Data)}</div>\n",
+        ErrorOutput x => $"<pre class=\"output error\"><span class=\"ename\">{E(x.Name)}</span>: {E(x.Value)}"
+            + string.Concat(x.Traceback.Select(t => "\n" + E(Ansi().Replace(t, ""))))
+            + "</pre>\n",
+        _ => "",
+    };
+
+    // The richest representation: the kit's HTML (escaped where it is made), SVG, a bitmap, then text.
+    private static string Bundle(MimeBundle bundle)
+    {
+        var data = bundle.Data;
+        if (data.TryGetValue("text/html", out string? html)) return $"<div class=\"html\">{html}</div>";
+        if (data.TryGetValue("image/svg+xml", out string? svg)) return $"<div class=\"svg\">{svg}</div>";
+        foreach (string type in new[] { "image/png", "image/jpeg" })
+            if (data.TryGetValue(type, out string? b64))
+                return $"<img class=\"image\" alt=\"\" src=\"data:{type};base64,{E(Regex.Replace(b64, @"\s", ""))}\">";
+        return $"<pre class=\"text\">{E(bundle.PlainText)}</pre>";
+    }
+
+    private static bool IsChart(MimeBundle bundle) =>
+        bundle.Data.TryGetValue("text/html", out string? html) && html.Contains(PlotlyHtml.ChartMarker, StringComparison.Ordinal);
+
+    private static string MarkdownHtml(Cell cell)
+    {
+        var document = Markdown.Parse(cell.Source, Pipeline);
+        foreach (var link in document.Descendants<LinkInline>())
+        {
+            string url = link.GetDynamicUrl?.Invoke() ?? link.Url ?? "";
+            link.GetDynamicUrl = null;
+            link.Url = link.IsImage && Attachment(cell.Attachments, url) is { } inline ? inline : SafeUrl(url, link.IsImage);
+        }
+        // An autolink shows its target as its text: an unsafe one stays as text, without the link.
+        foreach (var link in document.Descendants<AutolinkInline>().Where(l => !l.IsEmail && SafeUrl(l.Url, image: false) != l.Url).ToArray())
+            link.ReplaceBy(new LiteralInline(link.Url));
+        return Markdown.ToHtml(document, Pipeline);
+    }
+
+    // Jupyter's attachments: {"name.png": {"image/png": "<base64>"}}, cited as attachment:name.png.
+    private static string? Attachment(JsonObject? attachments, string url)
+    {
+        const string prefix = "attachment:";
+        if (attachments is null || !url.StartsWith(prefix, StringComparison.Ordinal)) return null;
+        if (attachments[Uri.UnescapeDataString(url[prefix.Length..])] is not JsonObject bundle) return null;
+        foreach (var (type, value) in bundle)
+            if (type.StartsWith("image/", StringComparison.Ordinal) && value is JsonValue v && v.TryGetValue(out string? b64))
+                return $"data:{type};base64,{Regex.Replace(b64, @"\s", "")}";
+        return null;
+    }
+
+    /// <summary>A link target kept only if it cannot run script: http, https, mailto, relative or an anchor (and data:image/ for images).</summary>
+    private static string SafeUrl(string url, bool image)
+    {
+        var scheme = UrlScheme().Match(url);
+        if (!scheme.Success) return url;
+        string s = scheme.Groups[1].Value.ToLowerInvariant();
+        bool ok = s is "http" or "https" || (s == "mailto" && !image) || (image && url.StartsWith("data:image/", StringComparison.OrdinalIgnoreCase));
+        return ok ? url : "#";
+    }
+
+    private static string? FirstHeading(Notebook notebook)
+    {
+        foreach (var cell in notebook.Cells.Where(c => c.Type == "markdown"))
+            if (Markdown.Parse(cell.Source, Pipeline).Descendants<HeadingBlock>().FirstOrDefault() is { Inline: { } inline })
+                return string.Concat(inline.Descendants<LiteralInline>().Select(l => l.Content.ToString()));
+        return null;
+    }
+
+    private static string LoadPlotlyJs()
+    {
+        // Plotly.NET embeds the plotly.js it was built against as a manifest resource named by its version.
+        var assembly = typeof(GenericChart).Assembly;
+        string name = $"Plotly.NET.plotly-{Globals.PLOTLYJS_VERSION}.min.js";
+        using var stream = assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"{assembly.GetName().Name} {assembly.GetName().Version} has no resource {name}; its resources are {string.Join(", ", assembly.GetManifestResourceNames())}");
+        string js = new StreamReader(stream, Encoding.UTF8).ReadToEnd();
+        // Inside <script> only "</script" ends the element; plotly.js has none, and a version that did would break the page.
+        if (js.Contains("</script", StringComparison.OrdinalIgnoreCase)) throw new InvalidOperationException($"{name} contains '</script' and cannot be inlined");
+        return js;
+    }
+
+    private static string E(string text) => WebUtility.HtmlEncode(text);
+
+    [GeneratedRegex(@"^([A-Za-z][A-Za-z0-9+.\-]*):")]
+    private static partial Regex UrlScheme();
+
+    // ANSI colour codes in tracebacks (as IPython writes them) mean nothing in a page.
+    [GeneratedRegex(@"\x1b\[[0-9;]*[A-Za-z]")]
+    private static partial Regex Ansi();
+
+    private const string Css = """
+        body { margin: 0; background: #fff; color: #1d1d1f; font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+        main { max-width: 62rem; margin: 0 auto; padding: 1.5rem 1.25rem 4rem; }
+        h1, h2, h3, h4 { line-height: 1.25; margin: 1.6em 0 0.6em; }
+        h1 { font-size: 1.9rem; } h2 { font-size: 1.45rem; } h3 { font-size: 1.15rem; }
+        a { color: #1f5fa8; }
+        .cell { margin: 1rem 0; }
+        .prompt { color: #6b6b6b; font: 0.78rem/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; margin-bottom: 0.2rem; }
+        pre, code { font: 0.86rem/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+        pre { margin: 0; padding: 0.6rem 0.8rem; overflow-x: auto; white-space: pre; }
+        .source { background: #f5f6f8; border: 1px solid #e1e3e8; border-radius: 4px; }
+        .markdown code { background: #f5f6f8; padding: 0.05em 0.3em; border-radius: 3px; }
+        .markdown pre code { background: none; padding: 0; }
+        .markdown pre { background: #f5f6f8; border-radius: 4px; }
+        .output { margin-top: 0.5rem; overflow-x: auto; }
+        .stream { padding-left: 0; }
+        .stderr { background: #fff4f2; color: #8a1f11; padding-left: 0.8rem; }
+        .error { background: #fdecea; color: #8a1f11; border-left: 3px solid #c62828; }
+        .error .ename { font-weight: bold; }
+        table { border-collapse: collapse; margin: 0.6rem 0 1rem; font-size: 0.88rem; font-variant-numeric: tabular-nums; }
+        caption { caption-side: top; text-align: left; font-weight: 600; padding: 0.3rem 0; }
+        th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #e1e3e8; vertical-align: top; }
+        th { text-align: left; border-bottom: 2px solid #c4c7cf; background: #fafbfc; }
+        tbody tr:nth-child(even) { background: #fafbfc; }
+        .its-table td { white-space: nowrap; }
+        .its-result h3, .its-comparison h3, .its-placebo h3, .its-sensitivity h3, .its-breaks h3, .its-power h3 { font-size: 1rem; margin: 0.4rem 0; }
+        .its-result ul, .its-comparison ul, .its-placebo ul, .its-sensitivity ul, .its-breaks ul, .its-power ul { font-size: 0.88rem; color: #444; padding-left: 1.2rem; }
+        .its-chart { min-height: 2rem; color: #6b6b6b; font-size: 0.88rem; }
+        .its-list ol { font: 0.86rem/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+        .image, .svg svg { max-width: 100%; height: auto; }
+        .index li { margin: 0.6rem 0; } .index p { margin: 0.1rem 0 0; color: #444; }
+        blockquote { margin: 1rem 0; padding: 0.2rem 1rem; border-left: 3px solid #c4c7cf; color: #444; }
+        .markdown-alert { border-left: 3px solid #1f5fa8; padding: 0.2rem 1rem; margin: 1rem 0; }
+
+        """;
+}
