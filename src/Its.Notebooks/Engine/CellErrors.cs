@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Its.Notebooks.Nbformat;
+using Microsoft.CodeAnalysis;
+
+namespace Its.Notebooks.Engine;
+
+/// <summary>An error output, and the line of the failing cell it points at when it points at one.</summary>
+internal sealed record CellError(ErrorOutput Output, int? Line);
+
+/// <summary>
+/// Error outputs that point at cell lines as Jupyter does (<c>Cell In[3], line 2</c>), never at
+/// the engine or the kit's own files, and without the notebook's directory, so they read the same
+/// on every machine.
+/// </summary>
+internal sealed partial class CellErrors(string? directory)
+{
+    // More diagnostics than this say little more than the first ones.
+    private const int MaxDiagnostics = 20;
+
+    // Each cell's lines by the names its code is known by: the file name it is compiled under and
+    // that name as the source resolver made it a path (which debug information, hence frames, carry).
+    private readonly Dictionary<string, CellLines> _cells = new(StringComparer.Ordinal);
+
+    /// <summary>The file name a cell's code is compiled under.</summary>
+    public static string FileName(int executionCount) => $"In[{executionCount}]";
+
+    /// <summary>Remembers a cell's lines for tracebacks, under the names its code is known by.</summary>
+    public void Register(int executionCount, string code, params string[] names)
+    {
+        var lines = new CellLines(executionCount, code.Split('\n'));
+        foreach (string name in names) _cells[name] = lines;
+    }
+
+    /// <summary>An exception thrown by cell code.</summary>
+    public CellError Thrown(Exception exception, int executionCount)
+    {
+        var traceback = new List<string>();
+        int? line = null;
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            traceback.Add($"{(e == exception ? "" : " ---> ")}{e.GetType().Name}: {Clean(e.Message)}");
+            foreach (var frame in new StackTrace(e, fNeedFileInfo: true).GetFrames())
+            {
+                string? name = frame.GetFileName();
+                int number = frame.GetFileLineNumber();
+                if (name is null || number <= 0 || !_cells.TryGetValue(name, out var cell)) continue;
+                string? method = frame.GetMethod() is { } m ? MethodName(m) : null;
+                traceback.Add($"   at Cell In[{cell.ExecutionCount}], line {number}{(method is null ? "" : $", in {method}")}: {cell.Source(number)}");
+                // The outermost frame in the failing cell is the line that led to the error.
+                if (e == exception && cell.ExecutionCount == executionCount) line = number;
+            }
+        }
+        return new CellError(new ErrorOutput(exception.GetType().Name, Clean(exception.Message), traceback), line);
+    }
+
+    /// <summary>Compilation errors of a cell, each with its cell-relative line and column.</summary>
+    public CellError Compilation(IReadOnlyList<Diagnostic> errors)
+    {
+        var traceback = errors.Take(MaxDiagnostics).Select(d => $"{Where(d)}: error {d.Id}: {Clean(d.GetMessage(CultureInfo.InvariantCulture))}").ToList();
+        if (errors.Count > MaxDiagnostics) traceback.Add($"... and {errors.Count - MaxDiagnostics} more errors");
+        var first = errors[0];
+        var span = first.Location.GetMappedLineSpan();
+        string more = errors.Count > 1 ? $" (and {errors.Count - 1} more {(errors.Count == 2 ? "error" : "errors")})" : "";
+        int? line = span.IsValid && _cells.ContainsKey(span.Path) ? span.StartLinePosition.Line + 1 : null;
+        return new CellError(new ErrorOutput("CompilationError", $"{first.Id}: {Clean(first.GetMessage(CultureInfo.InvariantCulture))}{more}", traceback), line);
+    }
+
+    /// <summary>A directive the kit cannot honour.</summary>
+    public static CellError Refused(int executionCount, int line, string directive, string reason) =>
+        new(new ErrorOutput("DirectiveError", $"{directive}: {reason}", [$"Cell In[{executionCount}], line {line}: {directive}"]), line);
+
+    /// <summary>A cell stopped after running longer than its timeout.</summary>
+    public static CellError Timeout(int executionCount, TimeSpan timeout)
+    {
+        string seconds = timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        return new CellError(new ErrorOutput(
+            "TimeoutError",
+            $"the cell ran longer than its timeout of {seconds} s and was stopped; the session cannot run more cells",
+            [$"Cell In[{executionCount}]: stopped after {seconds} s"]), null);
+    }
+
+    private string Where(Diagnostic diagnostic)
+    {
+        var span = diagnostic.Location.GetMappedLineSpan();
+        if (!span.IsValid) return "Cell";
+        // A file the cell loads (#load) is named by its path relative to the notebook.
+        string file = _cells.TryGetValue(span.Path, out var cell) ? $"Cell In[{cell.ExecutionCount}]" : Clean(span.Path);
+        return $"{file}, line {span.StartLinePosition.Line + 1}, column {span.StartLinePosition.Character + 1}";
+    }
+
+    // The notebook's directory where it stands alone in a message (not a prefix of another name).
+    private readonly Regex? _bareDirectory = directory is null ? null : new Regex(Regex.Escape(directory) + @"(?![\w.\-])", RegexOptions.CultureInvariant);
+
+    /// <summary>Text without the notebook's directory: paths in it become relative to the notebook.</summary>
+    public string Clean(string text)
+    {
+        // A notebook at the file system's root has no prefix worth taking off.
+        if (_bareDirectory is null || Path.GetPathRoot(directory) == directory) return text;
+        return _bareDirectory.Replace(text.Replace(directory + Path.DirectorySeparatorChar, "", StringComparison.Ordinal), ".");
+    }
+
+    /// <summary>
+    /// The name a reader knows a frame's method by: none for a cell's top-level code, else the
+    /// method or local function, with its class when the cell declared one; compiler-made names
+    /// (state machines, lambdas' closures) are read back to the names written in the cell.
+    /// </summary>
+    private static string? MethodName(MethodBase method)
+    {
+        string name = method.Name;
+        Type? type = method.DeclaringType;
+        // An async method or iterator runs in MoveNext of a nested type named <Method>d__N.
+        if (name == "MoveNext" && type?.Name.StartsWith('<') == true)
+        {
+            name = type.Name;
+            type = type.DeclaringType;
+        }
+        while (type?.Name.StartsWith('<') == true) type = type.DeclaringType;
+        if (LocalFunction().Match(name) is { Success: true } local) name = local.Groups[1].Value;
+        else if (CompilerMade().Match(name) is { Success: true } made)
+        {
+            string outer = made.Groups["outer"].Value;
+            bool lambda = made.Groups["kind"].Value == "b";
+            if (outer == "<Initialize>") return lambda ? "a lambda" : null;
+            name = lambda ? $"a lambda in {outer}" : outer;
+        }
+        return type is null || type.Name.StartsWith("Submission#", StringComparison.Ordinal) ? name : $"{type.Name}.{name}";
+    }
+
+    [GeneratedRegex(@"g__([^|]+)\|")]
+    private static partial Regex LocalFunction();
+
+    [GeneratedRegex(@"^<(?<outer><Initialize>|[^>]+)>(?<kind>[a-z])__")]
+    private static partial Regex CompilerMade();
+}
+
+/// <summary>A cell's lines, for the source shown beside a frame.</summary>
+internal sealed record CellLines(int ExecutionCount, string[] Lines)
+{
+    /// <summary>The 1-based line, trimmed; empty past the end.</summary>
+    public string Source(int line) => line <= Lines.Length ? Lines[line - 1].Trim() : "";
+}

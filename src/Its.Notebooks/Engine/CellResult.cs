@@ -1,0 +1,31 @@
+using Its.Notebooks.Nbformat;
+
+namespace Its.Notebooks.Engine;
+
+/// <summary>How a cell ended.</summary>
+public enum CellStatus
+{
+    /// <summary>The cell ran to its end.</summary>
+    Ok,
+
+    /// <summary>A compilation error, an exception, or a directive the kit refuses; the last output is the error.</summary>
+    Error,
+
+    /// <summary>The cell ran longer than its timeout and was abandoned; the session cannot run more cells.</summary>
+    TimedOut,
+
+    /// <summary>A .NET Interactive markdown cell (first line <c>#!markdown</c>): not run, no outputs.</summary>
+    Markdown,
+}
+
+/// <summary>The outcome of one cell: its status and its outputs in the order they happened.</summary>
+/// <param name="Status">How the cell ended.</param>
+/// <param name="Outputs">Streams, displays, the value of the last expression, or the error last.</param>
+public sealed record CellResult(CellStatus Status, IReadOnlyList<CellOutput> Outputs)
+{
+    /// <summary>The error of a cell that failed or timed out; null otherwise.</summary>
+    public ErrorOutput? Error => Status is CellStatus.Error or CellStatus.TimedOut ? Outputs.OfType<ErrorOutput>().LastOrDefault() : null;
+
+    /// <summary>The 1-based line of the cell an error points at (the line that threw, led to the throw, or failed to compile); null when there is none.</summary>
+    public int? ErrorLine { get; init; }
+}

@@ -1,0 +1,90 @@
+using System.Text.RegularExpressions;
+
+namespace Its.Notebooks.Engine;
+
+/// <summary>
+/// The .NET Interactive directives a code cell may carry. <c>#!csharp</c> says the cell is C#;
+/// <c>#!markdown</c> as the first line makes it markdown, not code; <c>#r "nuget: Name"</c> asks
+/// for a package, which the kit accepts when it carries it (it runs offline); <c>#i "nuget: ..."</c>
+/// names a package source, which the kit does not need. <c>#r "file.dll"</c> and <c>#load</c> are
+/// C# scripting's own and stay in the code.
+/// </summary>
+public static partial class CellSource
+{
+    private static readonly string[] csharpMagics = ["#!csharp", "#!c#", "#!C#"];
+
+    /// <summary>The markdown of a code cell written as a .NET Interactive markdown cell (first line <c>#!markdown</c>); null for any other cell.</summary>
+    /// <param name="source">The code cell's text.</param>
+    public static string? MarkdownOf(string source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        string[] lines = source.Split('\n');
+        int first = Array.FindIndex(lines, l => l.Trim().Length > 0);
+        if (first < 0 || lines[first].Trim() != "#!markdown") return null;
+        return string.Join('\n', lines.Skip(first + 1));
+    }
+
+    /// <summary>
+    /// The cell as C# scripting compiles it: directive lines the kit handles are blanked, not
+    /// removed, so line numbers in messages are the cell's own.
+    /// </summary>
+    internal static PreparedCell Prepare(string source)
+    {
+        if (MarkdownOf(source) is { } markdown) return new PreparedCell.Markdown(markdown);
+        string[] lines = source.Split('\n');
+        var notes = new List<string>();
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string line = lines[i].Trim();
+            if (line.StartsWith("#!", StringComparison.Ordinal))
+            {
+                string magic = line.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries)[0];
+                if (!csharpMagics.Contains(magic, StringComparer.Ordinal))
+                    return new PreparedCell.Refused(i + 1, line, magic == "#!markdown"
+                        ? "only a cell's first line can make it markdown; put the markdown in a cell of its own"
+                        : "a .NET Interactive magic command the kit does not run: cells are C# (#!csharp or no magic) or markdown (#!markdown as the first line)");
+                lines[i] = "";
+            }
+            else if (NugetReference().Match(line) is { Success: true } nuget)
+            {
+                string id = nuget.Groups["id"].Value;
+                string version = nuget.Groups["version"].Value.Trim();
+                if (ScriptEnvironment.Carried(id) is not { } package)
+                    return new PreparedCell.Refused(i + 1, line,
+                        $"the kit runs offline with the packages it carries ({ScriptEnvironment.CarriedPackages}); {id} is not one of them");
+                if (version.Length > 0 && !SameVersion(version, package.Version))
+                    notes.Add($"{line}: the kit carries {package.Id} {package.Version} and uses it\n");
+                lines[i] = "";
+            }
+            else if (PackageSource().IsMatch(line))
+            {
+                lines[i] = "";
+            }
+        }
+        return new PreparedCell.Code(string.Join('\n', lines), notes);
+    }
+
+    // "5.0" asks for 5.0.0; a range or a wildcard ("5.*") asks for nothing in particular.
+    private static bool SameVersion(string asked, string carried) =>
+        !System.Version.TryParse(asked, out var a) || !System.Version.TryParse(carried.Split('-')[0], out var c)
+        || (a.Major, a.Minor, Math.Max(a.Build, 0)) == (c.Major, c.Minor, Math.Max(c.Build, 0));
+
+    [GeneratedRegex("""^#r\s+"nuget:\s*(?<id>[^,"\s]+)\s*(,(?<version>[^"]*))?"$""", RegexOptions.IgnoreCase)]
+    private static partial Regex NugetReference();
+
+    [GeneratedRegex("""^#i\s+"nuget:[^"]*"$""", RegexOptions.IgnoreCase)]
+    private static partial Regex PackageSource();
+}
+
+/// <summary>A code cell after its directives: C# to compile, markdown, or refused.</summary>
+internal abstract record PreparedCell
+{
+    /// <summary>C# to compile, and notes for stderr (a package version the kit replaces with its own).</summary>
+    public sealed record Code(string Text, IReadOnlyList<string> Notes) : PreparedCell;
+
+    /// <summary>A .NET Interactive markdown cell: not run.</summary>
+    public sealed record Markdown(string Text) : PreparedCell;
+
+    /// <summary>A directive the kit cannot honour, on a 1-based line of the cell.</summary>
+    public sealed record Refused(int Line, string Directive, string Reason) : PreparedCell;
+}
