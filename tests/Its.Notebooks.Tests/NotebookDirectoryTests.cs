@@ -13,7 +13,7 @@ namespace Its.Notebooks.Tests;
 public sealed class NotebookDirectoryTests : NotebookFolder
 {
     [Fact]
-    public void Cells_read_relative_paths_from_the_notebook_sFolder()
+    public void Cells_read_relative_paths_from_the_notebook_s_folder()
     {
         File.WriteAllText(Path.Combine(Folder, "data.txt"), "from the notebook's folder");
         string before = Environment.CurrentDirectory;
@@ -24,7 +24,15 @@ public sealed class NotebookDirectoryTests : NotebookFolder
     }
 
     [Fact]
-    public void Errors_do_not_show_the_notebook_sFolder()
+    public void A_missing_directory_is_refused()
+    {
+        string missing = Path.Combine(Folder, "missing");
+        var e = Assert.Throws<DirectoryNotFoundException>(() => new NotebookSession(new PlainFormatter(), missing));
+        Assert.Equal($"the notebook's directory {missing} does not exist", e.Message);
+    }
+
+    [Fact]
+    public void Errors_do_not_show_the_notebook_s_folder()
     {
         var session = new NotebookSession(new PlainFormatter(), Folder);
         var error = session.RunCell("File.ReadAllText(\"missing.csv\")", 1).Error!;

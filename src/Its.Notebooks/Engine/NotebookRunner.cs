@@ -70,6 +70,7 @@ public sealed class NotebookRunner(IMimeFormatter formatter, NotebookRunOptions?
     /// </summary>
     /// <param name="notebook">The notebook.</param>
     /// <param name="directory">The notebook's directory: relative paths in cells, and <c>#r "file.dll"</c>, are read from it.</param>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     public NotebookRun Run(Notebook notebook, string directory)
     {
         ArgumentNullException.ThrowIfNull(notebook);

@@ -39,11 +39,14 @@ public sealed class NotebookSession
     /// and <c>#load</c> look, and what messages show paths relative to. Null leaves the process's
     /// current directory as it is.
     /// </param>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     public NotebookSession(IMimeFormatter formatter, string? directory = null)
     {
         ArgumentNullException.ThrowIfNull(formatter);
         _formatter = formatter;
         Directory = directory is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
+        if (Directory is not null && !System.IO.Directory.Exists(Directory))
+            throw new DirectoryNotFoundException($"the notebook's directory {Directory} does not exist");
         string root = Directory ?? Environment.CurrentDirectory;
         _options = ScriptEnvironment.Options
             .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(root))
