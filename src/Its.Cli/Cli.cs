@@ -24,12 +24,14 @@ public static class Cli
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var root = new RootCommand("its: interrupted time series analysis of health-system reforms");
+        root.Subcommands.Add(NotebookCommands.Reproduce(output, error));
         root.Subcommands.Add(FitCommand.Create(output));
         root.Subcommands.Add(CompareCommand.Create(output));
         root.Subcommands.Add(RobustnessCommands.Placebo(output));
         root.Subcommands.Add(RobustnessCommands.SensitivityGrid(output));
         root.Subcommands.Add(BreaksCommand.Create(output));
         root.Subcommands.Add(PowerCommand.Create(output));
+        root.Subcommands.Add(NotebookCommands.Notebook(output, error));
         root.Subcommands.Add(DataCommand.Create(output));
         root.Subcommands.Add(SanmingCommand.Create(output));
         if (args.Length == 0)

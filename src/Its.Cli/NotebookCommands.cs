@@ -1,0 +1,93 @@
+using System.CommandLine;
+using System.Globalization;
+using Its.Data;
+using Its.Notebooks.Batch;
+using Its.Notebooks.Engine;
+using Its.Notebooks.Formatting;
+using Its.Notebooks.Nbformat;
+
+namespace Its.Cli;
+
+/// <summary>
+/// <c>its notebook run</c> (execute notebooks, write the executed copies and HTML pages) and
+/// <c>its reproduce</c> (every notebook of <c>notebooks/</c> into <c>reports/</c>: the main job).
+/// </summary>
+public static class NotebookCommands
+{
+    private const int DefaultTimeoutSeconds = 600;
+
+    /// <summary>The <c>notebook</c> command and its <c>run</c> subcommand.</summary>
+    public static Command Notebook(TextWriter output, TextWriter error)
+    {
+        var notebooks = new Argument<string[]>("notebooks") { Description = "The .ipynb files to run, each in a fresh session", Arity = ArgumentArity.OneOrMore };
+        var executed = new Option<string>("--output") { Description = "Folder for the executed notebooks", DefaultValueFactory = _ => Path.Combine("reports", "notebooks") };
+        var html = new Option<string?>("--html") { Description = "Folder for one HTML page per notebook and an index page" };
+        var allowErrors = new Option<bool>("--allow-errors") { Description = "Run every cell even after one fails, and exit 0" };
+        var timeout = Timeout();
+        var run = new Command("run", "Run notebooks top to bottom and write the executed notebooks (and HTML pages)");
+        run.Arguments.Add(notebooks);
+        foreach (var o in new Option[] { executed, html, allowErrors, timeout }) run.Options.Add(o);
+        run.SetAction(p =>
+        {
+            var paths = p.GetValue(notebooks)!;
+            foreach (string path in paths.Where(path => !File.Exists(path)))
+                throw new InputError($"{path}: no such notebook");
+            return RunAll(paths, Runner(p.GetValue(timeout), p.GetValue(allowErrors)), p.GetValue(executed)!, p.GetValue(html), p.GetValue(allowErrors), output, error);
+        });
+        var command = new Command("notebook", "Run the kit's C# notebooks without Jupyter");
+        command.Subcommands.Add(run);
+        return command;
+    }
+
+    /// <summary>The <c>reproduce</c> command.</summary>
+    public static Command Reproduce(TextWriter output, TextWriter error)
+    {
+        var folder = new Option<string>("--out") { Description = "Folder for the reports: an HTML page per notebook, index.html, and notebooks/ with the executed notebooks", DefaultValueFactory = _ => "reports" };
+        var timeout = Timeout();
+        var command = new Command("reproduce", "Run every notebook in notebooks/ and write reports/: executed notebooks, HTML pages and an index");
+        command.Options.Add(folder);
+        command.Options.Add(timeout);
+        command.SetAction(p =>
+        {
+            string directory = Repository.Locate("notebooks", "run its notebook run NOTEBOOK...");
+            var paths = Directory.GetFiles(directory, "*.ipynb").Order(StringComparer.Ordinal).ToArray();
+            if (paths.Length == 0) throw new InputError($"{directory}: no notebooks (*.ipynb)");
+            string reports = p.GetValue(folder)!;
+            return RunAll(paths, Runner(p.GetValue(timeout), allowErrors: false), Path.Combine(reports, "notebooks"), reports, allowErrors: false, output, error);
+        });
+        return command;
+    }
+
+    private static Option<int> Timeout() =>
+        new("--timeout") { Description = "Seconds a cell may run before it is stopped", DefaultValueFactory = _ => DefaultTimeoutSeconds };
+
+    private static NotebookRunner Runner(int seconds, bool allowErrors) => seconds > 0
+        ? new NotebookRunner(new KitFormatter(), new NotebookRunOptions { CellTimeout = TimeSpan.FromSeconds(seconds), AllowErrors = allowErrors })
+        : throw new InputError($"--timeout {seconds}: must be 1 or more seconds");
+
+    // Every notebook runs, each in a fresh session; a failing one makes the exit code 1 and is named on stderr.
+    private static int RunAll(IReadOnlyList<string> paths, NotebookRunner runner, string executed, string? html, bool allowErrors, TextWriter output, TextWriter error)
+    {
+        var outcomes = new List<NotebookOutcome>();
+        foreach (string path in paths)
+        {
+            NotebookOutcome outcome;
+            try { outcome = NotebookBatch.Run(path, runner, executed, html); }
+            catch (NotebookFormatException e) { throw new InputError(e.Message); }
+            catch (IOException e) { throw new InputError(e.Message); }
+            catch (UnauthorizedAccessException e) { throw new InputError(e.Message); }
+            outcomes.Add(outcome);
+            int cells = outcome.Run.Notebook.Cells.Count(c => c.IsCode && c.ExecutionCount is not null);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{outcome.Name}: {cells} code cells in {outcome.Elapsed.TotalSeconds:F1} s{(html is not null ? $" -> {Path.Combine(html, outcome.Name + ".html")}" : $" -> {Path.Combine(executed, outcome.Name + ".ipynb")}")}"));
+            foreach (var failure in outcome.Run.Failures)
+                error.WriteLine($"its: {path}: {failure.Message}");
+        }
+        if (html is not null)
+        {
+            NotebookBatch.WriteIndex(html, outcomes);
+            output.WriteLine($"index: {Path.Combine(html, "index.html")}");
+        }
+        return outcomes.All(o => o.Run.Succeeded) || allowErrors ? ExitCodes.Success : ExitCodes.Failure;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text;
+using Its.Notebooks.Engine;
+using Its.Notebooks.Nbformat;
+using Its.Notebooks.Reports;
+
+namespace Its.Notebooks.Batch;
+
+/// <summary>What running one notebook file gave.</summary>
+/// <param name="Name">The notebook's file name without extension (e.g. <c>00-quickstart</c>).</param>
+/// <param name="Title">Its first Markdown heading, or its name.</param>
+/// <param name="Run">The executed notebook and its failures.</param>
+/// <param name="ExecutedPath">Where the executed notebook was written, or null.</param>
+/// <param name="HtmlPath">Where its HTML page was written, or null.</param>
+/// <param name="Elapsed">Wall time of the run (for the command's summary, never written into outputs).</param>
+public sealed record NotebookOutcome(string Name, string Title, NotebookRun Run, string? ExecutedPath, string? HtmlPath, TimeSpan Elapsed);
+
+/// <summary>
+/// Runs notebook files and writes what they give: the executed notebooks (nbformat 4.5), one
+/// self-contained HTML page each, and an index page. The files written depend on the notebooks
+/// only: no timestamps or machine paths, so running twice gives identical files.
+/// </summary>
+public static class NotebookBatch
+{
+    private static readonly UTF8Encoding Utf8 = new(false);
+
+    /// <summary>Runs one notebook file in a fresh session, in its own folder, and writes its outputs.</summary>
+    /// <param name="path">The .ipynb file.</param>
+    /// <param name="runner">The runner (formatter, timeout, errors allowed or not).</param>
+    /// <param name="executedDirectory">Folder for the executed notebook, or null for none.</param>
+    /// <param name="htmlDirectory">Folder for the HTML page, or null for none.</param>
+    /// <exception cref="NotebookFormatException">The file is not a notebook.</exception>
+    /// <exception cref="IOException">A file cannot be read or written, or an output would overwrite the notebook itself.</exception>
+    public static NotebookOutcome Run(string path, NotebookRunner runner, string? executedDirectory, string? htmlDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(runner);
+        string full = Path.GetFullPath(path);
+        string name = Path.GetFileNameWithoutExtension(full);
+        var notebook = Notebook.Parse(File.ReadAllText(full), Path.GetFileName(full));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var run = runner.Run(notebook, Path.GetDirectoryName(full)!);
+        clock.Stop();
+        string title = Title(run.Notebook) ?? name;
+        string? executed = executedDirectory is null ? null : Write(executedDirectory, name + ".ipynb", run.Notebook.ToJson(), full);
+        string? html = htmlDirectory is null ? null : Write(htmlDirectory, name + ".html", HtmlReport.Render(run.Notebook, title), full);
+        return new NotebookOutcome(name, title, run, executed, html, clock.Elapsed);
+    }
+
+    /// <summary>Writes <c>index.html</c> linking the notebooks' pages, which sit in the same folder.</summary>
+    /// <returns>The index's path.</returns>
+    public static string WriteIndex(string htmlDirectory, IEnumerable<NotebookOutcome> outcomes)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        var entries = outcomes.Select(o => (o.Title, o.Name + ".html",
+            o.Run.Succeeded ? $"{o.Name}.ipynb: {CodeCells(o.Run.Notebook)} code cells ran" : $"{o.Name}.ipynb: stopped: {o.Run.Failures[0].Message}"));
+        return Write(htmlDirectory, "index.html", HtmlReport.Index(entries), null);
+    }
+
+    /// <summary>The text of the first Markdown heading of a notebook, or null.</summary>
+    public static string? Title(Notebook notebook)
+    {
+        ArgumentNullException.ThrowIfNull(notebook);
+        foreach (var cell in notebook.Cells.Where(c => c.Type == "markdown"))
+            foreach (string line in cell.Source.Split('\n'))
+                if (line.StartsWith('#')) return line.TrimStart('#').Trim();
+        return null;
+    }
+
+    private static int CodeCells(Notebook notebook) => notebook.Cells.Count(c => c.IsCode && c.ExecutionCount is not null);
+
+    private static string Write(string directory, string file, string text, string? source)
+    {
+        Directory.CreateDirectory(directory);
+        string path = Path.GetFullPath(Path.Combine(directory, file));
+        if (source is not null && string.Equals(path, source, StringComparison.Ordinal))
+            throw new IOException($"{path}: writing the executed notebook there would overwrite the notebook itself; choose another --output folder");
+        File.WriteAllText(path, text, Utf8);
+        return path;
+    }
+}
