@@ -72,6 +72,14 @@ public sealed class HtmlReportTests
     }
 
     [Fact]
+    public void A_dotnet_interactive_markdown_cell_is_rendered_as_markdown()
+    {
+        string page = HtmlReport.Render(new Notebook([new Cell("code", "#!markdown\n## Written in Polyglot\n\n*kept*")]));
+        AssertHas(page, "<h2 id=\"written-in-polyglot\">Written in Polyglot</h2>", "<em>kept</em>");
+        Assert.DoesNotContain("#!markdown", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Plotly_js_is_embedded_once_with_charts_and_not_at_all_without()
     {
         string with = HtmlReport.Render(Executed(chart: true));

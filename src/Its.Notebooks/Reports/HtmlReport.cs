@@ -64,10 +64,12 @@ public static partial class HtmlReport
         bool chart = false;
         foreach (var cell in notebook.Cells)
         {
-            switch (cell.Type)
+            // A .NET Interactive markdown cell is a code cell whose first line is #!markdown.
+            string? interactiveMarkdown = cell.IsCode ? Engine.CellSource.MarkdownOf(cell.Source) : null;
+            switch (interactiveMarkdown is null ? cell.Type : "markdown")
             {
                 case "markdown":
-                    body.Append("<section class=\"cell markdown\">\n").Append(MarkdownHtml(cell)).Append("</section>\n");
+                    body.Append("<section class=\"cell markdown\">\n").Append(MarkdownHtml(interactiveMarkdown is null ? cell : cell with { Source = interactiveMarkdown })).Append("</section>\n");
                     break;
                 case "code":
                     body.Append("<section class=\"cell code\">\n");
