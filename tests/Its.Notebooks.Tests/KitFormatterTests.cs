@@ -40,6 +40,19 @@ public sealed class KitFormatterTests
     }
 
     [Fact]
+    public void Placebo_tests_and_sensitivity_grids_show_their_reports()
+    {
+        var placebo = PlaceboTest.Run(Results.Series, Results.Spec, minimumEachSide: 6);
+        var bundle = Formatter.Format(placebo);
+        Assert.Equal(RobustnessReport.Render(placebo, Results.Spec, Results.Series.OutcomeName, ReportFormat.Html), Html(bundle));
+        AssertEscaped(Html(bundle));
+        var grid = Sensitivity.Run(Results.Series, Results.Spec, [Model.ErrorModel.Ols, Model.NeweyWestErrors.Stata(2)]);
+        string html = Html(Formatter.Format(grid));
+        Assert.Contains("newey:2", html, StringComparison.Ordinal);
+        AssertEscaped(html);
+    }
+
+    [Fact]
     public void A_comparison_shows_its_report()
     {
         var comparison = Results.Comparisons[0].Result;
@@ -250,8 +263,9 @@ public sealed class KitFormatterTests
     [Fact]
     public void A_placebo_test_without_its_model_falls_back_to_text()
     {
-        var placebo = PlaceboTest.Run(Results.Series, Results.Spec);
+        var placebo = PlaceboTest.Run(Results.Series, Results.Spec) with { Spec = null };
         var bundle = Formatter.Format(placebo);
         Assert.StartsWith("PlaceboResult { Real = 2017-10", bundle.PlainText, StringComparison.Ordinal);
+        Assert.False(bundle.Data.ContainsKey("text/html"));
     }
 }

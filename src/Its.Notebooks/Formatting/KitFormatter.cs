@@ -46,6 +46,8 @@ public sealed class KitFormatter : IMimeFormatter
         ComparisonResult c => Both(ComparisonReport.Render(c, ReportFormat.Text), ComparisonReport.Render(c, ReportFormat.Html)),
         PowerResult p => Both(PowerReport.Render(p, ReportFormat.Text), PowerReport.Render(p, ReportFormat.Html)),
         BreakSearchResult b => Both(BreakSearchReport.Render(b, ReportFormat.Text), BreakSearchReport.Render(b, ReportFormat.Html)),
+        PlaceboResult { Spec: not null } p => Both(RobustnessReport.Render(p, ReportFormat.Text), RobustnessReport.Render(p, ReportFormat.Html)),
+        IReadOnlyList<SensitivityRow> rows when rows.Any(r => r.Result is not null) => Both(RobustnessReport.Render(rows, ReportFormat.Text), RobustnessReport.Render(rows, ReportFormat.Html)),
         Table t => Both(t.ToText(), t.ToHtml()),
         IEnumerable<StudyFit> fits => FormatTable(StudyTable(fits.ToArray())),
         IEnumerable<StudyComparison> comparisons => FormatTable(StudyPlan.DifferenceTable(comparisons.ToArray())),

@@ -9,6 +9,22 @@ namespace Its.Reporting;
 /// <summary>Reports of the robustness checks: placebo dates and the sensitivity grid, in every format.</summary>
 public static class RobustnessReport
 {
+    /// <summary>Renders a placebo test with the model and outcome it carries.</summary>
+    public static string Render(PlaceboResult placebo, ReportFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(placebo);
+        return Render(placebo, placebo.Spec ?? throw new ArgumentException("the placebo result carries no spec", nameof(placebo)), placebo.OutcomeName, format);
+    }
+
+    /// <summary>Renders a sensitivity grid, reading the model from its first fitted row.</summary>
+    /// <exception cref="ArgumentException">No row was fitted.</exception>
+    public static string Render(IReadOnlyList<SensitivityRow> rows, ReportFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var first = rows.FirstOrDefault(r => r.Result is not null)?.Result ?? throw new ArgumentException("no row of the grid was fitted", nameof(rows));
+        return Render(rows, first.Spec, first.OutcomeName, format);
+    }
+
     /// <summary>Renders a placebo test.</summary>
     /// <param name="placebo">The test.</param>
     /// <param name="spec">The model it moved (for the reading of the coefficients).</param>

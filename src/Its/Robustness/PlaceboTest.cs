@@ -52,6 +52,12 @@ public sealed record PlaceboResult(Period Real, PlaceboWindow Window, int Minimu
     /// (whole-series window), its estimate rests on fewer periods than the pseudo-dates' and its rank says less.
     /// </summary>
     public bool RealAdmissible { get; init; }
+
+    /// <summary>The model whose interruption was moved (for reading its coefficients in reports).</summary>
+    public ItsSpec? Spec { get; init; }
+
+    /// <summary>The outcome's name.</summary>
+    public string OutcomeName { get; init; } = "y";
 }
 
 /// <summary>
@@ -117,7 +123,7 @@ public static class PlaceboTest
             int rank = fits.Count(f => Math.Abs(f.Effects[j].Statistic) >= observed);
             return new PlaceboSummary(term, placebos.Length, significant, quantiles, realFit.Effects[j], rank, rank / (double)fits.Count);
         }).ToArray();
-        return new PlaceboResult(real, window, minimumEachSide, fits, summary, failures) { RealAdmissible = window == PlaceboWindow.WholeSeries && Admissible(real) };
+        return new PlaceboResult(real, window, minimumEachSide, fits, summary, failures) { RealAdmissible = window == PlaceboWindow.WholeSeries && Admissible(real), Spec = spec, OutcomeName = series.OutcomeName };
     }
 
     private static TimeSeries Before(TimeSeries series, Period real)
