@@ -12,14 +12,14 @@ namespace Its.Plots;
 /// </summary>
 public static class PlotlyRenderer
 {
-    // Colours: one hue for the model as fitted, a contrasting one for the counterfactual and its band.
-    private const string ObservedColour = "#333333";
-    private const string FittedColour = "#1f5fa8";
-    private const string CounterfactualColour = "#c8511b";
-    private const string BandColour = "rgba(200, 81, 27, 0.18)";
-    private const string PostShade = "rgba(0, 0, 0, 0.06)";
-    private const string InterruptionColour = "#555555";
-    private const string GridColour = "#e6e6e6";
+    private static readonly string ObservedColour = FigureStyle.Observed.Css;
+    private static readonly string FittedColour = FigureStyle.Fitted.Css;
+    private static readonly string CounterfactualColour = FigureStyle.Counterfactual.Css;
+    private static readonly string BandColour = FigureStyle.Band.Css;
+    private static readonly string PostShade = FigureStyle.PostShade.Css;
+    private static readonly string InterruptionColour = FigureStyle.Interruption.Css;
+    private static readonly string GridColour = FigureStyle.Grid.Css;
+    private static readonly string AxisLineColour = FigureStyle.AxisLine.Css;
 
     /// <summary>The chart of a figure; its JSON holds no random ids, so the same figure gives the same chart.</summary>
     public static GenericChart Render(ItsFigure figure)
@@ -31,29 +31,29 @@ public static class PlotlyRenderer
         {
             var band = figure.Counterfactual;
             // plotly.js fills between a trace and the one before it ("tonexty"): the lower edge first.
-            traces.Add(Scatter(band.Select(b => b.Period), band.Select(b => b.Lower), "95% CI of the counterfactual", "band", showLegend: false,
+            traces.Add(Scatter(band.Select(b => b.Period), band.Select(b => b.Lower), FigureStyle.BandName, "band", showLegend: false,
                 line: new { width = 0, color = BandColour }, hoverinfo: "skip"));
-            var upper = Scatter(band.Select(b => b.Period), band.Select(b => b.Upper), "95% CI of the counterfactual", "band", showLegend: true,
+            var upper = Scatter(band.Select(b => b.Period), band.Select(b => b.Upper), FigureStyle.BandName, "band", showLegend: true,
                 line: new { width = 0, color = BandColour }, hoverinfo: "skip");
             upper.SetProperty("fill", "tonexty");
             upper.SetProperty("fillcolor", BandColour);
             traces.Add(upper);
-            traces.Add(Scatter(band.Select(b => b.Period), band.Select(b => b.Value), "counterfactual (no interruption)", "counterfactual", showLegend: true,
+            traces.Add(Scatter(band.Select(b => b.Period), band.Select(b => b.Value), FigureStyle.CounterfactualName, "counterfactual", showLegend: true,
                 line: new { color = CounterfactualColour, width = 2, dash = "dash" }));
         }
 
         for (int s = 0; s < figure.FittedSegments.Count; s++)
         {
             var segment = figure.FittedSegments[s];
-            traces.Add(Scatter(segment.Select(p => p.Period), segment.Select(p => p.Value), "fitted", "fitted", showLegend: s == 0,
+            traces.Add(Scatter(segment.Select(p => p.Period), segment.Select(p => p.Value), FigureStyle.FittedName, "fitted", showLegend: s == 0,
                 line: new { color = FittedColour, width = 2 }));
         }
 
         var inFit = figure.Observed.Where(o => o.InFit).ToArray();
         var leftOut = figure.Observed.Where(o => !o.InFit).ToArray();
-        traces.Add(Markers(inFit, "observed", new { color = ObservedColour, size = 6 }));
+        traces.Add(Markers(inFit, FigureStyle.ObservedName, new { color = ObservedColour, size = 6 }));
         if (leftOut.Length > 0)
-            traces.Add(Markers(leftOut, "observed, left out of the fit", new { color = ObservedColour, size = 7, symbol = "circle-open" }));
+            traces.Add(Markers(leftOut, FigureStyle.LeftOutName, new { color = ObservedColour, size = 7, symbol = "circle-open" }));
 
         var layout = new Layout();
         layout.SetProperty("title", new { text = Escape(figure.Title), x = 0, xanchor = "left" });
@@ -69,7 +69,7 @@ public static class PlotlyRenderer
             range = new[] { Date(ItsFigure.BoundaryBefore(figure.Observed[0].Period)), Date(ItsFigure.BoundaryBefore(figure.Observed[^1].Period.Add(1))) },
             hoverformat = HoverFormat(figure.Frequency),
             showline = true,
-            linecolor = "#888888",
+            linecolor = AxisLineColour,
             gridcolor = GridColour,
             zeroline = false,
         });
@@ -77,7 +77,7 @@ public static class PlotlyRenderer
         {
             title = new { text = Escape(figure.OutcomeLabel) },
             showline = true,
-            linecolor = "#888888",
+            linecolor = AxisLineColour,
             gridcolor = GridColour,
             zeroline = false,
             separatethousands = true,
@@ -90,7 +90,7 @@ public static class PlotlyRenderer
             xref = "x",
             y = 1,
             yref = "paper",
-            text = Escape($"interruption {i}"),
+            text = Escape(FigureStyle.InterruptionLabel(i)),
             showarrow = false,
             xanchor = "left",
             yanchor = "top",

@@ -1,0 +1,199 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Its.Time;
+using ScottPlot;
+using ScottPlot.TickGenerators;
+
+namespace Its.Plots;
+
+/// <summary>The printed size of a figure.</summary>
+/// <param name="WidthInches">Width in inches.</param>
+/// <param name="HeightInches">Height in inches.</param>
+public readonly record struct FigureSize(double WidthInches, double HeightInches)
+{
+    /// <summary>7 x 4.5 inches: a full text width of a journal page, the interactive chart's proportions.</summary>
+    public static FigureSize Default { get; } = new(7, 4.5);
+}
+
+/// <summary>
+/// Draws an <see cref="ItsFigure"/> as files for manuscripts with ScottPlot: SVG, and PNG at
+/// 300 dpi. It draws what <see cref="PlotlyRenderer"/> draws, in the same colours and with the same
+/// legend names: the post period shaded, the counterfactual's 95% band and dashed line under the
+/// solid fitted segments, the observations on top (open markers for those left out of the fit), a
+/// dotted labelled line at each interruption, a date axis and the value axis with its units.
+/// The same figure gives the same bytes.
+/// </summary>
+public static class StaticRenderer
+{
+    /// <summary>Pixels per inch of the PNG: 300, the resolution journals ask for.</summary>
+    public const int PngDpi = 300;
+
+    /// <summary>
+    /// SVG user units (CSS pixels) per inch: 96. The figure is laid out in these units, so text
+    /// and line widths keep their printed size in both files.
+    /// </summary>
+    public const int SvgUnitsPerInch = 96;
+
+    // The font named explicitly, so the files do not depend on which fonts come first on a machine
+    // (Debian: fonts-dejavu-core); where it is missing, ScottPlot's choice of a system font.
+    private const string FontFamily = "DejaVu Sans";
+
+    /// <summary>
+    /// The figure as an SVG document, <paramref name="size"/> in inches (<c>width="7in"</c>) over a
+    /// view box of <see cref="SvgUnitsPerInch"/> units per inch. Text stays text.
+    /// </summary>
+    /// <param name="figure">The figure.</param>
+    /// <param name="size">Its printed size; <see cref="FigureSize.Default"/> when null.</param>
+    public static string Svg(ItsFigure figure, FigureSize? size = null)
+    {
+        ArgumentNullException.ThrowIfNull(figure);
+        var (width, height) = Pixels(size ?? FigureSize.Default, SvgUnitsPerInch);
+        using var plot = Build(figure, scale: 1);
+        return StableSvg(plot.GetSvgXml(width, height), size ?? FigureSize.Default, width, height);
+    }
+
+    /// <summary>
+    /// The figure as a PNG image of <paramref name="size"/> x <see cref="PngDpi"/> pixels (7 x 4.5
+    /// inches: 2100 x 1350), with a pHYs chunk saying 300 dpi so layout programs place it at its size.
+    /// </summary>
+    /// <param name="figure">The figure.</param>
+    /// <param name="size">Its printed size; <see cref="FigureSize.Default"/> when null.</param>
+    public static byte[] Png(ItsFigure figure, FigureSize? size = null)
+    {
+        ArgumentNullException.ThrowIfNull(figure);
+        var (width, height) = Pixels(size ?? FigureSize.Default, PngDpi);
+        // ScottPlot lays out in units scaled by ScaleFactor: the same layout as the SVG, at 300 / 96.
+        using var plot = Build(figure, scale: (double)PngDpi / SvgUnitsPerInch);
+        return WithResolution(plot.GetImageBytes(width, height, ImageFormat.Png), PngDpi);
+    }
+
+    private static (int Width, int Height) Pixels(FigureSize size, int perInch)
+    {
+        if (!(size.WidthInches > 0 && size.HeightInches > 0 && size.WidthInches <= 100 && size.HeightInches <= 100))
+            throw new ArgumentOutOfRangeException(nameof(size), size, "a figure's width and height must be more than 0 and at most 100 inches");
+        return ((int)Math.Round(size.WidthInches * perInch), (int)Math.Round(size.HeightInches * perInch));
+    }
+
+    private static Plot Build(ItsFigure figure, double scale)
+    {
+        var plot = new Plot { ScaleFactor = scale };
+        string? font = Fonts.GetTypeface(FontFamily, bold: false, italic: false)?.FamilyName == FontFamily ? FontFamily : null;
+        if (font is not null) plot.Font.Set(font);
+
+        double first = X(ItsFigure.BoundaryBefore(figure.Observed[0].Period));
+        double last = X(ItsFigure.BoundaryBefore(figure.Observed[^1].Period.Add(1)));
+        var post = plot.Add.HorizontalSpan(X(ItsFigure.BoundaryBefore(figure.PostPeriod.First)), X(ItsFigure.BoundaryBefore(figure.PostPeriod.Last.Add(1))), Colour(FigureStyle.PostShade));
+        post.LineWidth = 0;
+
+        if (figure.Counterfactual.Count > 0)
+        {
+            var band = figure.Counterfactual;
+            double[] xs = band.Select(b => X(ItsFigure.AxisDate(b.Period))).ToArray();
+            var fill = plot.Add.FillY(xs, band.Select(b => b.Lower).ToArray(), band.Select(b => b.Upper).ToArray());
+            fill.FillColor = Colour(FigureStyle.Band);
+            fill.LineWidth = 0;
+            fill.LegendText = FigureStyle.BandName;
+            var line = plot.Add.ScatterLine(xs, band.Select(b => b.Value).ToArray(), Colour(FigureStyle.Counterfactual));
+            line.LineWidth = 2;
+            line.LinePattern = LinePattern.Dashed;
+            line.LegendText = FigureStyle.CounterfactualName;
+        }
+
+        for (int s = 0; s < figure.FittedSegments.Count; s++)
+        {
+            var segment = figure.FittedSegments[s];
+            var line = plot.Add.ScatterLine(segment.Select(p => X(ItsFigure.AxisDate(p.Period))).ToArray(), segment.Select(p => p.Value).ToArray(), Colour(FigureStyle.Fitted));
+            line.LineWidth = 2;
+            if (s == 0) line.LegendText = FigureStyle.FittedName;
+        }
+
+        Markers(plot, figure.Observed.Where(o => o.InFit).ToArray(), FigureStyle.ObservedName, MarkerShape.FilledCircle, 6);
+        Markers(plot, figure.Observed.Where(o => !o.InFit).ToArray(), FigureStyle.LeftOutName, MarkerShape.OpenCircle, 7);
+
+        foreach (var interruption in figure.Interruptions)
+        {
+            var mark = plot.Add.VerticalLine(X(ItsFigure.BoundaryBefore(interruption)), 1.5f, Colour(FigureStyle.Interruption), LinePattern.Dotted);
+            mark.Text = FigureStyle.InterruptionLabel(interruption);
+            mark.LabelOppositeAxis = true;
+            mark.LabelFontSize = 11;
+            mark.LabelFontColor = Colour(FigureStyle.Interruption);
+            mark.LabelBackgroundColor = Colors.White;
+            mark.ExcludeFromLegend = true;
+        }
+
+        plot.Axes.DateTimeTicksBottom();
+        plot.Axes.SetLimitsX(first, last);
+        plot.Axes.Left.TickGenerator = new NumericAutomatic { LabelFormatter = v => v.ToString("#,0.###", CultureInfo.InvariantCulture) };
+        plot.Title(figure.Title);
+        plot.XLabel(Period.Describe(figure.Frequency));
+        plot.YLabel(figure.OutcomeLabel);
+        plot.Grid.MajorLineColor = Colour(FigureStyle.Grid);
+        plot.Legend.Orientation = Orientation.Horizontal;
+        plot.ShowLegend(Edge.Top);
+        return plot;
+    }
+
+    private static void Markers(Plot plot, IReadOnlyList<ObservedPoint> points, string name, MarkerShape shape, float size)
+    {
+        if (points.Count == 0) return;
+        var markers = plot.Add.ScatterPoints(points.Select(p => X(ItsFigure.AxisDate(p.Period))).ToArray(), points.Select(p => p.Value).ToArray(), Colour(FigureStyle.Observed));
+        markers.MarkerShape = shape;
+        markers.MarkerSize = size;
+        markers.LegendText = name;
+    }
+
+    // ScottPlot's date axis reads OLE automation dates (days since 1899-12-30).
+    private static double X(DateTime t) => t.ToOADate();
+
+    private static Color Colour(FigureColour c) => new(c.R, c.G, c.B, (byte)Math.Round(c.Alpha * 255));
+
+    // Skia numbers the SVG's clip paths with a counter shared by the process ("cl_4", "cl_7"...):
+    // numbered again from 1 in order of appearance, so the same figure gives the same bytes. The
+    // root element gets the printed size in inches over a view box in user units.
+    private static string StableSvg(string svg, FigureSize size, int width, int height)
+    {
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        svg = Regex.Replace(svg, @"\bcl_\d+\b", m =>
+        {
+            if (!ids.TryGetValue(m.Value, out string? id)) ids.Add(m.Value, id = "clip" + (ids.Count + 1).ToString(CultureInfo.InvariantCulture));
+            return id;
+        });
+        string root = string.Create(CultureInfo.InvariantCulture, $"width=\"{width}\" height=\"{height}\"");
+        int at = svg.IndexOf(root, StringComparison.Ordinal);
+        if (at < 0) throw new InvalidOperationException("unexpected SVG from ScottPlot: no width and height on its root element");
+        string sized = string.Create(CultureInfo.InvariantCulture,
+            $"width=\"{size.WidthInches:0.###}in\" height=\"{size.HeightInches:0.###}in\" viewBox=\"0 0 {width} {height}\"");
+        return string.Concat(svg.AsSpan(0, at), sized, svg.AsSpan(at + root.Length));
+    }
+
+    // A pHYs chunk (PNG specification, 11.3.5.3) after IHDR: pixels per metre in x and y, unit 1 = metre.
+    private static byte[] WithResolution(byte[] png, int dpi)
+    {
+        const int signature = 8, ihdr = 8 + 13 + 4;
+        if (png.Length < signature + ihdr || Encoding.ASCII.GetString(png, signature + 4, 4) != "IHDR")
+            throw new InvalidOperationException("unexpected PNG from ScottPlot: IHDR is not the first chunk");
+        uint perMetre = (uint)Math.Round(dpi / 0.0254);
+        var chunk = new byte[4 + 4 + 9 + 4];
+        BinaryPrimitives.WriteUInt32BigEndian(chunk, 9);
+        Encoding.ASCII.GetBytes("pHYs", chunk.AsSpan(4));
+        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8), perMetre);
+        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(12), perMetre);
+        chunk[16] = 1;
+        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(17), Crc32(chunk.AsSpan(4, 4 + 9)));
+        return [.. png.AsSpan(0, signature + ihdr), .. chunk, .. png.AsSpan(signature + ihdr)];
+    }
+
+    // The PNG chunk CRC (PNG specification, Annex D): CRC-32, polynomial 0xEDB88320 reflected.
+    private static uint Crc32(ReadOnlySpan<byte> bytes)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in bytes)
+        {
+            crc ^= b;
+            for (int k = 0; k < 8; k++) crc = (crc & 1) != 0 ? 0xEDB88320 ^ (crc >> 1) : crc >> 1;
+        }
+        return ~crc;
+    }
+}
