@@ -22,17 +22,18 @@ public static class NotebookCommands
         var notebooks = new Argument<string[]>("notebooks") { Description = "The .ipynb files to run, each in a fresh session", Arity = ArgumentArity.OneOrMore };
         var executed = new Option<string>("--output") { Description = "Folder for the executed notebooks", DefaultValueFactory = _ => Path.Combine("reports", "notebooks") };
         var html = new Option<string?>("--html") { Description = "Folder for one HTML page per notebook and an index page" };
+        var figures = new Option<string?>("--figures") { Description = "Folder for the figures notebooks save with FigureFiles.Save, as SVG and 300-dpi PNG" };
         var allowErrors = new Option<bool>("--allow-errors") { Description = "Run every cell even after one fails, and exit 0" };
         var timeout = Timeout();
         var run = new Command("run", "Run notebooks top to bottom and write the executed notebooks (and HTML pages)");
         run.Arguments.Add(notebooks);
-        foreach (var o in new Option[] { executed, html, allowErrors, timeout }) run.Options.Add(o);
+        foreach (var o in new Option[] { executed, html, figures, allowErrors, timeout }) run.Options.Add(o);
         run.SetAction(p =>
         {
             var paths = p.GetValue(notebooks)!;
             foreach (string path in paths.Where(path => !File.Exists(path)))
                 throw new InputError($"{path}: no such notebook");
-            return RunAll(paths, Runner(p.GetValue(timeout), p.GetValue(allowErrors)), p.GetValue(executed)!, p.GetValue(html), p.GetValue(allowErrors), output, error);
+            return RunAll(paths, Runner(p.GetValue(timeout), p.GetValue(allowErrors), p.GetValue(figures)), p.GetValue(executed)!, p.GetValue(html), p.GetValue(allowErrors), output, error);
         });
         var command = new Command("notebook", "Run the kit's C# notebooks without Jupyter");
         command.Subcommands.Add(run);
@@ -42,9 +43,9 @@ public static class NotebookCommands
     /// <summary>The <c>reproduce</c> command.</summary>
     public static Command Reproduce(TextWriter output, TextWriter error)
     {
-        var folder = new Option<string>("--out") { Description = "Folder for the reports: an HTML page per notebook, index.html, and notebooks/ with the executed notebooks", DefaultValueFactory = _ => "reports" };
+        var folder = new Option<string>("--out") { Description = "Folder for the reports: an HTML page per notebook, index.html, notebooks/ with the executed notebooks and figures/ with the saved figures", DefaultValueFactory = _ => "reports" };
         var timeout = Timeout();
-        var command = new Command("reproduce", "Run every notebook in notebooks/ and write reports/: executed notebooks, HTML pages and an index");
+        var command = new Command("reproduce", "Run every notebook in notebooks/ and write reports/: executed notebooks, HTML pages, an index and the saved figures");
         command.Options.Add(folder);
         command.Options.Add(timeout);
         command.SetAction(p =>
@@ -53,7 +54,7 @@ public static class NotebookCommands
             var paths = Directory.GetFiles(directory, "*.ipynb").Order(StringComparer.Ordinal).ToArray();
             if (paths.Length == 0) throw new InputError($"{directory}: no notebooks (*.ipynb)");
             string reports = p.GetValue(folder)!;
-            return RunAll(paths, Runner(p.GetValue(timeout), allowErrors: false), Path.Combine(reports, "notebooks"), reports, allowErrors: false, output, error);
+            return RunAll(paths, Runner(p.GetValue(timeout), allowErrors: false, Path.Combine(reports, "figures")), Path.Combine(reports, "notebooks"), reports, allowErrors: false, output, error);
         });
         return command;
     }
@@ -61,8 +62,8 @@ public static class NotebookCommands
     private static Option<int> Timeout() =>
         new("--timeout") { Description = "Seconds a cell may run before it is stopped", DefaultValueFactory = _ => DefaultTimeoutSeconds };
 
-    private static NotebookRunner Runner(int seconds, bool allowErrors) => seconds > 0
-        ? new NotebookRunner(new KitFormatter(), new NotebookRunOptions { CellTimeout = TimeSpan.FromSeconds(seconds), AllowErrors = allowErrors })
+    private static NotebookRunner Runner(int seconds, bool allowErrors, string? figures) => seconds > 0
+        ? new NotebookRunner(new KitFormatter(), new NotebookRunOptions { CellTimeout = TimeSpan.FromSeconds(seconds), AllowErrors = allowErrors, FiguresDirectory = figures })
         : throw new InputError($"--timeout {seconds}: must be 1 or more seconds");
 
     // Every notebook runs, each in a fresh session; a failing one makes the exit code 1 and is named on stderr.

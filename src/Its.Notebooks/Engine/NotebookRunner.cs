@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Its.Notebooks.Formatting;
 using Its.Notebooks.Nbformat;
+using Its.Plots;
 
 namespace Its.Notebooks.Engine;
 
@@ -20,6 +21,13 @@ public sealed record NotebookRunOptions
     /// at the first. A cell tagged <c>raises-exception</c> may fail either way, as in nbclient.
     /// </summary>
     public bool AllowErrors { get; init; }
+
+    /// <summary>
+    /// The folder <see cref="Its.Plots.FigureFiles.Save"/> writes figures to (SVG and 300-dpi PNG)
+    /// while the notebook runs, relative to the current directory; null (the default): figures are
+    /// only shown.
+    /// </summary>
+    public string? FiguresDirectory { get; init; }
 }
 
 /// <summary>A cell that failed: where it is, and its error.</summary>
@@ -75,6 +83,22 @@ public sealed class NotebookRunner(IMimeFormatter formatter, NotebookRunOptions?
     {
         ArgumentNullException.ThrowIfNull(notebook);
         ArgumentNullException.ThrowIfNull(directory);
+        // Resolved before the cells run: they run in the notebook's directory.
+        string? figures = _options.FiguresDirectory is { } f ? Path.GetFullPath(f) : null;
+        string? before = FigureFiles.Directory;
+        FigureFiles.Directory = figures;
+        try
+        {
+            return RunCells(notebook, directory);
+        }
+        finally
+        {
+            FigureFiles.Directory = before;
+        }
+    }
+
+    private NotebookRun RunCells(Notebook notebook, string directory)
+    {
         var session = new NotebookSession(_formatter, directory);
         var cells = new List<Cell>();
         var failures = new List<NotebookFailure>();

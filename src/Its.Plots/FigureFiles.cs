@@ -1,0 +1,46 @@
+using System.Text.RegularExpressions;
+
+namespace Its.Plots;
+
+/// <summary>
+/// Figures saved for manuscripts: while <see cref="Directory"/> is set (the notebook runner sets it
+/// for the duration of a run, <c>its reproduce</c> to <c>reports/figures</c>), <see cref="Save"/>
+/// writes each figure there as SVG and 300-dpi PNG (<see cref="StaticRenderer"/>). A notebook cell
+/// <c>FigureFiles.Save(ItsFigure.From(fit), "02-outpatient")</c> both saves the figure and shows it.
+/// </summary>
+public static partial class FigureFiles
+{
+    private static volatile string? _directory;
+
+    /// <summary>The folder the figures are written to (created when needed); null: nothing is written.</summary>
+    public static string? Directory
+    {
+        get => _directory;
+        set => _directory = value;
+    }
+
+    /// <summary>
+    /// Writes <c>{Directory}/{name}.svg</c> and <c>{Directory}/{name}.png</c> when
+    /// <see cref="Directory"/> is set (replacing files of that name), and returns the figure.
+    /// </summary>
+    /// <param name="figure">The figure.</param>
+    /// <param name="name">The files' name without extension: letters, digits, <c>-</c> and <c>_</c>.</param>
+    /// <param name="size">The printed size; <see cref="FigureSize.Default"/> when null.</param>
+    /// <returns>The figure, so that a notebook displays it.</returns>
+    /// <exception cref="ArgumentException">The name is empty or holds other characters.</exception>
+    public static ItsFigure Save(ItsFigure figure, string name, FigureSize? size = null)
+    {
+        ArgumentNullException.ThrowIfNull(figure);
+        ArgumentNullException.ThrowIfNull(name);
+        if (!FileName().IsMatch(name))
+            throw new ArgumentException($"figure name \"{name}\": use letters, digits, - and _ only", nameof(name));
+        if (Directory is not { } directory) return figure;
+        System.IO.Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, name + ".svg"), StaticRenderer.Svg(figure, size));
+        File.WriteAllBytes(Path.Combine(directory, name + ".png"), StaticRenderer.Png(figure, size));
+        return figure;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]+$")]
+    private static partial Regex FileName();
+}
