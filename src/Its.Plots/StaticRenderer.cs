@@ -149,13 +149,13 @@ public static class StaticRenderer
 
     private static Color Colour(FigureColour c) => new(c.R, c.G, c.B, (byte)Math.Round(c.Alpha * 255));
 
-    // Skia numbers the SVG's clip paths with a counter shared by the process ("cl_4", "cl_7"...):
+    // Skia numbers the SVG's clip paths with a counter shared by the process ("cl_4", "cl_1f"...):
     // numbered again from 1 in order of appearance, so the same figure gives the same bytes. The
     // root element gets the printed size in inches over a view box in user units.
     private static string StableSvg(string svg, FigureSize size, int width, int height)
     {
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
-        svg = Regex.Replace(svg, @"\bcl_\d+\b", m =>
+        svg = Regex.Replace(svg, @"\bcl_[0-9a-fA-F]+\b", m =>
         {
             if (!ids.TryGetValue(m.Value, out string? id)) ids.Add(m.Value, id = "clip" + (ids.Count + 1).ToString(CultureInfo.InvariantCulture));
             return id;
