@@ -3,6 +3,7 @@ using System.Text.Json;
 namespace Its.Cli.Tests;
 
 /// <summary><c>its notebook run</c>: outputs, a failing cell, a cell past the timeout, and bad input.</summary>
+[Collection(FigureFilesCollection.Name)]
 public sealed class NotebookCommandTests : IDisposable
 {
     private readonly TempFolder _folder = new();
@@ -37,6 +38,30 @@ public sealed class NotebookCommandTests : IDisposable
         Assert.Equal("3", cells[1].GetProperty("outputs")[0].GetProperty("data").GetProperty("text/plain")[0].GetString());
         Assert.True(File.Exists(Path.Combine(html, "ok.html")));
         Assert.True(File.Exists(Path.Combine(html, "index.html")));
+    }
+
+    [Fact]
+    public void Figures_saved_by_a_notebook_are_written_to_the_figures_folder_as_svg_and_png()
+    {
+        string path = Notebook("figs.ipynb",
+            "var periods = Enumerable.Range(0, 36).Select(Period.Month(2016, 1).Add).ToArray();\n" +
+            "var fit = new ItsModel(new TimeSeries(periods, periods.Select((p, t) => 100 + t - (t >= 18 ? 10 : 0) + Math.Sin(t)).ToArray(), outcomeName: \"visits\"), new ItsSpec { Interruptions = [Period.Month(2017, 7)] }).Fit();",
+            "FigureFiles.Save(ItsFigure.From(fit), \"02-outpatient\")");
+        string figures = Path.Combine(_folder.Path, "figures");
+        var run = CliRun.Of("notebook", "run", path, "--output", Path.Combine(_folder.Path, "out"), "--figures", figures);
+        Assert.Equal("", run.Error);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(["02-outpatient.png", "02-outpatient.svg"], Directory.GetFiles(figures).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.StartsWith("<?xml", File.ReadAllText(Path.Combine(figures, "02-outpatient.svg")));
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(figures, "02-outpatient.png"))[..4]);
+        // The saved figure is also the cell's value, shown as the interactive chart.
+        using var nb = JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder.Path, "out", "figs.ipynb")));
+        Assert.True(nb.RootElement.GetProperty("cells")[1].GetProperty("outputs")[0].GetProperty("data").TryGetProperty("text/html", out _));
+        Assert.Null(Its.Plots.FigureFiles.Directory);
+
+        var without = CliRun.Of("notebook", "run", path, "--output", Path.Combine(_folder.Path, "out2"));
+        Assert.Equal(0, without.ExitCode);
+        Assert.Equal(2, Directory.GetFiles(figures).Length);
     }
 
     [Fact]
@@ -83,4 +108,15 @@ public sealed class NotebookCommandTests : IDisposable
         Assert.Equal(2, timeout.ExitCode);
         Assert.Contains("--timeout 0", timeout.Error);
     }
+}
+
+/// <summary>
+/// Tests that run notebooks which may save figures: <see cref="Its.Plots.FigureFiles.Directory"/>
+/// belongs to the process while a notebook runs, so these run one after another.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class FigureFilesCollection
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "figure files";
 }

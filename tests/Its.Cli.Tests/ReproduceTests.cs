@@ -39,6 +39,7 @@ public sealed class ReproducedReports : IDisposable
 /// no network request. The peers come from Debian (.ci/run installs them); a missing peer fails
 /// the test with the package to install.
 /// </summary>
+[Collection(FigureFilesCollection.Name)]
 public sealed class ReproduceTests(ReproducedReports reports) : IClassFixture<ReproducedReports>
 {
     private const string Python = "/usr/bin/python3";
