@@ -60,6 +60,9 @@ public sealed class ReproduceTests(ReproducedReports reports) : IClassFixture<Re
             Assert.True(File.Exists(Path.Combine(reports.First, name + ".html")), name + ".html");
             Assert.Contains(name + ".html", File.ReadAllText(Path.Combine(reports.First, "index.html")));
         }
+        // Figures for manuscripts: every saved figure as SVG and 300-dpi PNG.
+        foreach (string extension in new[] { "svg", "png" })
+            Assert.True(File.Exists(Path.Combine(reports.First, "figures", "00-hospital-outpatient-visits." + extension)), extension);
     }
 
     [Fact]
