@@ -1,0 +1,49 @@
+using System.Text.Json;
+using Its.Model;
+using Its.Time;
+using Plotly.NET;
+
+namespace Its.Plots.Tests;
+
+/// <summary>The line figure holds the series as given, and the chart draws one line per series.</summary>
+public sealed class LineFigureTests
+{
+    private static readonly Period Start = Period.Month(2016, 1);
+    private static readonly Period Reform = Period.Month(2017, 10);
+
+    private static TimeSeries Series(string name, double scale) =>
+        new(Enumerable.Range(0, 24).Select(Start.Add).ToArray(), Enumerable.Range(0, 24).Select(t => scale * (1 + 0.01 * t)).ToArray(), outcomeName: name);
+
+    [Fact]
+    public void Every_series_is_a_line_with_every_value()
+    {
+        var figure = LineFigure.From("visits", "visits per month", [Series("hospital", 1000), Series("chsi", 100)], Reform, logAxis: true);
+        Assert.Equal(["hospital", "chsi"], figure.Lines.Select(l => l.Name));
+        Assert.Equal(24, figure.Lines[1].Points.Count);
+        Assert.Equal(100 * 1.23, figure.Lines[1].Points[^1].Value, 9);
+        Assert.Equal(new PeriodSpan(Start, Start.Add(23)), figure.Span);
+
+        var json = JsonDocument.Parse(GenericChart.toFigureJson(LineChart.Render(figure))).RootElement;
+        var traces = json.GetProperty("data").EnumerateArray().ToArray();
+        Assert.Equal(["hospital", "chsi"], traces.Select(t => t.GetProperty("name").GetString()));
+        Assert.Equal("2016-01-01", traces[0].GetProperty("x")[0].GetString());
+        var layout = json.GetProperty("layout");
+        Assert.Equal("log", layout.GetProperty("yaxis").GetProperty("type").GetString());
+        Assert.Equal(2, layout.GetProperty("shapes").GetArrayLength());
+        Assert.Equal("interruption 2017-10", layout.GetProperty("annotations")[0].GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public void Names_replace_the_series_names_and_no_interruption_draws_no_marks()
+    {
+        var figure = LineFigure.From("t", "v", [Series("a", 1)], names: ["city <all>"]);
+        Assert.Equal("city <all>", figure.Lines[0].Name);
+        string json = GenericChart.toFigureJson(LineChart.Render(figure));
+        Assert.Equal(json, GenericChart.toFigureJson(LineChart.Render(figure)));
+        var layout = JsonDocument.Parse(json).RootElement.GetProperty("layout");
+        Assert.False(layout.TryGetProperty("shapes", out _));
+        Assert.Equal("linear", layout.GetProperty("yaxis").GetProperty("type").GetString());
+        Assert.Throws<ArgumentException>(() => LineFigure.From("t", "v", []));
+        Assert.Throws<ArgumentException>(() => LineFigure.From("t", "v", [Series("a", 1)], names: ["a", "b"]));
+    }
+}
