@@ -60,11 +60,13 @@ public static class StudyTables
         ArgumentNullException.ThrowIfNull(fits);
         var rows = fits.SelectMany(f => f.Result.Effects.Select(e => (IReadOnlyList<string>)[
             f.Outcome.Label(), f.Group, e.PeriodsAfter.ToString(CultureInfo.InvariantCulture), e.Period.ToString(),
-            NumberFormat.Number(e.Fitted), NumberFormat.Number(e.Counterfactual), NumberFormat.Number(e.Absolute),
+            N(e.Fitted), N(e.Counterfactual), N(e.Absolute),
             e.Relative is { } r && e.RelativeCi is { } ci ? $"{F(100 * r)} ({F(100 * ci.Lower)} to {F(100 * ci.Upper)})" : ""])).ToArray();
         return new Table("Effects of the reform: fitted against counterfactual, months after the reform month",
             ["outcome", "group", "months after", "month", "fitted", "counterfactual", "difference", "difference % (95% CI)"], rows);
     }
+
+    private static string N(double x) => (Math.Round(x) + 0.0).ToString("#,0", CultureInfo.InvariantCulture);
 
     private static string Mark(double r, double bound) => F(r) + (Math.Abs(r) > bound ? "*" : "");
 
