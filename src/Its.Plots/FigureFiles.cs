@@ -4,8 +4,8 @@ namespace Its.Plots;
 
 /// <summary>
 /// Figures saved for manuscripts: while <see cref="Directory"/> is set (the notebook runner sets it
-/// for the duration of a run, <c>its reproduce</c> to <c>reports/figures</c>), <see cref="Save"/>
-/// writes each figure there as SVG and 300-dpi PNG (<see cref="StaticRenderer"/>). A notebook cell
+/// for the duration of a run, <c>its reproduce</c> to <c>reports/figures</c>), <see cref="Save(ItsFigure, string, FigureSize?)"/>
+/// writes each figure (an <see cref="ItsFigure"/> or a <see cref="LineFigure"/>) there as SVG and 300-dpi PNG (<see cref="StaticRenderer"/>). A notebook cell
 /// <c>FigureFiles.Save(ItsFigure.From(fit), "02-outpatient")</c> both saves the figure and shows it.
 /// </summary>
 public static partial class FigureFiles
@@ -31,14 +31,28 @@ public static partial class FigureFiles
     public static ItsFigure Save(ItsFigure figure, string name, FigureSize? size = null)
     {
         ArgumentNullException.ThrowIfNull(figure);
+        Write(name, () => StaticRenderer.Svg(figure, size), () => StaticRenderer.Png(figure, size));
+        return figure;
+    }
+
+    /// <summary>Saves a line figure as <see cref="Save(ItsFigure, string, FigureSize?)"/> does, and returns it.</summary>
+    /// <exception cref="ArgumentException">The name is empty or holds other characters.</exception>
+    public static LineFigure Save(LineFigure figure, string name, FigureSize? size = null)
+    {
+        ArgumentNullException.ThrowIfNull(figure);
+        Write(name, () => StaticRenderer.Svg(figure, size), () => StaticRenderer.Png(figure, size));
+        return figure;
+    }
+
+    private static void Write(string name, Func<string> svg, Func<byte[]> png)
+    {
         ArgumentNullException.ThrowIfNull(name);
         if (!FileName().IsMatch(name))
             throw new ArgumentException($"figure name \"{name}\": use letters, digits, - and _ only", nameof(name));
-        if (Directory is not { } directory) return figure;
+        if (Directory is not { } directory) return;
         System.IO.Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, name + ".svg"), StaticRenderer.Svg(figure, size));
-        File.WriteAllBytes(Path.Combine(directory, name + ".png"), StaticRenderer.Png(figure, size));
-        return figure;
+        File.WriteAllText(Path.Combine(directory, name + ".svg"), svg());
+        File.WriteAllBytes(Path.Combine(directory, name + ".png"), png());
     }
 
     [GeneratedRegex("^[A-Za-z0-9_-]+$")]

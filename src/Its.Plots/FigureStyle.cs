@@ -28,6 +28,10 @@ internal static class FigureStyle
     public static readonly FigureColour Grid = new(0xe6, 0xe6, 0xe6);
     public static readonly FigureColour AxisLine = new(0x88, 0x88, 0x88);
 
+    /// <summary>Colours of the lines of a <see cref="LineFigure"/>, in legend order.</summary>
+    public static readonly IReadOnlyList<FigureColour> Palette =
+        [new(0x1f, 0x5f, 0xa8), new(0xc8, 0x51, 0x1b), new(0x2a, 0x8a, 0x4a), new(0x7b, 0x4f, 0xa0), new(0x8c, 0x6d, 0x1f), new(0x33, 0x33, 0x33)];
+
     public const string ObservedName = "observed";
     public const string LeftOutName = "observed, left out of the fit";
     public const string FittedName = "fitted";

@@ -64,8 +64,6 @@ public sealed record LineFigure
 /// <summary>Draws a <see cref="LineFigure"/> as a Plotly.NET chart: lines with markers, the interruption dotted, the post period shaded.</summary>
 public static class LineChart
 {
-    private static readonly string[] Palette = ["#1f5fa8", "#c8511b", "#2a8a4a", "#7b4fa0", "#8c6d1f", "#333333"];
-
     /// <summary>The chart of a figure; deterministic JSON (no random ids).</summary>
     public static GenericChart Render(LineFigure figure)
     {
@@ -77,8 +75,9 @@ public static class LineChart
             trace.SetProperty("y", line.Points.Select(p => p.Value).ToArray());
             trace.SetProperty("mode", "lines+markers");
             trace.SetProperty("name", Escape(line.Name));
-            trace.SetProperty("line", new { color = Palette[i % Palette.Length], width = 2 });
-            trace.SetProperty("marker", new { color = Palette[i % Palette.Length], size = 5 });
+            string colour = FigureStyle.Palette[i % FigureStyle.Palette.Count].Css;
+            trace.SetProperty("line", new { color = colour, width = 2 });
+            trace.SetProperty("marker", new { color = colour, size = 5 });
             return (Trace)trace;
         }).ToList();
 

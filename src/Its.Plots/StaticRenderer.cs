@@ -23,6 +23,7 @@ public readonly record struct FigureSize(double WidthInches, double HeightInches
 /// legend names: the post period shaded, the counterfactual's 95% band and dashed line under the
 /// solid fitted segments, the observations on top (open markers for those left out of the fit), a
 /// dotted labelled line at each interruption, a date axis and the value axis with its units.
+/// A <see cref="LineFigure"/> (observed series without a model) is drawn with the same frame.
 /// The same figure gives the same bytes.
 /// </summary>
 public static class StaticRenderer
@@ -69,6 +70,24 @@ public static class StaticRenderer
         return WithResolution(plot.GetImageBytes(width, height, ImageFormat.Png), PngDpi);
     }
 
+    /// <summary>A line figure as an SVG document (see the <see cref="ItsFigure"/> overload).</summary>
+    public static string Svg(LineFigure figure, FigureSize? size = null)
+    {
+        ArgumentNullException.ThrowIfNull(figure);
+        var (width, height) = Pixels(size ?? FigureSize.Default, SvgUnitsPerInch);
+        using var plot = Build(figure, scale: 1);
+        return StableSvg(plot.GetSvgXml(width, height), size ?? FigureSize.Default, width, height);
+    }
+
+    /// <summary>A line figure as a 300-dpi PNG image (see the <see cref="ItsFigure"/> overload).</summary>
+    public static byte[] Png(LineFigure figure, FigureSize? size = null)
+    {
+        ArgumentNullException.ThrowIfNull(figure);
+        var (width, height) = Pixels(size ?? FigureSize.Default, PngDpi);
+        using var plot = Build(figure, scale: (double)PngDpi / SvgUnitsPerInch);
+        return WithResolution(plot.GetImageBytes(width, height, ImageFormat.Png), PngDpi);
+    }
+
     private static (int Width, int Height) Pixels(FigureSize size, int perInch)
     {
         if (!(size.WidthInches > 0 && size.HeightInches > 0 && size.WidthInches <= 100 && size.HeightInches <= 100))
@@ -78,15 +97,7 @@ public static class StaticRenderer
 
     private static Plot Build(ItsFigure figure, double scale)
     {
-        var plot = new Plot { ScaleFactor = scale };
-        string? font = Fonts.GetTypeface(FontFamily, bold: false, italic: false)?.FamilyName == FontFamily ? FontFamily : null;
-        if (font is not null) plot.Font.Set(font);
-
-        double first = X(ItsFigure.BoundaryBefore(figure.Observed[0].Period));
-        double last = X(ItsFigure.BoundaryBefore(figure.Observed[^1].Period.Add(1)));
-        var post = plot.Add.HorizontalSpan(X(ItsFigure.BoundaryBefore(figure.PostPeriod.First)), X(ItsFigure.BoundaryBefore(figure.PostPeriod.Last.Add(1))), Colour(FigureStyle.PostShade));
-        post.LineWidth = 0;
-
+        var plot = Frame(scale, figure.Observed[0].Period, figure.Observed[^1].Period, figure.PostPeriod, figure.Interruptions);
         if (figure.Counterfactual.Count > 0)
         {
             var band = figure.Counterfactual;
@@ -111,8 +122,61 @@ public static class StaticRenderer
 
         Markers(plot, figure.Observed.Where(o => o.InFit).ToArray(), FigureStyle.ObservedName, MarkerShape.FilledCircle, 6);
         Markers(plot, figure.Observed.Where(o => !o.InFit).ToArray(), FigureStyle.LeftOutName, MarkerShape.OpenCircle, 7);
+        plot.Axes.Left.TickGenerator = new NumericAutomatic { LabelFormatter = v => v.ToString("#,0.###", CultureInfo.InvariantCulture) };
+        return Labels(plot, figure.Title, figure.Frequency, figure.OutcomeLabel);
+    }
 
-        foreach (var interruption in figure.Interruptions)
+    // Lines with markers in the shared palette; a log axis draws log10 of the values with labels
+    // and minor ticks in the original units (ScottPlot has no log axis of its own).
+    private static Plot Build(LineFigure figure, double scale)
+    {
+        var span = figure.Span;
+        var plot = Frame(scale, span.First, span.Last, figure.Interruption is { } at ? new PeriodSpan(at, span.Last) : null, figure.Interruption is { } i ? [i] : []);
+        for (int l = 0; l < figure.Lines.Count; l++)
+        {
+            var points = figure.Lines[l].Points.Where(p => !figure.LogAxis || p.Value > 0).ToArray();
+            var line = plot.Add.Scatter(points.Select(p => X(ItsFigure.AxisDate(p.Period))).ToArray(),
+                points.Select(p => figure.LogAxis ? Math.Log10(p.Value) : p.Value).ToArray(), Colour(FigureStyle.Palette[l % FigureStyle.Palette.Count]));
+            line.LineWidth = 2;
+            line.MarkerSize = 4;
+            line.LegendText = figure.Lines[l].Name;
+        }
+        var values = figure.Lines.SelectMany(l => l.Points).Select(p => p.Value).Where(v => !figure.LogAxis || v > 0).ToArray();
+        plot.Axes.Left.TickGenerator = figure.LogAxis && values.Length > 0
+            ? LogTicks(values.Min(), values.Max())
+            : new NumericAutomatic { LabelFormatter = v => v.ToString("#,0.###", CultureInfo.InvariantCulture) };
+        return Labels(plot, figure.Title, figure.Frequency, figure.ValueLabel + (figure.LogAxis ? " (log scale)" : ""));
+    }
+
+    // Ticks at 1, 2 and 5 times the powers of ten between the smallest and the largest value (all
+    // powers of ten when they span more than three), labelled in the original units.
+    private static NumericManual LogTicks(double min, double max)
+    {
+        var ticks = new NumericManual();
+        int low = (int)Math.Floor(Math.Log10(min)), high = (int)Math.Ceiling(Math.Log10(max));
+        double[] steps = high - low > 3 ? [1] : [1, 2, 5];
+        for (int k = low; k <= high; k++)
+            foreach (double m in steps)
+            {
+                double v = m * Math.Pow(10, k);
+                if (v >= min / 1.5 && v <= max * 1.5) ticks.AddMajor(Math.Log10(v), v.ToString("#,0.###", CultureInfo.InvariantCulture));
+            }
+        return ticks;
+    }
+
+    // What every figure has under its data: the font, the shaded post period, the dotted
+    // interruption lines with their labels, and the time axis over the whole series.
+    private static Plot Frame(double scale, Period first, Period last, PeriodSpan? post, IReadOnlyList<Period> interruptions)
+    {
+        var plot = new Plot { ScaleFactor = scale };
+        string? font = Fonts.GetTypeface(FontFamily, bold: false, italic: false)?.FamilyName == FontFamily ? FontFamily : null;
+        if (font is not null) plot.Font.Set(font);
+        if (post is { } p)
+        {
+            var shade = plot.Add.HorizontalSpan(X(ItsFigure.BoundaryBefore(p.First)), X(ItsFigure.BoundaryBefore(p.Last.Add(1))), Colour(FigureStyle.PostShade));
+            shade.LineWidth = 0;
+        }
+        foreach (var interruption in interruptions)
         {
             var mark = plot.Add.VerticalLine(X(ItsFigure.BoundaryBefore(interruption)), 1.5f, Colour(FigureStyle.Interruption), LinePattern.Dotted);
             mark.Text = FigureStyle.InterruptionLabel(interruption);
@@ -122,13 +186,16 @@ public static class StaticRenderer
             mark.LabelBackgroundColor = Colors.White;
             mark.ExcludeFromLegend = true;
         }
-
         plot.Axes.DateTimeTicksBottom();
-        plot.Axes.SetLimitsX(first, last);
-        plot.Axes.Left.TickGenerator = new NumericAutomatic { LabelFormatter = v => v.ToString("#,0.###", CultureInfo.InvariantCulture) };
-        plot.Title(figure.Title);
-        plot.XLabel(Period.Describe(figure.Frequency));
-        plot.YLabel(figure.OutcomeLabel);
+        plot.Axes.SetLimitsX(X(ItsFigure.BoundaryBefore(first)), X(ItsFigure.BoundaryBefore(last.Add(1))));
+        return plot;
+    }
+
+    private static Plot Labels(Plot plot, string title, Frequency frequency, string valueLabel)
+    {
+        plot.Title(title);
+        plot.XLabel(Period.Describe(frequency));
+        plot.YLabel(valueLabel);
         plot.Grid.MajorLineColor = Colour(FigureStyle.Grid);
         plot.Legend.Orientation = Orientation.Horizontal;
         plot.ShowLegend(Edge.Top);

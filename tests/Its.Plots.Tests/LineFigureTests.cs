@@ -6,6 +6,7 @@ using Plotly.NET;
 namespace Its.Plots.Tests;
 
 /// <summary>The line figure holds the series as given, and the chart draws one line per series.</summary>
+[Collection("FigureFiles.Directory")]
 public sealed class LineFigureTests
 {
     private static readonly Period Start = Period.Month(2016, 1);
@@ -45,5 +46,31 @@ public sealed class LineFigureTests
         Assert.Equal("linear", layout.GetProperty("yaxis").GetProperty("type").GetString());
         Assert.Throws<ArgumentException>(() => LineFigure.From("t", "v", []));
         Assert.Throws<ArgumentException>(() => LineFigure.From("t", "v", [Series("a", 1)], names: ["a", "b"]));
+    }
+
+    [Fact]
+    public void Files_for_manuscripts_have_the_lines_and_log_ticks_in_the_original_units()
+    {
+        var figure = LineFigure.From("visits", "visits per month", [Series("hospital", 1000), Series("chsi", 100)], Reform, logAxis: true);
+        string svg = StaticRenderer.Svg(figure);
+        Assert.Equal(svg, StaticRenderer.Svg(figure));
+        foreach (string text in new[] { "hospital", "chsi", "visits per month (log scale)", "interruption 2017-10", "\t1,000\n", "\t100\n", "\t200\n" })
+            Assert.Contains(text, svg, StringComparison.Ordinal);
+        byte[] png = StaticRenderer.Png(figure);
+        Assert.Equal(png, StaticRenderer.Png(figure));
+        Assert.Equal(2100, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)));
+
+        string folder = Directory.CreateTempSubdirectory("its-figures-").FullName;
+        try
+        {
+            FigureFiles.Directory = folder;
+            Assert.Same(figure, FigureFiles.Save(figure, "01-visits"));
+            Assert.True(File.Exists(Path.Combine(folder, "01-visits.svg")) && File.Exists(Path.Combine(folder, "01-visits.png")));
+        }
+        finally
+        {
+            FigureFiles.Directory = null;
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }

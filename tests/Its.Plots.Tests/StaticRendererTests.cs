@@ -89,6 +89,8 @@ public sealed class StaticRendererTests
 }
 
 /// <summary><see cref="FigureFiles"/>: writes only while a folder is set, under names that are safe file names.</summary>
+// FigureFiles.Directory is process-wide: the classes that set it do not run side by side.
+[Collection("FigureFiles.Directory")]
 public sealed class FigureFilesTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("its-figures-").FullName;

@@ -23,7 +23,7 @@ public sealed record NotebookRunOptions
     public bool AllowErrors { get; init; }
 
     /// <summary>
-    /// The folder <see cref="Its.Plots.FigureFiles.Save"/> writes figures to (SVG and 300-dpi PNG)
+    /// The folder <c>FigureFiles.Save</c> writes figures to (SVG and 300-dpi PNG)
     /// while the notebook runs, relative to the current directory; null (the default): figures are
     /// only shown.
     /// </summary>
