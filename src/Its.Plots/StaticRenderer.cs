@@ -50,9 +50,7 @@ public static class StaticRenderer
     public static string Svg(ItsFigure figure, FigureSize? size = null)
     {
         ArgumentNullException.ThrowIfNull(figure);
-        var (width, height) = Pixels(size ?? FigureSize.Default, SvgUnitsPerInch);
-        using var plot = Build(figure, scale: 1);
-        return StableSvg(plot.GetSvgXml(width, height), size ?? FigureSize.Default, width, height);
+        return Svg(scale => Build(figure, scale), size ?? FigureSize.Default);
     }
 
     /// <summary>
@@ -64,27 +62,35 @@ public static class StaticRenderer
     public static byte[] Png(ItsFigure figure, FigureSize? size = null)
     {
         ArgumentNullException.ThrowIfNull(figure);
-        var (width, height) = Pixels(size ?? FigureSize.Default, PngDpi);
-        // ScottPlot lays out in units scaled by ScaleFactor: the same layout as the SVG, at 300 / 96.
-        using var plot = Build(figure, scale: (double)PngDpi / SvgUnitsPerInch);
-        return WithResolution(plot.GetImageBytes(width, height, ImageFormat.Png), PngDpi);
+        return Png(scale => Build(figure, scale), size ?? FigureSize.Default);
     }
 
     /// <summary>A line figure as an SVG document (see the <see cref="ItsFigure"/> overload).</summary>
     public static string Svg(LineFigure figure, FigureSize? size = null)
     {
         ArgumentNullException.ThrowIfNull(figure);
-        var (width, height) = Pixels(size ?? FigureSize.Default, SvgUnitsPerInch);
-        using var plot = Build(figure, scale: 1);
-        return StableSvg(plot.GetSvgXml(width, height), size ?? FigureSize.Default, width, height);
+        return Svg(scale => Build(figure, scale), size ?? FigureSize.Default);
     }
 
     /// <summary>A line figure as a 300-dpi PNG image (see the <see cref="ItsFigure"/> overload).</summary>
     public static byte[] Png(LineFigure figure, FigureSize? size = null)
     {
         ArgumentNullException.ThrowIfNull(figure);
-        var (width, height) = Pixels(size ?? FigureSize.Default, PngDpi);
-        using var plot = Build(figure, scale: (double)PngDpi / SvgUnitsPerInch);
+        return Png(scale => Build(figure, scale), size ?? FigureSize.Default);
+    }
+
+    private static string Svg(Func<double, Plot> build, FigureSize size)
+    {
+        var (width, height) = Pixels(size, SvgUnitsPerInch);
+        using var plot = build(1);
+        return StableSvg(plot.GetSvgXml(width, height), size, width, height);
+    }
+
+    private static byte[] Png(Func<double, Plot> build, FigureSize size)
+    {
+        var (width, height) = Pixels(size, PngDpi);
+        // ScottPlot lays out in units scaled by ScaleFactor: the same layout as the SVG, at 300 / 96.
+        using var plot = build((double)PngDpi / SvgUnitsPerInch);
         return WithResolution(plot.GetImageBytes(width, height, ImageFormat.Png), PngDpi);
     }
 
