@@ -1,8 +1,5 @@
-using System.Globalization;
-using System.Net;
 using Its.Model;
 using Its.Time;
-using Plotly.NET;
 
 namespace Its.Plots;
 
@@ -59,69 +56,4 @@ public sealed record LineFigure
 
     /// <summary>First and last period over all lines.</summary>
     public PeriodSpan Span => new(Lines.SelectMany(l => l.Points).Min(p => p.Period), Lines.SelectMany(l => l.Points).Max(p => p.Period));
-}
-
-/// <summary>Draws a <see cref="LineFigure"/> as a Plotly.NET chart: lines with markers, the interruption dotted, the post period shaded.</summary>
-public static class LineChart
-{
-    /// <summary>The chart of a figure; deterministic JSON (no random ids).</summary>
-    public static GenericChart Render(LineFigure figure)
-    {
-        ArgumentNullException.ThrowIfNull(figure);
-        var traces = figure.Lines.Select((line, i) =>
-        {
-            var trace = new Trace2D("scatter");
-            trace.SetProperty("x", line.Points.Select(p => Date(ItsFigure.AxisDate(p.Period))).ToArray());
-            trace.SetProperty("y", line.Points.Select(p => p.Value).ToArray());
-            trace.SetProperty("mode", "lines+markers");
-            trace.SetProperty("name", Escape(line.Name));
-            string colour = FigureStyle.Palette[i % FigureStyle.Palette.Count].Css;
-            trace.SetProperty("line", new { color = colour, width = 2 });
-            trace.SetProperty("marker", new { color = colour, size = 5 });
-            return (Trace)trace;
-        }).ToList();
-
-        var span = figure.Span;
-        var layout = new Layout();
-        layout.SetProperty("title", new { text = Escape(figure.Title), x = 0, xanchor = "left" });
-        layout.SetProperty("height", 420);
-        layout.SetProperty("margin", new { l = 80, r = 20, t = 90, b = 50 });
-        layout.SetProperty("plot_bgcolor", "white");
-        layout.SetProperty("hovermode", "x unified");
-        layout.SetProperty("legend", new { orientation = "h", x = 0, xanchor = "left", y = 1.02, yanchor = "bottom" });
-        layout.SetProperty("xaxis", new
-        {
-            type = "date",
-            title = new { text = Period.Describe(figure.Frequency) },
-            range = new[] { Date(ItsFigure.BoundaryBefore(span.First)), Date(ItsFigure.BoundaryBefore(span.Last.Add(1))) },
-            showline = true, linecolor = "#888888", gridcolor = "#e6e6e6", zeroline = false,
-        });
-        layout.SetProperty("yaxis", new
-        {
-            type = figure.LogAxis ? "log" : "linear",
-            title = new { text = Escape(figure.ValueLabel + (figure.LogAxis ? " (log scale)" : "")) },
-            showline = true, linecolor = "#888888", gridcolor = "#e6e6e6", zeroline = false,
-            separatethousands = true, exponentformat = "none",
-        });
-        if (figure.Interruption is { } at)
-        {
-            string x0 = Date(ItsFigure.BoundaryBefore(at));
-            layout.SetProperty("shapes", new object[]
-            {
-                new { type = "rect", xref = "x", yref = "paper", layer = "below", x0, x1 = Date(ItsFigure.BoundaryBefore(span.Last.Add(1))),
-                      y0 = 0, y1 = 1, fillcolor = "rgba(0, 0, 0, 0.06)", line = new { width = 0 } },
-                new { type = "line", xref = "x", yref = "paper", x0, x1 = x0, y0 = 0, y1 = 1, line = new { color = "#555555", width = 1.5, dash = "dot" } },
-            });
-            layout.SetProperty("annotations", new object[]
-            {
-                new { x = x0, xref = "x", y = 1, yref = "paper", text = Escape($"interruption {at}"), showarrow = false,
-                      xanchor = "left", yanchor = "top", font = new { size = 11, color = "#555555" } },
-            });
-        }
-        return GenericChart.setLayout(layout, GenericChart.ofTraceObjects(false, traces));
-    }
-
-    private static string Date(DateTime t) => t.ToString(t.TimeOfDay == TimeSpan.Zero ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
-
-    private static string Escape(string text) => WebUtility.HtmlEncode(text);
 }

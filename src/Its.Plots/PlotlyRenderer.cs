@@ -8,7 +8,7 @@ namespace Its.Plots;
 /// <summary>
 /// Draws an <see cref="ItsFigure"/> as an interactive Plotly.NET chart: the counterfactual band and
 /// dashed line under the solid fitted segments, the observations on top, the post period shaded,
-/// a dotted line with a label at each interruption.
+/// a dotted line with a label at each interruption; and a <see cref="LineFigure"/> in the same frame.
 /// </summary>
 public static class PlotlyRenderer
 {
@@ -55,19 +55,48 @@ public static class PlotlyRenderer
         if (leftOut.Length > 0)
             traces.Add(Markers(leftOut, FigureStyle.LeftOutName, new { color = ObservedColour, size = 7, symbol = "circle-open" }));
 
+        var layout = Frame(figure.Title, figure.Frequency, figure.OutcomeLabel, figure.Observed[0].Period, figure.Observed[^1].Period,
+            figure.PostPeriod, figure.Interruptions, logAxis: false, hovermode: "closest");
+        return GenericChart.setLayout(layout, GenericChart.ofTraceObjects(false, traces));
+    }
+
+    /// <summary>The chart of a line figure: one line with markers per series, in the shared palette.</summary>
+    public static GenericChart Render(LineFigure figure)
+    {
+        ArgumentNullException.ThrowIfNull(figure);
+        var traces = figure.Lines.Select((line, i) =>
+        {
+            string colour = FigureStyle.Palette[i % FigureStyle.Palette.Count].Css;
+            var trace = Scatter(line.Points.Select(p => p.Period), line.Points.Select(p => p.Value), Escape(line.Name), $"line{i}", showLegend: true,
+                line: new { color = colour, width = 2 });
+            trace.SetProperty("mode", "lines+markers");
+            trace.SetProperty("marker", new { color = colour, size = 5 });
+            return trace;
+        }).ToList();
+        var span = figure.Span;
+        var layout = Frame(figure.Title, figure.Frequency, figure.ValueLabel + (figure.LogAxis ? " (log scale)" : ""), span.First, span.Last,
+            figure.Interruption is { } at ? new PeriodSpan(at, span.Last) : null, figure.Interruption is { } i ? [i] : [], figure.LogAxis, hovermode: "x unified");
+        return GenericChart.setLayout(layout, GenericChart.ofTraceObjects(false, traces));
+    }
+
+    // What every chart has: title, legend on top, the date axis over the whole series, the value
+    // axis with its label, the post period shaded and a labelled dotted line at each interruption.
+    private static Layout Frame(string title, Frequency frequency, string valueLabel, Period first, Period last, PeriodSpan? post,
+        IReadOnlyList<Period> interruptions, bool logAxis, string hovermode)
+    {
         var layout = new Layout();
-        layout.SetProperty("title", new { text = Escape(figure.Title), x = 0, xanchor = "left" });
+        layout.SetProperty("title", new { text = Escape(title), x = 0, xanchor = "left" });
         layout.SetProperty("height", 440);
-        layout.SetProperty("margin", new { l = 70, r = 20, t = 90, b = 50 });
+        layout.SetProperty("margin", new { l = 80, r = 20, t = 90, b = 50 });
         layout.SetProperty("plot_bgcolor", "white");
-        layout.SetProperty("hovermode", "closest");
+        layout.SetProperty("hovermode", hovermode);
         layout.SetProperty("legend", new { orientation = "h", x = 0, xanchor = "left", y = 1.02, yanchor = "bottom" });
         layout.SetProperty("xaxis", new
         {
             type = "date",
-            title = new { text = Period.Describe(figure.Frequency) },
-            range = new[] { Date(ItsFigure.BoundaryBefore(figure.Observed[0].Period)), Date(ItsFigure.BoundaryBefore(figure.Observed[^1].Period.Add(1))) },
-            hoverformat = HoverFormat(figure.Frequency),
+            title = new { text = Period.Describe(frequency) },
+            range = new[] { Date(ItsFigure.BoundaryBefore(first)), Date(ItsFigure.BoundaryBefore(last.Add(1))) },
+            hoverformat = HoverFormat(frequency),
             showline = true,
             linecolor = AxisLineColour,
             gridcolor = GridColour,
@@ -75,7 +104,8 @@ public static class PlotlyRenderer
         });
         layout.SetProperty("yaxis", new
         {
-            title = new { text = Escape(figure.OutcomeLabel) },
+            type = logAxis ? "log" : "linear",
+            title = new { text = Escape(valueLabel) },
             showline = true,
             linecolor = AxisLineColour,
             gridcolor = GridColour,
@@ -83,8 +113,9 @@ public static class PlotlyRenderer
             separatethousands = true,
             exponentformat = "none",
         });
-        layout.SetProperty("shapes", figure.Interruptions.Select(InterruptionLine).Prepend(PostShading(figure.PostPeriod)).ToArray());
-        layout.SetProperty("annotations", figure.Interruptions.Select(i => (object)new
+        var shapes = interruptions.Select(InterruptionLine);
+        layout.SetProperty("shapes", (post is { } p ? shapes.Prepend(PostShading(p)) : shapes).ToArray());
+        layout.SetProperty("annotations", interruptions.Select(i => (object)new
         {
             x = Date(ItsFigure.BoundaryBefore(i)),
             xref = "x",
@@ -96,8 +127,7 @@ public static class PlotlyRenderer
             yanchor = "top",
             font = new { size = 11, color = InterruptionColour },
         }).ToArray());
-
-        return GenericChart.setLayout(layout, GenericChart.ofTraceObjects(false, traces));
+        return layout;
     }
 
     private static Trace Scatter(IEnumerable<Period> periods, IEnumerable<double> values, string name, string group, bool showLegend, object line, string? hoverinfo = null)

@@ -53,7 +53,7 @@ public sealed class KitFormatter : IMimeFormatter
         IEnumerable<StudyComparison> comparisons => FormatTable(StudyPlan.DifferenceTable(comparisons.ToArray())),
         DataFrame frame => FormatTable(FrameTable(frame)),
         ItsFigure figure => Chart(PlotlyHtml.Figure(PlotlyRenderer.Render(figure))),
-        LineFigure figure => Chart(PlotlyHtml.Figure(LineChart.Render(figure))),
+        LineFigure figure => Chart(PlotlyHtml.Figure(PlotlyRenderer.Render(figure))),
         GenericChart chart => Chart(PlotlyHtml.Figure(chart)),
         XPlot.Plotly.PlotlyChart chart => Chart(PlotlyHtml.Figure(chart)),
         IEnumerable sequence => Sequence(sequence),
