@@ -87,7 +87,7 @@ public static class Descriptives
         return new Table("Spring Festival months: month-on-month change in % (the holiday spanned January and February 2017)", columns, rows);
     }
 
-    private static string F(double x) => (Math.Round(x, 2) + 0.0).ToString("0.00", CultureInfo.InvariantCulture);
+    private static string F(double x) => StudyFormat.F(x);
 
     private static string N(double x) => x.ToString("#,0", CultureInfo.InvariantCulture);
 }

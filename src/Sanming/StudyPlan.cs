@@ -148,18 +148,15 @@ public sealed record StudyPlan
     public static Table ShareTable(IReadOnlyList<StudyFit> shares)
     {
         ArgumentNullException.ThrowIfNull(shares);
-        string Pp(Coefficient c) => $"{F(c.Estimate)} ({F(c.Ci.Lower)} to {F(c.Ci.Upper)})";
         var rows = shares.Select(f => (IReadOnlyList<string>)[
-            f.Outcome.Label(), F(f.Result.Trajectory[0].Fitted),
-            Pp(f.Result["time"]), NumberFormat.PValue(f.Result["time"].PValue),
-            Pp(f.Result["level1"]), NumberFormat.PValue(f.Result["level1"].PValue),
-            Pp(f.Result["slope1"]), NumberFormat.PValue(f.Result["slope1"].PValue)]).ToArray();
+            f.Outcome.Label(), F(f.Result.Trajectory[0].Fitted), .. StudyFormat.ChangeCells(f.Result, StudyFormat.Plain)]).ToArray();
         string errors = shares.Count > 0 ? shares[0].Result.Spec.Errors.Name : "";
         return new Table($"CHSI share of hospitals + CHSIs (%), interrupted time series ({errors} errors; percentage points with 95% CI)",
             ["outcome", "fitted share at start %", "pre-period slope pp/month", "p", "level change pp", "p", "slope change pp/month", "p"], rows);
     }
 
-    private int[] Horizons(SanmingPanel panel)
+    /// <summary>The effect horizons that the panel's months reach.</summary>
+    internal int[] Horizons(SanmingPanel panel)
     {
         int available = panel.Months[^1].PeriodsSince(Intervention);
         return EffectsAt.Where(k => k <= available).ToArray();
@@ -172,18 +169,12 @@ public sealed record StudyPlan
     public static Table MainTable(IReadOnlyList<StudyFit> fits)
     {
         ArgumentNullException.ThrowIfNull(fits);
-        string Pct(Coefficient c) => $"{F(LogScale.Percent(c.Estimate))} ({F(LogScale.Percent(c.Ci.Lower))} to {F(LogScale.Percent(c.Ci.Upper))})";
-        var rows = fits.Select(f => (IReadOnlyList<string>)[
-            f.Outcome.Label(), f.Group,
-            Pct(f.Result["time"]), NumberFormat.PValue(f.Result["time"].PValue),
-            Pct(f.Result["level1"]), NumberFormat.PValue(f.Result["level1"].PValue),
-            Pct(f.Result["slope1"]), NumberFormat.PValue(f.Result["slope1"].PValue)]).ToArray();
+        var rows = fits.Select(f => (IReadOnlyList<string>)[f.Outcome.Label(), f.Group, .. StudyFormat.ChangeCells(f.Result, StudyFormat.Percent)]).ToArray();
         string errors = fits.Count > 0 ? fits[0].Result.Spec.Errors.Name : "";
         string at = fits.Count > 0 ? fits[0].Result.Spec.Interruptions[0].ToString() : "";
         return new Table($"Interrupted time series of log outcomes, reform {at} ({errors} errors; % with 95% CI)",
             ["outcome", "group", "pre-period slope %/month", "p", "level change %", "p", "slope change %/month", "p"], rows);
     }
 
-    // Rounded before formatting so that -0.004 prints as 0.00, not -0.00.
-    private static string F(double x) => (Math.Round(x, 2) + 0.0).ToString("0.00", CultureInfo.InvariantCulture);
+    private static string F(double x) => StudyFormat.F(x);
 }

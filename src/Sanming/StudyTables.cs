@@ -70,5 +70,5 @@ public static class StudyTables
 
     private static string Mark(double r, double bound) => F(r) + (Math.Abs(r) > bound ? "*" : "");
 
-    private static string F(double x) => (Math.Round(x, 2) + 0.0).ToString("0.00", CultureInfo.InvariantCulture);
+    private static string F(double x) => StudyFormat.F(x);
 }

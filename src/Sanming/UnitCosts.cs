@@ -28,8 +28,7 @@ public static class UnitCosts
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(panel);
         var groups = plan.Groups.Count > 0 ? plan.Groups : panel.Groups;
-        int available = panel.Months[^1].PeriodsSince(plan.Intervention);
-        var spec = plan.Spec() with { EffectsAt = plan.EffectsAt.Where(k => k <= available).ToArray() };
+        var spec = plan.Spec() with { EffectsAt = plan.Horizons(panel) };
         var fits = new List<UnitCostFit>();
         foreach (var denominator in new[] { Outcome.OutpatientVisits, Outcome.InpatientAdmissions })
             foreach (string group in groups)
@@ -47,17 +46,11 @@ public static class UnitCosts
     public static Table Table(IReadOnlyList<UnitCostFit> fits)
     {
         ArgumentNullException.ThrowIfNull(fits);
-        string Pct(Coefficient c) => $"{F(LogScale.Percent(c.Estimate))} ({F(LogScale.Percent(c.Ci.Lower))} to {F(LogScale.Percent(c.Ci.Upper))})";
         var rows = fits.Select(f => (IReadOnlyList<string>)[
-            f.Label, f.Group, F(f.Result.Trajectory[0].Fitted),
-            Pct(f.Result["time"]), NumberFormat.PValue(f.Result["time"].PValue),
-            Pct(f.Result["level1"]), NumberFormat.PValue(f.Result["level1"].PValue),
-            Pct(f.Result["slope1"]), NumberFormat.PValue(f.Result["slope1"].PValue)]).ToArray();
+            f.Label, f.Group, StudyFormat.F(f.Result.Trajectory[0].Fitted), .. StudyFormat.ChangeCells(f.Result, StudyFormat.Percent)]).ToArray();
         string errors = fits.Count > 0 ? fits[0].Result.Spec.Errors.Name : "";
         string at = fits.Count > 0 ? fits[0].Result.Spec.Interruptions[0].ToString() : "";
         return new Table($"Cost per service (yuan), interrupted time series of the log, reform {at} ({errors} errors; % with 95% CI)",
             ["outcome", "group", "fitted yuan at start", "pre-period slope %/month", "p", "level change %", "p", "slope change %/month", "p"], rows);
     }
-
-    private static string F(double x) => (Math.Round(x, 2) + 0.0).ToString("0.00", CultureInfo.InvariantCulture);
 }

@@ -137,7 +137,7 @@ public static class GroupComparison
     public static IReadOnlyList<DifferenceTest> Tests(PooledResult pooled)
     {
         ArgumentNullException.ThrowIfNull(pooled);
-        var interruption = InterruptionTerms(pooled.Spec);
+        var interruption = Design.InterruptionTerms(pooled.Spec);
         var v = Matrix<double>.Build.DenseOfArray(pooled.Covariance);
         var tests = new List<DifferenceTest>();
         foreach (string group in pooled.Compared)
@@ -182,7 +182,7 @@ public static class GroupComparison
         ArgumentNullException.ThrowIfNull(controls);
         ArgumentNullException.ThrowIfNull(spec);
         if (controls.Count < 2) throw new ItsException($"a permutation test needs two or more control units, not {controls.Count}");
-        var interruption = InterruptionTerms(spec);
+        var interruption = Design.InterruptionTerms(spec);
         var units = new List<PermutationUnit>();
         for (int u = -1; u < controls.Count; u++)
         {
@@ -199,18 +199,6 @@ public static class GroupComparison
             return new PermutationTest(term, units[0].Differences[j].Estimate, atLeast, (double)atLeast / units.Count);
         }).ToArray();
         return new PermutationResult(units, tests);
-    }
-
-    /// <summary>The interruption terms of a spec's design (<c>level1</c>, <c>slope1</c>, ...).</summary>
-    internal static IReadOnlyList<string> InterruptionTerms(ItsSpec spec)
-    {
-        var terms = new List<string>();
-        for (int j = 1; j <= spec.Interruptions.Count; j++)
-        {
-            if (spec.Impact != Impact.Slope) terms.Add($"level{j}");
-            if (spec.Impact != Impact.Level) terms.Add($"slope{j}");
-        }
-        return terms;
     }
 
     private static string Interacted(string prefix, string term) => term == "intercept" ? prefix : $"{prefix}:{term}";

@@ -90,14 +90,22 @@ public sealed class Design
     private static bool InTransition(ItsSpec spec, Period start, int t) =>
         spec.Interruptions.Any(p => { int tj = p.PeriodsSince(start); return t >= tj && t < tj + spec.TransitionPeriods; });
 
-    private static List<string> TermNames(ItsSpec spec)
+    /// <summary>The interruption terms of a spec's design, in design order (<c>level1</c>, <c>slope1</c>, <c>level2</c>, ...).</summary>
+    internal static IReadOnlyList<string> InterruptionTerms(ItsSpec spec)
     {
-        var terms = new List<string> { "intercept", "time" };
+        var terms = new List<string>();
         for (int j = 1; j <= spec.Interruptions.Count; j++)
         {
             if (spec.Impact != Impact.Slope) terms.Add($"level{j}");
             if (spec.Impact != Impact.Level) terms.Add($"slope{j}");
         }
+        return terms;
+    }
+
+    private static List<string> TermNames(ItsSpec spec)
+    {
+        var terms = new List<string> { "intercept", "time" };
+        terms.AddRange(InterruptionTerms(spec));
         switch (spec.Seasonality)
         {
             case MonthDummySeasonality:

@@ -39,7 +39,7 @@ public static class ComparisonReport
         var spec = comparison.Pooled.Spec;
         bool log = LogScale.Applies(spec);
         string unit = Time.Period.Describe(comparison.Groups[0].Result.Frequency);
-        var terms = GroupComparison.InterruptionTerms(spec);
+        var terms = Design.InterruptionTerms(spec);
         string Reading(string term) => term.StartsWith("slope", StringComparison.Ordinal) ? $"per {unit}" : "";
         string Value(double b) => log ? Number(LogScale.Percent(b)) + "%" : Number(b);
         string Interval(Interval ci) => log ? $"{Number(LogScale.Percent(ci.Lower))}% to {Number(LogScale.Percent(ci.Upper))}%" : ResultReport.Ci(ci);

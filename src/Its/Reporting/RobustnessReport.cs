@@ -87,7 +87,7 @@ public static class RobustnessReport
         if (format == ReportFormat.Json) return SensitivityJson(rows, spec);
         if (format == ReportFormat.Csv)
         {
-            var terms = Comparison.GroupComparison.InterruptionTerms(spec);
+            var terms = Model.Design.InterruptionTerms(spec);
             return CoefficientCsv.Render(["interruption", "errors", "term"],
                 rows.SelectMany(r => terms.Select(t => ((IReadOnlyList<string>)[r.Interruption.ToString(), r.Errors.Name, t],
                     (IReadOnlyList<string>)[.. r.Result is { } result ? CoefficientCsv.Cells(result[t]) : CoefficientCsv.Empty, r.Failure ?? ""]))),
@@ -107,7 +107,7 @@ public static class RobustnessReport
         bool log = LogScale.Applies(spec);
         string Value(double b) => log ? Number(LogScale.Percent(b)) + "%" : Number(b);
         string Ci(Interval ci) => log ? $"{Number(LogScale.Percent(ci.Lower))}% to {Number(LogScale.Percent(ci.Upper))}%" : ResultReport.Ci(ci);
-        var terms = Comparison.GroupComparison.InterruptionTerms(spec);
+        var terms = Model.Design.InterruptionTerms(spec);
         return new Table($"Interruption terms by error model{(log ? " (% change, 100(exp(b) - 1))" : "")}",
             ["interruption", "errors", .. terms.SelectMany(t => new[] { t, "95% CI", "p" }), "note"],
             rows.Select(r => (IReadOnlyList<string>)(r.Result is { } result
@@ -159,7 +159,7 @@ public static class RobustnessReport
 
     private static string SensitivityJson(IReadOnlyList<SensitivityRow> rows, ItsSpec spec) => ResultJson.Document(w =>
     {
-        var terms = Comparison.GroupComparison.InterruptionTerms(spec);
+        var terms = Model.Design.InterruptionTerms(spec);
         w.WriteStartObject();
         w.WriteStartArray("rows");
         foreach (var r in rows)

@@ -95,7 +95,7 @@ public static class PlaceboTest
         if (candidates.Count(p => p != real || window == PlaceboWindow.PreInterruption) == 0)
             throw new ItsException($"no pseudo-date has {minimumEachSide} {unit}s on each side in the {data.Count} {unit}s {(window == PlaceboWindow.WholeSeries ? "of the series" : $"before {real}")}; lower the minimum");
 
-        var terms = GroupComparison.InterruptionTerms(spec);
+        var terms = Design.InterruptionTerms(spec);
         var fits = new List<PlaceboFit>();
         var failures = new List<string>();
         foreach (var date in candidates)

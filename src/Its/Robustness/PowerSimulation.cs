@@ -106,12 +106,7 @@ public sealed record PowerScenario
     };
 
     /// <summary>The interruption terms of the fitted model, in design order.</summary>
-    public IReadOnlyList<string> Terms => Impact switch
-    {
-        Impact.Level => ["level1"],
-        Impact.Slope => ["slope1"],
-        _ => ["level1", "slope1"],
-    };
+    public IReadOnlyList<string> Terms => Design.InterruptionTerms(Spec);
 
     /// <summary>
     /// A scenario shaped like an observed series: its frequency and its periods before and from the
