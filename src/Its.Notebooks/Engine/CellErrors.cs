@@ -72,14 +72,14 @@ internal sealed partial class CellErrors(string? directory)
     public static CellError Refused(int executionCount, int line, string directive, string reason) =>
         new(new ErrorOutput("DirectiveError", $"{directive}: {reason}", [$"Cell In[{executionCount}], line {line}: {directive}"]), line);
 
-    /// <summary>A cell stopped after running longer than its timeout.</summary>
-    public static CellError Timeout(int executionCount, TimeSpan timeout)
+    /// <summary>A cell that ran longer than its timeout: stopped, or abandoned when it did not stop.</summary>
+    public static CellError Timeout(int executionCount, TimeSpan timeout, bool stopped)
     {
         string seconds = timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-        return new CellError(new ErrorOutput(
-            "TimeoutError",
-            $"the cell ran longer than its timeout of {seconds} s and was stopped; the session cannot run more cells",
-            [$"Cell In[{executionCount}]: stopped after {seconds} s"]), null);
+        string value = stopped
+            ? $"the cell ran longer than its timeout of {seconds} s and was stopped"
+            : $"the cell ran longer than its timeout of {seconds} s and did not stop (a long call outside the cell's code); the session cannot run more cells";
+        return new CellError(new ErrorOutput("TimeoutError", value, [$"Cell In[{executionCount}]: {(stopped ? "stopped" : "abandoned")} after {seconds} s"]), null);
     }
 
     private string Where(Diagnostic diagnostic)

@@ -7,9 +7,10 @@ namespace Its.Notebooks.Engine;
 /// The outputs of one running cell, in the order they happen: consecutive writes to the same
 /// stream become one stream output, each <c>display</c> call one display output. Writes after
 /// the cell has ended (a task the cell left running) are dropped, so they cannot change another
-/// cell's outputs.
+/// cell's outputs. A front end that shows outputs as they happen (the Jupyter kernel) listens
+/// through a <see cref="CellChannel"/>, which also answers the cell's reads of <c>Console.In</c>.
 /// </summary>
-internal sealed class CellOutputs(Func<object?, MimeBundle> format)
+internal sealed class CellOutputs(Func<object?, MimeBundle> format, CellChannel? channel = null)
 {
     // The running cell is known by its execution context: it flows into the tasks and threads the
     // cell starts, and other threads of the process (a test runner, the kernel) never see it.
@@ -20,6 +21,7 @@ internal sealed class CellOutputs(Func<object?, MimeBundle> format)
     private readonly StringBuilder _text = new();
     private string? _stream;
     private bool _closed;
+    private volatile bool _interrupted;
 
     /// <summary>The outputs of the cell running in this execution context; null outside cells.</summary>
     public static CellOutputs? Current
@@ -33,6 +35,21 @@ internal sealed class CellOutputs(Func<object?, MimeBundle> format)
         (Current ?? throw new InvalidOperationException("display shows a value in the output of a running notebook cell; no cell is running here"))
         .Display(value);
 
+    /// <summary>Whether the cell has been interrupted (see <see cref="Interruption"/>).</summary>
+    public bool IsInterrupted => _interrupted;
+
+    /// <summary>Asks the cell to stop at its next <see cref="Interruption.Check"/>; false when it has already ended.</summary>
+    public bool Interrupt()
+    {
+        lock (_gate)
+        {
+            if (_closed || _interrupted) return !_closed;
+            _interrupted = true;
+        }
+        Interruption.Raise();
+        return true;
+    }
+
     /// <summary>Appends text written to <c>stdout</c> or <c>stderr</c>.</summary>
     public void Write(string stream, string? text)
     {
@@ -43,7 +60,18 @@ internal sealed class CellOutputs(Func<object?, MimeBundle> format)
             if (_stream != stream) EndStream();
             _stream = stream;
             _text.Append(text);
+            channel?.Output?.Invoke(new StreamOutput(stream, text.Replace("\r\n", "\n")));
         }
+    }
+
+    /// <summary>A line the cell reads from <c>Console.In</c>, asked of the front end.</summary>
+    /// <exception cref="InvalidOperationException">The front end takes no input (a notebook run, or a client that does not allow it).</exception>
+    public string? ReadLine()
+    {
+        lock (_gate) EndStream();
+        return channel?.Input is { } input
+            ? input()
+            : throw new InvalidOperationException("this notebook run takes no input: a cell cannot read Console.In here (set values in the cell instead)");
     }
 
     /// <summary>Appends a display output of the value.</summary>
@@ -57,6 +85,7 @@ internal sealed class CellOutputs(Func<object?, MimeBundle> format)
             if (_closed) return;
             EndStream();
             _outputs.Add(output);
+            channel?.Output?.Invoke(output);
         }
     }
 
@@ -66,6 +95,7 @@ internal sealed class CellOutputs(Func<object?, MimeBundle> format)
         lock (_gate)
         {
             EndStream();
+            if (!_closed && _interrupted) Interruption.Lower();
             _closed = true;
             return _outputs.ToList();
         }
@@ -89,6 +119,7 @@ internal sealed class CellConsoleWriter(TextWriter fallback, string stream) : Te
 {
     private static readonly object gate = new();
     private static TextWriter? installedOut, installedError;
+    private static TextReader? installedIn;
 
     /// <inheritdoc />
     public override Encoding Encoding => fallback.Encoding;
@@ -107,6 +138,11 @@ internal sealed class CellConsoleWriter(TextWriter fallback, string stream) : Te
             {
                 Console.SetError(new CellConsoleWriter(Console.Error, "stderr"));
                 installedError = Console.Error;
+            }
+            if (!ReferenceEquals(Console.In, installedIn))
+            {
+                Console.SetIn(new CellConsoleReader(Console.In));
+                installedIn = Console.In;
             }
         }
     }
@@ -136,5 +172,43 @@ internal sealed class CellConsoleWriter(TextWriter fallback, string stream) : Te
     public override void Flush()
     {
         if (CellOutputs.Current is null) fallback.Flush();
+    }
+}
+
+/// <summary>
+/// Console.In while the engine is in use: a running cell reads lines from its front end (see
+/// <see cref="CellOutputs.ReadLine"/>), every other reader from the reader that was there before.
+/// </summary>
+internal sealed class CellConsoleReader(TextReader fallback) : TextReader
+{
+    // What is left of the line a cell's Read() calls are taking apart, with its line end.
+    private static readonly AsyncLocal<string?> rest = new();
+
+    /// <inheritdoc />
+    public override string? ReadLine()
+    {
+        if (CellOutputs.Current is not { } cell) return fallback.ReadLine();
+        if (string.IsNullOrEmpty(rest.Value)) return cell.ReadLine();
+        string line = rest.Value[..^1];
+        rest.Value = null;
+        return line;
+    }
+
+    /// <inheritdoc />
+    public override int Peek() => CellOutputs.Current is null ? fallback.Peek() : Next(take: false);
+
+    /// <inheritdoc />
+    public override int Read() => CellOutputs.Current is null ? fallback.Read() : Next(take: true);
+
+    private static int Next(bool take)
+    {
+        if (string.IsNullOrEmpty(rest.Value))
+        {
+            if (CellOutputs.Current!.ReadLine() is not { } line) return -1;
+            rest.Value = line + "\n";
+        }
+        char next = rest.Value[0];
+        if (take) rest.Value = rest.Value[1..];
+        return next;
     }
 }

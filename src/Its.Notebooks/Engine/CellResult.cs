@@ -11,8 +11,14 @@ public enum CellStatus
     /// <summary>A compilation error, an exception, or a directive the kit refuses; the last output is the error.</summary>
     Error,
 
-    /// <summary>The cell ran longer than its timeout and was abandoned; the session cannot run more cells.</summary>
+    /// <summary>
+    /// The cell ran longer than its timeout: it was stopped, or abandoned when it did not stop
+    /// (<see cref="NotebookSession.IsAbandoned"/>); the last output is the error.
+    /// </summary>
     TimedOut,
+
+    /// <summary>The cell was stopped by <see cref="NotebookSession.Interrupt"/>; the last output is the error, and the session goes on.</summary>
+    Interrupted,
 
     /// <summary>A .NET Interactive markdown cell (first line <c>#!markdown</c>): not run, no outputs.</summary>
     Markdown,
@@ -23,8 +29,8 @@ public enum CellStatus
 /// <param name="Outputs">Streams, displays, the value of the last expression, or the error last.</param>
 public sealed record CellResult(CellStatus Status, IReadOnlyList<CellOutput> Outputs)
 {
-    /// <summary>The error of a cell that failed or timed out; null otherwise.</summary>
-    public ErrorOutput? Error => Status is CellStatus.Error or CellStatus.TimedOut ? Outputs.OfType<ErrorOutput>().LastOrDefault() : null;
+    /// <summary>The error of a cell that failed, timed out or was interrupted; null otherwise.</summary>
+    public ErrorOutput? Error => Status is CellStatus.Error or CellStatus.TimedOut or CellStatus.Interrupted ? Outputs.OfType<ErrorOutput>().LastOrDefault() : null;
 
     /// <summary>The 1-based line of the cell an error points at (the line that threw, led to the throw, or failed to compile); null when there is none.</summary>
     public int? ErrorLine { get; init; }

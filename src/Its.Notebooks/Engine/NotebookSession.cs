@@ -15,10 +15,12 @@ namespace Its.Notebooks.Engine;
 /// culture, and with the notebook's directory as the current directory.
 /// </summary>
 /// <remarks>
-/// A cell that runs longer than its timeout is abandoned, not stopped: .NET cannot end a thread
-/// that is computing, so the thread goes on until it finishes or the process ends, and the session
-/// refuses further cells (their state could be half-changed). A cell blocked in a wait or a sleep
-/// is interrupted. Start a new session to go on.
+/// A cell is stopped by <see cref="Interrupt"/> or its timeout at its next loop iteration or call
+/// of a method it declares, or in a wait or a sleep (see <see cref="Interruption"/>). One that does
+/// not stop within <see cref="StopGrace"/> of its timeout (a long call into a library) is
+/// abandoned: .NET cannot end a thread that is computing, so the thread goes on until it finishes
+/// or the process ends, and the session refuses further cells, whose state could be half-changed.
+/// Start a new session to go on.
 /// </remarks>
 public sealed class NotebookSession
 {
@@ -29,8 +31,11 @@ public sealed class NotebookSession
     private readonly ScriptOptions _options;
     private readonly NotebookGlobals _globals = new();
     private readonly CellErrors _errors;
+    private readonly object _gate = new();
     private ScriptState<object>? _state;
     private int _running;
+    private CellOutputs? _cell;
+    private Thread? _thread;
 
     /// <summary>A new session with no cells run.</summary>
     /// <param name="formatter">Turns displayed values and cells' last expressions into MIME bundles.</param>
@@ -64,9 +69,28 @@ public sealed class NotebookSession
     /// <summary>The namespaces every cell imports (those of the list the kit's assemblies have).</summary>
     public static IReadOnlyList<string> Imports => ScriptEnvironment.Imports;
 
+    /// <summary>How long a cell past its timeout has to stop before it is abandoned.</summary>
+    public static TimeSpan StopGrace { get; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Runs a cell with no time limit.</summary>
-    /// <inheritdoc cref="RunCell(string, int, TimeSpan)"/>
+    /// <inheritdoc cref="RunCell(string, int, TimeSpan, CellChannel?)"/>
     public CellResult RunCell(string code, int executionCount) => RunCell(code, executionCount, Timeout.InfiniteTimeSpan);
+
+    /// <summary>
+    /// Asks the running cell to stop: it ends with <see cref="CellStatus.Interrupted"/> at its next
+    /// loop iteration, call of a method it declares, wait or sleep, and the session stays usable.
+    /// </summary>
+    /// <returns>Whether a cell was running.</returns>
+    public bool Interrupt()
+    {
+        lock (_gate)
+        {
+            if (_cell is null || !_cell.Interrupt()) return false;
+            // Wakes a cell blocked in a wait or a sleep; a pending wake-up ends with the cell's thread.
+            _thread?.Interrupt();
+            return true;
+        }
+    }
 
     /// <summary>
     /// Runs a code cell after the ones run before it. An error (compilation, exception, refused
@@ -76,9 +100,10 @@ public sealed class NotebookSession
     /// <param name="code">The cell's text, with any .NET Interactive directives.</param>
     /// <param name="executionCount">The cell's execution count: its outputs and tracebacks say <c>In[n]</c>.</param>
     /// <param name="timeout">How long the cell's code may run, compilation aside; <see cref="Timeout.InfiniteTimeSpan"/> for no limit.</param>
+    /// <param name="channel">A front end's line to the cell while it runs (live outputs, input); null for none.</param>
     /// <returns>The cell's status and outputs.</returns>
     /// <exception cref="InvalidOperationException">The session was abandoned after a timeout, or another cell is running.</exception>
-    public CellResult RunCell(string code, int executionCount, TimeSpan timeout)
+    public CellResult RunCell(string code, int executionCount, TimeSpan timeout, CellChannel? channel = null)
     {
         ArgumentNullException.ThrowIfNull(code);
         if (timeout != Timeout.InfiniteTimeSpan && timeout <= TimeSpan.Zero)
@@ -89,7 +114,17 @@ public sealed class NotebookSession
             throw new InvalidOperationException("a cell of this notebook session is still running; cells run one at a time");
         try
         {
-            return Run(code, executionCount, timeout);
+            var outputs = new CellOutputs(Format, channel);
+            lock (_gate) _cell = outputs;
+            try
+            {
+                return Run(code, executionCount, timeout, outputs);
+            }
+            finally
+            {
+                lock (_gate) (_cell, _thread) = (null, null);
+                outputs.Close();
+            }
         }
         finally
         {
@@ -97,27 +132,31 @@ public sealed class NotebookSession
         }
     }
 
-    private CellResult Run(string code, int executionCount, TimeSpan timeout)
+    private CellResult Run(string code, int executionCount, TimeSpan timeout, CellOutputs outputs)
     {
         return CellSource.Prepare(code) switch
         {
             PreparedCell.Markdown => new CellResult(CellStatus.Markdown, []),
             PreparedCell.Refused refused => Failed([], CellErrors.Refused(executionCount, refused.Line, refused.Directive, refused.Reason)),
-            PreparedCell.Code prepared => Run(prepared, executionCount, timeout),
+            PreparedCell.Code prepared => Run(prepared, executionCount, timeout, outputs),
             _ => throw new UnreachableException(),
         };
     }
 
-    private CellResult Run(PreparedCell.Code prepared, int executionCount, TimeSpan timeout)
+    private CellResult Run(PreparedCell.Code prepared, int executionCount, TimeSpan timeout, CellOutputs outputs)
     {
         string file = CellErrors.FileName(executionCount);
         _errors.Register(executionCount, prepared.Text, file, _options.SourceResolver.NormalizePath(file, baseFilePath: null) ?? file);
         var options = _options.WithFilePath(file);
-        var script = (_state?.Script ?? ScriptEnvironment.Root).ContinueWith(prepared.Text, options);
+        var previousScript = _state?.Script ?? ScriptEnvironment.Root;
         // Notes come first, even before compilation errors, which another package version may explain.
-        var outputs = new CellOutputs(Format);
         foreach (string note in prepared.Notes) outputs.Write("stderr", note);
-        var errors = script.Compile().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        // The code that runs has interruption checks in its loops; errors are reported on the code as written.
+        string instrumented = Interruption.Instrument(prepared.Text, ScriptEnvironment.ParseOptions);
+        var script = previousScript.ContinueWith(instrumented, options);
+        var errors = Errors(script);
+        if (errors.Count > 0 && !ReferenceEquals(instrumented, prepared.Text))
+            errors = Errors(previousScript.ContinueWith(prepared.Text, options));
         if (errors.Count > 0) return Failed(outputs.Close(), _errors.Compilation(errors));
 
         var previous = _state;
@@ -142,24 +181,38 @@ public sealed class NotebookSession
         }, CellStackBytes)
         { IsBackground = true, Name = $"notebook cell In[{executionCount}]" };
 
-        bool finished;
+        bool finished, timedOut = false;
         using (WorkingDirectory.Enter(Directory))
         {
+            lock (_gate) _thread = thread;
+            // Interrupted before it started: it stops at its first check.
+            if (outputs.IsInterrupted) thread.Interrupt();
             thread.Start();
             finished = thread.Join(timeout);
+            if (!finished)
+            {
+                timedOut = true;
+                Interrupt();
+                finished = thread.Join(StopGrace);
+            }
         }
         if (!finished)
         {
             IsAbandoned = true;
-            thread.Interrupt();
-            return new CellResult(CellStatus.TimedOut, [.. outputs.Close(), CellErrors.Timeout(executionCount, timeout).Output]);
+            return new CellResult(CellStatus.TimedOut, [.. outputs.Close(), CellErrors.Timeout(executionCount, timeout, stopped: false).Output]);
         }
         // A cell that threw still declared its variables; keeping its state keeps what it assigned.
         if (next is not null) _state = next;
-        return (next?.Exception ?? failure) is { } thrown
-            ? Failed(outputs.Close(), _errors.Thrown(thrown, executionCount))
-            : new CellResult(CellStatus.Ok, outputs.Close());
+        if (timedOut)
+            return new CellResult(CellStatus.TimedOut, [.. outputs.Close(), CellErrors.Timeout(executionCount, timeout, stopped: true).Output]);
+        if ((next?.Exception ?? failure) is not { } thrown) return new CellResult(CellStatus.Ok, outputs.Close());
+        var error = _errors.Thrown(thrown, executionCount);
+        return outputs.IsInterrupted
+            ? new CellResult(CellStatus.Interrupted, [.. outputs.Close(), error.Output]) { ErrorLine = error.Line }
+            : Failed(outputs.Close(), error);
     }
+
+    private static List<Diagnostic> Errors(Script script) => script.Compile().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
 
     private MimeBundle Format(object? value) => value as MimeBundle ?? _formatter.Format(value);
 

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Scripting;
 using Microsoft.CodeAnalysis.Scripting;
 
@@ -57,6 +58,9 @@ internal static class ScriptEnvironment
 
     /// <summary>The empty script every session's first cell continues.</summary>
     public static Script<object> Root => root.Value;
+
+    /// <summary>How cells are parsed: as C# script, in the language version the scripting API compiles.</summary>
+    public static CSharpParseOptions ParseOptions => (CSharpParseOptions)Root.GetCompilation().SyntaxTrees.First().Options;
 
     /// <summary>The namespaces every cell imports.</summary>
     public static IReadOnlyList<string> Imports => [.. Options.Imports];
