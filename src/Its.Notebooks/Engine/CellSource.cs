@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Its.Notebooks.Engine;
@@ -62,6 +63,25 @@ public static partial class CellSource
             }
         }
         return new PreparedCell.Code(string.Join('\n', lines), notes);
+    }
+
+    /// <summary>
+    /// The cell with the directive lines <see cref="Prepare"/> blanks replaced by spaces, so that
+    /// offsets into it are the cell's own; null for a markdown cell.
+    /// </summary>
+    internal static string? Mask(string source)
+    {
+        if (MarkdownOf(source) is not null) return null;
+        var text = new StringBuilder(source);
+        int start = 0;
+        foreach (string line in source.Split('\n'))
+        {
+            string directive = line.Trim();
+            if (directive.StartsWith("#!", StringComparison.Ordinal) || NugetReference().IsMatch(directive) || PackageSource().IsMatch(directive))
+                text.Remove(start, line.Length).Insert(start, new string(' ', line.Length));
+            start += line.Length + 1;
+        }
+        return text.ToString();
     }
 
     // "5.0" asks for 5.0.0; a range or a wildcard ("5.*") asks for nothing in particular.

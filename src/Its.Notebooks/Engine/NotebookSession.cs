@@ -32,6 +32,7 @@ public sealed class NotebookSession
     private readonly NotebookGlobals _globals = new();
     private readonly CellErrors _errors;
     private readonly object _gate = new();
+    private readonly CodeAssistant _assistant = new();
     private ScriptState<object>? _state;
     private int _running;
     private CellOutputs? _cell;
@@ -132,6 +133,27 @@ public sealed class NotebookSession
         }
     }
 
+    /// <summary>
+    /// The completions at a cursor in a cell being edited, after the cells run so far, by Roslyn's
+    /// completion service. Runs no code and leaves the session's state as it is; safe between cells.
+    /// </summary>
+    /// <param name="code">The cell's text, with any .NET Interactive directives.</param>
+    /// <param name="cursor">The cursor, as a 0-based UTF-16 offset into the code.</param>
+    /// <returns>The texts to insert and the span of the code they replace.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The cursor is outside the code.</exception>
+    public Completions Complete(string code, int cursor) => _assistant.Complete(code, cursor, _options);
+
+    /// <summary>
+    /// What the symbol under a cursor is (or the method whose arguments the cursor is in): its
+    /// signature and its XML documentation when known. Runs no code; safe between cells.
+    /// </summary>
+    /// <param name="code">The cell's text, with any .NET Interactive directives.</param>
+    /// <param name="cursor">The cursor, as a 0-based UTF-16 offset into the code.</param>
+    /// <param name="detailed">Adds the remarks and exceptions of the documentation.</param>
+    /// <returns>The inspection; null when nothing is under the cursor.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The cursor is outside the code.</exception>
+    public Inspection? Inspect(string code, int cursor, bool detailed) => _assistant.Inspect(code, cursor, detailed, _options);
+
     private CellResult Run(string code, int executionCount, TimeSpan timeout, CellOutputs outputs)
     {
         return CellSource.Prepare(code) switch
@@ -158,6 +180,7 @@ public sealed class NotebookSession
         if (errors.Count > 0 && !ReferenceEquals(instrumented, prepared.Text))
             errors = Errors(previousScript.ContinueWith(prepared.Text, options));
         if (errors.Count > 0) return Failed(outputs.Close(), _errors.Compilation(errors));
+        _assistant.Add(prepared.Text);
 
         var previous = _state;
         ScriptState<object>? next = null;
