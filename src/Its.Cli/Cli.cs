@@ -32,6 +32,7 @@ public static class Cli
         root.Subcommands.Add(BreaksCommand.Create(output));
         root.Subcommands.Add(PowerCommand.Create(output));
         root.Subcommands.Add(NotebookCommands.Notebook(output, error));
+        root.Subcommands.Add(KernelCommand.Create(output, error));
         root.Subcommands.Add(DataCommand.Create(output));
         root.Subcommands.Add(SanmingCommand.Create(output));
         if (args.Length == 0)

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace Its.Notebooks.Engine;
 
@@ -23,6 +24,24 @@ public static partial class CellSource
         int first = Array.FindIndex(lines, l => l.Trim().Length > 0);
         if (first < 0 || lines[first].Trim() != "#!markdown") return null;
         return string.Join('\n', lines.Skip(first + 1));
+    }
+
+    /// <summary>
+    /// Whether a cell typed so far is ready to run, as a console front end asks before it runs
+    /// what was entered: true when complete (errors other than an unfinished end are reported
+    /// by running it), false when more is to come (an open brace, an unfinished statement), null
+    /// when a directive the kit refuses makes it invalid.
+    /// </summary>
+    /// <param name="source">The cell's text.</param>
+    public static bool? IsComplete(string source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return Prepare(source) switch
+        {
+            PreparedCell.Code code => SyntaxFactory.IsCompleteSubmission(CSharpSyntaxTree.ParseText(code.Text, ScriptEnvironment.ParseOptions)),
+            PreparedCell.Refused => null,
+            _ => true,
+        };
     }
 
     /// <summary>

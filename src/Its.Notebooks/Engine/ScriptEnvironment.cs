@@ -62,6 +62,12 @@ internal static class ScriptEnvironment
     /// <summary>How cells are parsed: as C# script, in the language version the scripting API compiles.</summary>
     public static CSharpParseOptions ParseOptions => (CSharpParseOptions)Root.GetCompilation().SyntaxTrees.First().Options;
 
+    /// <summary>The C# version cells are written in, as <c>14.0</c>.</summary>
+    public static string LanguageVersion => ParseOptions.LanguageVersion.ToDisplayString();
+
+    /// <summary>Compiles and runs a trivial cell, so that the first cell of a session does not pay for loading the compiler.</summary>
+    public static void Warm() => Root.ContinueWith("1 + 1", Options).RunAsync(new NotebookGlobals()).GetAwaiter().GetResult();
+
     /// <summary>The namespaces every cell imports.</summary>
     public static IReadOnlyList<string> Imports => [.. Options.Imports];
 

@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Reflection;
+using Its.Data;
+using Its.Notebooks.Formatting;
+using Its.Notebooks.Kernel;
+
+namespace Its.Cli;
+
+/// <summary>
+/// <c>its kernel</c>: the Jupyter kernel a front end starts with a connection file, and
+/// <c>its kernel install</c> / <c>uninstall</c>, which write and remove its kernelspec.
+/// </summary>
+public static class KernelCommand
+{
+    /// <summary>The <c>kernel</c> command and its subcommands.</summary>
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var connection = new Option<string?>("--connection-file", "-f") { Description = "The connection file a Jupyter front end starts the kernel with" };
+        var command = new Command("kernel", "Serve the kit's C# notebooks to Jupyter front ends (VS Code, JupyterLab): started by Jupyter after its kernel install");
+        command.Options.Add(connection);
+        command.SetAction(p =>
+        {
+            string path = p.GetValue(connection)
+                ?? throw new InputError("kernel: give --connection-file FILE (Jupyter starts the kernel with one), or use its kernel install");
+            ConnectionInfo info;
+            try { info = ConnectionInfo.Read(path); }
+            catch (ConnectionFileException e) { throw new InputError(e.Message); }
+            using var kernel = new JupyterKernel(info, new KitFormatter(), error, Environment.CurrentDirectory);
+            try
+            {
+                kernel.Run();
+            }
+            catch (InvalidOperationException e)
+            {
+                error.WriteLine($"its: {e.Message}");
+                return ExitCodes.Failure;
+            }
+            return ExitCodes.Success;
+        });
+        command.Subcommands.Add(Install(output));
+        command.Subcommands.Add(Uninstall(output));
+        return command;
+    }
+
+    private static Command Install(TextWriter output)
+    {
+        var (user, prefix) = Places();
+        var command = new Command("install", $"Install the kernelspec \"{KernelSpec.Name}\" ({KernelSpec.DisplayName}) so Jupyter front ends can start the kernel; it runs this its");
+        command.Options.Add(user);
+        command.Options.Add(prefix);
+        command.SetAction(p =>
+        {
+            string folder = KernelSpec.Install(Kernels(p.GetValue(user), p.GetValue(prefix)), This());
+            output.WriteLine($"installed the kernel {KernelSpec.Name} ({KernelSpec.DisplayName}) in {folder}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Uninstall(TextWriter output)
+    {
+        var (user, prefix) = Places();
+        var command = new Command("uninstall", $"Remove the kernelspec \"{KernelSpec.Name}\"");
+        command.Options.Add(user);
+        command.Options.Add(prefix);
+        command.SetAction(p =>
+        {
+            string kernels = Kernels(p.GetValue(user), p.GetValue(prefix));
+            string folder = KernelSpec.Uninstall(kernels) ?? throw new InputError($"kernel uninstall: no kernel {KernelSpec.Name} in {kernels}");
+            output.WriteLine($"removed the kernel {KernelSpec.Name} from {folder}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static (Option<bool> User, Option<string?> Prefix) Places() => (
+        new Option<bool>("--user") { Description = "The user's Jupyter data directory (the default)" },
+        new Option<string?>("--prefix") { Description = "An installation prefix instead: the kernelspec goes to PREFIX/share/jupyter/kernels" });
+
+    private static string Kernels(bool user, string? prefix) => (user, prefix) switch
+    {
+        (true, not null) => throw new InputError("kernel: give --user or --prefix, not both"),
+        (_, not null) => KernelSpec.PrefixKernels(prefix),
+        _ => KernelSpec.UserKernels(),
+    };
+
+    // The program running now: the its executable, or dotnet with its.dll.
+    private static string[] This()
+    {
+        string program = Environment.ProcessPath ?? throw new InvalidOperationException("the path of this program is unknown");
+        string assembly = Assembly.GetEntryAssembly()?.Location ?? "";
+        return Path.GetFileNameWithoutExtension(program) == "dotnet" && assembly.Length > 0 ? [program, assembly] : [program];
+    }
+}
