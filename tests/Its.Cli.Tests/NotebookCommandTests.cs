@@ -112,10 +112,11 @@ public sealed class NotebookCommandTests : IDisposable
 
 /// <summary>
 /// Tests that run notebooks which may save figures: <see cref="Its.Plots.FigureFiles.Directory"/>
-/// belongs to the process while a notebook runs, so these run one after another.
+/// belongs to the process while a notebook runs, so these run one after another. They share one
+/// pair of <c>its reproduce</c> runs, which the kernel's outputs are compared with.
 /// </summary>
 [CollectionDefinition(Name)]
-public sealed class FigureFilesCollection
+public sealed class FigureFilesCollection : ICollectionFixture<ReproducedReports>
 {
     /// <summary>The collection's name.</summary>
     public const string Name = "figure files";

@@ -1,9 +1,8 @@
-using System.Diagnostics;
 using Microsoft.Playwright;
 
 namespace Its.Cli.Tests;
 
-/// <summary>Runs <c>its reproduce</c> twice into two folders, once for every test of the class.</summary>
+/// <summary>Runs <c>its reproduce</c> twice into two folders, once for every test of the collection.</summary>
 public sealed class ReproducedReports : IDisposable
 {
     private readonly TempFolder _folder = new();
@@ -40,9 +39,9 @@ public sealed class ReproducedReports : IDisposable
 /// the test with the package to install.
 /// </summary>
 [Collection(FigureFilesCollection.Name)]
-public sealed class ReproduceTests(ReproducedReports reports) : IClassFixture<ReproducedReports>
+public sealed class ReproduceTests(ReproducedReports reports)
 {
-    private const string Python = "/usr/bin/python3";
+    private const string Python = Peers.Python;
     private const string Chromium = "/usr/lib/chromium/chromium";
 
     private static readonly string[] Notebooks = Directory.GetFiles(Its.Data.Repository.Locate("notebooks", "run the tests from the repository"), "*.ipynb")
@@ -81,15 +80,15 @@ public sealed class ReproduceTests(ReproducedReports reports) : IClassFixture<Re
     [Fact]
     public void Executed_notebooks_are_valid_nbformat_and_convert_with_nbconvert()
     {
-        Require(Python, "python3-nbformat python3-nbconvert");
+        Peers.Require(Python, "python3-nbformat python3-nbconvert");
         foreach (string name in Notebooks)
         {
             string path = Path.Combine(reports.First, "notebooks", name + ".ipynb");
-            var (code, output) = Run(Python, "-c", "import sys, nbformat; nb = nbformat.read(sys.argv[1], as_version=4); nbformat.validate(nb); print(nb.nbformat, nb.nbformat_minor)", path);
+            var (code, output) = Peers.Run(Python, "-c", "import sys, nbformat; nb = nbformat.read(sys.argv[1], as_version=4); nbformat.validate(nb); print(nb.nbformat, nb.nbformat_minor)", path);
             Assert.True(code == 0, $"nbformat.validate refused {name}: {output}");
             Assert.Contains("4 5", output);
             string converted = Path.Combine(reports.First, "nbconvert");
-            (code, output) = Run(Require("/usr/bin/jupyter", "jupyter-core jupyter-nbconvert"), "nbconvert", "--to", "html", "--output-dir", converted, path);
+            (code, output) = Peers.Run(Peers.Require("/usr/bin/jupyter", "jupyter-core jupyter-nbconvert"), "nbconvert", "--to", "html", "--output-dir", converted, path);
             Assert.True(code == 0, $"jupyter nbconvert failed on {name}: {output}");
             Assert.True(File.Exists(Path.Combine(converted, name + ".html")));
         }
@@ -98,7 +97,7 @@ public sealed class ReproduceTests(ReproducedReports reports) : IClassFixture<Re
     [Fact]
     public async Task Pages_draw_their_charts_offline_without_console_errors()
     {
-        Require(Chromium, "chromium");
+        Peers.Require(Chromium, "chromium");
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new()
         {
@@ -132,18 +131,4 @@ public sealed class ReproduceTests(ReproducedReports reports) : IClassFixture<Re
     private static string[] Files(string folder) =>
         Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Where(f => !f.Contains("nbconvert", StringComparison.Ordinal))
             .Select(f => Path.GetRelativePath(folder, f)).Order(StringComparer.Ordinal).ToArray();
-
-    private static string Require(string program, string packages) =>
-        File.Exists(program) ? program : throw new InvalidOperationException($"{program} is missing: apt-get install {packages} (.ci/run installs it)");
-
-    private static (int Code, string Output) Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout + stderr.Result);
-    }
 }

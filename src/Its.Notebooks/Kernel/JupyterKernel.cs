@@ -39,6 +39,8 @@ public sealed class JupyterKernel : IDisposable
     private readonly Queue<KernelMessage> _deferred = new();
     private readonly ManualResetEventSlim _stopped = new();
     private volatile bool _stopping;
+    private long _lastRequest = Environment.TickCount64;
+    private int _busy;
     private int _count;
 
     /// <summary>A kernel ready to bind to the connection's sockets.</summary>
@@ -79,7 +81,7 @@ public sealed class JupyterKernel : IDisposable
         };
         foreach (var thread in threads) thread.Start();
         Publish(KernelMessage.Unprompted("status", _sessionId, new JsonObject { ["execution_state"] = "starting" }));
-        // The compiler and completion are slow the first time: warmed while the front end connects.
+        // The compiler and completion are slow the first time: warmed while the front end connects and the user reads.
         new Thread(Warm) { IsBackground = true, Priority = ThreadPriority.BelowNormal, Name = "kernel warm-up" }.Start();
         _stopped.Wait();
         // A cell that does not stop keeps only its own thread, which ends with the process.
@@ -112,10 +114,15 @@ public sealed class JupyterKernel : IDisposable
 
     private void Warm()
     {
+        // Completion takes seconds of both cores to warm: only once the front end has been quiet
+        // for a while (a user reading or typing), not while a client runs cell after cell.
+        var quiet = TimeSpan.FromSeconds(1.5);
         try
         {
             ScriptEnvironment.Warm();
-            CodeAssistant.Warm();
+            while (!_stopping && (Volatile.Read(ref _busy) > 0 || Environment.TickCount64 - Interlocked.Read(ref _lastRequest) < quiet.TotalMilliseconds))
+                Thread.Sleep(poll);
+            if (!_stopping) CodeAssistant.Warm();
         }
         catch (Exception e)
         {
@@ -164,6 +171,7 @@ public sealed class JupyterKernel : IDisposable
 
     private void Handle(RouterSocket socket, KernelMessage request, string channel)
     {
+        Interlocked.Increment(ref _busy);
         Status(request, "busy");
         try
         {
@@ -199,6 +207,8 @@ public sealed class JupyterKernel : IDisposable
         finally
         {
             Status(request, "idle");
+            Interlocked.Exchange(ref _lastRequest, Environment.TickCount64);
+            Interlocked.Decrement(ref _busy);
         }
     }
 

@@ -1,0 +1,290 @@
+"""Scripted Jupyter client sessions with the kit's kernel (its-csharp), run by KernelClientTests.
+
+Usage: python3 client.py SCENARIO LOGFILE, with JUPYTER_PATH naming the folder that holds
+kernels/its-csharp. Each scenario starts the kernel through jupyter_client, as front ends do,
+asserts what the kernel answers, shuts it down, and prints "passed". The kernel's stderr goes to
+LOGFILE. Needs Debian's python3-jupyter-client.
+"""
+
+import os
+import queue
+import sys
+import time
+
+import zmq
+from jupyter_client import KernelManager
+from jupyter_client.session import Session
+
+TIMEOUT = 120
+
+
+def start(log):
+    km = KernelManager(kernel_name="its-csharp")
+    km.start_kernel(stderr=log)
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=TIMEOUT)
+    return km, kc
+
+
+def stop(km, kc):
+    kc.stop_channels()
+    km.shutdown_kernel(now=False)
+
+
+def run(kc, code, **options):
+    """Executes a cell; returns the reply and the iopub messages it caused, status aside."""
+    msg_id = kc.execute(code, **options)
+    outputs = []
+    while True:
+        msg = kc.get_iopub_msg(timeout=TIMEOUT)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "status":
+            if msg["content"]["execution_state"] == "idle":
+                break
+            continue
+        outputs.append(msg)
+    return reply_to(kc, msg_id), outputs
+
+
+def reply_to(kc, msg_id):
+    while True:
+        msg = kc.get_shell_msg(timeout=TIMEOUT)
+        if msg["parent_header"].get("msg_id") == msg_id:
+            return msg
+
+
+def described(outputs):
+    parts = []
+    for m in outputs:
+        c = m["content"]
+        kind = m["msg_type"]
+        if kind == "stream":
+            parts.append(f"{c['name']}: {c['text']}")
+        elif kind in ("display_data", "execute_result"):
+            parts.append(f"{kind}: {c['data']['text/plain']}")
+        elif kind == "error":
+            parts.append(f"error: {c['ename']}")
+        else:
+            parts.append(kind)
+    return parts
+
+
+def info(km, kc, log):
+    reply = kc.kernel_info(reply=True, timeout=TIMEOUT)["content"]
+    assert reply["status"] == "ok", reply
+    assert reply["protocol_version"] == "5.3", reply
+    assert reply["implementation"] == "its", reply
+    assert reply["language_info"]["name"] == "csharp", reply
+    assert reply["language_info"]["file_extension"] == ".cs", reply
+    comms = reply_to(kc, kc.comm_info())["content"]
+    assert comms == {"status": "ok", "comms": {}}, comms
+    history = reply_to(kc, kc.history())["content"]
+    assert history["status"] == "ok" and history["history"] == [], history
+    # Every socket listens on the connection file's address (loopback), on no other.
+    ports = {km.shell_port, km.iopub_port, km.stdin_port, km.control_port, km.hb_port}
+    listening = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if not os.path.exists(table):
+            continue
+        with open(table) as f:
+            for line in f.readlines()[1:]:
+                fields = line.split()
+                address, port = fields[1].split(":")
+                if fields[3] == "0A" and int(port, 16) in ports:
+                    listening.setdefault(int(port, 16), []).append(address)
+    assert set(listening) == ports, (listening, ports)
+    for port, addresses in listening.items():
+        assert addresses == ["0100007F"], (port, addresses)
+
+
+def execute(km, kc, log):
+    reply, outputs = run(kc, 'Console.WriteLine("before");\ndisplay(42);\nvar shared = 20;\nshared + 1')
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert reply["content"]["execution_count"] == 1, reply["content"]
+    assert outputs[0]["msg_type"] == "execute_input" and outputs[0]["content"]["execution_count"] == 1, outputs[0]
+    assert described(outputs[1:]) == ["stdout: before\n", "display_data: 42", "execute_result: 21"], described(outputs)
+    assert outputs[-1]["content"]["execution_count"] == 1
+
+    reply, outputs = run(kc, "var x = 1;\nint.Parse(\"x\");")
+    content = reply["content"]
+    assert content["status"] == "error" and content["ename"] == "FormatException", content
+    assert content["execution_count"] == 2, content
+    assert any("Cell In[2], line 2" in line for line in content["traceback"]), content["traceback"]
+    assert described(outputs[1:]) == ["error: FormatException"], described(outputs)
+
+    # State is shared, and kept after an error.
+    reply, outputs = run(kc, "shared * 2 + x")
+    assert reply["content"]["execution_count"] == 3
+    assert described(outputs[1:]) == ["execute_result: 41"], described(outputs)
+
+    # A silent cell runs, shows nothing and does not count.
+    reply, outputs = run(kc, "shared = 100;\nConsole.WriteLine(\"quiet\");\nshared", silent=True)
+    assert reply["content"]["status"] == "ok" and outputs == [], outputs
+    reply, outputs = run(kc, "shared")
+    assert reply["content"]["execution_count"] == 4 and described(outputs[1:]) == ["execute_result: 100"], described(outputs)
+
+    # Cells sent after one that fails are aborted, unless stop_on_error is off.
+    first = kc.execute("throw new InvalidOperationException(\"stop here\");")
+    second = kc.execute("shared = -1;")
+    assert reply_to(kc, first)["content"]["status"] == "error"
+    assert reply_to(kc, second)["content"]["status"] == "aborted"
+    first = kc.execute("throw new InvalidOperationException(\"go on\");", stop_on_error=False)
+    second = kc.execute("shared + 1")
+    assert reply_to(kc, first)["content"]["status"] == "error"
+    assert reply_to(kc, second)["content"]["status"] == "ok"
+
+    # A compilation error points at the cell's line and column.
+    reply, _ = run(kc, "var ok = 1;\nundefinedName + 1")
+    assert reply["content"]["ename"] == "CompilationError", reply["content"]
+    assert reply["content"]["traceback"][0].startswith("Cell In["), reply["content"]["traceback"]
+    assert ", line 2, column 1: error CS0103" in reply["content"]["traceback"][0], reply["content"]["traceback"]
+
+
+def interrupt(km, kc, log):
+    run(kc, "var before = 41;")
+    msg_id = kc.execute('before++;\nConsole.WriteLine("spinning");\nwhile (true) { }')
+    # Interrupt once the cell is running (its first output has arrived).
+    while True:
+        msg = kc.get_iopub_msg(timeout=TIMEOUT)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream":
+            break
+    started = time.monotonic()
+    km.interrupt_kernel()
+    reply = reply_to(kc, msg_id)["content"]
+    assert time.monotonic() - started < 10, "the interrupt took too long"
+    assert reply["status"] == "error" and reply["ename"] == "CellInterruptedException", reply
+    # The session goes on, with what the interrupted cell did.
+    reply, outputs = run(kc, "before")
+    assert reply["content"]["status"] == "ok" and described(outputs[1:]) == ["execute_result: 42"], described(outputs)
+
+    # A sleeping cell is woken.
+    msg_id = kc.execute('Console.WriteLine("sleeping");\nThread.Sleep(Timeout.Infinite);')
+    while True:
+        msg = kc.get_iopub_msg(timeout=TIMEOUT)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream":
+            break
+    km.interrupt_kernel()
+    reply = reply_to(kc, msg_id)["content"]
+    assert reply["status"] == "error", reply
+    assert run(kc, "1")[0]["content"]["status"] == "ok"
+
+
+def complete(km, kc, log):
+    run(kc, "var numbers = new List<int> { 1, 2, 3 };")
+    code = "var n = numbers.Cou"
+    reply = kc.complete(code, len(code), reply=True, timeout=TIMEOUT)["content"]
+    assert reply["status"] == "ok", reply
+    assert "Count" in reply["matches"], reply["matches"]
+    assert reply["cursor_start"] == len("var n = numbers."), reply
+    assert reply["cursor_end"] == len(code), reply
+    # Cursor positions count code points: an emoji before the cursor is one, not two UTF-16 units.
+    code = 'var s = "\U0001F600"; Console.Wri'
+    reply = kc.complete(code, len(code), reply=True, timeout=TIMEOUT)["content"]
+    assert "WriteLine" in reply["matches"], reply["matches"]
+    assert reply["cursor_start"] == len(code) - 3 and reply["cursor_end"] == len(code), reply
+
+    code = "ItsModel"
+    reply = kc.inspect(code, 3, reply=True, timeout=TIMEOUT)["content"]
+    assert reply["status"] == "ok" and reply["found"], reply
+    assert "ItsModel" in reply["data"]["text/plain"], reply
+    reply = kc.inspect("   ", 1, reply=True, timeout=TIMEOUT)["content"]
+    assert reply["status"] == "ok" and not reply["found"], reply
+
+    for code, status in (("1 + 1", "complete"), ("for (var i = 0; i < 3; i++) {", "incomplete"), ("#!fsharp\n1", "invalid")):
+        msg_id = kc.is_complete(code)
+        reply = reply_to(kc, msg_id)["content"]
+        assert reply["status"] == status, (code, reply)
+
+
+def restart(km, kc, log):
+    run(kc, "var kept = 1;")
+    run(kc, "kept")
+    pid = km.provisioner.pid if hasattr(km, "provisioner") else km.kernel.pid
+    km.restart_kernel(now=False)
+    kc.wait_for_ready(timeout=TIMEOUT)
+    assert (km.provisioner.pid if hasattr(km, "provisioner") else km.kernel.pid) != pid
+    reply, _ = run(kc, "kept")
+    content = reply["content"]
+    assert content["status"] == "error" and "CS0103" in content["evalue"], content
+    assert content["execution_count"] == 1, content
+    assert run(kc, "2 + 2")[1][-1]["content"]["data"]["text/plain"] == "4"
+
+
+def signature(km, kc, log):
+    # A message signed with another key, and one unsigned, get no reply; the kernel logs them.
+    socket = kc.shell_channel.socket
+    for key in (b"not-the-key", b""):
+        forged = Session(key=key)
+        msg = forged.msg("execute_request", {"code": "File.WriteAllText(\"forged.txt\", \"x\")", "silent": False})
+        forged.send(socket, msg)
+    try:
+        kc.get_shell_msg(timeout=3)
+        raise AssertionError("the kernel answered a badly signed message")
+    except queue.Empty:
+        pass
+    assert not os.path.exists("forged.txt"), "the kernel ran a badly signed message"
+    # A replayed message (a copy of a signed one) is refused too.
+    msg = kc.session.msg("execute_request", {"code": "Console.WriteLine(\"once\");", "silent": False, "store_history": True,
+                                               "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
+    frames = kc.session.serialize(msg)
+    socket.send_multipart(frames)
+    reply = kc.get_shell_msg(timeout=TIMEOUT)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    socket.send_multipart(frames)
+    try:
+        kc.get_shell_msg(timeout=3)
+        raise AssertionError("the kernel answered a replayed message")
+    except queue.Empty:
+        pass
+    # Rightly signed messages are still answered.
+    assert kc.kernel_info(reply=True, timeout=TIMEOUT)["content"]["status"] == "ok"
+    log.flush()
+    with open(log.name) as f:
+        text = f.read()
+    assert "dropped a message on shell: wrongly signed" in text, text
+    assert "dropped a message on shell: unsigned" in text, text
+    assert "dropped a message on shell: a replay" in text, text
+
+
+def stdin(km, kc, log):
+    msg_id = kc.execute("var name = Console.ReadLine();\nname.ToUpperInvariant()", allow_stdin=True)
+    request = kc.get_stdin_msg(timeout=TIMEOUT)
+    assert request["msg_type"] == "input_request", request
+    assert request["parent_header"]["msg_id"] == msg_id
+    kc.input("sanming")
+    assert reply_to(kc, msg_id)["content"]["status"] == "ok"
+    reply, outputs = run(kc, "name")
+    assert described(outputs[1:]) == ["execute_result: sanming"], described(outputs)
+    reply, _ = run(kc, "Console.ReadLine()", allow_stdin=False)
+    assert reply["content"]["status"] == "error" and "takes no input" in reply["content"]["evalue"], reply["content"]
+
+
+def shutdown(km, kc, log):
+    kc.stop_channels()
+    started = time.monotonic()
+    km.shutdown_kernel(now=False)
+    assert not km.is_alive()
+    # A kernel that answers the request exits by itself, well before jupyter_client would kill it (5 s).
+    assert time.monotonic() - started < 4, time.monotonic() - started
+
+
+SCENARIOS = {f.__name__: f for f in (info, execute, interrupt, complete, restart, signature, stdin, shutdown)}
+
+def main(name, log_path):
+    with open(log_path, "w") as log:
+        km, kc = start(log)
+        try:
+            SCENARIOS[name](km, kc, log)
+        finally:
+            if km.is_alive():
+                stop(km, kc)
+            # Closed here, while logging still works (the client logs when it is collected).
+            kc.stop_channels()
+            del kc
+    print("passed")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
