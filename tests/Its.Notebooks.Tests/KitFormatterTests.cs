@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Its.Notebooks.Formatting;
 using Its.Notebooks.Nbformat;
 using Its.Plots;
@@ -140,6 +141,34 @@ public sealed class KitFormatterTests
         // The same chart gives the same bytes, and the figure itself formats as its chart.
         Assert.Equal(html, Html(Formatter.Format(PlotlyRenderer.Render(figure))));
         Assert.Equal(html, Html(Formatter.Format(figure)));
+    }
+
+    [Fact]
+    public void A_chart_carries_its_figure_for_jupyter_front_ends_as_json()
+    {
+        var chart = PlotlyRenderer.Render(ItsFigure.From(Results.Fit, "visits per month"));
+        var bundle = Formatter.Format(chart);
+        using var figure = JsonDocument.Parse(bundle.Data["application/vnd.plotly.v1+json"]);
+        using var expected = JsonDocument.Parse(GenericChart.toFigureJson(chart));
+        Assert.Equal(expected.RootElement.GetProperty("data").GetArrayLength(), figure.RootElement.GetProperty("data").GetArrayLength());
+        static string? Title(JsonDocument d) => d.RootElement.GetProperty("layout").GetProperty("title").GetProperty("text").GetString();
+        Assert.Equal(Title(expected), Title(figure));
+        // Notebooks and messages carry it as JSON, text types as lines or as one string.
+        var inNotebook = bundle.ToJson(lines: true);
+        Assert.IsType<JsonObject>(inNotebook["application/vnd.plotly.v1+json"]);
+        Assert.IsType<JsonArray>(inNotebook["text/html"]);
+        var inMessage = bundle.ToJson(lines: false);
+        Assert.IsType<JsonObject>(inMessage["application/vnd.plotly.v1+json"]);
+        Assert.Equal(bundle.Data["text/html"], inMessage["text/html"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void A_bundle_refuses_a_json_representation_that_is_not_json()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new MimeBundle(new Dictionary<string, string> { ["text/plain"] = "x", ["application/json"] = "{not json" }));
+        Assert.Contains("application/json", e.Message);
+        Assert.True(MimeBundle.IsJson("application/vnd.plotly.v1+json"));
+        Assert.False(MimeBundle.IsJson("application/javascript"));
     }
 
     [Fact]

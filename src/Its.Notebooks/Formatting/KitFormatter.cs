@@ -79,10 +79,16 @@ public sealed class KitFormatter : IMimeFormatter
             Enumerable.Range(0, shown).Select(i => (IReadOnlyList<string>)frame.Columns.Select(c => Text(c[i])).ToArray()).ToArray());
     }
 
+    // The figure itself too, for Jupyter front ends that draw Plotly figures (VS Code; JupyterLab with its plotly extension).
     private static MimeBundle Chart(System.Text.Json.Nodes.JsonObject figure)
     {
         string title = PlotlyHtml.Title(figure) is { } t ? $": {t}" : "";
-        return Both($"Plotly chart{title} ({Count(PlotlyHtml.Traces(figure), "trace")})", PlotlyHtml.Fragment(figure));
+        return new(new Dictionary<string, string>
+        {
+            ["text/plain"] = $"Plotly chart{title} ({Count(PlotlyHtml.Traces(figure), "trace")})",
+            ["text/html"] = PlotlyHtml.Fragment(figure),
+            [PlotlyHtml.MimeType] = figure.ToJsonString(),
+        });
     }
 
     /// <summary>

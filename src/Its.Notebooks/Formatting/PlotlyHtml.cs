@@ -18,6 +18,9 @@ namespace Its.Notebooks.Formatting;
 /// </summary>
 internal static partial class PlotlyHtml
 {
+    /// <summary>The MIME type of a Plotly figure as JSON, which Jupyter front ends with a Plotly renderer draw.</summary>
+    public const string MimeType = "application/vnd.plotly.v1+json";
+
     /// <summary>The class of the div of every chart: the report embeds plotly.js when a page has one.</summary>
     public const string ChartClass = "its-chart";
 

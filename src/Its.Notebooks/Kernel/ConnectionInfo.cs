@@ -55,6 +55,8 @@ public sealed record ConnectionInfo(string Ip, int ShellPort, int IopubPort, int
         string ip = Text(file, "ip", path, "127.0.0.1");
         if (ip != "*" && !IPAddress.TryParse(ip, out _))
             throw new ConnectionFileException($"{path}: ip \"{ip}\" is not an IP address");
+        if (ip.Contains(':', StringComparison.Ordinal))
+            throw new ConnectionFileException($"{path}: ip \"{ip}\": the kernel listens on IPv4 addresses (127.0.0.1, Jupyter's default)");
         return new ConnectionInfo(ip, Port(file, "shell_port", path), Port(file, "iopub_port", path), Port(file, "stdin_port", path),
             Port(file, "control_port", path), Port(file, "hb_port", path), key);
     }

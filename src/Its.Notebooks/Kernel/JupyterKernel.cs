@@ -410,10 +410,10 @@ public sealed class JupyterKernel : IDisposable
                 switch (output)
                 {
                     case DisplayOutput display:
-                        Publish("display_data", new JsonObject { ["data"] = Data(display.Data), ["metadata"] = new JsonObject(), ["transient"] = new JsonObject() });
+                        Publish("display_data", new JsonObject { ["data"] = display.Data.ToJson(lines: false), ["metadata"] = new JsonObject(), ["transient"] = new JsonObject() });
                         break;
                     case ExecuteResultOutput result:
-                        Publish("execute_result", new JsonObject { ["execution_count"] = result.ExecutionCount, ["data"] = Data(result.Data), ["metadata"] = new JsonObject() });
+                        Publish("execute_result", new JsonObject { ["execution_count"] = result.ExecutionCount, ["data"] = result.Data.ToJson(lines: false), ["metadata"] = new JsonObject() });
                         break;
                 }
             }
@@ -434,7 +434,6 @@ public sealed class JupyterKernel : IDisposable
 
         private void Publish(string type, JsonObject content) => _kernel.Publish(_request.Reply(type, _kernel._sessionId, content));
 
-        private static JsonObject Data(MimeBundle bundle) => new(bundle.Data.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
     }
 }
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Its.Notebooks.Nbformat;
 
@@ -155,19 +156,36 @@ public sealed record Cell(string Type, string Source)
 /// A Jupyter MIME bundle: the same value in several representations, <c>text/plain</c> always,
 /// often <c>text/html</c> or <c>image/svg+xml</c> beside it.
 /// </summary>
-public sealed record MimeBundle
+public sealed partial record MimeBundle
 {
     /// <summary>A bundle from representations by MIME type.</summary>
-    /// <exception cref="ArgumentException">No text/plain representation.</exception>
+    /// <exception cref="ArgumentException">No text/plain representation, or one of a JSON type that is not JSON.</exception>
     public MimeBundle(IReadOnlyDictionary<string, string> data)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (!data.ContainsKey("text/plain")) throw new ArgumentException("a MIME bundle needs text/plain", nameof(data));
+        foreach (var (type, value) in data.Where(kv => IsJson(kv.Key)))
+        {
+            try { JsonNode.Parse(value); }
+            catch (JsonException e) { throw new ArgumentException($"the {type} representation is not JSON: {e.Message}", nameof(data), e); }
+        }
         Data = new SortedDictionary<string, string>(data.ToDictionary(), StringComparer.Ordinal);
     }
 
-    /// <summary>Representations by MIME type, in ordinal order of the type.</summary>
+    /// <summary>
+    /// Representations by MIME type, in ordinal order of the type. Those of a JSON type
+    /// (<c>application/json</c>, <c>application/*+json</c>) hold JSON text, which notebooks and
+    /// Jupyter messages carry as JSON, not as a string (see <see cref="IsJson"/>).
+    /// </summary>
     public IReadOnlyDictionary<string, string> Data { get; }
+
+    /// <summary>Whether nbformat carries a representation of this type as JSON rather than text.</summary>
+    public static bool IsJson(string mimeType) => JsonType().IsMatch(mimeType);
+
+    /// <summary>The representations as a JSON object: text as it is, JSON types as their JSON.</summary>
+    /// <param name="lines">Text as a list of lines, as notebooks keep it; else one string, as Jupyter messages carry it.</param>
+    public JsonObject ToJson(bool lines) =>
+        new(Data.Select(kv => KeyValuePair.Create(kv.Key, IsJson(kv.Key) ? JsonNode.Parse(kv.Value) : lines ? Notebook.Lines(kv.Value) : JsonValue.Create(kv.Value))));
 
     /// <summary>The plain-text representation.</summary>
     public string PlainText => Data["text/plain"];
@@ -175,7 +193,8 @@ public sealed record MimeBundle
     /// <summary>A bundle with plain text only.</summary>
     public static MimeBundle Plain(string text) => new(new Dictionary<string, string> { ["text/plain"] = text });
 
-    internal JsonObject ToJson() => new(Data.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)Notebook.Lines(kv.Value))));
+    [GeneratedRegex(@"^application/(.+\+)?json$")]
+    private static partial Regex JsonType();
 }
 
 /// <summary>One output of a code cell.</summary>
@@ -199,7 +218,7 @@ public sealed record StreamOutput(string Name, string Text) : CellOutput
 public sealed record DisplayOutput(MimeBundle Data) : CellOutput
 {
     /// <inheritdoc />
-    public override JsonObject ToJson() => new() { ["data"] = Data.ToJson(), ["metadata"] = new JsonObject(), ["output_type"] = "display_data" };
+    public override JsonObject ToJson() => new() { ["data"] = Data.ToJson(lines: true), ["metadata"] = new JsonObject(), ["output_type"] = "display_data" };
 }
 
 /// <summary>The value of a cell's last expression.</summary>
@@ -208,7 +227,7 @@ public sealed record DisplayOutput(MimeBundle Data) : CellOutput
 public sealed record ExecuteResultOutput(MimeBundle Data, int ExecutionCount) : CellOutput
 {
     /// <inheritdoc />
-    public override JsonObject ToJson() => new() { ["data"] = Data.ToJson(), ["execution_count"] = ExecutionCount, ["metadata"] = new JsonObject(), ["output_type"] = "execute_result" };
+    public override JsonObject ToJson() => new() { ["data"] = Data.ToJson(lines: true), ["execution_count"] = ExecutionCount, ["metadata"] = new JsonObject(), ["output_type"] = "execute_result" };
 }
 
 /// <summary>An exception or a compilation error.</summary>
