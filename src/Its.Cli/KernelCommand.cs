@@ -42,40 +42,37 @@ public static class KernelCommand
         return command;
     }
 
-    private static Command Install(TextWriter output)
-    {
-        var (user, prefix) = Places();
-        var command = new Command("install", $"Install the kernelspec \"{KernelSpec.Name}\" ({KernelSpec.DisplayName}) so Jupyter front ends can start the kernel; it runs this its");
-        command.Options.Add(user);
-        command.Options.Add(prefix);
-        command.SetAction(p =>
+    private static Command Install(TextWriter output) => AtPlace(
+        "install", $"Install the kernelspec \"{KernelSpec.Name}\" ({KernelSpec.DisplayName}) so Jupyter front ends can start the kernel; it runs this its",
+        kernels =>
         {
-            string folder = KernelSpec.Install(Kernels(p.GetValue(user), p.GetValue(prefix)), This());
+            string folder = KernelSpec.Install(kernels, This());
             output.WriteLine($"installed the kernel {KernelSpec.Name} ({KernelSpec.DisplayName}) in {folder}");
-            return ExitCodes.Success;
         });
-        return command;
-    }
 
-    private static Command Uninstall(TextWriter output)
-    {
-        var (user, prefix) = Places();
-        var command = new Command("uninstall", $"Remove the kernelspec \"{KernelSpec.Name}\"");
-        command.Options.Add(user);
-        command.Options.Add(prefix);
-        command.SetAction(p =>
+    private static Command Uninstall(TextWriter output) => AtPlace(
+        "uninstall", $"Remove the kernelspec \"{KernelSpec.Name}\"",
+        kernels =>
         {
-            string kernels = Kernels(p.GetValue(user), p.GetValue(prefix));
             string folder = KernelSpec.Uninstall(kernels) ?? throw new InputError($"kernel uninstall: no kernel {KernelSpec.Name} in {kernels}");
             output.WriteLine($"removed the kernel {KernelSpec.Name} from {folder}");
+        });
+
+    // A subcommand acting on one kernels folder: the user's (--user, the default) or a prefix's (--prefix DIR).
+    private static Command AtPlace(string name, string description, Action<string> act)
+    {
+        var user = new Option<bool>("--user") { Description = "The user's Jupyter data directory (the default)" };
+        var prefix = new Option<string?>("--prefix") { Description = "An installation prefix instead: the kernelspec goes to PREFIX/share/jupyter/kernels" };
+        var command = new Command(name, description);
+        command.Options.Add(user);
+        command.Options.Add(prefix);
+        command.SetAction(p =>
+        {
+            act(Kernels(p.GetValue(user), p.GetValue(prefix)));
             return ExitCodes.Success;
         });
         return command;
     }
-
-    private static (Option<bool> User, Option<string?> Prefix) Places() => (
-        new Option<bool>("--user") { Description = "The user's Jupyter data directory (the default)" },
-        new Option<string?>("--prefix") { Description = "An installation prefix instead: the kernelspec goes to PREFIX/share/jupyter/kernels" });
 
     private static string Kernels(bool user, string? prefix) => (user, prefix) switch
     {

@@ -40,8 +40,6 @@ internal sealed partial class CodeAssistant
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> references = new(DocumentedReferences);
 
-    private static readonly CSharpParseOptions parseOptions = new(LanguageVersion.Latest, kind: SourceCodeKind.Script);
-
     private static readonly SymbolDisplayFormat signature = SymbolDisplayFormat.MinimallyQualifiedFormat
         .AddMemberOptions(SymbolDisplayMemberOptions.IncludeContainingType | SymbolDisplayMemberOptions.IncludeConstantValue)
         .AddParameterOptions(SymbolDisplayParameterOptions.IncludeDefaultValue)
@@ -148,7 +146,7 @@ internal sealed partial class CodeAssistant
         return ProjectInfo.Create(
             id, VersionStamp.Create(), name, name, LanguageNames.CSharp,
             compilationOptions: compilation,
-            parseOptions: parseOptions,
+            parseOptions: ScriptEnvironment.ParseOptions,
             documents: [document],
             projectReferences: previous is null ? [] : [new ProjectReference(previous)],
             metadataReferences: references.Value,

@@ -302,8 +302,7 @@ public sealed class JupyterKernel : IDisposable
 
     private JsonObject Complete(KernelMessage request)
     {
-        string code = request.Text("code");
-        int cursor = CodePoints.ToUtf16(code, request.Number("cursor_pos", CodePoints.Count(code)));
+        var (code, cursor) = CodeAndCursor(request);
         var completions = _session.Complete(code, cursor);
         return new JsonObject
         {
@@ -317,8 +316,7 @@ public sealed class JupyterKernel : IDisposable
 
     private JsonObject Inspect(KernelMessage request)
     {
-        string code = request.Text("code");
-        int cursor = CodePoints.ToUtf16(code, request.Number("cursor_pos", CodePoints.Count(code)));
+        var (code, cursor) = CodeAndCursor(request);
         var inspection = _session.Inspect(code, cursor, detailed: request.Number("detail_level", 0) > 0);
         return new JsonObject
         {
@@ -327,6 +325,13 @@ public sealed class JupyterKernel : IDisposable
             ["data"] = inspection is null ? new JsonObject() : new JsonObject { ["text/plain"] = inspection.Text },
             ["metadata"] = new JsonObject(),
         };
+    }
+
+    // The cursor comes in code points, at the end of the code when not given; the session takes UTF-16 offsets.
+    private static (string Code, int Cursor) CodeAndCursor(KernelMessage request)
+    {
+        string code = request.Text("code");
+        return (code, CodePoints.ToUtf16(code, request.Number("cursor_pos", CodePoints.Count(code))));
     }
 
     // Runs on the cell's thread, while the shell thread waits for the cell: the stdin socket is this thread's alone.
