@@ -88,16 +88,27 @@ public sealed class LeastSquares : IScoreModel
     /// sum (y - mean y)^2, or RSS &lt;= 1e-24 sum y^2 (a constant such as 0.1 leaves a few ulps of
     /// "variation" around its computed mean). Standard errors are then undefined.
     /// </summary>
-    public bool FitsExactly
+    public bool FitsExactly => IsExactFit(Y.AsArray() ?? Y.ToArray(), ResidualSumOfSquares);
+
+    /// <summary>The test of <see cref="FitsExactly"/> for an outcome and the residual sum of squares of its fit.</summary>
+    internal static bool IsExactFit(ReadOnlySpan<double> y, double rss)
     {
-        get
+        double first = y[0], sum = 0, squares = 0;
+        bool constant = true;
+        foreach (double v in y)
         {
-            if (Y.All(v => v == Y[0])) return true;
-            double mean = Y.Average();
-            double total = Y.Sum(v => (v - mean) * (v - mean));
-            return ResidualSumOfSquares <= 1e-20 * total || ResidualSumOfSquares <= 1e-24 * Y.DotProduct(Y);
+            constant &= v == first;
+            sum += v;
+            squares += v * v;
         }
+        if (constant) return true;
+        double mean = sum / y.Length, total = 0;
+        foreach (double v in y) total += (v - mean) * (v - mean);
+        return rss <= 1e-20 * total || rss <= 1e-24 * squares;
     }
+
+    /// <summary>The k x n map from outcome to coefficients, X+ = R^-1 Q', computed from the QR factor.</summary>
+    internal Matrix<double> PseudoInverse() => _qr.R.Solve(_qr.Q.Transpose());
 
     /// <summary>Residual variance estimate s^2 = RSS / (n - k).</summary>
     public double Sigma2 => ResidualSumOfSquares / DfResidual;

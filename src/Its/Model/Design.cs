@@ -102,7 +102,7 @@ public sealed class Design
         return terms;
     }
 
-    private static List<string> TermNames(ItsSpec spec)
+    internal static List<string> TermNames(ItsSpec spec)
     {
         var terms = new List<string> { "intercept", "time" };
         terms.AddRange(InterruptionTerms(spec));

@@ -54,12 +54,7 @@ public sealed class ItsModel
     public ItsResult Fit()
     {
         var terms = Design.Terms;
-        var warnings = new List<string>();
-        string unit = Time.Period.Describe(Series.Frequency);
-        if (Series.MissingPeriods > 0)
-            warnings.Add($"the series has {Series.MissingPeriods} missing {unit}(s); autocorrelation-based errors and diagnostics treat the observed rows as consecutive");
-        if (Spec.TransitionPeriods > 0)
-            warnings.Add($"{Spec.TransitionPeriods} transition {unit}(s) after each interruption are left out; autocorrelation-based errors and diagnostics treat the remaining rows as consecutive");
+        var warnings = DesignWarnings(Series, Spec).ToList();
 
         var e = Spec.Family.IsCount() ? EstimateCounts(warnings) : EstimateGaussian(warnings);
         for (int j = 0; j < terms.Count; j++)
@@ -99,6 +94,16 @@ public sealed class ItsModel
             Trajectory = effects.Trajectory(),
             Warnings = warnings,
         });
+    }
+
+    /// <summary>Warnings that the series' periods and the spec raise whatever the fit: gaps and transition periods.</summary>
+    internal static IEnumerable<string> DesignWarnings(TimeSeries series, ItsSpec spec)
+    {
+        string unit = Time.Period.Describe(series.Frequency);
+        if (series.MissingPeriods > 0)
+            yield return $"the series has {series.MissingPeriods} missing {unit}(s); autocorrelation-based errors and diagnostics treat the observed rows as consecutive";
+        if (spec.TransitionPeriods > 0)
+            yield return $"{spec.TransitionPeriods} transition {unit}(s) after each interruption are left out; autocorrelation-based errors and diagnostics treat the remaining rows as consecutive";
     }
 
     // What an estimator hands to the common part of Fit: coefficients, covariance, fit statistics,
@@ -273,11 +278,13 @@ public sealed class ItsModel
         return r;
     }
 
-    private const string Rescale = "the outcome or a covariate is too large or too small for the arithmetic; rescale it (e.g. thousands instead of units)";
+    internal const string Rescale = "the outcome or a covariate is too large or too small for the arithmetic; rescale it (e.g. thousands instead of units)";
+
+    internal const string ExactFit = "the model fits the data exactly (residuals are all 0), so standard errors are undefined";
 
     internal static LeastSquares RefuseExactFit(LeastSquares fit) =>
         !double.IsFinite(fit.ResidualSumOfSquares) ? throw new ItsException($"the residual sum of squares overflows: {Rescale}")
-        : fit.FitsExactly ? throw new ItsException("the model fits the data exactly (residuals are all 0), so standard errors are undefined")
+        : fit.FitsExactly ? throw new ItsException(ExactFit)
         : fit;
 
     private void CheckCounts()
@@ -298,12 +305,14 @@ public sealed class ItsModel
                 throw new ItsException($"offset {offset} is {exposure[i].ToString(System.Globalization.CultureInfo.InvariantCulture)} at {Series.Periods[i]}: the population at risk must be positive");
     }
 
+    internal static string LogRefusal(string outcome, double y, Time.Period period) =>
+        $"{outcome} is {y:G6} at {period}: the log transform needs positive values";
+
     private double Transformed(int row)
     {
         double y = Series.Outcome[row];
         if (Spec.Transform != OutcomeTransform.Log) return y;
-        if (y <= 0)
-            throw new ItsException($"{Series.OutcomeName} is {y:G6} at {Series.Periods[row]}: the log transform needs positive values");
+        if (y <= 0) throw new ItsException(LogRefusal(Series.OutcomeName, y, Series.Periods[row]));
         return Math.Log(y);
     }
 }
