@@ -52,7 +52,7 @@ def main() -> None:
     for n in sizes:
         for r in rows:
             if r["source"] == "ours" and r["series"] == n:
-                ratio = ""
+                ratio = "no peer run here"
                 if r["errors"] == "newey:3":
                     ratio = ", ".join(f"{r['per_second'] / p['per_second']:.1f}x {names[s]}"
                                       for s, p in sorted(loop_rate.items()))
