@@ -50,12 +50,7 @@ public sealed class CsvData
             if (!parser.Read()) throw new InputError($"{path}: the file is empty (expected a header row and data rows)");
             var header = parser.Record!.Select(h => h.Trim()).ToArray();
             consumed += Newlines(parser.RawRecord);
-            for (int j = 0; j < header.Length; j++)
-            {
-                if (header[j].Length == 0) throw new InputError($"{path}: row 1, column {j + 1}: the header has an empty column name");
-                int first = Array.IndexOf(header, header[j]);
-                if (first < j) throw new InputError($"{path}: row 1: column name '{header[j]}' appears twice (columns {first + 1} and {j + 1})");
-            }
+            CheckHeader(path, header);
             var rows = new List<(int, string[])>();
             while (parser.Read())
             {
@@ -86,15 +81,31 @@ public sealed class CsvData
         }
     }
 
+    /// <summary>Refuses a header with an empty or repeated column name.</summary>
+    internal static void CheckHeader(string path, string[] header)
+    {
+        for (int j = 0; j < header.Length; j++)
+        {
+            if (header[j].Length == 0) throw new InputError($"{path}: row 1, column {j + 1}: the header has an empty column name");
+            int first = Array.IndexOf(header, header[j]);
+            if (first < j) throw new InputError($"{path}: row 1: column name '{header[j]}' appears twice (columns {first + 1} and {j + 1})");
+        }
+    }
+
+    /// <summary>The error for a column the file does not have, naming the option that asked for it and the columns it has.</summary>
+    internal static InputError NoColumn(string file, IReadOnlyList<string> header, string name, string option)
+    {
+        string hint = header.Count == 1 && header[0].IndexOfAny([';', '\t']) >= 0
+            ? " (the file seems to use ';' or tabs between fields; the kit reads comma-separated files)" : "";
+        return new InputError($"{file}: no column '{name}' (asked for by {option}); the columns are {string.Join(", ", header)}{hint}");
+    }
+
     private static int Newlines(string raw) => raw.Count(c => c == '\n');
 
     /// <summary>The index of a column, or a clear error naming the option that asked for it.</summary>
     public int Column(string name, string option)
     {
-        if (_index.TryGetValue(name, out int j)) return j;
-        string hint = Header.Count == 1 && Header[0].IndexOfAny([';', '\t']) >= 0
-            ? " (the file seems to use ';' or tabs between fields; the kit reads comma-separated files)" : "";
-        throw new InputError($"{File}: no column '{name}' (asked for by {option}); the columns are {string.Join(", ", Header)}{hint}");
+        return _index.TryGetValue(name, out int j) ? j : throw NoColumn(File, Header, name, option);
     }
 
     /// <summary>"file: row N, column C" for messages.</summary>

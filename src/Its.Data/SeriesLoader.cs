@@ -131,9 +131,8 @@ public static class SeriesLoader
 
     private static (int Column, string Value) Filter(CsvData data, string where)
     {
-        int eq = where.IndexOf('=', StringComparison.Ordinal);
-        if (eq <= 0) throw new InputError($"--where {where}: expected COL=VALUE");
-        return (data.Column(where[..eq].Trim(), "--where"), where[(eq + 1)..].Trim());
+        var (column, value) = Where.Parse(where);
+        return (data.Column(column, "--where"), value);
     }
 
     private static Func<int, string[], Frequency?, Period> DateReader(CsvData data, SeriesOptions options)

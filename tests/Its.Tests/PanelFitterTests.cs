@@ -144,6 +144,32 @@ public sealed class PanelFitterTests
         }
     }
 
+    [Fact]
+    public void The_summary_counts_units_and_describes_each_interruption_term()
+    {
+        var units = Panel(seed: 7, log: false);
+        var fitter = new PanelFitter(Spec("newey:3", "plain"));
+        var summary = new PanelSummary(["level1", "slope1"], forestUnits: 5);
+        var first = fitter.Fit(units.Take(25).ToArray());
+        var second = fitter.Fit(units.Skip(25).ToArray());
+        summary.Add(units.Take(25).Select(u => u.Id).ToArray(), first);
+        summary.Add(units.Skip(25).Select(u => u.Id).ToArray(), second);
+        var all = Enumerable.Range(0, first.Count).Select(i => (first, i)).Concat(Enumerable.Range(0, second.Count).Select(i => (second, i))).ToArray();
+        var ok = all.Where(x => x.Item1.Status(x.i) == UnitStatus.Ok).ToArray();
+        Assert.Equal(units.Count, summary.Units);
+        Assert.Equal(ok.Length, summary.StatusCounts[UnitStatus.Ok]);
+        Assert.Equal(units.Count - ok.Length, summary.StatusCounts.Where(s => s.Key != UnitStatus.Ok).Sum(s => s.Value));
+        var level = summary.Distributions().Single(d => d.Term == "level1");
+        var estimates = ok.Select(x => x.Item1.Coefficient(x.i, 2)).ToArray();
+        Assert.Equal(ok.Length, level.Units);
+        Assert.Equal(estimates.Count(c => c.PValue < 0.05) / (double)ok.Length, level.ShareSignificant);
+        Assert.Equal(estimates.Count(c => c.PValue < 0.05 && c.Estimate > 0) / (double)ok.Length, level.ShareSignificantPositive);
+        Assert.Equal(MathNet.Numerics.Statistics.Statistics.Median(estimates.Select(c => c.Estimate)), level.Quantiles[3], 12);
+        Assert.Equal(estimates.Min(c => c.Estimate), level.Quantiles[0]);
+        Assert.Equal(10, summary.Forest.Count);
+        Assert.Equal(units.Where((u, i) => all[i].Item1.Status(all[i].i) == UnitStatus.Ok).Take(5).Select(u => u.Id), summary.Forest.Where(r => r.Term == "level1").Select(r => r.Id));
+    }
+
     private static void Close(double expected, double actual, string what) =>
         Assert.True(Math.Abs(expected - actual) <= Tolerance * Math.Abs(expected), $"{what}: {actual:R} vs {expected:R}");
 

@@ -10,7 +10,11 @@ namespace Its.Batch;
 /// <param name="Id">The unit's identifier.</param>
 /// <param name="Start">The period of Values[0].</param>
 /// <param name="Values">One value per consecutive period; NaN marks a missing period.</param>
-public sealed record PanelUnit(string Id, Period Start, double[] Values);
+public sealed record PanelUnit(string Id, Period Start, double[] Values)
+{
+    /// <summary>Why the unit's data cannot be used (found while reading it, e.g. a period given twice); null when they can.</summary>
+    public string? Problem { get; init; }
+}
 
 /// <summary>
 /// Fits one ITS spec to every unit of a panel, as <see cref="ItsModel"/> would fit each unit alone
@@ -67,6 +71,11 @@ public sealed class PanelFitter
             for (int i = from; i < to; i++)
             {
                 var unit = units[i];
+                if (unit.Problem is { } problem)
+                {
+                    result.Fail(i, UnitStatus.Invalid, problem);
+                    continue;
+                }
                 var pattern = _patterns.GetOrAdd(PatternKey.Of(unit), key => new Lazy<Pattern>(() => Build(key, unit))).Value;
                 if (pattern.Design is not { } design)
                 {

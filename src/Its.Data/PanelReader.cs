@@ -1,0 +1,399 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Its.Batch;
+using Its.Time;
+using Parquet;
+using Parquet.Schema;
+
+namespace Its.Data;
+
+/// <summary>Which columns of a long panel file (one row per unit and period) make the units.</summary>
+public sealed record PanelOptions
+{
+    /// <summary>The unit identifier column.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The date column: YYYY-MM, YYYY-MM-DD, YYYY-Qn or a year as text; in Parquet also a date or an integer year.</summary>
+    public required string Date { get; init; }
+
+    /// <summary>The outcome column; an empty, NA, NaN or null value is a missing period.</summary>
+    public required string Outcome { get; init; }
+
+    /// <summary>Expected frequency; inferred from the first date when null.</summary>
+    public Frequency? Period { get; init; }
+
+    /// <summary>COL=VALUE filters; only rows where all hold are read.</summary>
+    public IReadOnlyList<string> Where { get; init; } = [];
+}
+
+/// <summary>
+/// Streams the units of a long panel file, CSV or Parquet (by the <c>.parquet</c> extension), in
+/// chunks, so memory does not grow with the file: the rows of a unit must be together (any order
+/// of periods within the unit), as a file sorted by unit has them. A unit that comes back after
+/// other units is refused with the row where it does. Problems of one unit's rows (a period twice,
+/// a value that is not a number, a bad date) become that unit's <see cref="PanelUnit.Problem"/>, so
+/// the other units are still fitted; problems of the file (a missing column, malformed CSV) are an
+/// <see cref="InputError"/>.
+/// </summary>
+public sealed class PanelReader : IDisposable
+{
+    // A unit spanning more periods than this is a typo in a date, not data.
+    private const int MaxPeriods = 100_000;
+
+    private readonly IRowSource _source;
+    private readonly PanelOptions _options;
+    private readonly HashSet<ulong> _seen = [];   // 64-bit hashes of the ids done, to catch a unit split across the file
+
+    private PanelReader(IRowSource source, PanelOptions options)
+    {
+        _source = source;
+        _options = options;
+    }
+
+    /// <summary>The file name as given.</summary>
+    public string File => _source.File;
+
+    /// <summary>The fraction of the file read so far, 0 to 1.</summary>
+    public double Progress => _source.Progress;
+
+    /// <summary>Opens a CSV or Parquet panel file and checks its columns.</summary>
+    /// <exception cref="InputError">The file cannot be read, or a column is missing.</exception>
+    public static PanelReader Open(string path, PanelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(options);
+        if (Directory.Exists(path)) throw new InputError($"{path}: is a directory, not a data file");
+        if (!System.IO.File.Exists(path)) throw new InputError($"{path}: file not found");
+        try
+        {
+            IRowSource source = path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)
+                ? new ParquetRows(path, options) : new CsvRows(path, options);
+            return new PanelReader(source, options);
+        }
+        catch (UnauthorizedAccessException) { throw new InputError($"{path}: permission denied"); }
+        catch (IOException e) { throw new InputError($"{path}: cannot be read ({e.Message})"); }
+    }
+
+    /// <summary>The units, <paramref name="unitsPerChunk"/> at a time, in file order.</summary>
+    /// <exception cref="InputError">The file is malformed or a unit's rows are not together.</exception>
+    public IEnumerable<IReadOnlyList<PanelUnit>> Chunks(int unitsPerChunk)
+    {
+        if (unitsPerChunk < 1) throw new ArgumentOutOfRangeException(nameof(unitsPerChunk), unitsPerChunk, "must be 1 or more");
+        var chunk = new List<PanelUnit>(unitsPerChunk);
+        var rows = new List<Row>();
+        string? current = null;
+        foreach (var row in Guard(_source.Rows()))
+        {
+            if (row.Id != current)
+            {
+                if (current is not null) chunk.Add(Assemble(current, rows));
+                if (chunk.Count == unitsPerChunk) { yield return chunk; chunk = new List<PanelUnit>(unitsPerChunk); }
+                if (!_seen.Add(Hash(row.Id)))
+                    throw new InputError($"{File}: row {row.Line}, column {_options.Id}: unit {row.Id} appears again after other units; the rows of a unit must be together (sort the file by {_options.Id})");
+                current = row.Id;
+                rows.Clear();
+            }
+            rows.Add(row);
+        }
+        if (current is not null) chunk.Add(Assemble(current, rows));
+        if (chunk.Count > 0) yield return chunk;
+    }
+
+    /// <summary>Closes the file.</summary>
+    public void Dispose() => _source.Dispose();
+
+    // The file's own errors (CSV syntax, Parquet decoding) as input errors that name the file.
+    private IEnumerable<Row> Guard(IEnumerable<Row> rows)
+    {
+        using var e = rows.GetEnumerator();
+        while (true)
+        {
+            try
+            {
+                if (!e.MoveNext()) yield break;
+            }
+            catch (CsvHelperException ex) { throw new InputError($"{File}: row {ex.Context?.Parser?.RawRow}: not valid CSV"); }
+            catch (IOException ex) { throw new InputError($"{File}: cannot be read ({ex.Message})"); }
+            catch (Exception ex) when (ex is InvalidDataException or NotSupportedException or InvalidOperationException or ArgumentException)
+            {
+                throw new InputError($"{File}: not a readable Parquet file ({ex.Message})");
+            }
+            yield return e.Current;
+        }
+    }
+
+    private PanelUnit Assemble(string id, List<Row> rows)
+    {
+        string? problem = rows.FirstOrDefault(r => r.Problem is not null).Problem;
+        var dated = rows.Where(r => r.Problem is null).ToList();
+        if (problem is not null || dated.Count == 0)
+            return new PanelUnit(id, dated.Count > 0 ? dated[0].Period : Period.Month(2000, 1), []) { Problem = problem ?? "the unit has no rows with a date" };
+        dated.Sort((a, b) => a.Period.CompareTo(b.Period));
+        var start = dated[0].Period;
+        int length = dated[^1].Period.PeriodsSince(start) + 1;
+        if (length > MaxPeriods)
+            return new PanelUnit(id, start, []) { Problem = $"{File}: the rows of unit {id} span {start} to {dated[^1].Period}, more than {MaxPeriods:N0} periods; check the dates" };
+        var values = new double[length];
+        Array.Fill(values, double.NaN);
+        for (int i = 0; i < dated.Count; i++)
+        {
+            if (i > 0 && dated[i].Period == dated[i - 1].Period)
+            {
+                long a = Math.Min(dated[i - 1].Line, dated[i].Line), b = Math.Max(dated[i - 1].Line, dated[i].Line);
+                return new PanelUnit(id, start, []) { Problem = $"{File}: rows {a} and {b}, column {_options.Date}: {dated[i].Period} appears twice for unit {id}" };
+            }
+            values[dated[i].Period.PeriodsSince(start)] = dated[i].Value;
+        }
+        return new PanelUnit(id, start, values);
+    }
+
+    // FNV-1a, 64 bits: a collision among a million ids has odds of about 3e-8.
+    private static ulong Hash(string id)
+    {
+        ulong h = 14695981039346656037;
+        foreach (char c in id) h = (h ^ c) * 1099511628211;
+        return h;
+    }
+
+    // One row: the unit, its period and value (NaN = missing), or what is wrong with it.
+    private readonly record struct Row(long Line, string Id, Period Period, double Value, string? Problem);
+
+    private interface IRowSource : IDisposable
+    {
+        string File { get; }
+
+        double Progress { get; }
+
+        IEnumerable<Row> Rows();
+    }
+
+    // Reads a value; empty, NA, ".", NaN and null are a missing period.
+    private static bool IsMissing(string text) => text.Length == 0 || text is "NA" or "." or "NaN" or "nan" or "null" or "NULL";
+
+    private sealed class CsvRows : IRowSource
+    {
+        private readonly FileStream _stream;
+        private readonly StreamReader _reader;
+        private readonly CsvParser _parser;
+        private readonly PanelOptions _options;
+        private readonly int _id, _date, _outcome;
+        private readonly (int Column, string Value)[] _where;
+        private readonly Dictionary<string, (Period Period, string? Error)> _dates = new(StringComparer.Ordinal);
+        private Frequency? _frequency;
+
+        public CsvRows(string path, PanelOptions options)
+        {
+            File = path;
+            _options = options;
+            _frequency = options.Period;
+            _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            _reader = new StreamReader(_stream, detectEncodingFromByteOrderMarks: true);
+            _parser = new CsvParser(_reader, new CsvConfiguration(CultureInfo.InvariantCulture));
+            if (!_parser.Read()) throw new InputError($"{path}: the file is empty (expected a header row and data rows)");
+            var header = _parser.Record!.Select(h => h.Trim()).ToArray();
+            CsvData.CheckHeader(path, header);
+            int Column(string name, string option) => Array.IndexOf(header, name) is >= 0 and var j ? j : throw CsvData.NoColumn(path, header, name, option);
+            _id = Column(options.Id, "--id");
+            _date = Column(options.Date, "--date");
+            _outcome = Column(options.Outcome, "--outcome");
+            _where = options.Where.Select(w => Where.Parse(w) is var (c, v) ? (Column(c, "--where"), v) : default).ToArray();
+            Width = header.Length;
+        }
+
+        private int Width { get; }
+
+        public string File { get; }
+
+        public double Progress => _stream.Length == 0 ? 1 : (double)_stream.Position / _stream.Length;
+
+        public IEnumerable<Row> Rows()
+        {
+            while (_parser.Read())
+            {
+                long line = _parser.RawRow;
+                if (_parser.Count == 1 && _parser[0].Trim().Length == 0) continue; // a blank line
+                if (_parser.Count != Width) throw new InputError($"{File}: row {line}: {_parser.Count} fields, but the header has {Width} columns");
+                bool kept = true;
+                foreach (var (column, value) in _where) kept &= _parser[column].Trim() == value;
+                if (!kept) continue;
+                string id = _parser[_id].Trim();
+                if (id.Length == 0) throw new InputError($"{File}: row {line}, column {_options.Id}: missing unit id");
+                var (period, error) = Date(_parser[_date]);
+                if (error is not null) { yield return new Row(line, id, default, 0, $"{File}: row {line}, column {_options.Date}: {error}"); continue; }
+                string text = _parser[_outcome].Trim();
+                if (IsMissing(text)) { yield return new Row(line, id, period, double.NaN, null); continue; }
+                yield return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)
+                    ? new Row(line, id, period, v, null)
+                    : new Row(line, id, period, 0, $"{File}: row {line}, column {_options.Outcome}: '{text}' is not a finite number");
+            }
+        }
+
+        // Dates repeat across units: parse each distinct text once.
+        private (Period, string?) Date(string text)
+        {
+            if (_dates.TryGetValue(text, out var known)) return known;
+            var parsed = Period.TryParse(text, _frequency, out var p, out string error) ? (p, (string?)null) : (default, error);
+            if (parsed.Item2 is null) _frequency ??= p.Frequency;
+            if (_dates.Count < 100_000) _dates[text] = parsed;
+            return parsed;
+        }
+
+        public void Dispose()
+        {
+            _parser.Dispose();
+            _reader.Dispose();
+        }
+    }
+
+    private sealed class ParquetRows : IRowSource
+    {
+        private readonly ParquetReader _reader;
+        private readonly PanelOptions _options;
+        private readonly DataField _id, _date, _outcome;
+        private readonly (DataField Field, string Value)[] _where;
+        private readonly Func<ParquetRowGroupReader, int, double[]> _values;
+        private Frequency? _frequency;
+        private int _groupsDone;
+        private double _groupFraction;
+
+        public ParquetRows(string path, PanelOptions options)
+        {
+            File = path;
+            _options = options;
+            _frequency = options.Period;
+            try
+            {
+                _reader = ParquetReader.CreateAsync(path).GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is not IOException and not UnauthorizedAccessException)
+            {
+                throw new InputError($"{path}: not a readable Parquet file ({e.Message})");
+            }
+            var fields = _reader.Schema.GetDataFields();
+            var names = fields.Select(f => f.Name).ToArray();
+            DataField Column(string name, string option) => fields.FirstOrDefault(f => f.Name == name) ?? throw CsvData.NoColumn(path, names, name, option);
+            _id = Column(options.Id, "--id");
+            _date = Column(options.Date, "--date");
+            _outcome = Column(options.Outcome, "--outcome");
+            _where = options.Where.Select(w => Where.Parse(w) is var (c, v) ? (Column(c, "--where"), v) : default).ToArray();
+            _values = Numbers(_outcome) ?? throw new InputError($"{path}: column {options.Outcome} holds {_outcome.ClrType.Name} values, not numbers");
+        }
+
+        public string File { get; }
+
+        public double Progress => _reader.RowGroupCount == 0 ? 1 : (_groupsDone + _groupFraction) / _reader.RowGroupCount;
+
+        public IEnumerable<Row> Rows()
+        {
+            long line = 0;
+            for (int g = 0; g < _reader.RowGroupCount; g++, _groupsDone = g)
+            {
+                using var group = _reader.OpenRowGroupReader(g);
+                int n = checked((int)group.RowCount);
+                var ids = Text(group, _id, n);
+                var dates = Dates(group, n);
+                var values = _values(group, n);
+                var filters = _where.Select(w => (Values: Text(group, w.Field, n), w.Value)).ToArray();
+                for (int i = 0; i < n; i++)
+                {
+                    line++;
+                    _groupFraction = (double)i / n;
+                    if (!filters.All(f => f.Values[i] == f.Value)) continue;
+                    string id = ids[i];
+                    if (id.Length == 0) throw new InputError($"{File}: row {line}, column {_options.Id}: missing unit id");
+                    var (period, error) = dates[i];
+                    if (error is not null) yield return new Row(line, id, default, 0, $"{File}: row {line}, column {_options.Date}: {error}");
+                    else if (double.IsInfinity(values[i])) yield return new Row(line, id, period, 0, $"{File}: row {line}, column {_options.Outcome}: {values[i]} is not a finite number");
+                    else yield return new Row(line, id, period, values[i], null);
+                }
+                _groupFraction = 0;
+            }
+        }
+
+        private static T?[] Read<T>(ParquetRowGroupReader group, DataField field, int n) where T : struct
+        {
+            var v = new T?[n];
+            group.ReadAsync<T>(field, v.AsMemory()).GetAwaiter().GetResult();
+            return v;
+        }
+
+        private static bool IsText(DataField field) => field.ClrType == typeof(ReadOnlyMemory<char>) || field.ClrType == typeof(string);
+
+        // A column as text: strings as they are, integers and numbers in invariant culture, nulls as "".
+        private static string[] Text(ParquetRowGroupReader group, DataField field, int n)
+        {
+            static string[] Format<T>(T?[] v) where T : struct, IFormattable => v.Select(x => x?.ToString(null, CultureInfo.InvariantCulture) ?? "").ToArray();
+            if (IsText(field))
+            {
+                var s = new string?[n];
+                group.ReadAsync(field, s.AsMemory()).GetAwaiter().GetResult();
+                return s.Select(v => v?.Trim() ?? "").ToArray();
+            }
+            var t = field.ClrType;
+            return t == typeof(int) ? Format(Read<int>(group, field, n))
+                : t == typeof(long) ? Format(Read<long>(group, field, n))
+                : t == typeof(short) ? Format(Read<short>(group, field, n))
+                : Numbers(field) is { } read ? read(group, n).Select(v => double.IsNaN(v) ? "" : v.ToString(CultureInfo.InvariantCulture)).ToArray()
+                : throw new InputError($"column {field.Name} holds {t.Name} values, not text or numbers");
+        }
+
+        // A reader of a numeric column as doubles (null = NaN), or null when the column is not numeric.
+        private static Func<ParquetRowGroupReader, int, double[]>? Numbers(DataField field)
+        {
+            static double[] Convert<T>(T?[] v, Func<T, double> f) where T : struct => v.Select(x => x is { } y ? f(y) : double.NaN).ToArray();
+            var t = field.ClrType;
+            if (t == typeof(double)) return (g, n) => Convert(Read<double>(g, field, n), x => x);
+            if (t == typeof(float)) return (g, n) => Convert(Read<float>(g, field, n), x => x);
+            if (t == typeof(int)) return (g, n) => Convert(Read<int>(g, field, n), x => x);
+            if (t == typeof(long)) return (g, n) => Convert(Read<long>(g, field, n), x => x);
+            if (t == typeof(short)) return (g, n) => Convert(Read<short>(g, field, n), x => x);
+            if (t == typeof(decimal)) return (g, n) => Convert(Read<decimal>(g, field, n), x => (double)x);
+            return null;
+        }
+
+        // Dates: text as the CSV reader reads it, dates and timestamps by their calendar month, integers as years.
+        private (Period, string?)[] Dates(ParquetRowGroupReader group, int n)
+        {
+            var t = _date.ClrType;
+            if (t == typeof(DateTime))
+                return Read<DateTime>(group, _date, n).Select(d => d is { } x ? FromDate(x.Year, x.Month) : (default, "missing date")).ToArray();
+            if (t == typeof(DateOnly))
+                return Read<DateOnly>(group, _date, n).Select(d => d is { } x ? FromDate(x.Year, x.Month) : (default, "missing date")).ToArray();
+            var cache = new Dictionary<string, (Period, string?)>(StringComparer.Ordinal);
+            return Text(group, _date, n).Select(s =>
+            {
+                if (cache.TryGetValue(s, out var known)) return known;
+                var parsed = Period.TryParse(s, _frequency, out var p, out string error) ? (p, (string?)null) : (default, error);
+                if (parsed.Item2 is null) _frequency ??= p.Frequency;
+                return cache[s] = parsed;
+            }).ToArray();
+        }
+
+        private (Period, string?) FromDate(int year, int month)
+        {
+            var f = _frequency ??= Frequency.Month;
+            return (f switch
+            {
+                Frequency.Month => Period.Month(year, month),
+                Frequency.Quarter => Period.Quarter(year, (month - 1) / 3 + 1),
+                _ => Period.OfYear(year),
+            }, null);
+        }
+
+        public void Dispose() => _reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+}
+
+/// <summary><c>--where COL=VALUE</c> filters.</summary>
+internal static class Where
+{
+    /// <summary>Splits COL=VALUE.</summary>
+    /// <exception cref="InputError">There is no '=' or no column name.</exception>
+    public static (string Column, string Value) Parse(string where)
+    {
+        int eq = where.IndexOf('=', StringComparison.Ordinal);
+        if (eq <= 0) throw new InputError($"--where {where}: expected COL=VALUE");
+        return (where[..eq].Trim(), where[(eq + 1)..].Trim());
+    }
+}
