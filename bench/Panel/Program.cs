@@ -7,6 +7,11 @@
 // prints one JSON line: the seconds spent fitting (reading the file excluded, as the peers' timings
 // exclude it; "wall_seconds" includes it), series per second, the process's peak memory, and
 // checksums the driver compares with R and statsmodels.
+//
+//   dotnet bench/Panel/bin/Release/net10.0/Panel.dll long FILE N OUT.csv|OUT.parquet
+//
+// writes the same series as a long panel file (id, month, visits; one row per unit and month,
+// values rounded to 3 decimals) for `its panel`.
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -16,6 +21,7 @@ using Its.Model;
 using Its.Time;
 
 const int Months = 48, Chunk = 16_384, Checked = 1000;
+if (args.Length == 4 && args[0] == "long") return LongFile.Write(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), args[3], Months);
 if (args.Length != 3) { Console.Error.WriteLine("usage: Panel FILE N ERRORS"); return 2; }
 string file = args[0];
 int n = int.Parse(args[1], CultureInfo.InvariantCulture);

@@ -21,13 +21,7 @@ public sealed class ModelOptions
     private readonly Option<string?> _month = new("--month") { Description = "Calendar month column (1-12), with --year" };
     private readonly Option<string?> _period = new("--period") { Description = "month, quarter or year (inferred from the dates when omitted)" };
     private readonly Option<string[]> _where = new("--where") { Description = "COL=VALUE: keep only these rows (one unit of a long file); repeatable" };
-    private readonly Option<string[]> _interruption = new("--interruption") { Description = "Interruption period, as the dates are written; repeatable", Required = true };
-    private readonly Option<string> _impact = new("--impact") { Description = "level+slope, level or slope", DefaultValueFactory = _ => "level+slope" };
-    private readonly Option<int> _transition = new("--transition") { Description = "Periods left out of the fit from each interruption on (washout)", DefaultValueFactory = _ => 0 };
-    private readonly Option<string> _transform = new("--transform") { Description = "none or log", DefaultValueFactory = _ => "none" };
-    private readonly Option<string> _seasonality = new("--seasonality") { Description = "none, month (11 dummies) or fourier:K", DefaultValueFactory = _ => "none" };
     private readonly Option<string[]> _covariate = new("--covariate") { Description = "Covariate column; repeatable" };
-    private readonly Option<string> _errors;
     private readonly Option<string[]> _effectsAt = new("--effects-at") { Description = "Horizons K (periods after the first interruption, 0 = that period), e.g. 0,12,24" };
     private readonly Option<string> _family = new("--family") { Description = "gaussian, poisson, quasipoisson or negbin (count families use a log link)", DefaultValueFactory = _ => "gaussian" };
     private readonly Option<string?> _offset = new("--offset") { Description = "Population-at-risk column of a count model; log(COL) is the offset" };
@@ -36,22 +30,20 @@ public sealed class ModelOptions
     private readonly Option<string?> _shareOf = new("--share-of") { Description = "COL=VALUE: fit the share (%) of the rows with COL=VALUE in the total of all COL values, period by period" };
     private readonly Option<string> _format = new("--format") { Description = "table, json, csv, markdown, latex or html", DefaultValueFactory = _ => "table" };
 
+    private readonly SpecOptions _spec;
+
     /// <summary>Makes the options; <paramref name="defaultErrors"/> is the <c>--errors</c> default.</summary>
-    public ModelOptions(string defaultErrors = "ols")
-    {
-        _errors = new("--errors")
-        {
-            Description = "ols, hc0-hc3, newey:L, newey:auto, newey:r-default, prais, cochrane-orcutt, gls-ar:P[:ml][:satterthwaite], gls-arma:P,Q, arima:p,0,q, arima:auto",
-            DefaultValueFactory = _ => defaultErrors,
-        };
-    }
+    public ModelOptions(string defaultErrors = "ols") => _spec = new SpecOptions(defaultErrors);
 
     /// <summary>Adds the argument and the options to a command.</summary>
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
         command.Arguments.Add(_csv);
-        foreach (var o in new Option[] { _outcome, _date, _year, _month, _period, _where, _interruption, _impact, _transition, _transform, _seasonality, _covariate, _family, _offset, _errors, _effectsAt, _testLag, _allowGaps, _shareOf, _format })
+        foreach (var o in new Option[] { _outcome, _date, _year, _month, _period, _where })
+            command.Options.Add(o);
+        _spec.AddTo(command);
+        foreach (var o in new Option[] { _covariate, _family, _offset, _effectsAt, _testLag, _allowGaps, _shareOf, _format })
             command.Options.Add(o);
     }
 
@@ -66,7 +58,8 @@ public sealed class ModelOptions
     public (SeriesOptions Series, ItsSpec Spec) Read(ParseResult p)
     {
         ArgumentNullException.ThrowIfNull(p);
-        var transform = OptionParsing.Parse(() => OptionNames.ParseTransform(p.GetValue(_transform)!), "--transform");
+        var spec = _spec.Read(p);
+        var transform = spec.Transform;
         var family = OptionParsing.Parse(() => FamilyNames.Parse(p.GetValue(_family)!), "--family");
         if (p.GetValue(_offset) is not null && !family.IsCount()) throw new InputError("--offset needs --family poisson, quasipoisson or negbin");
         if (family.IsCount() && transform != OutcomeTransform.None) throw new InputError($"--transform {transform.Name()}: --family {family.Name()} has a log link already");
@@ -84,17 +77,11 @@ public sealed class ModelOptions
             Family = family,
             Offset = p.GetValue(_offset),
         };
-        var spec = new ItsSpec
+        spec = spec with
         {
-            Interruptions = [],
-            Impact = OptionParsing.Parse(() => OptionNames.ParseImpact(p.GetValue(_impact)!), "--impact"),
-            TransitionPeriods = p.GetValue(_transition) is >= 0 and var t ? t : throw new InputError($"--transition {p.GetValue(_transition)}: must be 0 or more"),
-            Transform = transform,
-            Seasonality = OptionParsing.Parse(() => Seasonality.Parse(p.GetValue(_seasonality)!), "--seasonality"),
             Covariates = series.Covariates,
             Family = family,
             Offset = series.Offset,
-            Errors = OptionParsing.Parse(() => ErrorModel.Parse(p.GetValue(_errors)!), "--errors"),
             EffectsAt = ParseHorizons(p.GetValue(_effectsAt) ?? []),
             PortmanteauLag = p.GetValue(_testLag) is >= 1 and var lag ? lag : throw new InputError($"--test-lag {p.GetValue(_testLag)}: must be 1 or more"),
         };
@@ -103,15 +90,7 @@ public sealed class ModelOptions
 
     /// <summary>The spec with its interruptions read in the data's frequency.</summary>
     /// <exception cref="InputError">An interruption is not a period of that frequency.</exception>
-    public ItsSpec WithInterruptions(ParseResult p, ItsSpec spec, Frequency frequency)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        return spec with
-        {
-            Interruptions = (p.GetValue(_interruption) ?? []).Select(i =>
-                Period.TryParse(i, frequency, out var period, out string error) ? period : throw new InputError($"--interruption {i}: {error}")).ToArray(),
-        };
-    }
+    public ItsSpec WithInterruptions(ParseResult p, ItsSpec spec, Frequency frequency) => _spec.WithInterruptions(p, spec, frequency);
 
     /// <summary>The <c>--share-of</c> value, or null.</summary>
     public string? ShareOf(ParseResult p) => p.GetValue(_shareOf);

@@ -266,7 +266,7 @@ public sealed class PanelReader : IDisposable
             {
                 _reader = ParquetReader.CreateAsync(path).GetAwaiter().GetResult();
             }
-            catch (Exception e) when (e is not IOException and not UnauthorizedAccessException)
+            catch (Exception e) when (e is not UnauthorizedAccessException)
             {
                 throw new InputError($"{path}: not a readable Parquet file ({e.Message})");
             }

@@ -56,6 +56,9 @@ public sealed class PanelFitter
     /// <summary>Term names of every unit's fit.</summary>
     public IReadOnlyList<string> Terms { get; }
 
+    /// <summary>The interruption terms (<c>level1</c>, <c>slope1</c>, ...), the ones a panel summary describes.</summary>
+    public IReadOnlyList<string> InterruptionTerms => Design.InterruptionTerms(Spec);
+
     /// <summary>Fits every unit, on all cores or on <paramref name="maxDegreeOfParallelism"/> of them.</summary>
     /// <exception cref="ItsException">A unit's frequency does not suit the spec (the interruption's, or seasonality on data that are not monthly).</exception>
     public BatchResult Fit(IReadOnlyList<PanelUnit> units, int maxDegreeOfParallelism = -1)

@@ -1,0 +1,148 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Its.Batch;
+using Its.Data;
+using Its.Model;
+using Its.Reporting;
+using Spectre.Console;
+
+namespace Its.Cli;
+
+/// <summary>
+/// <c>its panel</c>: the same ITS model fitted to every unit of a long file (CSV or Parquet), in
+/// chunks so memory stays bounded; writes a tidy per-unit table and prints a summary.
+/// </summary>
+public static class PanelCommand
+{
+    private const string NamePlaceholder = "{name}";
+
+    /// <summary>The command definition.</summary>
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var files = new Argument<string[]>("file") { Description = "Long CSV or Parquet file(s), one row per unit and period; a * or ? in the file name matches several", Arity = ArgumentArity.ZeroOrMore };
+        var input = new Option<string[]>("--input") { Description = "More input files or patterns (e.g. 'parts/*.parquet'); each gives its own results" };
+        var id = new Option<string>("--id") { Description = "Unit identifier column; the rows of a unit must be together", Required = true };
+        var date = new Option<string>("--date") { Description = "Date column: YYYY-MM, YYYY-MM-DD, YYYY-Qn or a year (Parquet: also a date)", DefaultValueFactory = _ => "month" };
+        var outcome = new Option<string>("--outcome") { Description = "Outcome column; empty or NA is a missing period", Required = true };
+        var period = new Option<string?>("--period") { Description = "month, quarter or year (inferred from the dates when omitted)" };
+        var where = new Option<string[]>("--where") { Description = "COL=VALUE: keep only these rows; repeatable" };
+        var spec = new SpecOptions(errorsHelp: "ols, hc0-hc3, newey:L, prais or cochrane-orcutt");
+        var outPath = new Option<string>("--out") { Description = "Results file (.csv or .parquet), one row per unit and term; with several inputs it must contain {name}, the input's file name without extension", Required = true };
+        var summaryPath = new Option<string?>("--summary") { Description = "Also write the summary as JSON here (with several inputs it must contain {name})" };
+        var forest = new Option<int>("--forest") { Description = "Units, in file order, whose estimates the summary lists for a forest plot", DefaultValueFactory = _ => 30 };
+        var chunk = new Option<int>("--chunk") { Description = "Units read and fitted at a time (memory grows with it, not with the file)", DefaultValueFactory = _ => 8192 };
+        var force = new Option<bool>("--force") { Description = "Overwrite existing results files" };
+        var command = new Command("panel", "Fit the same ITS model to every unit of a panel file (millions of units) by shared-design batch fitting");
+        command.Arguments.Add(files);
+        foreach (var o in new Option[] { input, id, date, outcome, period, where }) command.Options.Add(o);
+        spec.AddTo(command);
+        foreach (var o in new Option[] { outPath, summaryPath, forest, chunk, force }) command.Options.Add(o);
+        command.SetAction(p =>
+        {
+            var inputs = Expand([.. p.GetValue(files) ?? [], .. p.GetValue(input) ?? []]);
+            string target = p.GetValue(outPath)!;
+            string? summaryTarget = p.GetValue(summaryPath);
+            if (inputs.Count > 1 && !target.Contains(NamePlaceholder, StringComparison.Ordinal))
+                throw new InputError($"--out {target}: {inputs.Count} inputs need one results file each; put {NamePlaceholder} in the path (e.g. results/{NamePlaceholder}.csv)");
+            if (inputs.Count > 1 && summaryTarget is not null && !summaryTarget.Contains(NamePlaceholder, StringComparison.Ordinal))
+                throw new InputError($"--summary {summaryTarget}: {inputs.Count} inputs need one summary each; put {NamePlaceholder} in the path");
+            if (p.GetValue(chunk) < 1) throw new InputError($"--chunk {p.GetValue(chunk)}: must be 1 or more");
+            if (p.GetValue(forest) < 0) throw new InputError($"--forest {p.GetValue(forest)}: must be 0 or more");
+            var columns = new PanelOptions
+            {
+                Id = p.GetValue(id)!,
+                Date = p.GetValue(date)!,
+                Outcome = p.GetValue(outcome)!,
+                Period = p.GetValue(period) is { } f ? OptionParsing.Frequency(f) : null,
+                Where = p.GetValue(where) ?? [],
+            };
+            var job = new Job(columns, spec.Read(p), q => spec.WithInterruptions(p, q.Spec, q.Frequency), p.GetValue(chunk), p.GetValue(forest), p.GetValue(force));
+            // The progress bar goes to the terminal's stderr only: stdout keeps the summary, and logs stay clean.
+            bool interactive = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
+            foreach (string file in inputs)
+            {
+                string name = Path.GetFileNameWithoutExtension(file);
+                var (summary, fitted, seconds) = interactive ? WithProgressBar(file, job, Target(target, name), summaryTarget is null ? null : Target(summaryTarget, name))
+                    : job.Run(file, Target(target, name), summaryTarget is null ? null : Target(summaryTarget, name), _ => { });
+                output.Write(PanelReport.Render(summary, fitted, file, ReportFormat.Text));
+                output.WriteLine($"Results: {Target(target, name)} ({seconds:F1} s)");
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static string Target(string path, string name) => path.Replace(NamePlaceholder, name, StringComparison.Ordinal);
+
+    private static (PanelSummary, ItsSpec, double) WithProgressBar(string file, Job job, string target, string? summaryTarget)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        (PanelSummary, ItsSpec, double) result = default;
+        console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask(Markup.Escape(Path.GetFileName(file)), maxValue: 1);
+                result = job.Run(file, target, summaryTarget, fraction => task.Value = fraction);
+                task.Value = 1;
+            });
+        return result;
+    }
+
+    // Files named, with the patterns in their file names expanded (in ordinal order).
+    private static List<string> Expand(IEnumerable<string> patterns)
+    {
+        var files = new List<string>();
+        foreach (string pattern in patterns)
+        {
+            string name = Path.GetFileName(pattern);
+            if (name.IndexOfAny(['*', '?']) < 0) { files.Add(pattern); continue; }
+            string dir = Path.GetDirectoryName(pattern) is { Length: > 0 } d ? d : ".";
+            if (!Directory.Exists(dir)) throw new InputError($"{pattern}: folder {dir} not found");
+            var matches = Directory.GetFiles(dir, name).Order(StringComparer.Ordinal).ToArray();
+            if (matches.Length == 0) throw new InputError($"{pattern}: no file matches");
+            files.AddRange(matches);
+        }
+        if (files.Count == 0) throw new InputError("give a panel file (CSV or Parquet), or --input PATTERN");
+        return files;
+    }
+
+    // One run's settings; the spec's interruptions are read once the data's frequency is known.
+    private sealed record Job(PanelOptions Columns, ItsSpec Spec, Func<(ItsSpec Spec, Time.Frequency Frequency), ItsSpec> Interruptions, int Chunk, int Forest, bool Force)
+    {
+        public (PanelSummary Summary, ItsSpec Spec, double Seconds) Run(string file, string target, string? summaryTarget, Action<double> progress)
+        {
+            var clock = Stopwatch.StartNew();
+            if (summaryTarget is not null && File.Exists(summaryTarget) && !Force)
+                throw new InputError($"{summaryTarget}: exists; give --force to overwrite it");
+            using var reader = PanelReader.Open(file, Columns);
+            using var writer = UnitResultWriter.Create(target, Force);
+            PanelFitter? fitter = null;
+            PanelSummary? summary = null;
+            foreach (var units in reader.Chunks(Chunk))
+            {
+                fitter ??= Fitter(file, units);
+                summary ??= new PanelSummary(fitter.InterruptionTerms, Forest);
+                var result = FitCommand.FitOrExplain(file, () => fitter.Fit(units));
+                writer.Write(units, result);
+                summary.Add(units.Select(u => u.Id).ToArray(), result);
+                progress(reader.Progress);
+            }
+            if (fitter is null || summary is null) throw new InputError($"{file}: no data rows{(Columns.Where.Count > 0 ? $" with {string.Join(" and ", Columns.Where)}" : "")}");
+            writer.Complete();
+            if (summaryTarget is not null)
+            {
+                if (Path.GetDirectoryName(Path.GetFullPath(summaryTarget)) is { } dir) Directory.CreateDirectory(dir);
+                File.WriteAllText(summaryTarget, PanelReport.Render(summary, fitter.Spec, file, ReportFormat.Json) + "\n");
+            }
+            return (summary, fitter.Spec, clock.Elapsed.TotalSeconds);
+        }
+
+        private PanelFitter Fitter(string file, IReadOnlyList<PanelUnit> units)
+        {
+            var frequency = Columns.Period ?? units.FirstOrDefault(u => u.Problem is null)?.Start.Frequency ?? Time.Frequency.Month;
+            var spec = Interruptions((Spec, frequency));
+            return FitCommand.FitOrExplain(file, () => new PanelFitter(spec, Columns.Outcome));
+        }
+    }
+}

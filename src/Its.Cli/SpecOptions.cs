@@ -1,0 +1,64 @@
+using System.CommandLine;
+using Its.Data;
+using Its.Model;
+using Its.Time;
+
+namespace Its.Cli;
+
+/// <summary>
+/// The options that make a model spec from a series' point of view, shared by the single-series
+/// commands (through <see cref="ModelOptions"/>) and <c>panel</c>: interruptions, impact,
+/// transition, transform, seasonality and errors.
+/// </summary>
+public sealed class SpecOptions
+{
+    private readonly Option<string[]> _interruption = new("--interruption") { Description = "Interruption period, as the dates are written; repeatable", Required = true };
+    private readonly Option<string> _impact = new("--impact") { Description = "level+slope, level or slope", DefaultValueFactory = _ => "level+slope" };
+    private readonly Option<int> _transition = new("--transition") { Description = "Periods left out of the fit from each interruption on (washout)", DefaultValueFactory = _ => 0 };
+    private readonly Option<string> _transform = new("--transform") { Description = "none or log", DefaultValueFactory = _ => "none" };
+    private readonly Option<string> _seasonality = new("--seasonality") { Description = "none, month (11 dummies) or fourier:K", DefaultValueFactory = _ => "none" };
+    private readonly Option<string> _errors;
+
+    /// <summary>Makes the options; <paramref name="defaultErrors"/> is the <c>--errors</c> default, <paramref name="errorsHelp"/> lists the choices.</summary>
+    public SpecOptions(string defaultErrors = "ols",
+        string errorsHelp = "ols, hc0-hc3, newey:L, newey:auto, newey:r-default, prais, cochrane-orcutt, gls-ar:P[:ml][:satterthwaite], gls-arma:P,Q, arima:p,0,q, arima:auto")
+    {
+        _errors = new("--errors") { Description = errorsHelp, DefaultValueFactory = _ => defaultErrors };
+    }
+
+    /// <summary>Adds the options to a command.</summary>
+    public void AddTo(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        foreach (var o in new Option[] { _interruption, _impact, _transition, _transform, _seasonality, _errors })
+            command.Options.Add(o);
+    }
+
+    /// <summary>Reads the spec; its interruptions are still empty (they need the data's frequency).</summary>
+    /// <exception cref="InputError">An option value is not valid.</exception>
+    public ItsSpec Read(ParseResult p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return new ItsSpec
+        {
+            Interruptions = [],
+            Impact = OptionParsing.Parse(() => OptionNames.ParseImpact(p.GetValue(_impact)!), "--impact"),
+            TransitionPeriods = p.GetValue(_transition) is >= 0 and var t ? t : throw new InputError($"--transition {p.GetValue(_transition)}: must be 0 or more"),
+            Transform = OptionParsing.Parse(() => OptionNames.ParseTransform(p.GetValue(_transform)!), "--transform"),
+            Seasonality = OptionParsing.Parse(() => Seasonality.Parse(p.GetValue(_seasonality)!), "--seasonality"),
+            Errors = OptionParsing.Parse(() => ErrorModel.Parse(p.GetValue(_errors)!), "--errors"),
+        };
+    }
+
+    /// <summary>The spec with its interruptions read in the data's frequency.</summary>
+    /// <exception cref="InputError">An interruption is not a period of that frequency.</exception>
+    public ItsSpec WithInterruptions(ParseResult p, ItsSpec spec, Frequency frequency)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec with
+        {
+            Interruptions = (p.GetValue(_interruption) ?? []).Select(i =>
+                Period.TryParse(i, frequency, out var period, out string error) ? period : throw new InputError($"--interruption {i}: {error}")).ToArray(),
+        };
+    }
+}

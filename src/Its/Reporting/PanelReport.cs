@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Text.Json;
+using Its.Batch;
+using Its.Model;
+using static Its.Reporting.NumberFormat;
+
+namespace Its.Reporting;
+
+/// <summary>
+/// A <see cref="PanelSummary"/> as a report: the units by status in a sentence, then one row per
+/// interruption term with the distribution of the unit estimates, the share significant and the
+/// pooled estimates; or as one JSON object (<c>units</c>, <c>status</c>, <c>errors</c>,
+/// <c>terms</c>, <c>forest</c>).
+/// </summary>
+public static class PanelReport
+{
+    /// <summary>Renders the summary in a format.</summary>
+    /// <param name="summary">The summary.</param>
+    /// <param name="spec">The spec every unit was fitted with.</param>
+    /// <param name="source">Where the units came from (a file name), for the heading.</param>
+    /// <param name="format">Text, Markdown, HTML, LaTeX or JSON.</param>
+    public static string Render(PanelSummary summary, ItsSpec spec, string source, ReportFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        ArgumentNullException.ThrowIfNull(spec);
+        if (format == ReportFormat.Json) return ResultJson.Document(w => Write(w, summary, spec, source));
+        var notes = new List<string> { Counts(summary), $"Each unit fitted alone: {spec.Impact.Name()} impact at {string.Join(", ", spec.Interruptions)}, {spec.Errors.Name} errors." };
+        var table = DistributionTable(summary);
+        if (table.Rows.Count == 0) notes.Add("No unit was fitted; see the status and note columns of the results.");
+        else notes.Add("Quantiles are of the unit estimates; significant means p < 0.05 in the unit's own test; the pooled estimates are inverse-variance (fixed effect) and DerSimonian-Laird (random effects) with 95% CIs.");
+        return ResultReport.Document($"ITS panel: {source}", notes, table.Rows.Count > 0 ? [table] : [], format, "its-panel");
+    }
+
+    /// <summary>One row per interruption term: units, mean, SD, quantiles, share significant (+/-), pooled estimates, tau^2 and I^2.</summary>
+    public static Table DistributionTable(PanelSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        static string Ci(PooledEstimate? p) => p is null ? "n/a" : $"{Number(p.Estimate)} ({Number(p.Ci.Lower)} to {Number(p.Ci.Upper)})";
+        var quantiles = PanelSummary.Probabilities.Select(p => p switch { 0 => "min", 1 => "max", 0.5 => "median", _ => $"p{(int)Math.Round(100 * p)}" });
+        return new Table("Interruption effects across units",
+            ["term", "units", "mean", "SD", .. quantiles, "significant", "(+)", "(-)", "fixed effect (95% CI)", "random effects (95% CI)", "tau2", "I2 %"],
+            summary.Distributions().Select(d => (IReadOnlyList<string>)[d.Term, d.Units.ToString("N0", CultureInfo.InvariantCulture), Number(d.Mean),
+                d.Sd is { } sd ? Number(sd) : "n/a", .. d.Quantiles.Select(Number), Share(d.ShareSignificant), Share(d.ShareSignificantPositive),
+                Share(d.ShareSignificantNegative), Ci(d.FixedEffect), Ci(d.RandomEffects), d.Tau2 is { } t ? Number(t) : "n/a",
+                d.I2 is { } i ? i.ToString("F1", CultureInfo.InvariantCulture) : "n/a"]).ToArray());
+    }
+
+    /// <summary>Writes the summary as one JSON object.</summary>
+    public static void Write(Utf8JsonWriter w, PanelSummary summary, ItsSpec spec, string source)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(summary);
+        ArgumentNullException.ThrowIfNull(spec);
+        w.WriteStartObject();
+        w.WriteString("source", source);
+        w.WriteNumber("units", summary.Units);
+        w.WriteStartObject("status");
+        foreach (var (status, count) in summary.StatusCounts) w.WriteNumber(status.Name(), count);
+        w.WriteEndObject();
+        w.WriteString("errors", spec.Errors.Name);
+        w.WriteString("impact", spec.Impact.Name());
+        w.WriteStartArray("interruptions");
+        foreach (var p in spec.Interruptions) w.WriteStringValue(p.ToString());
+        w.WriteEndArray();
+        w.WriteStartArray("terms");
+        foreach (var d in summary.Distributions())
+        {
+            w.WriteStartObject();
+            w.WriteString("term", d.Term);
+            w.WriteNumber("units", d.Units);
+            w.WriteNumber("mean", d.Mean);
+            Nullable(w, "sd", d.Sd);
+            w.WriteStartObject("quantiles");
+            for (int i = 0; i < d.Quantiles.Count; i++) w.WriteNumber(Exact(PanelSummary.Probabilities[i]), d.Quantiles[i]);
+            w.WriteEndObject();
+            w.WriteNumber("share_significant", d.ShareSignificant);
+            w.WriteNumber("share_significant_positive", d.ShareSignificantPositive);
+            w.WriteNumber("share_significant_negative", d.ShareSignificantNegative);
+            Pooled(w, "fixed_effect", d.FixedEffect);
+            Pooled(w, "random_effects", d.RandomEffects);
+            Nullable(w, "tau2", d.Tau2);
+            w.WriteNumber("q", d.Q);
+            Nullable(w, "i2", d.I2);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("forest");
+        foreach (var r in summary.Forest)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", r.Id);
+            w.WriteString("term", r.Term);
+            w.WriteNumber("estimate", r.Estimate);
+            w.WriteNumber("ci_lower", r.Ci.Lower);
+            w.WriteNumber("ci_upper", r.Ci.Upper);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static string Counts(PanelSummary summary)
+    {
+        var others = summary.StatusCounts.Where(s => s.Key != UnitStatus.Ok && s.Value > 0).Select(s => $"{s.Value:N0} {s.Key.Name()}").ToArray();
+        return $"{summary.Units:N0} units, {summary.StatusCounts[UnitStatus.Ok]:N0} fitted" + (others.Length > 0 ? $"; not fitted: {string.Join(", ", others)}" : "") + ".";
+    }
+
+    private static string Share(double x) => (100 * x).ToString("F1", CultureInfo.InvariantCulture) + "%";
+
+    private static void Nullable(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is { } v) w.WriteNumber(name, v);
+        else w.WriteNull(name);
+    }
+
+    private static void Pooled(Utf8JsonWriter w, string name, PooledEstimate? p)
+    {
+        if (p is null) { w.WriteNull(name); return; }
+        w.WriteStartObject(name);
+        w.WriteNumber("estimate", p.Estimate);
+        w.WriteNumber("std_error", p.StdError);
+        w.WriteNumber("ci_lower", p.Ci.Lower);
+        w.WriteNumber("ci_upper", p.Ci.Upper);
+        w.WriteEndObject();
+    }
+}

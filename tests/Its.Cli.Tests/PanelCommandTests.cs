@@ -1,0 +1,282 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Parquet;
+using Parquet.Schema;
+
+namespace Its.Cli.Tests;
+
+/// <summary>
+/// <c>its panel</c>: every unit's row equals <c>its fit</c> on that unit (to 1e-10 relative, the
+/// CSV printing numbers round-trip), CSV and Parquet in and out give the same numbers, partitions
+/// give one output each, and bad input is refused naming the file, the row and the column, while
+/// a bad unit gets its status and the others are fitted.
+/// </summary>
+public sealed class PanelCommandTests : IDisposable
+{
+    private const double Tolerance = 1e-10;
+    private readonly TempFolder _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    // 30 units of 48 months (2016-01 on) around a reform in 2018-01, AR(1)-like noise from a fixed
+    // seed; unit 3 has gaps, unit 4 starts in 2016-07, unit 5 is constant, unit 6 ends before the reform.
+    private static List<(string Id, string Month, string Value)> Rows()
+    {
+        var rng = new Random(20180101);
+        var rows = new List<(string, string, string)>();
+        for (int u = 0; u < 30; u++)
+        {
+            double e = 0;
+            for (int t = 0; t < 48; t++)
+            {
+                e = 0.4 * e + rng.NextDouble() * 6 - 3;
+                double v = 100 + 3 * u + 0.4 * t + (t >= 24 ? 6 + 0.2 * (t - 24) : 0) + e;
+                if (u == 3 && t is 10 or 11 or 30) continue;
+                if (u == 4 && t < 6) continue;
+                if (u == 5) v = 42;
+                if (u == 6 && t >= 20) continue;
+                rows.Add(($"unit{u:D2}", $"{2016 + t / 12}-{t % 12 + 1:D2}", v.ToString("F4", CultureInfo.InvariantCulture)));
+            }
+        }
+        return rows;
+    }
+
+    private string Csv(string name, IEnumerable<(string Id, string Month, string Value)> rows) =>
+        _dir.Write(name, "id,month,visits\n" + string.Concat(rows.Select(r => $"{r.Id},{r.Month},{r.Value}\n")));
+
+    private static string[] Panel(string input, string output, params string[] more) =>
+        ["panel", input, "--id", "id", "--outcome", "visits", "--interruption", "2018-01", "--out", output, .. more];
+
+    // The results CSV as (id, term) -> fields by column name.
+    private static Dictionary<(string, string), Dictionary<string, string>> Results(string path)
+    {
+        var lines = File.ReadAllLines(path);
+        var header = lines[0].Split(',');
+        return lines.Skip(1).Select(Fields).ToDictionary(f => (f[0], f[1]), f => header.Zip(f).ToDictionary(p => p.First, p => p.Second));
+    }
+
+    // A results line: fields split on commas outside quotes.
+    private static string[] Fields(string line)
+    {
+        var fields = new List<string>();
+        var current = new StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            char c = line[i];
+            if (c == '"') { if (quoted && i + 1 < line.Length && line[i + 1] == '"') { current.Append('"'); i++; } else quoted = !quoted; }
+            else if (c == ',' && !quoted) { fields.Add(current.ToString()); current.Clear(); }
+            else current.Append(c);
+        }
+        fields.Add(current.ToString());
+        return [.. fields];
+    }
+
+    private static void Close(double expected, string actual, string what)
+    {
+        double a = double.Parse(actual, CultureInfo.InvariantCulture);
+        Assert.True(Math.Abs(a - expected) <= Tolerance * Math.Abs(expected), $"{what}: {a:R} vs {expected:R}");
+    }
+
+    [Theory]
+    [InlineData("newey:3")]
+    [InlineData("prais")]
+    [InlineData("hc1")]
+    public void Every_unit_equals_its_fit_on_that_unit(string errors)
+    {
+        string input = Csv("panel.csv", Rows());
+        string output = Path.Combine(_dir.Path, "out.csv");
+        var run = CliRun.Of(Panel(input, output, "--errors", errors));
+        Assert.Equal("", run.Error);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("30 units, 28 fitted; not fitted: 1 too_few_points, 1 constant.", run.Output);
+        var results = Results(output);
+        Assert.Equal(30 * 4, results.Count);
+        foreach (int u in new[] { 0, 3, 4, 17 })
+        {
+            string id = $"unit{u:D2}";
+            var fit = CliRun.Of("fit", input, "--where", $"id={id}", "--outcome", "visits", "--interruption", "2018-01", "--errors", errors, "--allow-gaps", "--format", "json");
+            Assert.Equal(0, fit.ExitCode);
+            var json = JsonDocument.Parse(fit.Output).RootElement;
+            foreach (var c in json.GetProperty("coefficients").EnumerateArray())
+            {
+                var row = results[(id, c.GetProperty("term").GetString()!)];
+                Assert.Equal("ok", row["status"]);
+                foreach (var (field, column) in new[] { ("estimate", "estimate"), ("std_error", "std_error"), ("statistic", "statistic"), ("ci_lower", "ci_lower"), ("ci_upper", "ci_upper") })
+                    Close(c.GetProperty(field).GetDouble(), row[column], $"{id} {row["term"]} {field}");
+                Assert.True(Math.Abs(c.GetProperty("p_value").GetDouble() - double.Parse(row["p_value"], CultureInfo.InvariantCulture)) <= Tolerance);
+                Assert.Equal(c.GetProperty("df").GetDouble(), double.Parse(row["df"], CultureInfo.InvariantCulture));
+            }
+            Assert.Equal(json.GetProperty("n").GetInt32(), int.Parse(results[(id, "level1")]["n"], CultureInfo.InvariantCulture));
+            Close(json.GetProperty("sigma").GetDouble(), results[(id, "level1")]["sigma"], $"{id} sigma");
+            var warnings = json.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()).ToArray();
+            Assert.Equal(warnings.Length > 0 ? string.Join("; ", warnings) : "", results[(id, "level1")]["note"]);
+        }
+        foreach (var (u, status) in new[] { (5, "constant"), (6, "too_few_points") })
+        {
+            string id = $"unit{u:D2}";
+            var fit = CliRun.Of("fit", input, "--where", $"id={id}", "--outcome", "visits", "--interruption", "2018-01", "--errors", errors);
+            Assert.Equal(2, fit.ExitCode);
+            var row = results[(id, "level1")];
+            Assert.Equal(status, row["status"]);
+            Assert.Equal("", row["estimate"]);
+            Assert.Contains(row["note"], fit.Error);
+        }
+    }
+
+    [Fact]
+    public async Task Parquet_in_and_out_gives_the_numbers_of_csv()
+    {
+        var rows = Rows();
+        string csv = Csv("panel.csv", rows);
+        string parquet = Path.Combine(_dir.Path, "panel.parquet");
+        using (var stream = File.Create(parquet))
+        {
+            var id = new DataField<string>("id");
+            var month = new DataField<string>("month");
+            var visits = new DataField<double?>("visits");
+            await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(id, month, visits), stream);
+            // Two row groups, the split inside a unit: a unit may span row groups.
+            foreach (var part in new[] { rows.Take(700).ToArray(), rows.Skip(700).ToArray() })
+            {
+                using var group = writer.CreateRowGroup();
+                await group.WriteAsync(id, part.Select(r => r.Id).ToArray());
+                await group.WriteAsync(month, part.Select(r => r.Month).ToArray());
+                await group.WriteAsync<double>(visits, part.Select(r => (double?)double.Parse(r.Value, CultureInfo.InvariantCulture)).ToArray().AsMemory());
+            }
+        }
+        string fromCsv = Path.Combine(_dir.Path, "a.csv"), fromParquet = Path.Combine(_dir.Path, "b.parquet");
+        Assert.Equal(0, CliRun.Of(Panel(csv, fromCsv, "--errors", "newey:3")).ExitCode);
+        var run = CliRun.Of(Panel(parquet, fromParquet, "--errors", "newey:3"));
+        Assert.Equal("", run.Error);
+        var expected = Results(fromCsv);
+        await using var reader = await ParquetReader.CreateAsync(fromParquet);
+        var fields = reader.Schema.GetDataFields();
+        Assert.Equal(["id", "term", "estimate", "std_error", "statistic", "df", "p_value", "ci_lower", "ci_upper", "n", "sigma", "rho", "status", "note"], fields.Select(f => f.Name));
+        int seen = 0;
+        for (int g = 0; g < reader.RowGroupCount; g++)
+        {
+            using var group = reader.OpenRowGroupReader(g);
+            int n = (int)group.RowCount;
+            var ids = new string?[n];
+            var terms = new string?[n];
+            var estimates = new double?[n];
+            var status = new string?[n];
+            await group.ReadAsync(fields[0], ids.AsMemory());
+            await group.ReadAsync(fields[1], terms.AsMemory());
+            await group.ReadAsync<double>(fields[2], estimates.AsMemory());
+            await group.ReadAsync(fields[12], status.AsMemory());
+            for (int i = 0; i < n; i++, seen++)
+            {
+                var row = expected[(ids[i]!, terms[i]!)];
+                Assert.Equal(row["status"], status[i]);
+                Assert.Equal(row["estimate"], estimates[i] is { } e ? e.ToString("R", CultureInfo.InvariantCulture) : "");
+            }
+        }
+        Assert.Equal(expected.Count, seen);
+    }
+
+    [Fact]
+    public void Partitions_give_one_output_each_and_together_the_whole_panel()
+    {
+        var rows = Rows();
+        string whole = Csv("panel.csv", rows);
+        Directory.CreateDirectory(Path.Combine(_dir.Path, "parts"));
+        Csv("parts/part-1.csv", rows.Where(r => string.CompareOrdinal(r.Id, "unit15") < 0));
+        Csv("parts/part-2.csv", rows.Where(r => string.CompareOrdinal(r.Id, "unit15") >= 0));
+        string all = Path.Combine(_dir.Path, "all.csv");
+        Assert.Equal(0, CliRun.Of(Panel(whole, all)).ExitCode);
+        var refused = CliRun.Of(Panel(Path.Combine(_dir.Path, "parts", "part-*.csv"), Path.Combine(_dir.Path, "out.csv")));
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("{name}", refused.Error);
+        var run = CliRun.Of(["panel", "--input", Path.Combine(_dir.Path, "parts", "part-*.csv"), "--id", "id", "--outcome", "visits", "--interruption", "2018-01",
+            "--out", Path.Combine(_dir.Path, "results", "{name}.csv"), "--summary", Path.Combine(_dir.Path, "results", "{name}.json")]);
+        Assert.Equal(0, run.ExitCode);
+        var parts = Results(Path.Combine(_dir.Path, "results", "part-1.csv")).Concat(Results(Path.Combine(_dir.Path, "results", "part-2.csv"))).ToDictionary();
+        Assert.Equal(Results(all), parts);
+        var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir.Path, "results", "part-2.json"))).RootElement;
+        Assert.Equal(15, summary.GetProperty("units").GetInt32());
+        Assert.Equal(15, summary.GetProperty("status").GetProperty("ok").GetInt32());
+        Assert.Equal(["level1", "slope1"], summary.GetProperty("terms").EnumerateArray().Select(t => t.GetProperty("term").GetString()));
+    }
+
+    [Fact]
+    public void The_summary_json_describes_the_units_and_the_forest()
+    {
+        string input = Csv("panel.csv", Rows());
+        string summaryPath = Path.Combine(_dir.Path, "summary.json");
+        var run = CliRun.Of(Panel(input, Path.Combine(_dir.Path, "out.csv"), "--summary", summaryPath, "--forest", "4"));
+        Assert.Equal(0, run.ExitCode);
+        var root = JsonDocument.Parse(File.ReadAllText(summaryPath)).RootElement;
+        Assert.Equal(30, root.GetProperty("units").GetInt32());
+        Assert.Equal(1, root.GetProperty("status").GetProperty("constant").GetInt32());
+        Assert.Equal("ols", root.GetProperty("errors").GetString());
+        var level = root.GetProperty("terms")[0];
+        Assert.Equal(28, level.GetProperty("units").GetInt32());
+        // The simulated level change is 6 in every unit: the pooled estimate's CI covers it.
+        var pooled = level.GetProperty("random_effects");
+        Assert.InRange(6.0, pooled.GetProperty("ci_lower").GetDouble(), pooled.GetProperty("ci_upper").GetDouble());
+        var forest = root.GetProperty("forest").EnumerateArray().ToArray();
+        Assert.Equal(8, forest.Length);
+        Assert.Equal(["unit00", "unit01", "unit02", "unit03"], forest.Where(f => f.GetProperty("term").GetString() == "level1").Select(f => f.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public void A_bad_unit_gets_a_status_and_the_others_are_fitted()
+    {
+        var rows = Rows();
+        rows.Add(("unit29", "2019-12", "1")); // unit29's last month again, at the end
+        int bad = rows.FindIndex(r => r.Id == "unit01" && r.Month == "2017-03");
+        rows[bad] = (rows[bad].Id, rows[bad].Month, "n/a?");
+        string input = Csv("panel.csv", rows);
+        string output = Path.Combine(_dir.Path, "out.csv");
+        var run = CliRun.Of(Panel(input, output));
+        Assert.Equal(0, run.ExitCode);
+        var results = Results(output);
+        Assert.Equal("invalid", results[("unit01", "level1")]["status"]);
+        Assert.Equal($"{input}: row {bad + 2}, column visits: 'n/a?' is not a finite number", results[("unit01", "level1")]["note"]);
+        Assert.Equal("invalid", results[("unit29", "level1")]["status"]);
+        Assert.Equal($"{input}: rows {rows.Count} and {rows.Count + 1}, column month: 2019-12 appears twice for unit unit29", results[("unit29", "level1")]["note"]);
+        Assert.Equal("ok", results[("unit02", "level1")]["status"]);
+    }
+
+    [Fact]
+    public void Bad_files_and_options_are_refused_naming_what_is_wrong()
+    {
+        var rows = Rows();
+        string input = Csv("panel.csv", rows);
+        string output = Path.Combine(_dir.Path, "out.csv");
+
+        var noColumn = CliRun.Of(["panel", input, "--id", "hospital", "--outcome", "visits", "--interruption", "2018-01", "--out", output]);
+        Assert.Equal(2, noColumn.ExitCode);
+        Assert.Equal($"its: {input}: no column 'hospital' (asked for by --id); the columns are id, month, visits\n", noColumn.Error.Replace("\r", ""));
+
+        // unit00's rows again after the others: the file is not grouped by unit.
+        string split = Csv("split.csv", rows.Concat(rows.Where(r => r.Id == "unit00").Take(1)));
+        var splitRun = CliRun.Of(Panel(split, output, "--chunk", "5"));
+        Assert.Equal(2, splitRun.ExitCode);
+        Assert.Equal($"its: {split}: row {rows.Count + 2}, column id: unit unit00 appears again after other units; the rows of a unit must be together (sort the file by id)\n", splitRun.Error.Replace("\r", ""));
+        Assert.False(File.Exists(output));
+        Assert.False(File.Exists(output + ".partial"));
+
+        File.WriteAllText(output, "keep me");
+        var exists = CliRun.Of(Panel(input, output));
+        Assert.Equal(2, exists.ExitCode);
+        Assert.Contains("exists; give --force to overwrite it", exists.Error);
+        Assert.Equal("keep me", File.ReadAllText(output));
+        Assert.Equal(0, CliRun.Of(Panel(input, output, "--force")).ExitCode);
+
+        var gls = CliRun.Of(Panel(input, output, "--force", "--errors", "gls-ar:1"));
+        Assert.Equal(2, gls.ExitCode);
+        Assert.Contains("has no panel path; use ols, hc0..hc3, newey:L, prais or cochrane-orcutt", gls.Error);
+
+        var missing = CliRun.Of(Panel(Path.Combine(_dir.Path, "nope-*.csv"), output));
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("no file matches", missing.Error);
+
+        var notParquet = CliRun.Of(Panel(_dir.Write("fake.parquet", "id,month,visits\n"), output, "--force"));
+        Assert.Equal(2, notParquet.ExitCode);
+        Assert.Contains("not a readable Parquet file", notParquet.Error);
+    }
+}
