@@ -125,25 +125,27 @@ public sealed class PanelReader : IDisposable
 
     private PanelUnit Assemble(string id, List<Row> rows)
     {
-        string? problem = rows.FirstOrDefault(r => r.Problem is not null).Problem;
-        var dated = rows.Where(r => r.Problem is null).ToList();
-        if (problem is not null || dated.Count == 0)
-            return new PanelUnit(id, dated.Count > 0 ? dated[0].Period : Period.Month(2000, 1), []) { Problem = problem ?? "the unit has no rows with a date" };
-        dated.Sort((a, b) => a.Period.CompareTo(b.Period));
-        var start = dated[0].Period;
-        int length = dated[^1].Period.PeriodsSince(start) + 1;
+        bool sorted = true;
+        for (int i = 0; i < rows.Count; i++)
+        {
+            if (rows[i].Problem is { } problem) return new PanelUnit(id, rows[0].Period, []) { Problem = problem };
+            sorted &= i == 0 || rows[i - 1].Period.CompareTo(rows[i].Period) < 0;
+        }
+        if (!sorted) rows.Sort((a, b) => a.Period.CompareTo(b.Period));
+        var start = rows[0].Period;
+        int length = rows[^1].Period.PeriodsSince(start) + 1;
         if (length > MaxPeriods)
-            return new PanelUnit(id, start, []) { Problem = $"{File}: the rows of unit {id} span {start} to {dated[^1].Period}, more than {MaxPeriods:N0} periods; check the dates" };
+            return new PanelUnit(id, start, []) { Problem = $"{File}: the rows of unit {id} span {start} to {rows[^1].Period}, more than {MaxPeriods:N0} periods; check the dates" };
         var values = new double[length];
         Array.Fill(values, double.NaN);
-        for (int i = 0; i < dated.Count; i++)
+        for (int i = 0; i < rows.Count; i++)
         {
-            if (i > 0 && dated[i].Period == dated[i - 1].Period)
+            if (i > 0 && rows[i].Period == rows[i - 1].Period)
             {
-                long a = Math.Min(dated[i - 1].Line, dated[i].Line), b = Math.Max(dated[i - 1].Line, dated[i].Line);
-                return new PanelUnit(id, start, []) { Problem = $"{File}: rows {a} and {b}, column {_options.Date}: {dated[i].Period} appears twice for unit {id}" };
+                long a = Math.Min(rows[i - 1].Line, rows[i].Line), b = Math.Max(rows[i - 1].Line, rows[i].Line);
+                return new PanelUnit(id, start, []) { Problem = $"{File}: rows {a} and {b}, column {_options.Date}: {rows[i].Period} appears twice for unit {id}" };
             }
-            values[dated[i].Period.PeriodsSince(start)] = dated[i].Value;
+            values[rows[i].Period.PeriodsSince(start)] = rows[i].Value;
         }
         return new PanelUnit(id, start, values);
     }
@@ -287,6 +289,7 @@ public sealed class PanelReader : IDisposable
         public IEnumerable<Row> Rows()
         {
             long line = 0;
+            string id = "";
             for (int g = 0; g < _reader.RowGroupCount; g++, _groupsDone = g)
             {
                 using var group = _reader.OpenRowGroupReader(g);
@@ -299,9 +302,10 @@ public sealed class PanelReader : IDisposable
                 {
                     line++;
                     _groupFraction = (double)i / n;
-                    if (!filters.All(f => f.Values[i] == f.Value)) continue;
-                    string id = ids[i];
-                    if (id.Length == 0) throw new InputError($"{File}: row {line}, column {_options.Id}: missing unit id");
+                    if (!Kept(filters, i)) continue;
+                    var text = ids[i].Span.Trim();
+                    if (text.Length == 0) throw new InputError($"{File}: row {line}, column {_options.Id}: missing unit id");
+                    if (!text.SequenceEqual(id)) id = text.ToString(); // one string per unit, not per row
                     var (period, error) = dates[i];
                     if (error is not null) yield return new Row(line, id, default, 0, $"{File}: row {line}, column {_options.Date}: {error}");
                     else if (double.IsInfinity(values[i])) yield return new Row(line, id, period, 0, $"{File}: row {line}, column {_options.Outcome}: {values[i]} is not a finite number");
@@ -309,6 +313,13 @@ public sealed class PanelReader : IDisposable
                 }
                 _groupFraction = 0;
             }
+        }
+
+        private static bool Kept((ReadOnlyMemory<char>[] Values, string Value)[] filters, int row)
+        {
+            foreach (var (values, value) in filters)
+                if (!values[row].Span.Trim().SequenceEqual(value)) return false;
+            return true;
         }
 
         private static T?[] Read<T>(ParquetRowGroupReader group, DataField field, int n) where T : struct
@@ -320,21 +331,23 @@ public sealed class PanelReader : IDisposable
 
         private static bool IsText(DataField field) => field.ClrType == typeof(ReadOnlyMemory<char>) || field.ClrType == typeof(string);
 
-        // A column as text: strings as they are, integers and numbers in invariant culture, nulls as "".
-        private static string[] Text(ParquetRowGroupReader group, DataField field, int n)
+        // A column as text: strings as they are (as slices, not one string per row), integers and
+        // numbers in invariant culture, nulls as empty.
+        private static ReadOnlyMemory<char>[] Text(ParquetRowGroupReader group, DataField field, int n)
         {
-            static string[] Format<T>(T?[] v) where T : struct, IFormattable => v.Select(x => x?.ToString(null, CultureInfo.InvariantCulture) ?? "").ToArray();
+            static ReadOnlyMemory<char>[] Format<T>(T?[] v) where T : struct, IFormattable =>
+                v.Select(x => x?.ToString(null, CultureInfo.InvariantCulture).AsMemory() ?? default).ToArray();
             if (IsText(field))
             {
-                var s = new string?[n];
-                group.ReadAsync(field, s.AsMemory()).GetAwaiter().GetResult();
-                return s.Select(v => v?.Trim() ?? "").ToArray();
+                var s = new ReadOnlyMemory<char>?[n];
+                group.ReadAsync<ReadOnlyMemory<char>>(field, s.AsMemory()).GetAwaiter().GetResult();
+                return s.Select(v => v ?? default).ToArray();
             }
             var t = field.ClrType;
             return t == typeof(int) ? Format(Read<int>(group, field, n))
                 : t == typeof(long) ? Format(Read<long>(group, field, n))
                 : t == typeof(short) ? Format(Read<short>(group, field, n))
-                : Numbers(field) is { } read ? read(group, n).Select(v => double.IsNaN(v) ? "" : v.ToString(CultureInfo.InvariantCulture)).ToArray()
+                : Numbers(field) is { } read ? read(group, n).Select(v => double.IsNaN(v) ? default : v.ToString(CultureInfo.InvariantCulture).AsMemory()).ToArray()
                 : throw new InputError($"column {field.Name} holds {t.Name} values, not text or numbers");
         }
 
@@ -361,12 +374,14 @@ public sealed class PanelReader : IDisposable
             if (t == typeof(DateOnly))
                 return Read<DateOnly>(group, _date, n).Select(d => d is { } x ? FromDate(x.Year, x.Month) : (default, "missing date")).ToArray();
             var cache = new Dictionary<string, (Period, string?)>(StringComparer.Ordinal);
-            return Text(group, _date, n).Select(s =>
+            var lookup = cache.GetAlternateLookup<ReadOnlySpan<char>>();
+            return Text(group, _date, n).Select(m =>
             {
-                if (cache.TryGetValue(s, out var known)) return known;
-                var parsed = Period.TryParse(s, _frequency, out var p, out string error) ? (p, (string?)null) : (default, error);
+                var s = m.Span.Trim();
+                if (lookup.TryGetValue(s, out var known)) return known;
+                var parsed = Period.TryParse(s.ToString(), _frequency, out var p, out string error) ? (p, (string?)null) : (default, error);
                 if (parsed.Item2 is null) _frequency ??= p.Frequency;
-                return cache[s] = parsed;
+                return cache[s.ToString()] = parsed;
             }).ToArray();
         }
 
