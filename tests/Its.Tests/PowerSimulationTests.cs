@@ -75,6 +75,59 @@ public sealed class PowerSimulationTests
         Assert.NotEqual(Bits(one), Bits(PowerSimulation.Run(scenario with { Seed = 8 })));
     }
 
+    // Error model, seasonality, rho, periods on each side, replicates.
+    public static TheoryData<string, string, double, int, int> SharedCases => new()
+    {
+        { "ols", "none", 0.4, 12, 300 }, { "ols", "month", 0.4, 18, 300 },
+        { "newey:3", "none", 0.5, 24, 300 }, { "newey:3", "month", 0.5, 24, 300 },
+        { "prais", "none", 0.4, 12, 300 }, { "prais", "month", 0.4, 18, 300 },
+        { "hc3", "fourier:2", 0, 12, 300 }, { "cochrane-orcutt", "none", 0.6, 12, 300 },
+        // Short and nearly a random walk: some replicates' residual rho leaves (-1, 1) and the fit is refused.
+        { "prais", "none", 0.995, 3, 400 },
+    };
+
+    /// <summary>
+    /// The batch path gives what a full fit of every replicate gives: the same failures with the
+    /// same first message, the same counts (power, coverage), and means and SDs within 1e-10
+    /// relative (the two paths compute the same formulas in a different order).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(SharedCases))]
+    public void The_shared_design_path_gives_what_single_fits_give(string errors, string seasonality, double rho, int side, int replicates)
+    {
+        const double tolerance = 1e-10;
+        var scenario = new PowerScenario
+        {
+            PeriodsBefore = side, PeriodsAfter = side, LevelChange = 1, SlopeChange = 0.1, Rho = rho, Replicates = replicates, Seed = 5,
+            Errors = ErrorModel.Parse(errors), Seasonality = Seasonality.Parse(seasonality),
+        };
+        var shared = PowerSimulation.Run(scenario, -1, shared: true);
+        var single = PowerSimulation.Run(scenario, -1, shared: false);
+        Assert.Equal(single.Failed, shared.Failed);
+        Assert.Equal(single.FirstFailure, shared.FirstFailure);
+        Assert.Equal(single.Terms.Select(t => t.Term), shared.Terms.Select(t => t.Term));
+        foreach (var (a, b) in single.Terms.Zip(shared.Terms))
+        {
+            Assert.Equal(a.Power, b.Power);
+            Assert.Equal(a.Coverage, b.Coverage);
+            Assert.Equal(a.MeanEstimate, b.MeanEstimate, tolerance * a.EmpiricalSd!.Value);
+            Assert.Equal(a.EmpiricalSd!.Value, b.EmpiricalSd!.Value, tolerance * a.EmpiricalSd!.Value);
+            Assert.Equal(a.MeanStdError, b.MeanStdError, tolerance * a.MeanStdError);
+        }
+    }
+
+    [Theory]
+    [InlineData("ols")]
+    [InlineData("prais")]
+    public void Both_paths_refuse_a_singular_design_with_the_single_fit_message(string errors)
+    {
+        // 24 months with 11 month dummies and level and slope terms: month12 is collinear with the rest.
+        var scenario = Null with { Seasonality = Seasonality.MonthDummies, Errors = ErrorModel.Parse(errors), Replicates = 10 };
+        string shared = Assert.Throws<ItsException>(() => PowerSimulation.Run(scenario, -1, shared: true)).Message;
+        Assert.Equal(Assert.Throws<ItsException>(() => PowerSimulation.Run(scenario, -1, shared: false)).Message, shared);
+        Assert.Contains("every one of the 10 fits failed; the first: the design is singular", shared, StringComparison.Ordinal);
+    }
+
     private static long[] Bits(PowerResult r) => r.Terms
         .SelectMany(t => new[] { t.Power, t.MonteCarloSe, t.MeanEstimate, t.EmpiricalSd!.Value, t.MeanStdError, t.Coverage })
         .Select(BitConverter.DoubleToInt64Bits).ToArray();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.ExceptionServices;
+using Its.Batch;
 using Its.Model;
 using Its.Results;
 using Its.Time;
@@ -179,7 +180,7 @@ public sealed record ScenarioProblem(string Property, string Value, string Reaso
 public sealed record TermPower(string Term, double TrueValue, double Power, double MonteCarloSe, double MeanEstimate, double? EmpiricalSd,
     double MeanStdError, double Coverage);
 
-/// <summary>The result of <see cref="PowerSimulation.Run"/>.</summary>
+/// <summary>The result of <see cref="PowerSimulation.Run(PowerScenario, int)"/>.</summary>
 public sealed record PowerResult
 {
     /// <summary>The scenario simulated.</summary>
@@ -222,7 +223,16 @@ public static class PowerSimulation
     /// <param name="scenario">The scenario.</param>
     /// <param name="maxDegreeOfParallelism">Most replicates fitted at once; -1 (the default) lets the runtime choose. The result does not depend on it.</param>
     /// <exception cref="ItsException">The scenario cannot be simulated, its model cannot be fitted, or every replicate's fit failed.</exception>
-    public static PowerResult Run(PowerScenario scenario, int maxDegreeOfParallelism = -1)
+    public static PowerResult Run(PowerScenario scenario, int maxDegreeOfParallelism = -1) =>
+        Run(scenario, maxDegreeOfParallelism, shared: scenario is not null && SharedDesign.Supports(scenario.Errors));
+
+    /// <summary>
+    /// <see cref="Run(PowerScenario, int)"/>, fitting the replicates with one decomposition of the
+    /// design they all share (<see cref="SharedDesign"/>: the same coefficients as single fits,
+    /// without their diagnostics and effects) when <paramref name="shared"/> is true, else each
+    /// with its own <see cref="ItsModel"/>. The error model must have a batch path for the former.
+    /// </summary>
+    internal static PowerResult Run(PowerScenario scenario, int maxDegreeOfParallelism, bool shared)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         if (maxDegreeOfParallelism is 0 or < -1)
@@ -233,7 +243,8 @@ public static class PowerSimulation
         var periods = Enumerable.Range(0, n).Select(scenario.Start.Add).ToArray();
         var mean = Enumerable.Range(0, n).Select(scenario.Mean).ToArray();
         // A design the model refuses fails every replicate the same way: refuse it once, up front.
-        var design = new ItsModel(new TimeSeries(periods, mean), spec).X;
+        var model = new ItsModel(new TimeSeries(periods, mean), spec);
+        var design = model.X;
         if (design.RowCount <= design.ColumnCount)
             throw new ItsException($"the fitted model has {design.ColumnCount} parameters but the scenario has only {design.RowCount} periods; add periods or drop seasonal terms");
         var terms = scenario.Terms;
@@ -241,7 +252,8 @@ public static class PowerSimulation
         var draws = new Draw[scenario.Replicates];
         try
         {
-            Parallel.For(0, draws.Length, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, i => draws[i] = Replicate(i));
+            if (shared) FitShared();
+            else Parallel.For(0, draws.Length, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, i => draws[i] = FitOne(i));
         }
         catch (AggregateException e)
         {
@@ -262,15 +274,19 @@ public static class PowerSimulation
             Terms = terms.Select((term, j) => Summarise(term, scenario.TrueValue(term), fitted.Select(c => c[j]).ToArray(), scenario.Alpha)).ToArray(),
         };
 
-        // Replicate i: its own random stream, its own series, its own fit.
-        Draw Replicate(int i)
+        // Replicate i's series: its own random stream.
+        double[] Simulate(int i)
         {
-            var errors = StationaryAr1.Sample(new MersenneTwister(ReplicateSeed(scenario.Seed, i), threadSafe: false), n, scenario.Rho, scenario.InnovationSd);
-            var y = new double[n];
-            for (int t = 0; t < n; t++) y[t] = mean[t] + errors[t];
+            var y = StationaryAr1.Sample(new MersenneTwister(ReplicateSeed(scenario.Seed, i), threadSafe: false), n, scenario.Rho, scenario.InnovationSd);
+            for (int t = 0; t < n; t++) y[t] += mean[t];
+            return y;
+        }
+
+        Draw FitOne(int i)
+        {
             try
             {
-                var fit = new ItsModel(new TimeSeries(periods, y), spec).Fit();
+                var fit = new ItsModel(new TimeSeries(periods, Simulate(i)), spec).Fit();
                 return new Draw(terms.Select(term => fit[term]).ToArray(), null);
             }
             catch (ItsException e)
@@ -278,7 +294,42 @@ public static class PowerSimulation
                 return new Draw(null, e.Message);
             }
         }
+
+        // A block of replicates at a time, so that a million replicates hold one block's fits; a
+        // replicate the batch path refuses has the single fit's exception message as its note.
+        void FitShared()
+        {
+            SharedDesign shared;
+            try
+            {
+                shared = new SharedDesign(design, model.Design.Terms, spec.Errors);
+            }
+            catch (ItsException e)
+            {
+                // A singular design: every single fit would fail with this message.
+                Array.Fill(draws, new Draw(null, e.Message));
+                return;
+            }
+            var columns = terms.Select(model.Design.IndexOf).ToArray();
+            for (int first = 0; first < draws.Length; first += BlockSize)
+            {
+                int count = Math.Min(BlockSize, draws.Length - first);
+                var block = new BatchResult(shared.Terms, count);
+                SharedDesign.ForEachRange(count, maxDegreeOfParallelism, (from, to) =>
+                {
+                    var work = new SharedDesign.Workspace(shared);
+                    for (int i = from; i < to; i++) shared.Fit(Simulate(first + i), block, i, work);
+                });
+                for (int i = 0; i < count; i++)
+                    draws[first + i] = block.Status(i) == UnitStatus.Ok
+                        ? new Draw(columns.Select(j => block.Coefficient(i, j)).ToArray(), null)
+                        : new Draw(null, block.Note(i));
+            }
+        }
     }
+
+    // Replicates fitted together by the batch path: their fits cost a few hundred kilobytes.
+    private const int BlockSize = 8192;
 
     // One replicate: the interruption terms of its fit, or why the fit was refused.
     private readonly record struct Draw(Coefficient[]? Coefficients, string? Failure);
