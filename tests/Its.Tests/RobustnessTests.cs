@@ -1,4 +1,5 @@
 using Its.Model;
+using Its.Results;
 using Its.Robustness;
 using Its.Time;
 
@@ -47,6 +48,73 @@ public sealed class RobustnessTests
         Assert.DoesNotContain(pre.Fits, f => f.Real);
         Assert.Equal(30 - 16 + 1, pre.Fits.Count);
         Assert.Null(pre.Summary[0].Rank);
+    }
+
+    // Error model, seasonality, transform, data (plain; a gap at month 7 or 40; kinked, exactly a
+    // line with a kink at month 15 before the interruption), window.
+    public static TheoryData<string, string, string, string, PlaceboWindow> PlaceboCases => new()
+    {
+        { "ols", "none", "none", "plain", PlaceboWindow.WholeSeries }, { "newey:2", "none", "none", "plain", PlaceboWindow.WholeSeries },
+        { "hc3", "month", "log", "plain", PlaceboWindow.WholeSeries }, { "prais", "none", "none", "plain", PlaceboWindow.WholeSeries },
+        { "cochrane-orcutt", "fourier:2", "log", "gap7", PlaceboWindow.WholeSeries }, { "newey:3", "month", "none", "plain", PlaceboWindow.PreInterruption },
+        { "prais", "month", "log", "gap40", PlaceboWindow.WholeSeries }, { "gls-ar:1", "none", "none", "plain", PlaceboWindow.WholeSeries },
+        // The pseudo-date at the kink fits exactly, so its fit is refused.
+        { "ols", "none", "none", "kinked", PlaceboWindow.PreInterruption }, { "prais", "none", "none", "kinked", PlaceboWindow.PreInterruption },
+    };
+
+    /// <summary>
+    /// Every date's effects are those of a full <see cref="ItsModel"/> fit with the interruption
+    /// moved there (estimates, SEs and p values within 1e-10: the batch path computes the same
+    /// formulas in another order), and the failed dates and their messages are the full fits' own.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PlaceboCases))]
+    public void Each_placebo_fit_equals_the_full_fit_at_its_date(string errors, string seasonality, string transform, string variant, PlaceboWindow window)
+    {
+        const double tolerance = 1e-10;
+        var series = variant switch
+        {
+            "gap7" => Series(-1, skip: 7),
+            "gap40" => Series(-1, skip: 40),
+            "kinked" => new TimeSeries(Enumerable.Range(0, 60).Select(Start.Add).ToArray(),
+                Enumerable.Range(0, 60).Select(t => 50 + 0.3 * t + (t >= 15 ? 2 + 0.5 * (t - 15) : 0) + (t >= 30 ? Math.Sin(t) : 0)).ToArray()),
+            _ => Series(-1),
+        };
+        var spec = Spec with { Errors = ErrorModel.Parse(errors), Seasonality = Seasonality.Parse(seasonality), Transform = OptionNames.ParseTransform(transform) };
+        int minimum = window == PlaceboWindow.WholeSeries ? 12 : 8;
+        var result = PlaceboTest.Run(series, spec, minimum, window);
+        var data = window == PlaceboWindow.WholeSeries ? series
+            : new TimeSeries(series.Periods.Take(30).ToArray(), series.Outcome.Take(30).ToArray());
+        // The pseudo-dates are the consecutive periods between the first and the last date reported.
+        var reported = result.Fits.Select(f => f.Interruption)
+            .Concat(result.Failures.Select(f => data.Periods.First(p => f.StartsWith($"{p}: ", StringComparison.Ordinal)))).ToArray();
+        var fits = result.Fits.ToDictionary(f => f.Interruption);
+        var failures = new List<string>();
+        foreach (var date in data.Periods.Where(p => p.CompareTo(reported.Min()) >= 0 && p.CompareTo(reported.Max()) <= 0))
+        {
+            ItsResult full;
+            try
+            {
+                full = new ItsModel(data, spec with { Interruptions = [date], EffectsAt = [] }).Fit();
+            }
+            catch (ItsException e)
+            {
+                failures.Add($"{date}: {e.Message}");
+                continue;
+            }
+            Assert.True(fits.TryGetValue(date, out var fit), $"{date} is not among the fits");
+            foreach (var c in fit.Effects)
+            {
+                var expected = full[c.Term];
+                Assert.Equal(expected.Estimate, c.Estimate, tolerance * Math.Max(Math.Abs(expected.Estimate), expected.StdError));
+                Assert.Equal(expected.StdError, c.StdError, tolerance * expected.StdError);
+                Assert.Equal(expected.PValue, c.PValue, tolerance);
+                Assert.Equal(expected.Ci.Upper - expected.Ci.Lower, c.Ci.Upper - c.Ci.Lower, tolerance * expected.StdError);
+                Assert.Equal(expected.Df, c.Df);
+            }
+        }
+        Assert.Equal(failures, result.Failures);
+        Assert.Equal(reported.Length, result.Fits.Count + failures.Count);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Its.Batch;
 using Its.Comparison;
 using Its.Model;
 using Its.Results;
@@ -96,14 +97,17 @@ public static class PlaceboTest
             throw new ItsException($"no pseudo-date has {minimumEachSide} {unit}s on each side in the {data.Count} {unit}s {(window == PlaceboWindow.WholeSeries ? "of the series" : $"before {real}")}; lower the minimum");
 
         var terms = Design.InterruptionTerms(spec);
+        // Only the interruption terms are kept: where the error model has a batch path, a date's fit
+        // skips the diagnostics and effects a full fit computes.
+        bool shared = spec.Family == Family.Gaussian && SharedDesign.Supports(spec.Errors);
         var fits = new List<PlaceboFit>();
         var failures = new List<string>();
         foreach (var date in candidates)
         {
             try
             {
-                var result = new ItsModel(data, spec with { Interruptions = [date], EffectsAt = [] }).Fit();
-                fits.Add(new PlaceboFit(date, window == PlaceboWindow.WholeSeries && date == real, terms.Select(t => result[t]).ToArray()));
+                var model = new ItsModel(data, spec with { Interruptions = [date], EffectsAt = [] });
+                fits.Add(new PlaceboFit(date, window == PlaceboWindow.WholeSeries && date == real, shared ? SharedFit(model, terms) : FullFit(model, terms)));
             }
             catch (ItsException e) when (date != real || window == PlaceboWindow.PreInterruption)
             {
@@ -124,6 +128,20 @@ public static class PlaceboTest
             return new PlaceboSummary(term, placebos.Length, significant, quantiles, realFit.Effects[j], rank, rank / (double)fits.Count);
         }).ToArray();
         return new PlaceboResult(real, window, minimumEachSide, fits, summary, failures) { RealAdmissible = window == PlaceboWindow.WholeSeries && Admissible(real), Spec = spec, OutcomeName = series.OutcomeName };
+    }
+
+    private static Coefficient[] FullFit(ItsModel model, IReadOnlyList<string> terms)
+    {
+        var result = model.Fit();
+        return terms.Select(t => result[t]).ToArray();
+    }
+
+    // The batch path on one series: the same coefficients as Fit, and its exception message as the note of a refused fit.
+    private static Coefficient[] SharedFit(ItsModel model, IReadOnlyList<string> terms)
+    {
+        var fit = new SharedDesign(model.X, model.Design.Terms, model.Spec.Errors).Fit(model.Outcome.ToArray());
+        if (fit.Status(0) != UnitStatus.Ok) throw new ItsException(fit.Note(0)!);
+        return terms.Select(t => fit.Coefficient(0, fit.IndexOf(t))).ToArray();
     }
 
     private static TimeSeries Before(TimeSeries series, Period real)
