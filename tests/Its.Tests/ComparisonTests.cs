@@ -1,5 +1,6 @@
 using Its.Comparison;
 using Its.Model;
+using Its.Results;
 using Its.Time;
 
 namespace Its.Tests;
@@ -75,6 +76,68 @@ public sealed class ComparisonTests
         // Without an effect the treated unit is one among equals.
         var plain = GroupComparison.Permute(Unit("treated", "treated", 20, 0), controls, Spec);
         Assert.True(plain.Tests.Single(t => t.Term == "slope1").Rank > 1);
+    }
+
+    // Error model, seasonality, transform, lag scope, what differs between the units (nothing; a
+    // treated unit ending a month early, so its pooled design is not the controls'; a control with
+    // a negative value, which a log refuses).
+    public static TheoryData<string, string, string, LagScope, string> PermutationCases => new()
+    {
+        { "ols", "none", "none", LagScope.WithinSeries, "nothing" }, { "hc1", "none", "log", LagScope.WithinSeries, "nothing" },
+        { "hc3", "month", "none", LagScope.WithinSeries, "nothing" }, { "newey:2", "none", "none", LagScope.WithinSeries, "nothing" },
+        { "newey:2", "none", "none", LagScope.AcrossSeries, "nothing" }, { "newey:4", "month", "log", LagScope.WithinSeries, "nothing" },
+        { "newey:2", "none", "none", LagScope.WithinSeries, "short treated" }, { "ols", "none", "log", LagScope.WithinSeries, "negative value" },
+    };
+
+    /// <summary>
+    /// Each unit's differences are those of its own pooled model against the mean of the other
+    /// controls (estimates, SEs, p values within 1e-10: the batch path computes the same formulas in
+    /// another order), and a unit that cannot be fitted stops the test with that pooled model's message.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PermutationCases))]
+    public void Each_permuted_unit_equals_its_own_pooled_model(string errors, string seasonality, string transform, LagScope scope, string odd)
+    {
+        const double tolerance = 1e-10;
+        var spec = Spec with { Errors = ErrorModel.Parse(errors), Seasonality = Seasonality.Parse(seasonality), Transform = OptionNames.ParseTransform(transform) };
+        var controls = Enumerable.Range(1, 6).Select(i => Unit("control", $"state{i}", i, 0)).ToArray();
+        if (odd == "negative value") controls[3] = controls[3] with { Series = Series(48, t => t == 30 ? -5 : 100 + 0.5 * t + Math.Sin(t)) };
+        var treated = Unit("treated", "treated", 20, -1.5);
+        if (odd == "short treated") treated = treated with { Series = Series(47, t => treated.Series.Outcome[t]) };
+        var interruption = Design.InterruptionTerms(spec);
+        var expected = new List<Coefficient[]>();
+        string? refusal = null;
+        // The permutation test by its definition: one pooled model per unit, in order.
+        for (int u = -1; u < controls.Length && refusal is null; u++)
+        {
+            var unit = u < 0 ? treated : controls[u];
+            var mean = PanelSeries.Average(controls.Where((_, i) => i != u).ToArray(), "mean of controls");
+            try
+            {
+                var pooled = GroupComparison.FitPooled([mean, unit with { Name = "treated" }], spec, mean.Name, scope);
+                expected.Add(interruption.Select(t => pooled[$"group:{t}"]).ToArray());
+            }
+            catch (ItsException e)
+            {
+                refusal = $"group {unit.Label}: {e.Message}";
+            }
+        }
+        if (refusal is not null)
+        {
+            Assert.Equal(refusal, Assert.Throws<ItsException>(() => GroupComparison.Permute(treated, controls, spec, scope)).Message);
+            return;
+        }
+        var result = GroupComparison.Permute(treated, controls, spec, scope);
+        Assert.Equal(expected.Count, result.Units.Count);
+        for (int u = 0; u < expected.Count; u++)
+            foreach (var (want, got) in expected[u].Zip(result.Units[u].Differences))
+            {
+                Assert.Equal(want.Term, got.Term);
+                Assert.Equal(want.Estimate, got.Estimate, tolerance * Math.Max(Math.Abs(want.Estimate), want.StdError));
+                Assert.Equal(want.StdError, got.StdError, tolerance * want.StdError);
+                Assert.Equal(want.PValue, got.PValue, tolerance);
+                Assert.Equal(want.Df, got.Df);
+            }
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+using Its.Batch;
 using Its.Estimation;
 using Its.Model;
 using Its.Results;
@@ -50,38 +52,8 @@ public static class GroupComparison
     /// <exception cref="ItsException">The groups or the spec do not allow the comparison.</exception>
     public static PooledResult FitPooled(IReadOnlyList<GroupSeries> series, ItsSpec spec, string reference, LagScope lagScope = LagScope.WithinSeries)
     {
-        var groups = GroupNames(series, reference);
-        ArgumentNullException.ThrowIfNull(spec);
-        CheckErrors(spec.Errors);
-        var models = series.Select(s => Named(s.Label, () => new ItsModel(s.Series, spec))).ToArray();
-        var baseTerms = models[0].Design.Terms;
-        int k = baseTerms.Count, columns = k * groups.Count;
-        var compared = groups.Skip(1).ToArray();
-        var terms = baseTerms.Concat(compared.SelectMany(name => baseTerms.Select(t => Interacted(Prefix(name, compared.Length), t)))).ToArray();
-        // Column block of each series: 0 for the reference group, g for the g-th compared group.
-        var block = series.Select(s => groups.IndexOf(s.Name)).ToArray();
-
-        int n = models.Sum(m => m.X.RowCount);
-        var x = Matrix<double>.Build.Dense(n, columns);
-        var y = Vector<double>.Build.Dense(n);
-        var offset = Vector<double>.Build.Dense(n);
-        int row = 0;
-        for (int s = 0; s < models.Length; s++)
-        {
-            var m = models[s];
-            int g = block[s];
-            for (int i = 0; i < m.X.RowCount; i++, row++)
-            {
-                y[row] = m.Outcome[i];
-                offset[row] = m.LogOffset[i];
-                for (int j = 0; j < k; j++)
-                {
-                    x[row, j] = m.X[i, j];
-                    if (g > 0) x[row, g * k + j] = m.X[i, j];
-                }
-            }
-        }
-        var blocks = models.Select(m => m.X.RowCount).ToArray();
+        var (models, terms, compared, x, y, offset, blocks) = Stack(series, spec, reference);
+        int n = x.RowCount, columns = x.ColumnCount;
 
         IScoreModel fit;
         Vector<double> b;
@@ -127,6 +99,46 @@ public static class GroupComparison
             Sigma = sigma,
             Lag = spec.Errors is NeweyWestErrors { Lag: FixedLag f } ? f.Lag : null,
         };
+    }
+
+    // The pooled model's data: the series stacked in order, every term interacted with the group
+    // (one column block per compared group), and the rows of each series.
+    private sealed record Stacked(ItsModel[] Models, string[] Terms, string[] Compared, Matrix<double> X, Vector<double> Y, Vector<double> Offset, int[] Blocks);
+
+    private static Stacked Stack(IReadOnlyList<GroupSeries> series, ItsSpec spec, string reference)
+    {
+        var groups = GroupNames(series, reference);
+        ArgumentNullException.ThrowIfNull(spec);
+        CheckErrors(spec.Errors);
+        var models = series.Select(s => Named(s.Label, () => new ItsModel(s.Series, spec))).ToArray();
+        var baseTerms = models[0].Design.Terms;
+        int k = baseTerms.Count, columns = k * groups.Count;
+        var compared = groups.Skip(1).ToArray();
+        var terms = baseTerms.Concat(compared.SelectMany(name => baseTerms.Select(t => Interacted(Prefix(name, compared.Length), t)))).ToArray();
+        // Column block of each series: 0 for the reference group, g for the g-th compared group.
+        var block = series.Select(s => groups.IndexOf(s.Name)).ToArray();
+
+        int n = models.Sum(m => m.X.RowCount);
+        var x = Matrix<double>.Build.Dense(n, columns);
+        var y = Vector<double>.Build.Dense(n);
+        var offset = Vector<double>.Build.Dense(n);
+        int row = 0;
+        for (int s = 0; s < models.Length; s++)
+        {
+            var m = models[s];
+            int g = block[s];
+            for (int i = 0; i < m.X.RowCount; i++, row++)
+            {
+                y[row] = m.Outcome[i];
+                offset[row] = m.LogOffset[i];
+                for (int j = 0; j < k; j++)
+                {
+                    x[row, j] = m.X[i, j];
+                    if (g > 0) x[row, g * k + j] = m.X[i, j];
+                }
+            }
+        }
+        return new Stacked(models, terms, compared, x, y, offset, models.Select(m => m.X.RowCount).ToArray());
     }
 
     /// <summary>
@@ -183,14 +195,9 @@ public static class GroupComparison
         ArgumentNullException.ThrowIfNull(spec);
         if (controls.Count < 2) throw new ItsException($"a permutation test needs two or more control units, not {controls.Count}");
         var interruption = Design.InterruptionTerms(spec);
-        var units = new List<PermutationUnit>();
-        for (int u = -1; u < controls.Count; u++)
-        {
-            var unit = u < 0 ? treated : controls[u];
-            var mean = PanelSeries.Average(controls.Where((_, i) => i != u).ToArray(), "mean of controls");
-            var pooled = Named(unit.Label, () => FitPooled([mean, unit with { Name = "treated" }], spec, mean.Name, lagScope));
-            units.Add(new PermutationUnit(unit.Label, u < 0, interruption.Select(t => pooled[Interacted("group", t)]).ToArray()));
-        }
+        var units = SharesDesign(treated, controls, spec)
+            ? PermuteShared(treated, controls, spec, lagScope, interruption)
+            : Enumerable.Range(-1, controls.Count + 1).Select(u => PermuteOne(treated, controls, u, spec, lagScope, interruption)).ToList();
         var tests = interruption.Select((term, j) =>
         {
             double observed = Math.Abs(units[0].Differences[j].Statistic);
@@ -199,6 +206,61 @@ public static class GroupComparison
             return new PermutationTest(term, units[0].Differences[j].Estimate, atLeast, (double)atLeast / units.Count);
         }).ToArray();
         return new PermutationResult(units, tests);
+    }
+
+    // Unit u (-1 for the treated one) and the series of its pooled model: the mean of the other
+    // controls (the reference), then the unit as if treated.
+    private static (GroupSeries Unit, GroupSeries[] Pair) Pair(GroupSeries treated, IReadOnlyList<GroupSeries> controls, int u)
+    {
+        var unit = u < 0 ? treated : controls[u];
+        var mean = PanelSeries.Average(controls.Where((_, i) => i != u).ToArray(), "mean of controls");
+        return (unit, [mean, unit with { Name = "treated" }]);
+    }
+
+    private static PermutationUnit PermuteOne(GroupSeries treated, IReadOnlyList<GroupSeries> controls, int u, ItsSpec spec, LagScope lagScope, IReadOnlyList<string> interruption)
+    {
+        var (unit, pair) = Pair(treated, controls, u);
+        var pooled = Named(unit.Label, () => FitPooled(pair, spec, pair[0].Name, lagScope));
+        return new PermutationUnit(unit.Label, u < 0, interruption.Select(t => pooled[Interacted("group", t)]).ToArray());
+    }
+
+    // Every pair stacks the same design when the units share their periods and the design has no
+    // covariates (their values differ between units), so a Gaussian model has a batch path.
+    private static bool SharesDesign(GroupSeries treated, IReadOnlyList<GroupSeries> controls, ItsSpec spec) =>
+        spec.Family == Family.Gaussian && spec.Covariates.Count == 0 && Supports(spec.Errors) && SharedDesign.Supports(spec.Errors)
+        && controls.All(c => c.Series.Periods.SequenceEqual(treated.Series.Periods));
+
+    // The pooled models of every unit from one decomposition of their common design. A unit the batch
+    // path refuses is refitted by FitPooled so that the error is the one it has always reported, and
+    // a unit that cannot be stacked fails only after the units before it, as in unit order.
+    private static List<PermutationUnit> PermuteShared(GroupSeries treated, IReadOnlyList<GroupSeries> controls, ItsSpec spec, LagScope lagScope, IReadOnlyList<string> interruption)
+    {
+        Stacked Pooled(int u)
+        {
+            var (unit, pair) = Pair(treated, controls, u);
+            return Named(unit.Label, () => Stack(pair, spec, pair[0].Name));
+        }
+        var first = Pooled(-1);
+        var design = Named(treated.Label, () => new SharedDesign(first.X, first.Terms, spec.Errors, lagScope == LagScope.WithinSeries ? first.Blocks : null));
+        var outcomes = new List<double>(first.Y);
+        ExceptionDispatchInfo? refused = null;
+        try
+        {
+            for (int u = 0; u < controls.Count; u++) outcomes.AddRange(Pooled(u).Y);
+        }
+        catch (ItsException e)
+        {
+            refused = ExceptionDispatchInfo.Capture(e);
+        }
+        var fits = design.Fit(outcomes.ToArray());
+        var columns = interruption.Select(t => Array.IndexOf(first.Terms, Interacted("group", t))).ToArray();
+        var units = new List<PermutationUnit>();
+        for (int i = 0; i < fits.Count; i++)
+            units.Add(fits.Status(i) == UnitStatus.Ok
+                ? new PermutationUnit((i == 0 ? treated : controls[i - 1]).Label, i == 0, columns.Select(j => fits.Coefficient(i, j)).ToArray())
+                : PermuteOne(treated, controls, i - 1, spec, lagScope, interruption));
+        refused?.Throw();
+        return units;
     }
 
     private static string Interacted(string prefix, string term) => term == "intercept" ? prefix : $"{prefix}:{term}";
