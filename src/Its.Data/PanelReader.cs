@@ -303,7 +303,7 @@ public sealed class PanelReader : IDisposable
                     line++;
                     _groupFraction = (double)i / n;
                     if (!Kept(filters, i)) continue;
-                    var text = ids[i].Span.Trim();
+                    var text = ids[i].GetValueOrDefault().Span.Trim();
                     if (text.Length == 0) throw new InputError($"{File}: row {line}, column {_options.Id}: missing unit id");
                     if (!text.SequenceEqual(id)) id = text.ToString(); // one string per unit, not per row
                     var (period, error) = dates[i];
@@ -315,10 +315,10 @@ public sealed class PanelReader : IDisposable
             }
         }
 
-        private static bool Kept((ReadOnlyMemory<char>[] Values, string Value)[] filters, int row)
+        private static bool Kept((ReadOnlyMemory<char>?[] Values, string Value)[] filters, int row)
         {
             foreach (var (values, value) in filters)
-                if (!values[row].Span.Trim().SequenceEqual(value)) return false;
+                if (!values[row].GetValueOrDefault().Span.Trim().SequenceEqual(value)) return false;
             return true;
         }
 
@@ -333,21 +333,16 @@ public sealed class PanelReader : IDisposable
 
         // A column as text: strings as they are (as slices, not one string per row), integers and
         // numbers in invariant culture, nulls as empty.
-        private static ReadOnlyMemory<char>[] Text(ParquetRowGroupReader group, DataField field, int n)
+        private static ReadOnlyMemory<char>?[] Text(ParquetRowGroupReader group, DataField field, int n)
         {
-            static ReadOnlyMemory<char>[] Format<T>(T?[] v) where T : struct, IFormattable =>
-                v.Select(x => x?.ToString(null, CultureInfo.InvariantCulture).AsMemory() ?? default).ToArray();
-            if (IsText(field))
-            {
-                var s = new ReadOnlyMemory<char>?[n];
-                group.ReadAsync<ReadOnlyMemory<char>>(field, s.AsMemory()).GetAwaiter().GetResult();
-                return s.Select(v => v ?? default).ToArray();
-            }
+            static ReadOnlyMemory<char>?[] Format<T>(T?[] v) where T : struct, IFormattable =>
+                v.Select(x => x?.ToString(null, CultureInfo.InvariantCulture).AsMemory()).ToArray();
+            if (IsText(field)) return Read<ReadOnlyMemory<char>>(group, field, n);
             var t = field.ClrType;
             return t == typeof(int) ? Format(Read<int>(group, field, n))
                 : t == typeof(long) ? Format(Read<long>(group, field, n))
                 : t == typeof(short) ? Format(Read<short>(group, field, n))
-                : Numbers(field) is { } read ? read(group, n).Select(v => double.IsNaN(v) ? default : v.ToString(CultureInfo.InvariantCulture).AsMemory()).ToArray()
+                : Numbers(field) is { } read ? read(group, n).Select(v => double.IsNaN(v) ? null : (ReadOnlyMemory<char>?)v.ToString(CultureInfo.InvariantCulture).AsMemory()).ToArray()
                 : throw new InputError($"column {field.Name} holds {t.Name} values, not text or numbers");
         }
 
@@ -377,7 +372,7 @@ public sealed class PanelReader : IDisposable
             var lookup = cache.GetAlternateLookup<ReadOnlySpan<char>>();
             return Text(group, _date, n).Select(m =>
             {
-                var s = m.Span.Trim();
+                var s = m.GetValueOrDefault().Span.Trim();
                 if (lookup.TryGetValue(s, out var known)) return known;
                 var parsed = Period.TryParse(s.ToString(), _frequency, out var p, out string error) ? (p, (string?)null) : (default, error);
                 if (parsed.Item2 is null) _frequency ??= p.Frequency;

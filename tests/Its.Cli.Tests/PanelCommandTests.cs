@@ -242,6 +242,25 @@ public sealed class PanelCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_progress_bar_shows_on_a_terminal_and_not_when_stderr_is_redirected()
+    {
+        // script(1) runs the command on a pseudo-terminal and copies what it shows.
+        string script = Peers.Require("/usr/bin/script", "bsdutils");
+        string its = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "its.exe" : "its");
+        string input = Csv("panel.csv", Rows());
+        string command = $"'{its}' panel '{input}' --id id --outcome visits --interruption 2018-01 --out '{Path.Combine(_dir.Path, "out.csv")}' --force";
+        var terminal = new Dictionary<string, string> { ["TERM"] = "xterm-256color" };
+        var (code, shown) = Peers.Run(script, _dir.Path, terminal, "-qec", command, "/dev/null");
+        Assert.Equal(0, code);
+        Assert.Contains("100%", shown);
+        Assert.Contains("30 units, 28 fitted", shown);
+        string errors = Path.Combine(_dir.Path, "stderr.txt");
+        var (redirected, _) = Peers.Run(script, _dir.Path, terminal, "-qec", $"{command} 2> '{errors}'", "/dev/null");
+        Assert.Equal(0, redirected);
+        Assert.Equal("", File.ReadAllText(errors));
+    }
+
+    [Fact]
     public void Bad_files_and_options_are_refused_naming_what_is_wrong()
     {
         var rows = Rows();

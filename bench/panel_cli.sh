@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# `its panel` end to end on long panel files (id, month, visits; 48 rows a unit): reading, fitting
+# (newey:3), writing the tidy results and the summary, for 100,000 and 1,000,000 units, CSV and
+# Parquet in (results in the same format). Reports seconds, units/s and the process's peak resident
+# memory (/usr/bin/time), and the same runs with the .NET heap capped at 128 MiB
+# (DOTNET_GCHeapHardLimit), which only finish if the live memory does not grow with the file.
+# The files are bench/panel_data.py's series written long by bench/Panel (`long` mode).
+# Usage: bash bench/panel_cli.sh [SIZES]   (from the repository root; default 100000 1000000).
+# Writes bench/results/long-N.csv|.parquet (about 1.2 GB and 0.3 GB for a million units) and
+# bench/results/panel_cli.md. Installs nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=bench/results
+mkdir -p "$out"
+read -r -a sizes <<< "${*:-100000 1000000}"
+[[ -x /usr/bin/time ]] || { echo "panel_cli.sh: needs /usr/bin/time (apt-get install -y time)" >&2; exit 1; }
+dotnet build -c Release src/Its.Cli -v q > /dev/null
+dotnet build -c Release bench/Panel -v q > /dev/null
+its=src/Its.Cli/bin/Release/net10.0/its.dll
+table="$out/panel_cli.md"
+{
+  echo "| input | units | rows | heap cap | seconds | units/s | peak MiB |"
+  echo "|---|---:|---:|---|---:|---:|---:|"
+} > "$table"
+for n in "${sizes[@]}"; do
+  raw="$out/panel-$n.f64"
+  [[ -f "$raw" ]] || /usr/bin/python3 bench/panel_data.py "$n" "$raw"
+  for ext in csv parquet; do
+    file="$out/long-$n.$ext"
+    [[ -f "$file" ]] || dotnet bench/Panel/bin/Release/net10.0/Panel.dll long "$raw" "$n" "$file"
+    for cap in none 128MiB; do
+      env=()
+      [[ "$cap" == 128MiB ]] && env=(DOTNET_GCHeapHardLimit=0x8000000)
+      echo "panel_cli.sh: $file, heap cap $cap" >&2
+      stats=$(env "${env[@]}" /usr/bin/time -f '%e %M' dotnet "$its" panel "$file" --id id --outcome visits \
+        --interruption 2018-01 --errors newey:3 --out "$out/long-$n.results.$ext" --summary "$out/long-$n.summary.json" --force 2>&1 > /dev/null | tail -1)
+      read -r seconds kib <<< "$stats"
+      awk -v e="$ext" -v n="$n" -v c="$cap" -v s="$seconds" -v k="$kib" \
+        'BEGIN { printf "| %s | %d | %d | %s | %.1f | %.0f | %.0f |\n", e, n, 48 * n, c, s, n / s, k / 1024 }' >> "$table"
+    done
+  done
+done
+echo >> "$table"
+echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/Mem:/ {print $2}') GiB; .NET $(dotnet --version); $(date +%F)." >> "$table"
+cat "$table"
