@@ -254,7 +254,10 @@ public sealed class PanelReader : IDisposable
         private readonly PanelOptions _options;
         private readonly DataField _id, _date, _outcome;
         private readonly (DataField Field, string Value)[] _where;
-        private readonly Func<ParquetRowGroupReader, int, double[]> _values;
+        private readonly Dictionary<DataField, Array> _buffers = [];
+        private readonly Dictionary<string, (Period Period, string? Error)> _parsedDates = new(StringComparer.Ordinal);
+        private double[] _values = [];
+        private (Period, string?)[] _dates = [];
         private Frequency? _frequency;
         private int _groupsDone;
         private double _groupFraction;
@@ -279,7 +282,7 @@ public sealed class PanelReader : IDisposable
             _date = Column(options.Date, "--date");
             _outcome = Column(options.Outcome, "--outcome");
             _where = options.Where.Select(w => Where.Parse(w) is var (c, v) ? (Column(c, "--where"), v) : default).ToArray();
-            _values = Numbers(_outcome) ?? throw new InputError($"{path}: column {options.Outcome} holds {_outcome.ClrType.Name} values, not numbers");
+            if (!IsNumber(_outcome)) throw new InputError($"{path}: column {options.Outcome} holds {_outcome.ClrType.Name} values, not numbers");
         }
 
         public string File { get; }
@@ -296,7 +299,8 @@ public sealed class PanelReader : IDisposable
                 int n = checked((int)group.RowCount);
                 var ids = Text(group, _id, n);
                 var dates = Dates(group, n);
-                var values = _values(group, n);
+                var values = Grow(ref _values, n);
+                ToDoubles(group, _outcome, n, values);
                 var filters = _where.Select(w => (Values: Text(group, w.Field, n), w.Value)).ToArray();
                 for (int i = 0; i < n; i++)
                 {
@@ -322,62 +326,83 @@ public sealed class PanelReader : IDisposable
             return true;
         }
 
-        private static T?[] Read<T>(ParquetRowGroupReader group, DataField field, int n) where T : struct
+        // Row groups are large (often a million rows): their columns are read into buffers kept for
+        // the next group, as new arrays for every group would fragment the large-object heap.
+        private static T[] Grow<T>(ref T[] buffer, int n) => buffer.Length >= n ? buffer : buffer = new T[n];
+
+        // A column's values, in [0, n) of the field's buffer.
+        private T?[] Read<T>(ParquetRowGroupReader group, DataField field, int n) where T : struct
         {
-            var v = new T?[n];
-            group.ReadAsync<T>(field, v.AsMemory()).GetAwaiter().GetResult();
-            return v;
+            var buffer = _buffers.TryGetValue(field, out var a) ? (T?[])a : [];
+            _buffers[field] = Grow(ref buffer, n);
+            group.ReadAsync<T>(field, buffer.AsMemory(0, n)).GetAwaiter().GetResult();
+            return buffer;
         }
 
         private static bool IsText(DataField field) => field.ClrType == typeof(ReadOnlyMemory<char>) || field.ClrType == typeof(string);
 
-        // A column as text: strings as they are (as slices, not one string per row), integers and
-        // numbers in invariant culture, nulls as empty.
-        private static ReadOnlyMemory<char>?[] Text(ParquetRowGroupReader group, DataField field, int n)
+        private static bool IsNumber(DataField field) =>
+            new[] { typeof(double), typeof(float), typeof(int), typeof(long), typeof(short), typeof(decimal) }.Contains(field.ClrType);
+
+        // A column as text: strings as they are (as slices, not one string per row), numbers in
+        // invariant culture, nulls as null.
+        private ReadOnlyMemory<char>?[] Text(ParquetRowGroupReader group, DataField field, int n)
         {
-            static ReadOnlyMemory<char>?[] Format<T>(T?[] v) where T : struct, IFormattable =>
-                v.Select(x => x?.ToString(null, CultureInfo.InvariantCulture).AsMemory()).ToArray();
             if (IsText(field)) return Read<ReadOnlyMemory<char>>(group, field, n);
-            var t = field.ClrType;
-            return t == typeof(int) ? Format(Read<int>(group, field, n))
-                : t == typeof(long) ? Format(Read<long>(group, field, n))
-                : t == typeof(short) ? Format(Read<short>(group, field, n))
-                : Numbers(field) is { } read ? read(group, n).Select(v => double.IsNaN(v) ? null : (ReadOnlyMemory<char>?)v.ToString(CultureInfo.InvariantCulture).AsMemory()).ToArray()
-                : throw new InputError($"column {field.Name} holds {t.Name} values, not text or numbers");
+            if (!IsNumber(field)) throw new InputError($"{File}: column {field.Name} holds {field.ClrType.Name} values, not text or numbers");
+            var numbers = new double[n];
+            ToDoubles(group, field, n, numbers);
+            return numbers.Select(v => double.IsNaN(v) ? null : (ReadOnlyMemory<char>?)v.ToString(CultureInfo.InvariantCulture).AsMemory()).ToArray();
         }
 
-        // A reader of a numeric column as doubles (null = NaN), or null when the column is not numeric.
-        private static Func<ParquetRowGroupReader, int, double[]>? Numbers(DataField field)
+        // A numeric column into [0, n) of values, null as NaN.
+        private void ToDoubles(ParquetRowGroupReader group, DataField field, int n, double[] values)
         {
-            static double[] Convert<T>(T?[] v, Func<T, double> f) where T : struct => v.Select(x => x is { } y ? f(y) : double.NaN).ToArray();
+            void Copy<T>(Func<T, double> f) where T : struct
+            {
+                var v = Read<T>(group, field, n);
+                for (int i = 0; i < n; i++) values[i] = v[i] is { } x ? f(x) : double.NaN;
+            }
             var t = field.ClrType;
-            if (t == typeof(double)) return (g, n) => Convert(Read<double>(g, field, n), x => x);
-            if (t == typeof(float)) return (g, n) => Convert(Read<float>(g, field, n), x => x);
-            if (t == typeof(int)) return (g, n) => Convert(Read<int>(g, field, n), x => x);
-            if (t == typeof(long)) return (g, n) => Convert(Read<long>(g, field, n), x => x);
-            if (t == typeof(short)) return (g, n) => Convert(Read<short>(g, field, n), x => x);
-            if (t == typeof(decimal)) return (g, n) => Convert(Read<decimal>(g, field, n), x => (double)x);
-            return null;
+            if (t == typeof(double)) Copy<double>(x => x);
+            else if (t == typeof(float)) Copy<float>(x => x);
+            else if (t == typeof(int)) Copy<int>(x => x);
+            else if (t == typeof(long)) Copy<long>(x => x);
+            else if (t == typeof(short)) Copy<short>(x => x);
+            else Copy<decimal>(x => (double)x);
         }
 
-        // Dates: text as the CSV reader reads it, dates and timestamps by their calendar month, integers as years.
+        // Dates: text as the CSV reader reads it, dates and timestamps by their calendar month.
         private (Period, string?)[] Dates(ParquetRowGroupReader group, int n)
         {
+            var dates = Grow(ref _dates, n);
             var t = _date.ClrType;
             if (t == typeof(DateTime))
-                return Read<DateTime>(group, _date, n).Select(d => d is { } x ? FromDate(x.Year, x.Month) : (default, "missing date")).ToArray();
-            if (t == typeof(DateOnly))
-                return Read<DateOnly>(group, _date, n).Select(d => d is { } x ? FromDate(x.Year, x.Month) : (default, "missing date")).ToArray();
-            var cache = new Dictionary<string, (Period, string?)>(StringComparer.Ordinal);
-            var lookup = cache.GetAlternateLookup<ReadOnlySpan<char>>();
-            return Text(group, _date, n).Select(m =>
             {
-                var s = m.GetValueOrDefault().Span.Trim();
-                if (lookup.TryGetValue(s, out var known)) return known;
-                var parsed = Period.TryParse(s.ToString(), _frequency, out var p, out string error) ? (p, (string?)null) : (default, error);
-                if (parsed.Item2 is null) _frequency ??= p.Frequency;
-                return cache[s.ToString()] = parsed;
-            }).ToArray();
+                var v = Read<DateTime>(group, _date, n);
+                for (int i = 0; i < n; i++) dates[i] = v[i] is { } x ? FromDate(x.Year, x.Month) : (default, "missing date");
+                return dates;
+            }
+            if (t == typeof(DateOnly))
+            {
+                var v = Read<DateOnly>(group, _date, n);
+                for (int i = 0; i < n; i++) dates[i] = v[i] is { } x ? FromDate(x.Year, x.Month) : (default, "missing date");
+                return dates;
+            }
+            var lookup = _parsedDates.GetAlternateLookup<ReadOnlySpan<char>>();
+            var text = Text(group, _date, n);
+            for (int i = 0; i < n; i++)
+            {
+                var s = text[i].GetValueOrDefault().Span.Trim();
+                if (!lookup.TryGetValue(s, out var parsed))
+                {
+                    parsed = Period.TryParse(s.ToString(), _frequency, out var p, out string error) ? (p, null) : (default, error);
+                    if (parsed.Error is null) _frequency ??= p.Frequency;
+                    if (_parsedDates.Count < 100_000) _parsedDates[s.ToString()] = parsed;
+                }
+                dates[i] = parsed;
+            }
+            return dates;
         }
 
         private (Period, string?) FromDate(int year, int month)
