@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Diagnostics;
 using Its.Batch;
@@ -119,15 +120,40 @@ public static class PanelCommand
             using var writer = UnitResultWriter.Create(target, Force);
             PanelFitter? fitter = null;
             PanelSummary? summary = null;
-            foreach (var units in reader.Chunks(Chunk))
+            // One thread reads (parsing is the slow part) while this one fits on the others and
+            // writes; two chunks in flight at most, so memory stays bounded.
+            using var queue = new BlockingCollection<IReadOnlyList<PanelUnit>>(boundedCapacity: 2);
+            using var stop = new CancellationTokenSource();
+            var producer = Task.Run(() =>
             {
-                fitter ??= Fitter(file, units);
-                summary ??= new PanelSummary(fitter.InterruptionTerms, Forest);
-                var result = FitCommand.FitOrExplain(file, () => fitter.Fit(units));
-                writer.Write(units, result);
-                summary.Add(units.Select(u => u.Id).ToArray(), result);
-                progress(reader.Progress);
+                try
+                {
+                    foreach (var chunk in reader.Chunks(Chunk)) queue.Add(chunk, stop.Token);
+                }
+                finally
+                {
+                    queue.CompleteAdding();
+                }
+            });
+            try
+            {
+                foreach (var units in queue.GetConsumingEnumerable())
+                {
+                    fitter ??= Fitter(file, units);
+                    summary ??= new PanelSummary(fitter.InterruptionTerms, Forest);
+                    var result = FitCommand.FitOrExplain(file, () => fitter.Fit(units));
+                    writer.Write(units, result);
+                    summary.Add(units.Select(u => u.Id).ToArray(), result);
+                    progress(reader.Progress);
+                }
             }
+            catch
+            {
+                stop.Cancel();
+                try { producer.Wait(); } catch (AggregateException) { } // the reader must be done before it is closed
+                throw;
+            }
+            producer.GetAwaiter().GetResult(); // the reader's own error, if any
             if (fitter is null || summary is null) throw new InputError($"{file}: no data rows{(Columns.Where.Count > 0 ? $" with {string.Join(" and ", Columns.Where)}" : "")}");
             writer.Complete();
             if (summaryTarget is not null)

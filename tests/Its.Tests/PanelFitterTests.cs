@@ -126,6 +126,18 @@ public sealed class PanelFitterTests
     }
 
     [Fact]
+    public void A_unit_whose_data_had_a_problem_is_invalid_whatever_its_start()
+    {
+        var spec = new ItsSpec { Interruptions = [Period.Quarter(2018, 1)] };
+        var good = new PanelUnit("good", Period.Quarter(2015, 1), Enumerable.Range(0, 20).Select(t => 10.0 + t + (t >= 12 ? 3 : 0) + (t % 3) * 0.5).ToArray());
+        var bad = new PanelUnit("bad", default, []) { Problem = "panel.csv: row 7, column quarter: '2018-Q5' is not a valid quarter" };
+        var result = new PanelFitter(spec).Fit([good, bad]);
+        Assert.Equal(UnitStatus.Ok, result.Status(0));
+        Assert.Equal(UnitStatus.Invalid, result.Status(1));
+        Assert.Equal(bad.Problem, result.Note(1));
+    }
+
+    [Fact]
     public void A_shared_design_fits_a_stacked_panel_with_lags_within_blocks()
     {
         // Two series of 20 rows stacked: the Newey-West meat runs its lags within each block, as Sandwich.NeweyWest with blocks.

@@ -64,7 +64,11 @@ public sealed class PanelFitter
     public BatchResult Fit(IReadOnlyList<PanelUnit> units, int maxDegreeOfParallelism = -1)
     {
         ArgumentNullException.ThrowIfNull(units);
-        foreach (var unit in units) CheckFrequency(unit);
+        foreach (var unit in units)
+        {
+            ArgumentNullException.ThrowIfNull(unit, nameof(units));
+            if (unit.Problem is null) CheckFrequency(unit);
+        }
         if (_patterns.Count > MaxPatterns) _patterns.Clear();
         var result = new BatchResult(Terms, units.Count);
         SharedDesign.ForEachRange(units.Count, maxDegreeOfParallelism, (from, to) =>
@@ -97,7 +101,6 @@ public sealed class PanelFitter
 
     private void CheckFrequency(PanelUnit unit)
     {
-        ArgumentNullException.ThrowIfNull(unit);
         var frequency = unit.Start.Frequency;
         foreach (var p in Spec.Interruptions.Where(p => p.Frequency != frequency))
             throw new ItsException($"unit {unit.Id}: interruption {p} is a {Period.Describe(p.Frequency)}, but the unit is {Period.Adjective(frequency)}");
