@@ -181,14 +181,13 @@ public sealed class PanelReader : IDisposable
         private readonly PanelOptions _options;
         private readonly int _id, _date, _outcome;
         private readonly (int Column, string Value)[] _where;
-        private readonly Dictionary<string, (Period Period, string? Error)> _dates = new(StringComparer.Ordinal);
-        private Frequency? _frequency;
+        private readonly DateCache _dates;
 
         public CsvRows(string path, PanelOptions options)
         {
             File = path;
             _options = options;
-            _frequency = options.Period;
+            _dates = new DateCache(options.Period);
             _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             _reader = new StreamReader(_stream, detectEncodingFromByteOrderMarks: true);
             _parser = new CsvParser(_reader, new CsvConfiguration(CultureInfo.InvariantCulture));
@@ -221,7 +220,7 @@ public sealed class PanelReader : IDisposable
                 if (!kept) continue;
                 string id = _parser[_id].Trim();
                 if (id.Length == 0) throw new InputError($"{File}: row {line}, column {_options.Id}: missing unit id");
-                var (period, error) = Date(_parser[_date]);
+                var (period, error) = _dates.Parse(_parser[_date].AsSpan().Trim());
                 if (error is not null) { yield return new Row(line, id, default, 0, $"{File}: row {line}, column {_options.Date}: {error}"); continue; }
                 string text = _parser[_outcome].Trim();
                 if (IsMissing(text)) { yield return new Row(line, id, period, double.NaN, null); continue; }
@@ -229,16 +228,6 @@ public sealed class PanelReader : IDisposable
                     ? new Row(line, id, period, v, null)
                     : new Row(line, id, period, 0, $"{File}: row {line}, column {_options.Outcome}: '{text}' is not a finite number");
             }
-        }
-
-        // Dates repeat across units: parse each distinct text once.
-        private (Period, string?) Date(string text)
-        {
-            if (_dates.TryGetValue(text, out var known)) return known;
-            var parsed = Period.TryParse(text, _frequency, out var p, out string error) ? (p, (string?)null) : (default, error);
-            if (parsed.Item2 is null) _frequency ??= p.Frequency;
-            if (_dates.Count < 100_000) _dates[text] = parsed;
-            return parsed;
         }
 
         public void Dispose()
@@ -255,10 +244,9 @@ public sealed class PanelReader : IDisposable
         private readonly DataField _id, _date, _outcome;
         private readonly (DataField Field, string Value)[] _where;
         private readonly Dictionary<DataField, Array> _buffers = [];
-        private readonly Dictionary<string, (Period Period, string? Error)> _parsedDates = new(StringComparer.Ordinal);
+        private readonly DateCache _parsedDates;
         private double[] _values = [];
         private (Period, string?)[] _dates = [];
-        private Frequency? _frequency;
         private int _groupsDone;
         private double _groupFraction;
 
@@ -266,7 +254,7 @@ public sealed class PanelReader : IDisposable
         {
             File = path;
             _options = options;
-            _frequency = options.Period;
+            _parsedDates = new DateCache(options.Period);
             try
             {
                 _reader = ParquetReader.CreateAsync(path).GetAwaiter().GetResult();
@@ -380,44 +368,51 @@ public sealed class PanelReader : IDisposable
             if (t == typeof(DateTime))
             {
                 var v = Read<DateTime>(group, _date, n);
-                for (int i = 0; i < n; i++) dates[i] = v[i] is { } x ? FromDate(x.Year, x.Month) : (default, "missing date");
+                for (int i = 0; i < n; i++) dates[i] = v[i] is { } x ? _parsedDates.OfCalendarMonth(x.Year, x.Month) : (default, "missing date");
                 return dates;
             }
             if (t == typeof(DateOnly))
             {
                 var v = Read<DateOnly>(group, _date, n);
-                for (int i = 0; i < n; i++) dates[i] = v[i] is { } x ? FromDate(x.Year, x.Month) : (default, "missing date");
+                for (int i = 0; i < n; i++) dates[i] = v[i] is { } x ? _parsedDates.OfCalendarMonth(x.Year, x.Month) : (default, "missing date");
                 return dates;
             }
-            var lookup = _parsedDates.GetAlternateLookup<ReadOnlySpan<char>>();
             var text = Text(group, _date, n);
-            for (int i = 0; i < n; i++)
-            {
-                var s = text[i].GetValueOrDefault().Span.Trim();
-                if (!lookup.TryGetValue(s, out var parsed))
-                {
-                    parsed = Period.TryParse(s.ToString(), _frequency, out var p, out string error) ? (p, null) : (default, error);
-                    if (parsed.Error is null) _frequency ??= p.Frequency;
-                    if (_parsedDates.Count < 100_000) _parsedDates[s.ToString()] = parsed;
-                }
-                dates[i] = parsed;
-            }
+            for (int i = 0; i < n; i++) dates[i] = _parsedDates.Parse(text[i].GetValueOrDefault().Span.Trim());
             return dates;
-        }
-
-        private (Period, string?) FromDate(int year, int month)
-        {
-            var f = _frequency ??= Frequency.Month;
-            return (f switch
-            {
-                Frequency.Month => Period.Month(year, month),
-                Frequency.Quarter => Period.Quarter(year, (month - 1) / 3 + 1),
-                _ => Period.OfYear(year),
-            }, null);
         }
 
         public void Dispose() => _reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
+}
+
+/// <summary>
+/// The periods of a date column. Dates repeat across units, so each distinct text is parsed once;
+/// the first date read fixes the frequency unless it was given.
+/// </summary>
+internal sealed class DateCache(Frequency? frequency)
+{
+    private readonly Dictionary<string, (Period Period, string? Error)> _parsed = new(StringComparer.Ordinal);
+
+    /// <summary>The period written in the text, or why it is not one.</summary>
+    public (Period Period, string? Error) Parse(ReadOnlySpan<char> text)
+    {
+        var lookup = _parsed.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(text, out var known)) return known;
+        string s = text.ToString();
+        var parsed = Period.TryParse(s, frequency, out var p, out string error) ? (p, (string?)null) : (default(Period), error);
+        if (parsed.Item2 is null) frequency ??= p.Frequency;
+        if (_parsed.Count < 100_000) _parsed[s] = parsed;
+        return parsed;
+    }
+
+    /// <summary>The period of a calendar date (a Parquet date or timestamp): its month, quarter or year.</summary>
+    public (Period Period, string? Error) OfCalendarMonth(int year, int month) => ((frequency ??= Frequency.Month) switch
+    {
+        Frequency.Month => Period.Month(year, month),
+        Frequency.Quarter => Period.Quarter(year, (month - 1) / 3 + 1),
+        _ => Period.OfYear(year),
+    }, null);
 }
 
 /// <summary><c>--where COL=VALUE</c> filters.</summary>

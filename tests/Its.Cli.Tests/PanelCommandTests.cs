@@ -178,6 +178,44 @@ public sealed class PanelCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Parquet_dates_integer_ids_and_filters_are_read_as_csv_text_is()
+    {
+        var rows = Rows();
+        string csv = Csv("panel.csv", rows);
+        string parquet = Path.Combine(_dir.Path, "typed.parquet");
+        using (var stream = File.Create(parquet))
+        {
+            var id = new DataField<int>("id");
+            var month = new DataField<DateOnly>("month");
+            var visits = new DataField<float>("visits");
+            var region = new DataField<string>("region");
+            await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(id, month, visits, region), stream);
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync<int>(id, rows.Select(r => int.Parse(r.Id[4..], CultureInfo.InvariantCulture)).ToArray().AsMemory());
+            await group.WriteAsync<DateOnly>(month, rows.Select(r => DateOnly.ParseExact(r.Month + "-15", "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToArray().AsMemory());
+            await group.WriteAsync<float>(visits, rows.Select(r => float.Parse(r.Value, CultureInfo.InvariantCulture)).ToArray().AsMemory());
+            await group.WriteAsync(region, rows.Select(r => int.Parse(r.Id[4..], CultureInfo.InvariantCulture) < 10 ? "north" : "south").ToArray());
+        }
+        // The same values as float, in CSV: the numbers must then agree exactly.
+        string floats = Csv("floats.csv", rows.Select(r => (r.Id, r.Month, ((double)float.Parse(r.Value, CultureInfo.InvariantCulture)).ToString("R", CultureInfo.InvariantCulture))));
+        string fromCsv = Path.Combine(_dir.Path, "a.csv"), fromParquet = Path.Combine(_dir.Path, "b.csv");
+        Assert.Equal(0, CliRun.Of(Panel(floats, fromCsv)).ExitCode);
+        var run = CliRun.Of(Panel(parquet, fromParquet, "--where", "region=north"));
+        Assert.Equal("", run.Error);
+        Assert.Contains("10 units, 8 fitted", run.Output);
+        var expected = Results(fromCsv);
+        var actual = Results(fromParquet);
+        Assert.Equal(40, actual.Count);
+        foreach (var ((id, term), row) in actual)
+        {
+            var csvRow = expected[($"unit{int.Parse(id, CultureInfo.InvariantCulture):D2}", term)];
+            Assert.Equal(csvRow["status"], row["status"]);
+            Assert.Equal(csvRow["estimate"], row["estimate"]);
+            Assert.Equal(csvRow["std_error"], row["std_error"]);
+        }
+    }
+
+    [Fact]
     public void Partitions_give_one_output_each_and_together_the_whole_panel()
     {
         var rows = Rows();

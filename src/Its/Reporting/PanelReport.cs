@@ -59,9 +59,7 @@ public static class PanelReport
         w.WriteEndObject();
         w.WriteString("errors", spec.Errors.Name);
         w.WriteString("impact", spec.Impact.Name());
-        w.WriteStartArray("interruptions");
-        foreach (var p in spec.Interruptions) w.WriteStringValue(p.ToString());
-        w.WriteEndArray();
+        ResultJson.Strings(w, "interruptions", spec.Interruptions.Select(p => p.ToString()));
         w.WriteStartArray("terms");
         foreach (var d in summary.Distributions())
         {
@@ -69,7 +67,7 @@ public static class PanelReport
             w.WriteString("term", d.Term);
             w.WriteNumber("units", d.Units);
             w.WriteNumber("mean", d.Mean);
-            Nullable(w, "sd", d.Sd);
+            ResultJson.Nullable(w, "sd", d.Sd);
             w.WriteStartObject("quantiles");
             for (int i = 0; i < d.Quantiles.Count; i++) w.WriteNumber(Exact(PanelSummary.Probabilities[i]), d.Quantiles[i]);
             w.WriteEndObject();
@@ -78,9 +76,9 @@ public static class PanelReport
             w.WriteNumber("share_significant_negative", d.ShareSignificantNegative);
             Pooled(w, "fixed_effect", d.FixedEffect);
             Pooled(w, "random_effects", d.RandomEffects);
-            Nullable(w, "tau2", d.Tau2);
+            ResultJson.Nullable(w, "tau2", d.Tau2);
             w.WriteNumber("q", d.Q);
-            Nullable(w, "i2", d.I2);
+            ResultJson.Nullable(w, "i2", d.I2);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -106,12 +104,6 @@ public static class PanelReport
     }
 
     private static string Share(double x) => (100 * x).ToString("F1", CultureInfo.InvariantCulture) + "%";
-
-    private static void Nullable(Utf8JsonWriter w, string name, double? value)
-    {
-        if (value is { } v) w.WriteNumber(name, v);
-        else w.WriteNull(name);
-    }
 
     private static void Pooled(Utf8JsonWriter w, string name, PooledEstimate? p)
     {
