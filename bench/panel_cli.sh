@@ -2,10 +2,11 @@
 # `its panel` end to end on long panel files (id, month, visits; 48 rows a unit): reading, fitting
 # (newey:3), writing the tidy results and the summary, for 100,000 and 1,000,000 units, CSV and
 # Parquet in (results in the same format). Reports seconds, units/s and the process's peak resident
-# memory (/usr/bin/time), and the same runs with the .NET heap capped at 256 MiB
-# (DOTNET_GCHeapHardLimit), which only finish if the live memory does not grow with the file.
-# CSV is read a chunk of units at a time; Parquet a row group at a time (here 480,000 rows, which
-# Parquet.Net holds at about 200 bytes a row), so Parquet's memory follows its row-group size.
+# memory (/usr/bin/time), and the same runs with the .NET heap capped (DOTNET_GCHeapHardLimit) at
+# the same size for 100,000 and 1,000,000 units, which only finish if the live memory does not
+# grow with the file: 128 MiB for CSV, read a chunk of units at a time, and 256 MiB for Parquet,
+# read a row group at a time (here 480,000 rows, which Parquet.Net holds at about 200 bytes a row,
+# so Parquet's memory follows the row-group size). Without a cap .NET lets the heap grow.
 # The files are bench/panel_data.py's series written long by bench/Panel (`long` mode).
 # Usage: bash bench/panel_cli.sh [SIZES]   (from the repository root; default 100000 1000000).
 # Writes bench/results/long-N.csv|.parquet (about 1.2 GB and 0.3 GB for a million units) and
@@ -30,9 +31,11 @@ for n in "${sizes[@]}"; do
   for ext in csv parquet; do
     file="$out/long-$n.$ext"
     [[ -f "$file" ]] || dotnet bench/Panel/bin/Release/net10.0/Panel.dll long "$raw" "$n" "$file"
-    for cap in none 256MiB; do
+    capped=128MiB limit=0x8000000
+    [[ "$ext" == parquet ]] && capped=256MiB limit=0x10000000
+    for cap in none "$capped"; do
       env=()
-      [[ "$cap" == 256MiB ]] && env=(DOTNET_GCHeapHardLimit=0x10000000)
+      [[ "$cap" != none ]] && env=(DOTNET_GCHeapHardLimit=$limit)
       echo "panel_cli.sh: $file, heap cap $cap" >&2
       stats=$(env "${env[@]}" /usr/bin/time -f '%e %M' dotnet "$its" panel "$file" --id id --outcome visits \
         --interruption 2018-01 --errors newey:3 --out "$out/long-$n.results.$ext" --summary "$out/long-$n.summary.json" --force 2>&1 > /dev/null | tail -1)
