@@ -115,7 +115,7 @@ public sealed class PanelReader : IDisposable
             }
             catch (CsvHelperException ex) { throw new InputError($"{File}: row {ex.Context?.Parser?.RawRow}: not valid CSV"); }
             catch (IOException ex) { throw new InputError($"{File}: cannot be read ({ex.Message})"); }
-            catch (Exception ex) when (ex is InvalidDataException or NotSupportedException or InvalidOperationException or ArgumentException)
+            catch (Exception ex) when (_source is ParquetRows && ex is InvalidDataException or NotSupportedException or InvalidOperationException or ArgumentException)
             {
                 throw new InputError($"{File}: not a readable Parquet file ({ex.Message})");
             }
