@@ -49,24 +49,31 @@ public static class PanelCommand
                 throw new InputError($"--summary {summaryTarget}: {inputs.Count} inputs need one summary each; put {NamePlaceholder} in the path");
             if (p.GetValue(chunk) < 1) throw new InputError($"--chunk {p.GetValue(chunk)}: must be 1 or more");
             if (p.GetValue(forest) < 0) throw new InputError($"--forest {p.GetValue(forest)}: must be 0 or more");
+            var written = spec.InterruptionFrequency(p);
+            var frequency = p.GetValue(period) is { } f ? OptionParsing.Frequency(f) : (Time.Frequency?)null;
             var columns = new PanelOptions
             {
                 Id = p.GetValue(id)!,
                 Date = p.GetValue(date)!,
                 Outcome = p.GetValue(outcome)!,
-                Period = p.GetValue(period) is { } f ? OptionParsing.Frequency(f) : null,
+                Period = frequency,
+                CalendarDates = frequency ?? written ?? Time.Frequency.Month,
                 Where = p.GetValue(where) ?? [],
             };
-            var job = new Job(columns, spec.Read(p), q => spec.WithInterruptions(p, q.Spec, q.Frequency), p.GetValue(chunk), p.GetValue(forest), p.GetValue(force));
-            // The progress bar goes to the terminal's stderr only: stdout keeps the summary, and logs stay clean.
-            bool interactive = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
-            foreach (string file in inputs)
+            var plans = inputs.Select(file =>
             {
                 string name = Path.GetFileNameWithoutExtension(file);
-                var (summary, fitted, seconds) = interactive ? WithProgressBar(file, job, Target(target, name), summaryTarget is null ? null : Target(summaryTarget, name))
-                    : job.Run(file, Target(target, name), summaryTarget is null ? null : Target(summaryTarget, name), _ => { });
-                output.Write(PanelReport.Render(summary, fitted, file, ReportFormat.Text));
-                output.WriteLine($"Results: {Target(target, name)} ({seconds:F1} s)");
+                return new Plan(file, Target(target, name), summaryTarget is null ? null : Target(summaryTarget, name));
+            }).ToArray();
+            CheckTargets(plans, p.GetValue(force));
+            var job = new Job(columns, spec.Read(p), q => spec.WithInterruptions(p, q.Spec, q.Frequency), written, p.GetValue(chunk), p.GetValue(forest), p.GetValue(force));
+            // The progress bar goes to the terminal's stderr only: stdout keeps the summary, and logs stay clean.
+            bool interactive = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
+            foreach (var plan in plans)
+            {
+                var (summary, fitted, seconds) = interactive ? WithProgressBar(plan, job) : job.Run(plan, _ => { });
+                output.Write(PanelReport.Render(summary, fitted, plan.Input, ReportFormat.Text));
+                output.WriteLine($"Results: {plan.Results}{(plan.Summary is { } s ? $", summary: {s}" : "")} ({seconds:F1} s)");
             }
             return ExitCodes.Success;
         });
@@ -75,7 +82,30 @@ public static class PanelCommand
 
     private static string Target(string path, string name) => path.Replace(NamePlaceholder, name, StringComparison.Ordinal);
 
-    private static (PanelSummary, ItsSpec, double) WithProgressBar(string file, Job job, string target, string? summaryTarget)
+    // One input and the files it gives.
+    private sealed record Plan(string Input, string Results, string? Summary);
+
+    // Every file a run will write, checked before it starts: none may be an input, be written twice
+    // (two inputs of the same name in different folders), or exist without --force.
+    private static void CheckTargets(IReadOnlyList<Plan> plans, bool force)
+    {
+        var inputs = plans.ToDictionary(p => Path.GetFullPath(p.Input), p => p.Input);
+        var writers = new Dictionary<string, string>();
+        foreach (var plan in plans)
+            foreach (var (option, path) in new[] { ("--out", plan.Results), ("--summary", plan.Summary) })
+            {
+                if (path is null) continue;
+                string full = Path.GetFullPath(path);
+                if (inputs.TryGetValue(full, out string? input)) throw new InputError($"{option} {path}: is the input {input}; give another file name");
+                if (writers.TryGetValue(full, out string? other))
+                    throw new InputError($"{option} {path}: {other} writes it too; give each input its own file (two inputs with the same name need {NamePlaceholder} in different folders, or other names)");
+                if (Directory.Exists(full)) throw new InputError($"{option} {path}: is a directory; give a file name");
+                if (File.Exists(full) && !force) throw new InputError($"{path}: exists; give --force to overwrite it");
+                writers[full] = $"{option} for {plan.Input}";
+            }
+    }
+
+    private static (PanelSummary, ItsSpec, double) WithProgressBar(Plan plan, Job job)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         (PanelSummary, ItsSpec, double) result = default;
@@ -83,8 +113,8 @@ public static class PanelCommand
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(context =>
             {
-                var task = context.AddTask(Markup.Escape(Path.GetFileName(file)), maxValue: 1);
-                result = job.Run(file, target, summaryTarget, fraction => task.Value = fraction);
+                var task = context.AddTask(Markup.Escape(Path.GetFileName(plan.Input)), maxValue: 1);
+                result = job.Run(plan, fraction => task.Value = fraction);
                 task.Value = 1;
             });
         return result;
@@ -109,26 +139,27 @@ public static class PanelCommand
     }
 
     // One run's settings; the spec's interruptions are read once the data's frequency is known.
-    private sealed record Job(PanelOptions Columns, ItsSpec Spec, Func<(ItsSpec Spec, Time.Frequency Frequency), ItsSpec> Interruptions, int Chunk, int Forest, bool Force)
+    private sealed record Job(PanelOptions Columns, ItsSpec Spec, Func<(ItsSpec Spec, Time.Frequency Frequency), ItsSpec> Interruptions,
+        Time.Frequency? Written, int Chunk, int Forest, bool Force)
     {
-        public (PanelSummary Summary, ItsSpec Spec, double Seconds) Run(string file, string target, string? summaryTarget, Action<double> progress)
+        public (PanelSummary Summary, ItsSpec Spec, double Seconds) Run(Plan plan, Action<double> progress)
         {
             var clock = Stopwatch.StartNew();
-            if (summaryTarget is not null && File.Exists(summaryTarget) && !Force)
-                throw new InputError($"{summaryTarget}: exists; give --force to overwrite it");
+            string file = plan.Input;
             using var reader = PanelReader.Open(file, Columns);
-            using var writer = UnitResultWriter.Create(target, Force);
+            using var writer = UnitResultWriter.Create(plan.Results, Force);
             PanelFitter? fitter = null;
             PanelSummary? summary = null;
             // One thread reads (parsing is the slow part) while this one fits on the others and
-            // writes; two chunks in flight at most, so memory stays bounded.
-            using var queue = new BlockingCollection<IReadOnlyList<PanelUnit>>(boundedCapacity: 2);
+            // writes; two chunks in flight at most, so memory stays bounded. The reader's progress
+            // and frequency travel with each chunk, read on the reader's thread.
+            using var queue = new BlockingCollection<(IReadOnlyList<PanelUnit> Units, double Progress, Time.Frequency? Frequency)>(boundedCapacity: 2);
             using var stop = new CancellationTokenSource();
             var producer = Task.Run(() =>
             {
                 try
                 {
-                    foreach (var chunk in reader.Chunks(Chunk)) queue.Add(chunk, stop.Token);
+                    foreach (var chunk in reader.Chunks(Chunk)) queue.Add((chunk, reader.Progress, reader.Frequency), stop.Token);
                 }
                 finally
                 {
@@ -137,14 +168,14 @@ public static class PanelCommand
             });
             try
             {
-                foreach (var units in queue.GetConsumingEnumerable())
+                foreach (var (units, read, frequency) in queue.GetConsumingEnumerable())
                 {
-                    fitter ??= Fitter(file, units);
+                    fitter ??= Fitter(file, frequency);
                     summary ??= new PanelSummary(fitter.InterruptionTerms, Forest);
                     var result = FitCommand.FitOrExplain(file, () => fitter.Fit(units));
                     writer.Write(units, result);
                     summary.Add(units.Select(u => u.Id).ToArray(), result);
-                    progress(reader.Progress);
+                    progress(read);
                 }
             }
             catch
@@ -155,20 +186,32 @@ public static class PanelCommand
             }
             producer.GetAwaiter().GetResult(); // the reader's own error, if any
             if (fitter is null || summary is null) throw new InputError($"{file}: no data rows{(Columns.Where.Count > 0 ? $" with {string.Join(" and ", Columns.Where)}" : "")}");
+            // The summary first, so that a summary that cannot be written leaves no results either.
+            if (plan.Summary is { } summaryPath) WriteFile(summaryPath, PanelReport.Render(summary, fitter.Spec, file, ReportFormat.Json) + "\n");
             writer.Complete();
-            if (summaryTarget is not null)
-            {
-                if (Path.GetDirectoryName(Path.GetFullPath(summaryTarget)) is { } dir) Directory.CreateDirectory(dir);
-                File.WriteAllText(summaryTarget, PanelReport.Render(summary, fitter.Spec, file, ReportFormat.Json) + "\n");
-            }
             return (summary, fitter.Spec, clock.Elapsed.TotalSeconds);
         }
 
-        private PanelFitter Fitter(string file, IReadOnlyList<PanelUnit> units)
+        // The data's frequency: given, else that of the dates read, else the one the interruption is written in.
+        private PanelFitter Fitter(string file, Time.Frequency? read)
         {
-            var frequency = Columns.Period ?? units.FirstOrDefault(u => u.Problem is null)?.Start.Frequency ?? Time.Frequency.Month;
+            var frequency = Columns.Period ?? read ?? Written
+                ?? throw new InputError($"{file}: no date in column {Columns.Date} could be read, so the frequency is unknown; give --period");
             var spec = Interruptions((Spec, frequency));
             return FitCommand.FitOrExplain(file, () => new PanelFitter(spec, Columns.Outcome));
+        }
+
+        private static void WriteFile(string path, string text)
+        {
+            try
+            {
+                if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } dir) Directory.CreateDirectory(dir);
+                File.WriteAllText(path, text);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new InputError($"{path}: cannot be written ({e.Message})");
+            }
         }
     }
 }

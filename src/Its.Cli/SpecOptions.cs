@@ -50,6 +50,10 @@ public sealed class SpecOptions
         };
     }
 
+    /// <summary>The frequency the first <c>--interruption</c> is written in (2018-01 a month, 2018-Q1 a quarter, 2018 a year); null when it is not a period.</summary>
+    public Frequency? InterruptionFrequency(ParseResult p) =>
+        (p.GetValue(_interruption) ?? []).FirstOrDefault() is { } first && Period.TryParse(first, null, out var period, out _) ? period.Frequency : null;
+
     /// <summary>The spec with its interruptions read in the data's frequency.</summary>
     /// <exception cref="InputError">An interruption is not a period of that frequency.</exception>
     public ItsSpec WithInterruptions(ParseResult p, ItsSpec spec, Frequency frequency)

@@ -23,6 +23,12 @@ public sealed record PanelOptions
     /// <summary>Expected frequency; inferred from the first date when null.</summary>
     public Frequency? Period { get; init; }
 
+    /// <summary>
+    /// The frequency of a Parquet date or timestamp column, which says a day, not a period: each
+    /// date is read as its month, quarter or year. <see cref="Period"/> when given.
+    /// </summary>
+    public Frequency CalendarDates { get; init; } = Frequency.Month;
+
     /// <summary>COL=VALUE filters; only rows where all hold are read.</summary>
     public IReadOnlyList<string> Where { get; init; } = [];
 }
@@ -56,6 +62,9 @@ public sealed class PanelReader : IDisposable
 
     /// <summary>The fraction of the file read so far, 0 to 1.</summary>
     public double Progress => _source.Progress;
+
+    /// <summary>The frequency of the dates read so far (given, or that of the first date); null before any.</summary>
+    public Frequency? Frequency => _source.Frequency;
 
     /// <summary>Opens a CSV or Parquet panel file and checks its columns.</summary>
     /// <exception cref="InputError">The file cannot be read, or a column is missing.</exception>
@@ -167,6 +176,8 @@ public sealed class PanelReader : IDisposable
 
         double Progress { get; }
 
+        Frequency? Frequency { get; }
+
         IEnumerable<Row> Rows();
     }
 
@@ -187,7 +198,7 @@ public sealed class PanelReader : IDisposable
         {
             File = path;
             _options = options;
-            _dates = new DateCache(options.Period);
+            _dates = new DateCache(options.Period, options.Period ?? options.CalendarDates);
             _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             _reader = new StreamReader(_stream, detectEncodingFromByteOrderMarks: true);
             _parser = new CsvParser(_reader, new CsvConfiguration(CultureInfo.InvariantCulture));
@@ -207,6 +218,8 @@ public sealed class PanelReader : IDisposable
         public string File { get; }
 
         public double Progress => _stream.Length == 0 ? 1 : (double)_stream.Position / _stream.Length;
+
+        public Frequency? Frequency => _dates.Frequency;
 
         public IEnumerable<Row> Rows()
         {
@@ -254,7 +267,7 @@ public sealed class PanelReader : IDisposable
         {
             File = path;
             _options = options;
-            _parsedDates = new DateCache(options.Period);
+            _parsedDates = new DateCache(options.Period, options.Period ?? options.CalendarDates);
             try
             {
                 _reader = ParquetReader.CreateAsync(path).GetAwaiter().GetResult();
@@ -276,6 +289,8 @@ public sealed class PanelReader : IDisposable
         public string File { get; }
 
         public double Progress => _reader.RowGroupCount == 0 ? 1 : (_groupsDone + _groupFraction) / _reader.RowGroupCount;
+
+        public Frequency? Frequency => _parsedDates.Frequency;
 
         public IEnumerable<Row> Rows()
         {
@@ -336,7 +351,14 @@ public sealed class PanelReader : IDisposable
         // invariant culture, nulls as null.
         private ReadOnlyMemory<char>?[] Text(ParquetRowGroupReader group, DataField field, int n)
         {
+            ReadOnlyMemory<char>?[] Format<T>() where T : struct, IFormattable =>
+                Read<T>(group, field, n).Take(n).Select(v => v?.ToString(null, CultureInfo.InvariantCulture).AsMemory()).ToArray();
             if (IsText(field)) return Read<ReadOnlyMemory<char>>(group, field, n);
+            // Integers as integers: ids beyond 2^53 must not pass through a double.
+            if (field.ClrType == typeof(long)) return Format<long>();
+            if (field.ClrType == typeof(int)) return Format<int>();
+            if (field.ClrType == typeof(short)) return Format<short>();
+            if (field.ClrType == typeof(decimal)) return Format<decimal>();
             if (!IsNumber(field)) throw new InputError($"{File}: column {field.Name} holds {field.ClrType.Name} values, not text or numbers");
             var numbers = new double[n];
             ToDoubles(group, field, n, numbers);
@@ -390,8 +412,11 @@ public sealed class PanelReader : IDisposable
 /// The periods of a date column. Dates repeat across units, so each distinct text is parsed once;
 /// the first date read fixes the frequency unless it was given.
 /// </summary>
-internal sealed class DateCache(Frequency? frequency)
+internal sealed class DateCache(Frequency? frequency, Frequency calendar)
 {
+    /// <summary>The frequency of the dates read so far; null before the first.</summary>
+    public Frequency? Frequency => frequency;
+
     private readonly Dictionary<string, (Period Period, string? Error)> _parsed = new(StringComparer.Ordinal);
 
     /// <summary>The period written in the text, or why it is not one.</summary>
@@ -407,10 +432,10 @@ internal sealed class DateCache(Frequency? frequency)
     }
 
     /// <summary>The period of a calendar date (a Parquet date or timestamp): its month, quarter or year.</summary>
-    public (Period Period, string? Error) OfCalendarMonth(int year, int month) => ((frequency ??= Frequency.Month) switch
+    public (Period Period, string? Error) OfCalendarMonth(int year, int month) => ((frequency ??= calendar) switch
     {
-        Frequency.Month => Period.Month(year, month),
-        Frequency.Quarter => Period.Quarter(year, (month - 1) / 3 + 1),
+        Time.Frequency.Month => Period.Month(year, month),
+        Time.Frequency.Quarter => Period.Quarter(year, (month - 1) / 3 + 1),
         _ => Period.OfYear(year),
     }, null);
 }

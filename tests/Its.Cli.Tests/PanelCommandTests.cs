@@ -216,6 +216,80 @@ public sealed class PanelCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Parquet_integer_ids_stay_exact_and_dates_take_the_interruption_s_frequency()
+    {
+        // Two ids a double cannot tell apart, and quarterly data stored as dates (the first day of each quarter).
+        long[] ids = [9007199254740992, 9007199254740993];
+        var rng = new Random(5);
+        var rows = ids.SelectMany(u => Enumerable.Range(0, 24).Select(q => (Id: u, Date: new DateOnly(2015 + q / 4, 3 * (q % 4) + 1, 1),
+            Value: 50 + 0.5 * q + (q >= 12 ? 4 : 0) + rng.NextDouble()))).ToArray();
+        string parquet = Path.Combine(_dir.Path, "quarters.parquet");
+        using (var stream = File.Create(parquet))
+        {
+            var id = new DataField<long>("id");
+            var quarter = new DataField<DateOnly>("quarter");
+            var visits = new DataField<double>("visits");
+            await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(id, quarter, visits), stream);
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync<long>(id, rows.Select(r => r.Id).ToArray().AsMemory());
+            await group.WriteAsync<DateOnly>(quarter, rows.Select(r => r.Date).ToArray().AsMemory());
+            await group.WriteAsync<double>(visits, rows.Select(r => r.Value).ToArray().AsMemory());
+        }
+        string output = Path.Combine(_dir.Path, "out.csv");
+        var run = CliRun.Of(["panel", parquet, "--id", "id", "--date", "quarter", "--outcome", "visits", "--interruption", "2018-Q1", "--out", output]);
+        Assert.Equal("", run.Error);
+        Assert.Contains("2 units, 2 fitted", run.Output);
+        var results = Results(output);
+        Assert.Equal("24", results[("9007199254740992", "level1")]["n"]);
+        Assert.Equal("ok", results[("9007199254740993", "level1")]["status"]);
+    }
+
+    [Fact]
+    public void The_frequency_comes_from_the_dates_even_when_the_first_units_are_invalid()
+    {
+        var text = new StringBuilder("id,quarter,visits\n");
+        text.Append("a,2015-Q1,oops\n");
+        for (int u = 0; u < 3; u++)
+            for (int q = 0; q < 24; q++)
+                text.Append(CultureInfo.InvariantCulture, $"b{u},{2015 + q / 4}-Q{q % 4 + 1},{50 + 0.5 * q + (q >= 12 ? 4 : 0) + (q * 7 + u) % 5}\n");
+        string input = _dir.Write("quarters.csv", text.ToString());
+        var run = CliRun.Of(["panel", input, "--id", "id", "--date", "quarter", "--outcome", "visits", "--interruption", "2018-Q1", "--chunk", "1", "--out", Path.Combine(_dir.Path, "out.csv")]);
+        Assert.Equal("", run.Error);
+        Assert.Contains("4 units, 3 fitted; not fitted: 1 invalid.", run.Output);
+    }
+
+    [Fact]
+    public void No_input_and_no_other_result_is_overwritten()
+    {
+        string input = Csv("panel.csv", Rows());
+        string before = File.ReadAllText(input);
+        var onInput = CliRun.Of(Panel(input, input, "--force"));
+        Assert.Equal(2, onInput.ExitCode);
+        Assert.Equal($"its: --out {input}: is the input {input}; give another file name\n", onInput.Error.Replace("\r", ""));
+        Assert.Equal(before, File.ReadAllText(input));
+
+        string output = Path.Combine(_dir.Path, "out.csv");
+        var same = CliRun.Of(Panel(input, output, "--summary", output));
+        Assert.Equal(2, same.ExitCode);
+        Assert.Contains("writes it too", same.Error);
+        Assert.False(File.Exists(output));
+
+        var directory = CliRun.Of(Panel(input, output, "--summary", _dir.Path));
+        Assert.Equal(2, directory.ExitCode);
+        Assert.Contains("is a directory", directory.Error);
+        Assert.False(File.Exists(output));
+
+        // Two inputs of the same name in different folders would write the same results file.
+        Directory.CreateDirectory(Path.Combine(_dir.Path, "a"));
+        Directory.CreateDirectory(Path.Combine(_dir.Path, "b"));
+        string a = Csv("a/part.csv", Rows().Take(480)), b = Csv("b/part.csv", Rows().Skip(480));
+        var twice = CliRun.Of(["panel", a, b, "--id", "id", "--outcome", "visits", "--interruption", "2018-01", "--out", Path.Combine(_dir.Path, "res", "{name}.csv"), "--force"]);
+        Assert.Equal(2, twice.ExitCode);
+        Assert.Contains($"--out for {a} writes it too", twice.Error);
+        Assert.False(Directory.Exists(Path.Combine(_dir.Path, "res")));
+    }
+
+    [Fact]
     public void Partitions_give_one_output_each_and_together_the_whole_panel()
     {
         var rows = Rows();

@@ -26,8 +26,9 @@ public sealed record PanelUnit(string Id, Period Start, double[] Values)
 /// </summary>
 public sealed class PanelFitter
 {
-    // Distinct patterns of observed periods kept between batches; beyond this the cache starts afresh.
-    private const int MaxPatterns = 4096;
+    // Distinct patterns of observed periods whose designs are kept; a unit with another pattern gets
+    // a design of its own, used and dropped, so memory stays bounded when every unit has its own gaps.
+    private const int MaxPatterns = 1024;
 
     private readonly ConcurrentDictionary<PatternKey, Lazy<Pattern>> _patterns = new();
 
@@ -69,7 +70,6 @@ public sealed class PanelFitter
             ArgumentNullException.ThrowIfNull(unit, nameof(units));
             if (unit.Problem is null) CheckFrequency(unit);
         }
-        if (_patterns.Count > MaxPatterns) _patterns.Clear();
         var result = new BatchResult(Terms, units.Count);
         SharedDesign.ForEachRange(units.Count, maxDegreeOfParallelism, (from, to) =>
         {
@@ -83,7 +83,9 @@ public sealed class PanelFitter
                     result.Fail(i, UnitStatus.Invalid, problem);
                     continue;
                 }
-                var pattern = _patterns.GetOrAdd(PatternKey.Of(unit), key => new Lazy<Pattern>(() => Build(key, unit))).Value;
+                var key = PatternKey.Of(unit);
+                bool cached = _patterns.TryGetValue(key, out var known) || _patterns.Count < MaxPatterns;
+                var pattern = known?.Value ?? (cached ? _patterns.GetOrAdd(key, k => new Lazy<Pattern>(() => Build(k, unit))).Value : Build(key, unit));
                 if (pattern.Design is not { } design)
                 {
                     result.Fail(i, pattern.Status, pattern.Note!);
@@ -91,7 +93,11 @@ public sealed class PanelFitter
                 }
                 if (y.Length < design.N) y = new double[Math.Max(design.N, 2 * y.Length)];
                 if (!Gather(unit, pattern, y, result, i)) continue;
-                if (!workspaces.TryGetValue(design, out var work)) workspaces[design] = work = new SharedDesign.Workspace(design);
+                if (!workspaces.TryGetValue(design, out var work))
+                {
+                    work = new SharedDesign.Workspace(design);
+                    if (cached) workspaces[design] = work;
+                }
                 if (pattern.Note is { } warning) result.Note(i, warning);
                 design.Fit(y.AsSpan(0, design.N), result, i, work);
             }

@@ -165,7 +165,8 @@ public sealed class SharedDesign
                 break;
             case NeweyWestErrors nw:
                 NeweyWestVariances(e, se, work.Scaled, nw.SmallSampleAdjustment ? (double)N / (N - K) : 1);
-                if (Lag >= N) result.Note(unit, $"Newey-West lag {Lag} is not below the {N} observations; only lags up to {N - 1} are used");
+                int series = _blocks.Max();
+                if (Lag >= series) result.Note(unit, $"Newey-West lag {Lag} is not below the {series} observations{(_blocks.Length > 1 ? " of a series" : "")}; only lags up to {series - 1} are used");
                 break;
             case AutoregressiveErrors ar:
                 if (!PraisWinsten(y, ar, result, unit, work)) return;
