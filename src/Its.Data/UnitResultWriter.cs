@@ -69,9 +69,11 @@ public abstract class UnitResultWriter : IDisposable
     /// <summary>Closes the file; an incomplete one is deleted.</summary>
     public void Dispose()
     {
-        if (_completed) return;
-        Close();
-        File.Delete(_partial);
+        if (!_completed)
+        {
+            Close();
+            File.Delete(_partial);
+        }
         GC.SuppressFinalize(this);
     }
 
