@@ -52,6 +52,7 @@ public sealed class BatchResult
     private readonly UnitStatus[] _status;
     private readonly string?[] _notes;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, double> _critical = new(); // t(0.975, df) by df
+    private Coefficient?[]? _rows;
 
     internal BatchResult(IReadOnlyList<string> terms, int count)
     {
@@ -107,8 +108,12 @@ public sealed class BatchResult
     public Coefficient Coefficient(int unit, int term)
     {
         if (_status[unit] != UnitStatus.Ok) throw new InvalidOperationException($"series {unit} was not fitted: {_notes[unit]}");
-        double est = Estimate(unit, term), se = StdError(unit, term), t = est / se, q = _critical.GetOrAdd(_df[unit], df => CriticalValue.T(df));
-        return new Coefficient(Terms[term], est, se, t, _df[unit], 2 * StudentT.CDF(0, 1, _df[unit], -Math.Abs(t)), new Interval(est - q * se, est + q * se));
+        // Kept once made: a results file and a summary read the same rows, and the t CDF is the costly part.
+        var rows = LazyInitializer.EnsureInitialized(ref _rows, () => new Coefficient?[Count * Terms.Count]);
+        int i = unit * Terms.Count + term;
+        if (rows[i] is { } made) return made;
+        double est = _estimates[i], se = _stdErrors[i], t = est / se, q = _critical.GetOrAdd(_df[unit], df => CriticalValue.T(df));
+        return rows[i] = new Coefficient(Terms[term], est, se, t, _df[unit], 2 * StudentT.CDF(0, 1, _df[unit], -Math.Abs(t)), new Interval(est - q * se, est + q * se));
     }
 
     /// <summary>Index of a term, or -1.</summary>
@@ -133,11 +138,10 @@ public sealed class BatchResult
 
     internal void Note(int unit, string note) => _notes[unit] = _notes[unit] is { } before ? $"{before}; {note}" : note;
 
-    internal void SetAutoregression(int unit, double rho, int iterations, double sigma)
+    internal void SetAutoregression(int unit, double rho, int iterations)
     {
         _rho[unit] = rho;
         _iterations[unit] = iterations;
-        _sigma[unit] = sigma;
     }
 
     internal void Succeed(int unit, int n, int df, double sigma)

@@ -33,7 +33,7 @@ public sealed class PanelFitter
     private readonly ConcurrentDictionary<PatternKey, Lazy<Pattern>> _patterns = new();
 
     /// <summary>Checks that the spec has a batch path.</summary>
-    /// <param name="spec">A Gaussian spec without covariates or offset, with an error model of <see cref="SharedDesign.Supports"/>.</param>
+    /// <param name="spec">A Gaussian spec without covariates or offset, with an error model of <see cref="SharedDesign.Supports(ErrorModel)"/>.</param>
     /// <param name="outcomeName">The outcome's name, for notes.</param>
     /// <exception cref="ItsException">The spec has no batch path.</exception>
     public PanelFitter(ItsSpec spec, string outcomeName = "y")

@@ -35,10 +35,10 @@ public sealed class SharedDesign
     /// <summary>Decomposes the design and checks it.</summary>
     /// <param name="x">The design, n x k with n &gt; k.</param>
     /// <param name="terms">Column names.</param>
-    /// <param name="errors">The error model; see <see cref="Supports"/>.</param>
+    /// <param name="errors">The error model; see <see cref="Supports(ErrorModel)"/>.</param>
     /// <param name="blocks">Lengths of consecutive blocks of rows within which Newey-West lags run (a stacked panel); null for one series.</param>
     /// <exception cref="ItsException">The design is singular or has no more rows than columns.</exception>
-    /// <exception cref="ArgumentException">The error model is not one of <see cref="Supports"/>, or the blocks do not sum to n.</exception>
+    /// <exception cref="ArgumentException">The error model is not one of <see cref="Supports(ErrorModel)"/>, or the blocks do not sum to n.</exception>
     public SharedDesign(Matrix<double> x, IReadOnlyList<string> terms, ErrorModel errors, IReadOnlyList<int>? blocks = null)
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -81,6 +81,13 @@ public sealed class SharedDesign
     /// <summary>Whether an error model has a batch path: ols, hc0..hc3, newey:L without prewhitening, prais and cochrane-orcutt.</summary>
     public static bool Supports(ErrorModel errors) => errors is ClassicalErrors or HeteroskedasticityConsistentErrors
         or NeweyWestErrors { Lag: FixedLag, Prewhiten: false } or AutoregressiveErrors;
+
+    /// <summary>Whether a spec's fits have a batch path: a Gaussian family and an error model of <see cref="Supports(ErrorModel)"/>.</summary>
+    public static bool Supports(ItsSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Family == Family.Gaussian && Supports(spec.Errors);
+    }
 
     /// <summary>Column names.</summary>
     public IReadOnlyList<string> Terms { get; }
@@ -150,7 +157,8 @@ public sealed class SharedDesign
         if (!double.IsFinite(rss)) { result.Fail(unit, UnitStatus.Failed, $"the residual sum of squares overflows: {Rescale}"); return; }
         if (LeastSquares.IsExactFit(y, rss)) { result.Fail(unit, UnitStatus.Constant, ExactFit); return; }
         var se = result.StdErrorRow(unit);
-        int df = N - K;
+        int n = N, df = N - K;
+        double sigma = Math.Sqrt(rss / df);
         switch (Errors)
         {
             case ClassicalErrors:
@@ -169,7 +177,8 @@ public sealed class SharedDesign
                 if (Lag >= series) result.Note(unit, $"Newey-West lag {Lag} is not below the {series} observations{(_blocks.Length > 1 ? " of a series" : "")}; only lags up to {series - 1} are used");
                 break;
             case AutoregressiveErrors ar:
-                if (!PraisWinsten(y, ar, result, unit, work)) return;
+                if (!PraisWinsten(y, ar, result, unit, work, out n, out sigma)) return;
+                df = n - K;
                 break;
         }
         b.CopyTo(result.EstimateRow(unit));
@@ -185,8 +194,7 @@ public sealed class SharedDesign
             }
             se[j] = Math.Sqrt(v);
         }
-        if (Errors is AutoregressiveErrors { First: FirstObservation.Drop }) result.Succeed(unit, N - 1, N - 1 - K, result.Sigma(unit));
-        else result.Succeed(unit, N, df, Errors is AutoregressiveErrors ? result.Sigma(unit) : Math.Sqrt(rss / df));
+        result.Succeed(unit, n, df, sigma);
     }
 
     private double Residualise(ReadOnlySpan<double> y, double[] b, double[] e)
@@ -216,13 +224,16 @@ public sealed class SharedDesign
     }
 
     // AutoregressiveFgls.Fit for one series: rho from the residuals of the untransformed data, a
-    // QR of the quasi-differenced data, until rho settles. Writes b, the variances and sigma.
-    private bool PraisWinsten(ReadOnlySpan<double> y, AutoregressiveErrors options, BatchResult result, int unit, Workspace work)
+    // QR of the quasi-differenced data, until rho settles. Writes b and the variances; gives the
+    // transformed regression's observations and sigma.
+    private bool PraisWinsten(ReadOnlySpan<double> y, AutoregressiveErrors options, BatchResult result, int unit, Workspace work, out int m, out double sigma)
     {
         var b = work.Coefficients;
         var e = work.Residuals;
         bool keep = options.First == FirstObservation.Keep;
-        int m = keep ? N : N - 1, stride = m, df = m - K;
+        m = keep ? N : N - 1;
+        sigma = 0;
+        int stride = m, df = m - K;
         var w = work.Qr;
         double rho = double.NaN;
         for (int iteration = 1; ; iteration++)
@@ -263,7 +274,8 @@ public sealed class SharedDesign
             var se = result.StdErrorRow(unit);
             UnscaledDiagonal(w, stride, work, se);
             for (int j = 0; j < K; j++) se[j] *= rss / df;
-            result.SetAutoregression(unit, next, iteration, Math.Sqrt(rss / df));
+            sigma = Math.Sqrt(rss / df);
+            result.SetAutoregression(unit, next, iteration);
             if (!settled) result.Note(unit, $"{options.Name} did not converge in {iteration} iterations (rho {next:G6}); the estimates are from the last iteration");
             if (Math.Abs(next) > 0.9)
                 result.Note(unit, $"rho = {next:F4} is close to {Math.Sign(next)}: the AR(1) model is near its stationarity boundary (often a misspecified trend); compare with newey:L errors and check the model");

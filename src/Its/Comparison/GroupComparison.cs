@@ -227,7 +227,7 @@ public static class GroupComparison
     // Every pair stacks the same design when the units share their periods and the design has no
     // covariates (their values differ between units), so a Gaussian model has a batch path.
     private static bool SharesDesign(GroupSeries treated, IReadOnlyList<GroupSeries> controls, ItsSpec spec) =>
-        spec.Family == Family.Gaussian && spec.Covariates.Count == 0 && Supports(spec.Errors) && SharedDesign.Supports(spec.Errors)
+        spec.Covariates.Count == 0 && Supports(spec.Errors) && SharedDesign.Supports(spec)
         && controls.All(c => c.Series.Periods.SequenceEqual(treated.Series.Periods));
 
     // The pooled models of every unit from one decomposition of their common design. A unit the batch

@@ -99,7 +99,7 @@ public static class PlaceboTest
         var terms = Design.InterruptionTerms(spec);
         // Only the interruption terms are kept: where the error model has a batch path, a date's fit
         // skips the diagnostics and effects a full fit computes.
-        bool shared = spec.Family == Family.Gaussian && SharedDesign.Supports(spec.Errors);
+        bool shared = SharedDesign.Supports(spec);
         var fits = new List<PlaceboFit>();
         var failures = new List<string>();
         foreach (var date in candidates)
