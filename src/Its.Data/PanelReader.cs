@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using CsvHelper;
 using CsvHelper.Configuration;
 using Its.Batch;
@@ -338,7 +340,24 @@ public sealed class PanelReader : IDisposable
         {
             var buffer = _buffers.TryGetValue(field, out var a) ? (T?[])a : [];
             _buffers[field] = Grow(ref buffer, n);
-            group.ReadAsync<T>(field, buffer.AsMemory(0, n)).GetAwaiter().GetResult();
+            if (field.MaxDefinitionLevel > 0)
+            {
+                group.ReadAsync<T>(field, buffer.AsMemory(0, n)).GetAwaiter().GetResult();
+                return buffer;
+            }
+            // A required column is read as values: Parquet.Net's nullable read would take its
+            // definition levels from a rented array it never writes, and whatever an earlier user
+            // left there (a negative number) would turn values into nulls.
+            var values = ArrayPool<T>.Shared.Rent(n);
+            try
+            {
+                group.ReadAsync<T>(field, values.AsMemory(0, n)).GetAwaiter().GetResult();
+                for (int i = 0; i < n; i++) buffer[i] = values[i];
+            }
+            finally
+            {
+                ArrayPool<T>.Shared.Return(values, clearArray: RuntimeHelpers.IsReferenceOrContainsReferences<T>());
+            }
             return buffer;
         }
 
