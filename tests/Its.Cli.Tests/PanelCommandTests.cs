@@ -181,7 +181,6 @@ public sealed class PanelCommandTests : IDisposable
     public async Task Parquet_dates_integer_ids_and_filters_are_read_as_csv_text_is()
     {
         var rows = Rows();
-        string csv = Csv("panel.csv", rows);
         string parquet = Path.Combine(_dir.Path, "typed.parquet");
         using (var stream = File.Create(parquet))
         {
