@@ -27,7 +27,7 @@ public static class DataCommand
 
     private static Option<bool> CacheOnlyOption() => new("--cache-only")
     {
-        Description = $"Look only in the cache, not in ${ReferenceDatasets.DataFolderVariable} or ../shared/data",
+        Description = $"Look only in the cache, not in ${ReferenceDatasets.DataFolderVariable} or the kit's own copies (fetch then downloads a fresh copy into the cache and verifies it)",
     };
 
     private static Command CreateFetch(TextWriter output)

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 
 namespace Its.Data;
 
-/// <summary>One public reference dataset (see <c>../shared/data/SOURCES.md</c>).</summary>
+/// <summary>One public reference dataset (see <c>data/SOURCES.md</c>).</summary>
 /// <param name="Name">The local file name, e.g. <c>sicily.csv</c>.</param>
 /// <param name="Description">What the data are, in one line.</param>
 /// <param name="OriginUrl">Where the file is downloaded from (its public origin).</param>
@@ -14,16 +14,16 @@ public enum DataPlace
 {
     /// <summary>The folder named by the environment variable <c>ITS_DATA</c>.</summary>
     DataFolder,
+    /// <summary>The kit's own copies: <c>data/</c> of the repository, or the copy installed with the kit (<see cref="KitData.Folders"/>).</summary>
+    Kit,
     /// <summary>The local download cache (where <c>its data fetch</c> writes).</summary>
     Cache,
-    /// <summary>A <c>shared/data</c> folder beside the project (<c>../shared/data</c>).</summary>
-    Shared,
 }
 
 /// <summary>
-/// The folders searched for reference datasets, in order: <see cref="DataFolder"/>, then
-/// <see cref="CacheFolder"/>, then each of <see cref="SharedFolders"/>. The first copy found is
-/// the one used, and only if its SHA-256 is the published one.
+/// The folders searched for reference datasets, in order: <see cref="DataFolder"/>, then each of
+/// <see cref="KitFolders"/>, then <see cref="CacheFolder"/>. The first copy found is the one used,
+/// and only if its SHA-256 is the published one.
 /// </summary>
 public sealed record DataLocations
 {
@@ -33,38 +33,34 @@ public sealed record DataLocations
     /// <summary>The local download cache.</summary>
     public required string CacheFolder { get; init; }
 
-    /// <summary>The <c>../shared/data</c> folders found above the current and the application directory.</summary>
-    public IReadOnlyList<string> SharedFolders { get; init; } = [];
+    /// <summary>The kit's own data folders (<see cref="KitData.Folders"/>), which ship the datasets.</summary>
+    public IReadOnlyList<string> KitFolders { get; init; } = [];
 
     /// <summary>
-    /// The locations of this machine: <c>$ITS_DATA</c>, the cache of
-    /// <see cref="ReferenceDatasets.DefaultCacheFolder"/> and <see cref="ReferenceDatasets.SharedDataFolders"/>.
+    /// The locations of this machine: <c>$ITS_DATA</c>, <see cref="KitData.Folders"/> and the cache
+    /// of <see cref="ReferenceDatasets.DefaultCacheFolder"/>.
     /// </summary>
     public static DataLocations FromEnvironment() => new()
     {
         DataFolder = Environment.GetEnvironmentVariable(ReferenceDatasets.DataFolderVariable) is { Length: > 0 } folder ? Path.GetFullPath(folder) : null,
+        KitFolders = KitData.Folders(),
         CacheFolder = ReferenceDatasets.DefaultCacheFolder(),
-        SharedFolders = ReferenceDatasets.SharedDataFolders(),
     };
 
-    /// <summary>The same cache and nothing else (no <c>ITS_DATA</c>, no <c>../shared/data</c>).</summary>
-    public DataLocations CacheOnly() => this with { DataFolder = null, SharedFolders = [] };
+    /// <summary>The same cache and nothing else (no <c>ITS_DATA</c>, not the kit's copies).</summary>
+    public DataLocations CacheOnly() => this with { DataFolder = null, KitFolders = [] };
 
     /// <summary>The folders in search order, with their kind.</summary>
     public IEnumerable<(string Folder, DataPlace Place)> InOrder()
     {
         if (DataFolder is not null) yield return (DataFolder, DataPlace.DataFolder);
+        foreach (string folder in KitFolders) yield return (folder, DataPlace.Kit);
         yield return (CacheFolder, DataPlace.Cache);
-        foreach (string folder in SharedFolders) yield return (folder, DataPlace.Shared);
     }
 
     /// <summary>The folders in search order, for messages.</summary>
-    public override string ToString()
-    {
-        var parts = InOrder().Select(l => $"{l.Folder} ({ReferenceDatasets.Describe(l.Place)})").ToList();
-        if (SharedFolders.Count == 0) parts.Add("no ../shared/data");
-        return string.Join(", ", parts);
-    }
+    public override string ToString() =>
+        string.Join(", ", InOrder().Select(l => $"{l.Folder} ({ReferenceDatasets.Describe(l.Place)})"));
 }
 
 /// <summary>A copy of a reference dataset on disk, with the SHA-256 it actually has.</summary>
@@ -98,7 +94,7 @@ public enum FetchStatus
 public sealed record FetchResult(ReferenceDataset Dataset, string Path, DataPlace Place, FetchStatus Status, Uri? Url);
 
 /// <summary>
-/// The one place that knows the public reference datasets of <c>../shared/data/SOURCES.md</c>:
+/// The one place that knows the public reference datasets of <c>data/SOURCES.md</c>:
 /// their names, origins and SHA-256, where a verified copy is (<see cref="Locate(string)"/>), and
 /// how to download one into the local cache (<see cref="FetchAsync(string?, HttpClient, string?, CancellationToken)"/>).
 /// Every copy is checked against its published SHA-256 before use; a file with the wrong hash is
@@ -169,46 +165,17 @@ public static class ReferenceDatasets
         return Path.GetFullPath(Path.Combine(home, ".cache", "its-kit", "data"));
     }
 
-    /// <summary>
-    /// The <c>../shared/data</c> folders: walking up from the current directory and from
-    /// <see cref="AppContext.BaseDirectory"/>, the first ancestor whose parent holds
-    /// <c>shared/data</c>, for each start (without repeats).
-    /// </summary>
-    public static IReadOnlyList<string> SharedDataFolders()
-    {
-        string? current;
-        try { current = Directory.GetCurrentDirectory(); }
-        catch (IOException) { current = null; }
-        catch (UnauthorizedAccessException) { current = null; }
-        return new[] { current, AppContext.BaseDirectory }
-            .Select(start => start is null ? null : SharedDataFolderAbove(start))
-            .OfType<string>()
-            .Distinct(StringComparer.Ordinal)
-            .ToArray();
-    }
-
-    /// <summary>The first <c>shared/data</c> folder beside <paramref name="start"/> or beside one of its ancestors, or null.</summary>
-    public static string? SharedDataFolderAbove(string start)
-    {
-        for (var dir = new DirectoryInfo(Path.GetFullPath(start)); dir?.Parent is { } parent; dir = parent)
-        {
-            string candidate = Path.Combine(parent.FullName, "shared", "data");
-            if (Directory.Exists(candidate)) return candidate;
-        }
-        return null;
-    }
-
-    /// <summary>How a place reads in messages: <c>$ITS_DATA</c>, <c>cache</c> or <c>../shared/data</c>.</summary>
+    /// <summary>How a place reads in messages: <c>$ITS_DATA</c>, <c>the kit's data</c> or <c>cache</c>.</summary>
     public static string Describe(DataPlace place) => place switch
     {
         DataPlace.DataFolder => "$" + DataFolderVariable,
-        DataPlace.Cache => "cache",
-        _ => "../shared/data",
+        DataPlace.Kit => "the kit's data",
+        _ => "cache",
     };
 
     /// <summary>
     /// Path of a verified copy of the dataset, searching the locations of this machine
-    /// (<see cref="DataLocations.FromEnvironment"/>): <c>$ITS_DATA</c>, the cache, <c>../shared/data</c>.
+    /// (<see cref="DataLocations.FromEnvironment"/>): <c>$ITS_DATA</c>, the kit's own copies, the cache.
     /// </summary>
     /// <exception cref="InputError">No copy was found (the message says where it looked and to run
     /// <c>its data fetch</c>), or the first copy found has the wrong SHA-256.</exception>

@@ -46,7 +46,7 @@ public sealed record SeriesCalibration(string InstitutionType, Outcome Outcome, 
     Calibrated SlopeChange, Calibrated SpringFestival, Calibrated Sigma);
 
 /// <summary>
-/// Every constant of the synthetic Sanming panel, once, with its provenance (../shared/sanming/
+/// Every constant of the synthetic Sanming panel, once, with its provenance (data/
 /// CALIBRATION.md): [P] published, [D] derived from published figures, [A] assumed. The generator
 /// reads them from here and the report prints <see cref="Table"/>.
 /// </summary>

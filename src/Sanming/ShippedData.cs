@@ -6,12 +6,15 @@ namespace Sanming;
 public static class ShippedData
 {
     /// <summary>Path of the panel inside the repository.</summary>
-    public const string RelativePath = "data/sanming_monthly.csv";
+    public const string RelativePath = KitData.FolderName + "/" + FileName;
+
+    /// <summary>The panel's file name.</summary>
+    public const string FileName = "sanming_monthly.csv";
 
     /// <summary>
-    /// Finds the shipped panel from the current folder or the program's folder upwards (the
-    /// repository that holds Research.sln).
+    /// The shipped panel: <c>data/</c> of the repository when run from a clone, else the copy
+    /// installed with the kit (<see cref="KitData.Folders"/>).
     /// </summary>
     /// <exception cref="InputError">Not found.</exception>
-    public static string Locate() => Repository.Locate(RelativePath, "give --data FILE");
+    public static string Locate() => KitData.Locate(FileName, "give --data FILE");
 }

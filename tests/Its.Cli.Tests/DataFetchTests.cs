@@ -116,20 +116,20 @@ public sealed class DataFetchTests
     }
 
     [Fact]
-    public async Task Fetch_does_not_download_what_a_shared_data_folder_already_holds()
+    public async Task Fetch_does_not_download_what_the_kit_already_ships()
     {
         using var temp = new TempFolder();
-        string shared = Directory.CreateDirectory(Path.Combine(temp.Path, "shared", "data")).FullName;
-        File.WriteAllBytes(Path.Combine(shared, "sicily.csv"), TrueSicily());
+        string kit = Directory.CreateDirectory(Path.Combine(temp.Path, "kit", "data")).FullName;
+        File.WriteAllBytes(Path.Combine(kit, "sicily.csv"), TrueSicily());
         using var server = new LoopbackServer(new() { ["/sicily.csv"] = TrueSicily() });
         string cache = Path.Combine(temp.Path, "cache");
         using var http = Client();
 
-        var result = await ReferenceDatasets.FetchAsync(Sicily, http, CacheOnly(cache) with { SharedFolders = [shared] }, server.BaseUrl);
+        var result = await ReferenceDatasets.FetchAsync(Sicily, http, CacheOnly(cache) with { KitFolders = [kit] }, server.BaseUrl);
 
         Assert.Equal(FetchStatus.AlreadyPresent, result.Status);
-        Assert.Equal(DataPlace.Shared, result.Place);
-        Assert.Equal(Path.Combine(shared, "sicily.csv"), result.Path);
+        Assert.Equal(DataPlace.Kit, result.Place);
+        Assert.Equal(Path.Combine(kit, "sicily.csv"), result.Path);
         Assert.Empty(server.Requests);
         Assert.Empty(Entries(cache));
     }
@@ -177,9 +177,9 @@ public sealed class DataFetchTests
         File.WriteAllText(bad, "year,month,aces\n2002,1,1\n");
         string actual = ReferenceDatasets.HashFile(bad);
         // A verified copy further down the search order does not make the refused one acceptable.
-        string shared = Directory.CreateDirectory(Path.Combine(temp.Path, "shared", "data")).FullName;
-        File.WriteAllBytes(Path.Combine(shared, "sicily.csv"), TrueSicily());
-        var locations = CacheOnly(Path.Combine(temp.Path, "cache")) with { DataFolder = data, SharedFolders = [shared] };
+        string kit = Directory.CreateDirectory(Path.Combine(temp.Path, "kit", "data")).FullName;
+        File.WriteAllBytes(Path.Combine(kit, "sicily.csv"), TrueSicily());
+        var locations = CacheOnly(Path.Combine(temp.Path, "cache")) with { DataFolder = data, KitFolders = [kit] };
 
         var e = Assert.Throws<InputError>(() => ReferenceDatasets.Locate("sicily.csv", locations));
 
@@ -191,12 +191,12 @@ public sealed class DataFetchTests
     {
         using var temp = new TempFolder();
         string cache = Path.Combine(temp.Path, "cache");
-        string shared = Directory.CreateDirectory(Path.Combine(temp.Path, "shared", "data")).FullName;
-        File.WriteAllBytes(Path.Combine(shared, "sicily.csv"), TrueSicily());
-        var locations = CacheOnly(cache) with { DataFolder = Path.Combine(temp.Path, "empty"), SharedFolders = [shared] };
+        string kit = Directory.CreateDirectory(Path.Combine(temp.Path, "kit", "data")).FullName;
+        File.WriteAllBytes(Path.Combine(kit, "sicily.csv"), TrueSicily());
+        var locations = CacheOnly(cache) with { DataFolder = Path.Combine(temp.Path, "empty"), KitFolders = [kit] };
 
-        Assert.Equal(Path.Combine(shared, "sicily.csv"), ReferenceDatasets.Locate("sicily", locations));
-        Assert.Equal(Path.Combine(shared, "sicily.csv"), ReferenceDatasets.Locate("SICILY.CSV", locations));
+        Assert.Equal(Path.Combine(kit, "sicily.csv"), ReferenceDatasets.Locate("sicily", locations));
+        Assert.Equal(Path.Combine(kit, "sicily.csv"), ReferenceDatasets.Locate("SICILY.CSV", locations));
     }
 
     [Fact]
@@ -208,7 +208,7 @@ public sealed class DataFetchTests
 
         var e = Assert.Throws<InputError>(() => ReferenceDatasets.Locate("prop99_smoking.csv", CacheOnly(cache) with { DataFolder = data }));
 
-        Assert.Equal($"reference dataset prop99_smoking.csv not found: looked in {data} ($ITS_DATA), {cache} (cache), no ../shared/data; run `its data fetch prop99_smoking.csv` to download it", e.Message);
+        Assert.Equal($"reference dataset prop99_smoking.csv not found: looked in {data} ($ITS_DATA), {cache} (cache); run `its data fetch prop99_smoking.csv` to download it", e.Message);
     }
 
     [Fact]
@@ -271,7 +271,7 @@ public sealed class DataFetchTests
         Assert.Equal(0, list.ExitCode);
         Assert.Equal(
             [
-                $"Searched in order: {cache} (cache), no ../shared/data",
+                $"Searched in order: {cache} (cache)",
                 $"sicily.csv: {Sicily.Description}",
                 $"  origin: {Sicily.OriginUrl}",
                 $"  found: {cached} (cache, SHA-256 verified)",

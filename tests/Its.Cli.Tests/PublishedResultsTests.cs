@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Its.Cli.Tests;
 
 /// <summary>
-/// `its fit` on the published data reproduces the published tables of ../shared/data/SOURCES.md:
+/// `its fit` on the published data reproduces the published tables of data/SOURCES.md:
 /// Linden (2015)'s Stata `itsa` table for California (Newey-West lag 1) and Lopez Bernal et al.
 /// (2017)'s rate ratios for the Sicily smoking ban, to the printed 4 decimals.
 /// </summary>

@@ -3,9 +3,9 @@ using Its.Data;
 namespace Its.Cli.Tests;
 
 /// <summary>
-/// How the tests find the public reference datasets of ../shared/data/SOURCES.md: through
+/// How the tests find the public reference datasets of data/SOURCES.md: through
 /// <see cref="ReferenceDatasets.Locate(string)"/>, the one place that knows them ($ITS_DATA, the
-/// local cache, ../shared/data; each copy checked against its published SHA-256).
+/// kit's own copies, the local cache; each copy checked against its published SHA-256).
 /// </summary>
 public static class ReferenceData
 {

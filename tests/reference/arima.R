@@ -6,7 +6,7 @@
 #
 # How to run (from the repository root):
 #   Rscript tests/reference/arima.R
-# Data are read from the folder in the environment variable ITS_DATA (default ../shared/data),
+# Data are read from the folder in the environment variable ITS_DATA (default data, the repository's own copies),
 # which must hold sicily.csv and prop99_smoking.csv.
 #
 # The design X is the kit's (intercept first, Stata itsa time coding, Fourier terms), built as in
@@ -22,7 +22,7 @@
 
 suppressPackageStartupMessages(library(jsonlite))
 
-data_dir <- Sys.getenv("ITS_DATA", unset = "../shared/data")
+data_dir <- Sys.getenv("ITS_DATA", unset = "data")
 out_file <- file.path("tests", "reference", "arima.json")
 
 # Series and design with the kit's time coding, shared with the other fixture scripts.

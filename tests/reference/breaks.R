@@ -7,7 +7,7 @@
 #
 # How to run (from the repository root):
 #   Rscript tests/reference/breaks.R
-# Data are read from the folder in ITS_DATA (default ../shared/data), which must hold
+# Data are read from the folder in ITS_DATA (default data, the repository's own copies), which must hold
 # prop99_smoking.csv. The output is deterministic (fixed seeds, nothing time-dependent).
 #
 # strucchange's conventions (Fstats, cov.type "const", i.e. vcov. = NULL; strucchange 1.5):
@@ -37,7 +37,7 @@ suppressPackageStartupMessages({
   library(jsonlite)
 })
 
-data_dir <- Sys.getenv("ITS_DATA", unset = "../shared/data")
+data_dir <- Sys.getenv("ITS_DATA", unset = "data")
 out_file <- file.path("tests", "reference", "breaks.json")
 source(file.path("tests", "reference", "design.R"))
 

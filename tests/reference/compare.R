@@ -13,7 +13,7 @@
 #           sandwich::estfun() and bread(), scaled by n/(n-k) as Stata.
 #
 # How to run (from the repository root):   Rscript tests/reference/compare.R
-# Data are read from ITS_DATA (default ../shared/data), which must hold prop99_smoking.csv.
+# Data are read from ITS_DATA (default data, the repository's own copies), which must hold prop99_smoking.csv.
 # Deterministic: fixed seeds, synthetic inputs rounded to 6 decimals before fitting.
 
 suppressPackageStartupMessages({
@@ -21,7 +21,7 @@ suppressPackageStartupMessages({
   library(jsonlite)
 })
 
-data_dir <- Sys.getenv("ITS_DATA", unset = "../shared/data")
+data_dir <- Sys.getenv("ITS_DATA", unset = "data")
 out_file <- file.path("tests", "reference", "compare.json")
 source(file.path("tests", "reference", "design.R"))
 

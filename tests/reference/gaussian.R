@@ -6,7 +6,7 @@
 #
 # How to run (from the repository root):
 #   Rscript tests/reference/gaussian.R
-# Data are read from the folder in the environment variable ITS_DATA (default ../shared/data),
+# Data are read from the folder in the environment variable ITS_DATA (default data, the repository's own copies),
 # which must hold sicily.csv and prop99_smoking.csv.
 #
 # The output is deterministic: synthetic series use fixed seeds, nothing time-dependent is
@@ -20,7 +20,7 @@ suppressPackageStartupMessages({
   library(jsonlite)
 })
 
-data_dir <- Sys.getenv("ITS_DATA", unset = "../shared/data")
+data_dir <- Sys.getenv("ITS_DATA", unset = "data")
 out_file <- file.path("tests", "reference", "gaussian.json")
 
 # Collect warnings instead of letting them scroll by; they are printed at the end.

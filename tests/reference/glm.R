@@ -6,7 +6,7 @@
 #
 # How to run (from the repository root):
 #   Rscript tests/reference/glm.R
-# Data are read from the folder in ITS_DATA (default ../shared/data), which must hold sicily.csv.
+# Data are read from the folder in ITS_DATA (default data, the repository's own copies), which must hold sicily.csv.
 # The output is deterministic.
 #
 # Conventions (as the kit): Wald z inference for every count model (lmtest::coeftest on a glm uses
@@ -21,7 +21,7 @@ suppressPackageStartupMessages({
   library(jsonlite)
 })
 
-data_dir <- Sys.getenv("ITS_DATA", unset = "../shared/data")
+data_dir <- Sys.getenv("ITS_DATA", unset = "data")
 out_file <- file.path("tests", "reference", "glm.json")
 source(file.path("tests", "reference", "design.R"))
 

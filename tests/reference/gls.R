@@ -8,7 +8,7 @@
 #
 # How to run (from the repository root):
 #   Rscript tests/reference/gls.R
-# Data are read from the folder in ITS_DATA (default ../shared/data): prop99_smoking.csv and
+# Data are read from the folder in ITS_DATA (default data, the repository's own copies): prop99_smoking.csv and
 # sicily.csv. The output is deterministic (fixed seed, nothing time-dependent).
 #
 # Besides nlme's fit, the script evaluates the (restricted) log-likelihood by hand (explicit ARMA
@@ -25,7 +25,7 @@ suppressPackageStartupMessages({
   library(jsonlite)
 })
 
-data_dir <- Sys.getenv("ITS_DATA", unset = "../shared/data")
+data_dir <- Sys.getenv("ITS_DATA", unset = "data")
 out_file <- file.path("tests", "reference", "gls.json")
 collected_warnings <- character(0)
 
