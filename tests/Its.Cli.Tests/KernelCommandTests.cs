@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Its.Notebooks.Kernel;
 
 namespace Its.Cli.Tests;
 
@@ -31,7 +32,15 @@ public sealed class KernelCommandTests : IDisposable
         // With dotnet as the program, the next argument is the its assembly, which exists too.
         if (Path.GetFileNameWithoutExtension(argv[0]) == "dotnet" && argv.Length > 4)
             Assert.True(File.Exists(argv[1]), $"argv[1] {argv[1]} is not a file");
-        Assert.Equal("csharp", (string?)spec["language"]);
+        Assert.Equal("C#", (string?)spec["language"]);
+    }
+
+    [Fact]
+    public void The_shipped_kernelspec_is_the_one_install_writes_for_an_its_on_PATH()
+    {
+        string shipped = Path.Combine(AppContext.BaseDirectory, "kernelspec", KernelSpec.Name, "kernel.json");
+        Assert.True(File.Exists(shipped), $"{shipped} is not beside the its assembly");
+        Assert.True(JsonNode.DeepEquals(KernelSpec.Json(["its"]), JsonNode.Parse(File.ReadAllText(shipped))), File.ReadAllText(shipped));
     }
 
     [Fact]

@@ -119,7 +119,13 @@ public sealed class JupyterKernelTests : IDisposable
         var reply = ReplyTo(shell, codec, request, "kernel_info_reply");
         Assert.Equal("ok", reply.Text("status"));
         Assert.Equal("5.3", reply.Text("protocol_version"));
-        Assert.Equal("csharp", (string?)reply.Content["language_info"]?["name"]);
+        var language = reply.Content["language_info"]!;
+        Assert.Equal("C#", (string?)language["name"]);
+        Assert.Equal("text/x-csharp", (string?)language["mimetype"]);
+        Assert.Equal("text/x-csharp", (string?)language["codemirror_mode"]);
+        Assert.Equal(".cs", (string?)language["file_extension"]);
+        Assert.Equal("csharp", (string?)language["pygments_lexer"]);
+        Assert.Matches(@"^\d+\.\d+$", (string?)language["version"]);
         Assert.Equal("5.3", (string?)reply.Header["version"]);
         Assert.True(JsonNode.DeepEquals(request.Header, reply.ParentHeader));
 

@@ -32,8 +32,23 @@ public sealed class KernelSpecTests : IDisposable
         var spec = KernelSpec.Json(command);
         Assert.Equal(KernelSpec.DisplayName, (string?)spec["display_name"]);
         Assert.False(string.IsNullOrWhiteSpace(KernelSpec.DisplayName));
-        Assert.Equal("csharp", (string?)spec["language"]);
+        Assert.Equal("C#", (string?)spec["language"]);
         Assert.Equal("message", (string?)spec["interrupt_mode"]);
+    }
+
+    [Fact]
+    public void Every_notebook_names_the_kernel_and_its_language_as_the_kernel_does()
+    {
+        string folder = Its.Data.Repository.Locate("notebooks", "run the tests from the repository");
+        var notebooks = Directory.GetFiles(folder, "*.ipynb");
+        Assert.NotEmpty(notebooks);
+        foreach (string path in notebooks)
+        {
+            var metadata = JsonNode.Parse(File.ReadAllText(path))!["metadata"]!;
+            Assert.Equal(KernelSpec.Name, (string?)metadata["kernelspec"]?["name"]);
+            Assert.Equal(KernelSpec.Language, (string?)metadata["kernelspec"]?["language"]);
+            Assert.True(JsonNode.DeepEquals(KernelSpec.LanguageInfo(null), metadata["language_info"]), $"{Path.GetFileName(path)}: language_info {metadata["language_info"]?.ToJsonString()}");
+        }
     }
 
     [Fact]

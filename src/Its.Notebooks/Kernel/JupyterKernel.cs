@@ -218,15 +218,7 @@ public sealed class JupyterKernel : IDisposable
         ["protocol_version"] = KernelMessage.ProtocolVersion,
         ["implementation"] = "its",
         ["implementation_version"] = Version,
-        ["language_info"] = new JsonObject
-        {
-            ["name"] = "csharp",
-            ["version"] = ScriptEnvironment.LanguageVersion,
-            ["mimetype"] = "text/x-csharp",
-            ["file_extension"] = ".cs",
-            ["pygments_lexer"] = "csharp",
-            ["codemirror_mode"] = "text/x-csharp",
-        },
+        ["language_info"] = KernelSpec.LanguageInfo(ScriptEnvironment.LanguageVersion),
         ["banner"] = $"C# (ITS kit) {Version}: the interrupted time series kit's notebook engine. display(x) shows a value; the kit's namespaces are imported.",
         ["help_links"] = new JsonArray(),
         ["debugger"] = false,

@@ -16,7 +16,30 @@ public static class KernelSpec
     /// <summary>The name front ends show in their kernel pickers.</summary>
     public const string DisplayName = "C# (ITS kit)";
 
+    /// <summary>
+    /// The language as kernelspecs and notebooks name it: <c>C#</c>, as .NET Interactive's C#
+    /// kernel wrote it, which front ends map to their C# highlighting (see <see cref="LanguageInfo"/>).
+    /// </summary>
+    public const string Language = "C#";
+
     private const string SpecFile = "kernel.json";
+
+    /// <summary>
+    /// The <c>language_info</c> of <c>kernel_info_reply</c> and of notebook metadata: name <c>C#</c>,
+    /// mimetype and CodeMirror mode <c>text/x-csharp</c>, extension <c>.cs</c>, pygments lexer
+    /// <c>csharp</c>, so syntax colouring works in Notebook, JupyterLab, VS Code and nbconvert.
+    /// </summary>
+    /// <param name="version">The C# language version cells are compiled with, or null to leave it out.</param>
+    public static JsonObject LanguageInfo(string? version)
+    {
+        var info = new JsonObject { ["name"] = Language };
+        if (version is not null) info["version"] = version;
+        info["mimetype"] = "text/x-csharp";
+        info["file_extension"] = ".cs";
+        info["pygments_lexer"] = "csharp";
+        info["codemirror_mode"] = "text/x-csharp";
+        return info;
+    }
 
     /// <summary>
     /// The <c>kernels</c> folder of the user's Jupyter data directory: <c>$JUPYTER_DATA_DIR</c> when
@@ -54,7 +77,7 @@ public static class KernelSpec
         {
             ["argv"] = new JsonArray([.. command.Select(c => (JsonNode?)c), "kernel", "--connection-file", "{connection_file}"]),
             ["display_name"] = DisplayName,
-            ["language"] = "csharp",
+            ["language"] = Language,
             ["interrupt_mode"] = "message",
             ["metadata"] = new JsonObject { ["debugger"] = false },
         };

@@ -76,7 +76,9 @@ def info(km, kc, log):
     assert reply["status"] == "ok", reply
     assert reply["protocol_version"] == "5.3", reply
     assert reply["implementation"] == "its", reply
-    assert reply["language_info"]["name"] == "csharp", reply
+    assert reply["language_info"]["name"] == "C#", reply
+    assert reply["language_info"]["codemirror_mode"] == "text/x-csharp", reply
+    assert reply["language_info"]["pygments_lexer"] == "csharp", reply
     assert reply["language_info"]["file_extension"] == ".cs", reply
     comms = reply_to(kc, kc.comm_info())["content"]
     assert comms == {"status": "ok", "comms": {}}, comms
