@@ -59,9 +59,14 @@ public sealed class NotebookSessionTests(SharedSession shared) : IClassFixture<S
         { "a call of a void method gives no result", "Console.Write(\"\")", [] },
         { "#!csharp is dropped", "#!csharp\nvar z = 3;\nz", ["result: 3"] },
         {
-            "packages the kit carries are accepted, a package source is not needed",
+            "packages the kit carries are loaded, not restored: a package source alone asks nothing of it",
             "#r \"nuget: MathNet.Numerics\"\n#r \"nuget:plotly.net, 6.0.0\"\n#i \"nuget: https://example.org/v3/index.json\"\nMathNet.Numerics.SpecialFunctions.Factorial(4)",
             ["result: 24"]
+        },
+        {
+            "the kit's own packages are loaded, not restored",
+            "#r \"nuget: ItsKit.Core\"\n#r \"nuget: ItsKit.Plots\"\ntypeof(ItsSpec).Assembly.GetName().Name",
+            ["result: Its.Core"]
         },
         {
             "the kit and its packages need no usings",
@@ -227,16 +232,17 @@ public sealed class NotebookSessionTests(SharedSession shared) : IClassFixture<S
     }
 
     [Fact]
-    public void A_nuget_reference_to_another_package_is_refused_naming_the_carried_ones()
+    public void A_nuget_reference_to_another_package_is_restored_not_refused()
     {
-        var result = Run("var before = 1;\n#r \"nuget: Newtonsoft.Json, 13.0.3\"\nbefore");
-        Assert.Equal(CellStatus.Error, result.Status);
-        Assert.Equal(2, result.ErrorLine);
-        Assert.Equal("DirectiveError", result.Error!.Name);
-        Assert.Equal(
-            "#r \"nuget: Newtonsoft.Json, 13.0.3\": the kit runs offline with the packages it carries "
-            + "(CsvHelper, Markdig, MathNet.Numerics, Microsoft.Data.Analysis, Plotly.NET); Newtonsoft.Json is not one of them",
-            result.Error.Value);
+        // Restores themselves, from a feed of their own, are in PackageRestoreTests; this one only
+        // shows the directive is taken apart for a restore (the session's, which is not run here).
+        var prepared = Assert.IsType<PreparedCell.Code>(CellSource.Prepare("var before = 1;\n#r \"nuget: Newtonsoft.Json, 13.0.3\"\n#i \"nuget: ./feed\"\nbefore"));
+        Assert.Equal("var before = 1;\n\n\nbefore", prepared.Text);
+        Assert.Equal([new PackageDirective("Newtonsoft.Json", "13.0.3", 2, "#r \"nuget: Newtonsoft.Json, 13.0.3\"")], prepared.Packages);
+        Assert.Equal([new SourceDirective("./feed", 3, "#i \"nuget: ./feed\"")], prepared.Sources);
+        Assert.Empty(prepared.Notes);
+        var latest = Assert.IsType<PreparedCell.Code>(CellSource.Prepare("#r \"nuget:Newtonsoft.Json\""));
+        Assert.Null(Assert.Single(latest.Packages).Version);
     }
 
     [Fact]

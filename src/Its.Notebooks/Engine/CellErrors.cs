@@ -72,15 +72,34 @@ internal sealed partial class CellErrors(string? directory)
     public static CellError Refused(int executionCount, int line, string directive, string reason) =>
         new(new ErrorOutput("DirectiveError", $"{directive}: {reason}", [$"Cell In[{executionCount}], line {line}: {directive}"]), line);
 
-    /// <summary>A cell that ran longer than its timeout: stopped, or abandoned when it did not stop.</summary>
-    public static CellError Timeout(int executionCount, TimeSpan timeout, bool stopped)
+    /// <summary>
+    /// A cell that ran longer than its timeout: stopped, or abandoned when it did not stop; when
+    /// it was stopped while restoring packages, those.
+    /// </summary>
+    public static CellError Timeout(int executionCount, TimeSpan timeout, bool stopped, IReadOnlyList<PackageDirective>? restoring = null)
     {
         string seconds = timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        string during = restoring is null ? "" : $" while restoring {Named(restoring)}";
         string value = stopped
-            ? $"the cell ran longer than its timeout of {seconds} s and was stopped"
+            ? $"the cell ran longer than its timeout of {seconds} s and was stopped{during}"
             : $"the cell ran longer than its timeout of {seconds} s and did not stop (a long call outside the cell's code); the session cannot run more cells";
-        return new CellError(new ErrorOutput("TimeoutError", value, [$"Cell In[{executionCount}]: {(stopped ? "stopped" : "abandoned")} after {seconds} s"]), null);
+        return new CellError(new ErrorOutput("TimeoutError", value, [$"Cell In[{executionCount}]: {(stopped ? "stopped" : "abandoned")} after {seconds} s{during}"]), null);
     }
+
+    /// <summary>
+    /// A package restore that failed: the directive of the package it failed on, then the
+    /// restore's reasons (NuGet's error lines, as <c>NU1101: Unable to find package ...</c>).
+    /// </summary>
+    public static CellError RestoreFailed(int executionCount, PackageDirective package, IReadOnlyList<string> reasons) =>
+        new(new ErrorOutput("RestoreError", $"{package.Directive}: restore failed: {string.Join("\n", reasons)}",
+            [$"Cell In[{executionCount}], line {package.Line}: {package.Directive}", .. reasons.Select(r => "   " + r)]), package.Line);
+
+    /// <summary>A package restore stopped by an interrupt of its cell.</summary>
+    public static CellError RestoreInterrupted(int executionCount, IReadOnlyList<PackageDirective> restoring) =>
+        new(new ErrorOutput(nameof(CellInterruptedException), $"the cell was interrupted while restoring {Named(restoring)}",
+            [$"Cell In[{executionCount}], line {restoring[0].Line}: {restoring[0].Directive}: the restore was stopped"]), restoring[0].Line);
+
+    private static string Named(IReadOnlyList<PackageDirective> packages) => string.Join(", ", packages.Select(p => p.Named));
 
     private string Where(Diagnostic diagnostic)
     {

@@ -23,6 +23,10 @@ internal sealed class CellOutputs(Func<object?, MimeBundle> format, CellChannel?
     private bool _closed;
     private volatile bool _interrupted;
 
+    // Cancelled by Interrupt, for waits outside the cell's thread (a package restore). It holds no
+    // timer or registration once its users are done, so it is left to the collector.
+    private readonly CancellationTokenSource _interrupt = new();
+
     /// <summary>The outputs of the cell running in this execution context; null outside cells.</summary>
     public static CellOutputs? Current
     {
@@ -38,6 +42,9 @@ internal sealed class CellOutputs(Func<object?, MimeBundle> format, CellChannel?
     /// <summary>Whether the cell has been interrupted (see <see cref="Interruption"/>).</summary>
     public bool IsInterrupted => _interrupted;
 
+    /// <summary>Cancelled when the cell is interrupted, for work done for it off its thread (a package restore).</summary>
+    public CancellationToken Interrupted => _interrupt.Token;
+
     /// <summary>Asks the cell to stop at its next <see cref="Interruption.Check"/>; false when it has already ended.</summary>
     public bool Interrupt()
     {
@@ -47,6 +54,7 @@ internal sealed class CellOutputs(Func<object?, MimeBundle> format, CellChannel?
             _interrupted = true;
         }
         Interruption.Raise();
+        _interrupt.Cancel();
         return true;
     }
 

@@ -6,10 +6,13 @@ namespace Its.Notebooks.Engine;
 
 /// <summary>
 /// The .NET Interactive directives a code cell may carry. <c>#!csharp</c> says the cell is C#;
-/// <c>#!markdown</c> as the first line makes it markdown, not code; <c>#r "nuget: Name"</c> asks
-/// for a package, which the kit accepts when it carries it (it runs offline); <c>#i "nuget: ..."</c>
-/// names a package source, which the kit does not need. <c>#r "file.dll"</c> and <c>#load</c> are
-/// C# scripting's own and stay in the code.
+/// <c>#!markdown</c> as the first line makes it markdown, not code. <c>#r "nuget: Id"</c> or
+/// <c>#r "nuget: Id, Version"</c> (a version, a range or a wildcard such as <c>5.*</c>; none for
+/// the latest) asks for a NuGet package: one the kit carries (its own <c>ItsKit.*</c> libraries,
+/// and the packages they use) is already loaded, any other is restored by <c>dotnet restore</c>
+/// for the session and referenced by the cell and the cells after it. <c>#i "nuget: source"</c>
+/// adds a package source (a feed's URL, or a folder, relative to the notebook's) to the session's
+/// later restores. <c>#r "file.dll"</c> and <c>#load</c> are C# scripting's own and stay in the code.
 /// </summary>
 public static partial class CellSource
 {
@@ -46,13 +49,16 @@ public static partial class CellSource
 
     /// <summary>
     /// The cell as C# scripting compiles it: directive lines the kit handles are blanked, not
-    /// removed, so line numbers in messages are the cell's own.
+    /// removed, so line numbers in messages are the cell's own; with the packages the cell asks
+    /// for that the kit does not carry, and the package sources it names, for the session to restore.
     /// </summary>
     internal static PreparedCell Prepare(string source)
     {
         if (MarkdownOf(source) is { } markdown) return new PreparedCell.Markdown(markdown);
         string[] lines = source.Split('\n');
         var notes = new List<string>();
+        var packages = new List<PackageDirective>();
+        var sources = new List<SourceDirective>();
         for (int i = 0; i < lines.Length; i++)
         {
             string line = lines[i].Trim();
@@ -69,19 +75,31 @@ public static partial class CellSource
             {
                 string id = nuget.Groups["id"].Value;
                 string version = nuget.Groups["version"].Value.Trim();
-                if (ScriptEnvironment.Carried(id) is not { } package)
-                    return new PreparedCell.Refused(i + 1, line,
-                        $"the kit runs offline with the packages it carries ({ScriptEnvironment.CarriedPackages}); {id} is not one of them");
-                if (version.Length > 0 && !SameVersion(version, package.Version))
-                    notes.Add($"{line}: the kit carries {package.Id} {package.Version} and uses it\n");
+                if (!PackageId().IsMatch(id))
+                    return new PreparedCell.Refused(i + 1, line, $"{id} is not a NuGet package id (letters, digits, and . _ - between them)");
+                if (!PackageVersion().IsMatch(version))
+                    return new PreparedCell.Refused(i + 1, line, $"{version} is not a NuGet version, range or wildcard (as 1.2.3, [1.0,2.0) or 5.*)");
+                if (ScriptEnvironment.Carried(id) is { } package)
+                {
+                    if (version.Length > 0 && !SameVersion(version, package.Version))
+                        notes.Add($"{line}: the kit carries {package.Id} {package.Version} and uses it\n");
+                }
+                else
+                {
+                    packages.Add(new PackageDirective(id, version.Length > 0 ? version : null, i + 1, line));
+                }
                 lines[i] = "";
             }
-            else if (PackageSource().IsMatch(line))
+            else if (PackageSource().Match(line) is { Success: true } named)
             {
+                string value = named.Groups["source"].Value.Trim();
+                if (value.Length == 0)
+                    return new PreparedCell.Refused(i + 1, line, "a package source is a feed's URL or a folder: #i \"nuget: https://host/v3/index.json\" or #i \"nuget: ./packages\"");
+                sources.Add(new SourceDirective(value, i + 1, line));
                 lines[i] = "";
             }
         }
-        return new PreparedCell.Code(string.Join('\n', lines), notes);
+        return new PreparedCell.Code(string.Join('\n', lines), notes) { Packages = packages, Sources = sources };
     }
 
     /// <summary>
@@ -111,15 +129,33 @@ public static partial class CellSource
     [GeneratedRegex("""^#r\s+"nuget:\s*(?<id>[^,"\s]+)\s*(,(?<version>[^"]*))?"$""", RegexOptions.IgnoreCase)]
     private static partial Regex NugetReference();
 
-    [GeneratedRegex("""^#i\s+"nuget:[^"]*"$""", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("""^#i\s+"nuget:(?<source>[^"]*)"$""", RegexOptions.IgnoreCase)]
     private static partial Regex PackageSource();
+
+    // NuGet's own rule for ids; it also keeps MSBuild's wildcards and separators out of the project.
+    [GeneratedRegex(@"^\w+([_.-]\w+)*$")]
+    private static partial Regex PackageId();
+
+    // Versions (1.2.3-beta.1+meta), floating versions (5.*, *-*) and ranges ([1.0, 2.0)); empty for the latest.
+    [GeneratedRegex(@"^[\w.*+\-\[\](), ]*$")]
+    private static partial Regex PackageVersion();
 }
 
 /// <summary>A code cell after its directives: C# to compile, markdown, or refused.</summary>
 internal abstract record PreparedCell
 {
-    /// <summary>C# to compile, and notes for stderr (a package version the kit replaces with its own).</summary>
-    public sealed record Code(string Text, IReadOnlyList<string> Notes) : PreparedCell;
+    /// <summary>
+    /// C# to compile, notes for stderr (a package version the kit replaces with its own), and the
+    /// packages to restore and package sources the cell's directives name, in the cell's order.
+    /// </summary>
+    public sealed record Code(string Text, IReadOnlyList<string> Notes) : PreparedCell
+    {
+        /// <summary>The packages the cell asks for that the kit does not carry.</summary>
+        public IReadOnlyList<PackageDirective> Packages { get; init; } = [];
+
+        /// <summary>The package sources the cell adds.</summary>
+        public IReadOnlyList<SourceDirective> Sources { get; init; } = [];
+    }
 
     /// <summary>A .NET Interactive markdown cell: not run.</summary>
     public sealed record Markdown(string Text) : PreparedCell;
@@ -127,3 +163,17 @@ internal abstract record PreparedCell
     /// <summary>A directive the kit cannot honour, on a 1-based line of the cell.</summary>
     public sealed record Refused(int Line, string Directive, string Reason) : PreparedCell;
 }
+
+/// <summary>A <c>#r "nuget: ..."</c> directive for a package the kit does not carry.</summary>
+/// <param name="Id">The package id, as written.</param>
+/// <param name="Version">The version, range or wildcard asked for; null for the latest.</param>
+/// <param name="Line">The directive's 1-based line in the cell.</param>
+/// <param name="Directive">The directive as written, trimmed, for messages.</param>
+internal sealed record PackageDirective(string Id, string? Version, int Line, string Directive)
+{
+    /// <summary>The id and version as messages show them: <c>Foo.Bar 1.2.3</c>, or <c>Foo.Bar</c> for the latest.</summary>
+    public string Named => Version is null ? Id : $"{Id} {Version}";
+}
+
+/// <summary>A <c>#i "nuget: ..."</c> directive: a package source, as written.</summary>
+internal sealed record SourceDirective(string Source, int Line, string Directive);

@@ -149,7 +149,8 @@ internal sealed partial class CodeAssistant
             parseOptions: ScriptEnvironment.ParseOptions,
             documents: [document],
             projectReferences: previous is null ? [] : [new ProjectReference(previous)],
-            metadataReferences: references.Value,
+            // With the packages the session restored.
+            metadataReferences: references.Value.AddRange(options.MetadataReferences.Except(ScriptEnvironment.Options.MetadataReferences)),
             isSubmission: true,
             hostObjectType: typeof(NotebookGlobals));
     }

@@ -10,9 +10,10 @@ namespace Its.Notebooks.Engine;
 public sealed record NotebookRunOptions
 {
     /// <summary>
-    /// How long one cell's code may run (compilation aside). A cell that runs longer is stopped with
-    /// an error output and the run ends there, whatever <see cref="AllowErrors"/> says.
-    /// <see cref="Timeout.InfiniteTimeSpan"/> for no limit; 10 minutes by default.
+    /// How long one cell's code, and the restore of the packages it asks for, may run (compilation
+    /// aside). A cell that runs longer is stopped with an error output and the run ends there,
+    /// whatever <see cref="AllowErrors"/> says. <see cref="Timeout.InfiniteTimeSpan"/> for no
+    /// limit; 10 minutes by default.
     /// </summary>
     public TimeSpan CellTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
@@ -28,6 +29,9 @@ public sealed record NotebookRunOptions
     /// only shown.
     /// </summary>
     public string? FiguresDirectory { get; init; }
+
+    /// <summary>How <c>#r "nuget: ..."</c> restores packages; null (the default): with the machine's NuGet setup.</summary>
+    internal PackageRestoreOptions? PackageRestore { get; init; }
 }
 
 /// <summary>A cell that failed: where it is, and its error.</summary>
@@ -99,7 +103,7 @@ public sealed class NotebookRunner(IMimeFormatter formatter, NotebookRunOptions?
 
     private NotebookRun RunCells(Notebook notebook, string directory)
     {
-        var session = new NotebookSession(_formatter, directory);
+        var session = new NotebookSession(_formatter, directory, _options.PackageRestore);
         var cells = new List<Cell>();
         var failures = new List<NotebookFailure>();
         int count = 0;

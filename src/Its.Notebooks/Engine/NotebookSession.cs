@@ -15,12 +15,24 @@ namespace Its.Notebooks.Engine;
 /// culture, and with the notebook's directory as the current directory.
 /// </summary>
 /// <remarks>
+/// <para>
+/// A cell's <c>#r "nuget: Id, Version"</c> for a package the kit does not carry restores it, with
+/// the packages of the earlier cells and its dependencies, by running <c>dotnet restore</c> on a
+/// throw-away project in the temporary folder (see <see cref="CellSource"/>); the cell and the
+/// ones after it reference its assemblies. The restore uses the machine's NuGet setup (the user's
+/// NuGet.config, <c>NUGET_PACKAGES</c> when set) and the sources the cells add with
+/// <c>#i "nuget: ..."</c>. It counts against the cell's timeout, stops when the cell is
+/// interrupted, and is stopped after 5 minutes in any case; a failure is the cell's error, naming
+/// the package and what the restore said.
+/// </para>
+/// <para>
 /// A cell is stopped by <see cref="Interrupt"/> or its timeout at its next loop iteration or call
 /// of a method it declares, or in a wait or a sleep (see <see cref="Interruption"/>). One that does
 /// not stop within <see cref="StopGrace"/> of its timeout (a long call into a library) is
 /// abandoned: .NET cannot end a thread that is computing, so the thread goes on until it finishes
 /// or the process ends, and the session refuses further cells, whose state could be half-changed.
 /// Start a new session to go on.
+/// </para>
 /// </remarks>
 public sealed class NotebookSession
 {
@@ -28,7 +40,9 @@ public sealed class NotebookSession
     private const int CellStackBytes = 16 * 1024 * 1024;
 
     private readonly IMimeFormatter _formatter;
-    private readonly ScriptOptions _options;
+    private readonly string _root;
+    private readonly PackageRestore _packages;
+    private ScriptOptions _options;
     private readonly NotebookGlobals _globals = new();
     private readonly CellErrors _errors;
     private readonly object _gate = new();
@@ -47,16 +61,24 @@ public sealed class NotebookSession
     /// </param>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     public NotebookSession(IMimeFormatter formatter, string? directory = null)
+        : this(formatter, directory, null)
+    {
+    }
+
+    /// <summary>A new session whose package restores run as the options say (a NuGet setup of their own).</summary>
+    /// <inheritdoc cref="NotebookSession(IMimeFormatter, string?)"/>
+    internal NotebookSession(IMimeFormatter formatter, string? directory, PackageRestoreOptions? packages)
     {
         ArgumentNullException.ThrowIfNull(formatter);
         _formatter = formatter;
         Directory = directory is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
         if (Directory is not null && !System.IO.Directory.Exists(Directory))
             throw new DirectoryNotFoundException($"the notebook's directory {Directory} does not exist");
-        string root = Directory ?? Environment.CurrentDirectory;
+        _root = Directory ?? Environment.CurrentDirectory;
         _options = ScriptEnvironment.Options
-            .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(root))
-            .WithSourceResolver(ScriptSourceResolver.Default.WithBaseDirectory(root));
+            .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(_root))
+            .WithSourceResolver(ScriptSourceResolver.Default.WithBaseDirectory(_root));
+        _packages = new PackageRestore(packages ?? PackageRestoreOptions.Default);
         _errors = new CellErrors(Directory);
         CellConsoleWriter.Install();
     }
@@ -94,13 +116,17 @@ public sealed class NotebookSession
     }
 
     /// <summary>
-    /// Runs a code cell after the ones run before it. An error (compilation, exception, refused
-    /// directive) ends the cell with an error output and leaves the session usable: what the cell
-    /// assigned before an exception is kept, as in Jupyter.
+    /// Runs a code cell after the ones run before it, restoring the packages it asks for first. An
+    /// error (a restore's, compilation, exception, refused directive) ends the cell with an error
+    /// output and leaves the session usable: what the cell assigned before an exception is kept,
+    /// as in Jupyter.
     /// </summary>
     /// <param name="code">The cell's text, with any .NET Interactive directives.</param>
     /// <param name="executionCount">The cell's execution count: its outputs and tracebacks say <c>In[n]</c>.</param>
-    /// <param name="timeout">How long the cell's code may run, compilation aside; <see cref="Timeout.InfiniteTimeSpan"/> for no limit.</param>
+    /// <param name="timeout">
+    /// How long the cell's code, and the restore of the packages it asks for, may run (compilation
+    /// aside); <see cref="Timeout.InfiniteTimeSpan"/> for no limit.
+    /// </param>
     /// <param name="channel">A front end's line to the cell while it runs (live outputs, input); null for none.</param>
     /// <returns>The cell's status and outputs.</returns>
     /// <exception cref="InvalidOperationException">The session was abandoned after a timeout, or another cell is running.</exception>
@@ -167,12 +193,69 @@ public sealed class NotebookSession
 
     private CellResult Run(PreparedCell.Code prepared, int executionCount, TimeSpan timeout, CellOutputs outputs)
     {
+        var clock = Stopwatch.StartNew();
+        // Notes come first, even before compilation errors, which another package version may explain.
+        foreach (string note in prepared.Notes) outputs.Write("stderr", note);
+        if (Restore(prepared, executionCount, timeout, outputs) is { } failed) return failed;
+        // The restore took its time out of the cell's.
+        var left = timeout == Timeout.InfiniteTimeSpan ? timeout : timeout - clock.Elapsed;
+        if (left != Timeout.InfiniteTimeSpan && left <= TimeSpan.Zero)
+            return new CellResult(CellStatus.TimedOut, [.. outputs.Close(), CellErrors.Timeout(executionCount, timeout, stopped: true).Output]);
+        return Run(prepared, executionCount, timeout, left, outputs);
+    }
+
+    // Restores the new packages the cell asks for, and references them; null when the cell can go on.
+    private CellResult? Restore(PreparedCell.Code prepared, int executionCount, TimeSpan timeout, CellOutputs outputs)
+    {
+        foreach (var source in prepared.Sources) _packages.AddSource(source.Source, _root);
+        var added = new List<PackageDirective>();
+        foreach (var package in prepared.Packages)
+        {
+            if ((_packages.Restored(package.Id) ?? added.Find(p => string.Equals(p.Id, package.Id, StringComparison.OrdinalIgnoreCase))) is { } earlier)
+            {
+                // A session cannot load a second version of an assembly it has loaded.
+                if (package.Version is not null && !string.Equals(package.Version, earlier.Version, StringComparison.OrdinalIgnoreCase))
+                    outputs.Write("stderr", $"{package.Directive}: the session already has {earlier.Named}{(earlier.Version is null ? " (the latest)" : "")} and uses it\n");
+                continue;
+            }
+            added.Add(package);
+        }
+        if (added.Count == 0) return null;
+        switch (_packages.Restore(added, timeout, outputs.Interrupted))
+        {
+            case RestoreOutcome.Restored restored:
+                _options = _options.AddReferences(restored.References.Select(Reference));
+                return null;
+            case RestoreOutcome.Failed failed:
+                return Failed(outputs.Close(), CellErrors.RestoreFailed(executionCount, failed.Package, failed.Reasons));
+            case RestoreOutcome.Stopped { Why: RestoreStop.Interrupted }:
+                var interrupted = CellErrors.RestoreInterrupted(executionCount, added);
+                return new CellResult(CellStatus.Interrupted, [.. outputs.Close(), interrupted.Output]) { ErrorLine = interrupted.Line };
+            case RestoreOutcome.Stopped { Why: RestoreStop.CellTimeout }:
+                return new CellResult(CellStatus.TimedOut, [.. outputs.Close(), CellErrors.Timeout(executionCount, timeout, stopped: true, restoring: added).Output]);
+            case RestoreOutcome.Stopped:
+                return Failed(outputs.Close(), CellErrors.RestoreFailed(executionCount, added[0],
+                    [$"it ran longer than its limit of {Seconds(_packages.Limit)} s and was stopped (a package source that does not answer?)"]));
+            default:
+                throw new UnreachableException();
+        }
+    }
+
+    // A restored assembly, with the documentation beside it for completion and inspection.
+    private static MetadataReference Reference(string path)
+    {
+        string xml = Path.ChangeExtension(path, ".xml");
+        return MetadataReference.CreateFromFile(path, documentation: File.Exists(xml) ? XmlDocumentationProvider.CreateFromFile(xml) : null);
+    }
+
+    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private CellResult Run(PreparedCell.Code prepared, int executionCount, TimeSpan timeout, TimeSpan left, CellOutputs outputs)
+    {
         string file = CellErrors.FileName(executionCount);
         _errors.Register(executionCount, prepared.Text, file, _options.SourceResolver.NormalizePath(file, baseFilePath: null) ?? file);
         var options = _options.WithFilePath(file);
         var previousScript = _state?.Script ?? ScriptEnvironment.Root;
-        // Notes come first, even before compilation errors, which another package version may explain.
-        foreach (string note in prepared.Notes) outputs.Write("stderr", note);
         // The code that runs has interruption checks in its loops; errors are reported on the code as written.
         string instrumented = Interruption.Instrument(prepared.Text, ScriptEnvironment.ParseOptions);
         var script = previousScript.ContinueWith(instrumented, options);
@@ -211,7 +294,7 @@ public sealed class NotebookSession
             // Interrupted before it started: it stops at its first check.
             if (outputs.IsInterrupted) thread.Interrupt();
             thread.Start();
-            finished = thread.Join(timeout);
+            finished = thread.Join(left);
             if (!finished)
             {
                 timedOut = true;

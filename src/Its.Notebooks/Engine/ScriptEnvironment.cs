@@ -8,12 +8,14 @@ namespace Its.Notebooks.Engine;
 
 /// <summary>
 /// What cell code compiles against: the kit's assemblies and the packages it carries, and the
-/// namespaces every cell imports. Built once per process; sessions add only their directory.
+/// namespaces every cell imports. Built once per process; sessions add their directory and the
+/// packages they restore.
 /// </summary>
 internal static class ScriptEnvironment
 {
     // The NuGet packages the kit's projects reference and a notebook can use, with the assembly
-    // of each: what `#r "nuget: ..."` accepts. System.CommandLine (the CLI's) is not for notebooks.
+    // of each: what `#r "nuget: ..."` finds loaded, not restored. System.CommandLine (the CLI's)
+    // is not for notebooks.
     private static readonly (string Id, string Assembly)[] packages =
     [
         ("CsvHelper", "CsvHelper"),
@@ -21,6 +23,17 @@ internal static class ScriptEnvironment
         ("MathNet.Numerics", "MathNet.Numerics"),
         ("Microsoft.Data.Analysis", "Microsoft.Data.Analysis"),
         ("Plotly.NET", "Plotly.NET"),
+    ];
+
+    // The kit's own libraries under the ids they are published as: a notebook written for the
+    // packaged kit asks for them, and the engine has them loaded.
+    private static readonly (string Id, string Assembly)[] kitPackages =
+    [
+        ("ItsKit.Core", "Its.Core"),
+        ("ItsKit.Data", "Its.Data"),
+        ("ItsKit.Plots", "Its.Plots"),
+        ("ItsKit.Sanming", "Sanming"),
+        ("ItsKit.Notebooks", "Its.Notebooks"),
     ];
 
     // The kit itself, and FSharp.Core, whose types (options, lists) Plotly.NET's API is made of.
@@ -43,7 +56,7 @@ internal static class ScriptEnvironment
 
     private static readonly Lazy<ScriptOptions> options = new(Build);
 
-    private static readonly Lazy<Dictionary<string, CarriedPackage>> carried = new(() => packages.ToDictionary(
+    private static readonly Lazy<Dictionary<string, CarriedPackage>> carried = new(() => kitPackages.Concat(packages).ToDictionary(
         p => p.Id,
         p => new CarriedPackage(p.Id, Version(Load(p.Assembly))),
         StringComparer.OrdinalIgnoreCase));
@@ -71,10 +84,7 @@ internal static class ScriptEnvironment
     /// <summary>The namespaces every cell imports.</summary>
     public static IReadOnlyList<string> Imports => [.. Options.Imports];
 
-    /// <summary>The carried packages, as a list for messages.</summary>
-    public static string CarriedPackages => string.Join(", ", packages.Select(p => p.Id));
-
-    /// <summary>The carried package with this NuGet id (ids are case-insensitive); null when the kit does not carry it.</summary>
+    /// <summary>The carried package with this NuGet id (ids are case-insensitive), the kit's own among them; null when the kit does not carry it.</summary>
     public static CarriedPackage? Carried(string id) => carried.Value.GetValueOrDefault(id);
 
     private static ScriptOptions Build()
