@@ -8,7 +8,7 @@ namespace Its.Cli.Tests;
 /// <summary>
 /// A copy of the repository as a clone holds it (every file git tracks or would add, no build
 /// output, no .git), alone in a temporary folder, built and run by child processes whose home and
-/// cache folders are empty: no ../shared, no download cache, no kernelspec, no tool. .NET's own
+/// cache folders are empty: no neighbouring folders, no download cache, no kernelspec, no tool. .NET's own
 /// packages come from this machine's NuGet folder as a read-only fallback folder, so nothing is
 /// downloaded; everything the kit makes (its packages, the tool) goes to fresh folders.
 /// </summary>
@@ -235,6 +235,19 @@ public sealed class FreshMachineTests(FreshMachine machine)
     }
 
     [Fact]
+    public void The_tool_installs_as_a_local_tool_run_as_dotnet_its()
+    {
+        string project = machine.Folder("local-tool");
+        Assert.Equal(0, machine.Dotnet(project, "new", "tool-manifest").Code);
+        var install = machine.Dotnet(project, "tool", "install", "its-kit", "--add-source", machine.Feed);
+        Assert.True(install.Code == 0, install.Output);
+        var run = machine.Dotnet(project, "its", "data", "list");
+        Assert.True(run.Code == 0, run.Output);
+        Assert.Contains("sicily.csv", run.Output);
+        Assert.Contains("SHA-256 verified", run.Output);
+    }
+
+    [Fact]
     public void The_installed_tool_reproduces_inside_the_clone()
     {
         string reports = Path.Combine(machine.Folder("tool-reports"), "reports");
@@ -309,21 +322,47 @@ public sealed class FreshMachineTests(FreshMachine machine)
     }
 
     [Fact]
-    public void A_notebook_outside_the_repository_runs_with_the_kit_loaded()
+    public void A_notebook_outside_the_repository_runs_with_the_kit_loaded_and_restores_a_package_from_a_local_feed()
     {
+        string feed = PackHello();
         string folder = machine.Folder("my-notebooks");
         File.WriteAllText(Path.Combine(folder, "mine.ipynb"), NotebookJson(
             $"#r \"nuget: ItsKit.Core, {FreshMachine.Version}\"\n#r \"nuget: ItsKit.Sanming\"\nvar panel = SanmingLoader.Load(ShippedData.Locate());\nConsole.WriteLine($\"{{panel.Months.Count}} months\");",
             "var sicily = SeriesLoader.Load(CsvData.Read(ReferenceDatasets.Locate(\"sicily.csv\")), new SeriesOptions { Outcome = \"aces\", Year = \"year\", Month = \"month\", Family = Family.QuasiPoisson, Offset = \"stdpop\" });\n"
             + "var fit = new ItsModel(sicily, new ItsSpec { Interruptions = [Period.Month(2005, 1)], Impact = Impact.Level, Seasonality = Seasonality.Fourier(2), Family = Family.QuasiPoisson, Offset = \"stdpop\" }).Fit();\n"
-            + "Console.WriteLine($\"rate ratio {Math.Exp(fit[\"level1\"].Estimate):F4}\");"));
+            + "Console.WriteLine($\"rate ratio {Math.Exp(fit[\"level1\"].Estimate):F4}\");",
+            $"#i \"nuget: {feed}\"\n#r \"nuget: Hello.Fresh, 1.0.0\"\nConsole.WriteLine(Hello.Fresh.Greeter.Greet(\"Sanming\"));"));
 
-        var (code, output) = machine.Run(folder, machine.Tool, "notebook", "run", "mine.ipynb", "--output", "executed");
+        var (code, output) = machine.Run(folder, machine.Tool, "notebook", "run", "mine.ipynb", "--output", "executed", "--timeout", "300");
 
         Assert.True(code == 0, output);
         string executed = File.ReadAllText(Path.Combine(folder, "executed", "mine.ipynb"));
         Assert.Contains("47 months", executed);
         Assert.Contains("rate ratio 0.8851", executed);
+        Assert.Contains("hello from a local feed, Sanming", executed);
+    }
+
+    // A package of the test's own, packed into a folder feed outside the repository.
+    private string PackHello()
+    {
+        string project = machine.Folder("hello-fresh");
+        File.WriteAllText(Path.Combine(project, "Hello.Fresh.csproj"), """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <PackageId>Hello.Fresh</PackageId>
+                <Version>1.0.0</Version>
+              </PropertyGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(project, "Greeter.cs"), """
+            namespace Hello.Fresh;
+            public static class Greeter { public static string Greet(string name) => "hello from a local feed, " + name; }
+            """);
+        string feed = machine.Folder("hello-feed");
+        var (code, output) = machine.Dotnet(project, "pack", "-o", feed);
+        Assert.True(code == 0, output);
+        return feed;
     }
 
     /// <summary>An nbformat 4.5 notebook of C# code cells.</summary>
