@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Its.Data;
 using Its.Notebooks.Kernel;
@@ -56,8 +55,8 @@ public sealed class FreshMachine : IDisposable
     /// <summary>Runs a program in a folder with the fresh machine's environment; fails the test past the time limit.</summary>
     public (int Code, string Output) Run(string directory, string program, params string[] args)
     {
-        var start = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in args) start.ArgumentList.Add(a);
+        var start = Peers.Start(program, args);
+        start.WorkingDirectory = directory;
         // Nothing of this process's environment may lead the child to the repository or its caches.
         foreach (string name in start.Environment.Keys.ToArray())
             if (name.StartsWith("ITS_", StringComparison.Ordinal) || name.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)
@@ -69,20 +68,11 @@ public sealed class FreshMachine : IDisposable
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Limit))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{program} {string.Join(' ', args)} ran past {Limit.TotalMinutes} minutes");
-        }
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result + stderr.Result);
+        return Peers.Run(start, Limit);
     }
 
     /// <summary>Runs <c>dotnet</c> with the fresh machine's environment.</summary>
-    public (int Code, string Output) Dotnet(string directory, params string[] args) => Run(directory, DotnetHost(), args);
+    public (int Code, string Output) Dotnet(string directory, params string[] args) => Run(directory, Peers.Dotnet, args);
 
     /// <summary>A new empty folder outside the clone.</summary>
     public string Folder(string name) => Directory.CreateDirectory(Path.Combine(Root, name)).FullName;
@@ -116,10 +106,6 @@ public sealed class FreshMachine : IDisposable
 
     /// <summary>The version the packages carry (Directory.Build.props).</summary>
     public const string Version = "0.1.0";
-
-    // The .NET host running these tests: the SDK's dotnet.
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     // The files a clone of this working tree would hold: tracked and not-ignored untracked files, as they are now.
     private static void CopyWorkingTree(string repository, string target)

@@ -24,14 +24,36 @@ public static class Peers
     /// <summary>Runs the program in a directory with extra environment variables.</summary>
     public static (int Code, string Output) Run(string program, string? directory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = Start(program, args);
         if (directory is not null) start.WorkingDirectory = directory;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
-        foreach (string a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout + stderr.Result);
+        return Run(start, Timeout.InfiniteTimeSpan);
     }
+
+    /// <summary>A start for the program with its arguments, its output redirected.</summary>
+    public static ProcessStartInfo Start(string program, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in args) start.ArgumentList.Add(a);
+        return start;
+    }
+
+    /// <summary>Runs a process to its end, or fails the test and kills it (with its children) past the limit.</summary>
+    public static (int Code, string Output) Run(ProcessStartInfo start, TimeSpan limit)
+    {
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(limit))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{start.FileName} {string.Join(' ', start.ArgumentList)} ran past {limit.TotalMinutes} minutes");
+        }
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    /// <summary>The .NET host running the tests (the SDK's <c>dotnet</c>), for child builds and runs.</summary>
+    public static string Dotnet =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 }

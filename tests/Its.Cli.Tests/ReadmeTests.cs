@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Its.Data;
 using Parquet;
@@ -156,23 +155,15 @@ public sealed class ReadmeTests : IClassFixture<ReadmeTests.Workspace>
         /// <summary>Runs the built <c>its</c> in the scratch folder.</summary>
         public (int Code, string Output) Its(string[] args)
         {
-            var start = new ProcessStartInfo(DotnetHost()) { WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "its.dll"));
-            foreach (string a in args) start.ArgumentList.Add(a);
+            var start = Peers.Start(Peers.Dotnet, [Path.Combine(AppContext.BaseDirectory, "its.dll"), .. args]);
+            start.WorkingDirectory = Folder;
             start.Environment["JUPYTER_DATA_DIR"] = Path.Combine(Folder, "jupyter");
             start.Environment["ITS_CACHE"] = Path.Combine(Folder, "cache");
-            using var process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            string stdout = process.StandardOutput.ReadToEnd();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(5))) { process.Kill(entireProcessTree: true); Assert.Fail($"its {string.Join(' ', args)} ran past 5 minutes"); }
-            return (process.ExitCode, stdout + stderr.Result);
+            return Peers.Run(start, TimeSpan.FromMinutes(5));
         }
 
         /// <inheritdoc />
         public void Dispose() => _folder.Dispose();
-
-        private static string DotnetHost() =>
-            Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
         // Facilities [from, to), 48 months from 2016-01, visits growing before October 2017 and slower after.
         private static async Task WriteFacilities(string path, int from, int to)
