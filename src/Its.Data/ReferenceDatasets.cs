@@ -222,9 +222,13 @@ public static class ReferenceDatasets
     /// <summary>The message for a copy with the wrong SHA-256: the path, both hashes and what to do.</summary>
     public static string WrongHashMessage(DatasetCopy copy)
     {
-        string remedy = copy.Place == DataPlace.DataFolder
-            ? $"replace or remove it, or unset {DataFolderVariable}"
-            : $"remove it, or run `its data fetch {copy.Dataset.Name}` to download a verified copy into the cache";
+        string remedy = copy.Place switch
+        {
+            DataPlace.DataFolder => $"replace or remove it, or unset {DataFolderVariable}",
+            // The kit's copy comes first in the search, so a download into the cache would not replace it.
+            DataPlace.Kit => $"restore the shipped file (in a clone: git checkout -- data/{copy.Dataset.Name}; else reinstall the kit), or set {DataFolderVariable} to a folder with a verified copy",
+            _ => $"remove it, or run `its data fetch {copy.Dataset.Name}` to download a verified copy into the cache",
+        };
         return $"{copy.Path} ({Describe(copy.Place)}) has SHA-256 {copy.ActualSha256}, expected {copy.Dataset.Sha256}: not the published {copy.Dataset.Name}, not used; {remedy}";
     }
 

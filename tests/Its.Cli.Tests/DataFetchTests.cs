@@ -187,6 +187,23 @@ public sealed class DataFetchTests
     }
 
     [Fact]
+    public void A_changed_copy_of_the_kit_s_data_is_refused_saying_how_to_restore_it()
+    {
+        using var temp = new TempFolder();
+        string kit = Directory.CreateDirectory(Path.Combine(temp.Path, "kit", "data")).FullName;
+        byte[] changed = TrueSicily();
+        changed[10] ^= 1;
+        File.WriteAllBytes(Path.Combine(kit, "sicily.csv"), changed);
+        string cache = Directory.CreateDirectory(Path.Combine(temp.Path, "cache")).FullName;
+        File.WriteAllBytes(Path.Combine(cache, "sicily.csv"), TrueSicily());
+
+        var e = Assert.Throws<InputError>(() => ReferenceDatasets.Locate("sicily.csv", CacheOnly(cache) with { KitFolders = [kit] }));
+
+        Assert.Equal($"{Path.Combine(kit, "sicily.csv")} (the kit's data) has SHA-256 {Convert.ToHexStringLower(SHA256.HashData(changed))}, expected {Sicily.Sha256}: "
+            + "not the published sicily.csv, not used; restore the shipped file (in a clone: git checkout -- data/sicily.csv; else reinstall the kit), or set ITS_DATA to a folder with a verified copy", e.Message);
+    }
+
+    [Fact]
     public void Locate_finds_a_verified_copy_in_search_order()
     {
         using var temp = new TempFolder();
