@@ -266,21 +266,11 @@ public sealed class FreshMachineTests(FreshMachine machine)
     [Fact]
     public void A_console_project_outside_the_repository_references_the_packages_and_fits_the_sicily_model()
     {
-        string project = machine.Folder("console");
-        File.WriteAllText(Path.Combine(project, "Sicily.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <Nullable>enable</Nullable>
-                <RestoreAdditionalProjectSources>{machine.Feed}</RestoreAdditionalProjectSources>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="ItsKit.Data" Version="{FreshMachine.Version}" />
-              </ItemGroup>
-            </Project>
-            """);
+        string project = machine.Folder("Sicily");
+        Assert.Equal(0, machine.Dotnet(project, "new", "console", "--framework", "net10.0").Code);
+        // As the README has it.
+        var add = machine.Dotnet(project, "add", "package", "ItsKit.Data", "--source", machine.Feed);
+        Assert.True(add.Code == 0, add.Output);
         File.WriteAllText(Path.Combine(project, "Program.cs"), """
             using Its.Data;
             using Its.Model;
