@@ -25,38 +25,41 @@ public static class PlotlyRenderer
     public static GenericChart Render(ItsFigure figure)
     {
         ArgumentNullException.ThrowIfNull(figure);
+        var axis = ValueAxis.For(figure.OutcomeLabel, figure.Observed.Select(o => o.Value)
+            .Concat(figure.FittedSegments.SelectMany(s => s).Select(p => p.Value))
+            .Concat(figure.Counterfactual.SelectMany(b => new[] { b.Lower, b.Upper })), log: false);
         var traces = new List<Trace>();
 
         if (figure.Counterfactual.Count > 0)
         {
             var band = figure.Counterfactual;
             // plotly.js fills between a trace and the one before it ("tonexty"): the lower edge first.
-            traces.Add(Scatter(band.Select(b => b.Period), band.Select(b => b.Lower), FigureStyle.BandName, "band", showLegend: false,
+            traces.Add(Scatter(band.Select(b => b.Period), band.Select(b => axis.Scale(b.Lower)), FigureStyle.BandName, "band", showLegend: false,
                 line: new { width = 0, color = BandColour }, hoverinfo: "skip"));
-            var upper = Scatter(band.Select(b => b.Period), band.Select(b => b.Upper), FigureStyle.BandName, "band", showLegend: true,
+            var upper = Scatter(band.Select(b => b.Period), band.Select(b => axis.Scale(b.Upper)), FigureStyle.BandName, "band", showLegend: true,
                 line: new { width = 0, color = BandColour }, hoverinfo: "skip");
             upper.SetProperty("fill", "tonexty");
             upper.SetProperty("fillcolor", BandColour);
             traces.Add(upper);
-            traces.Add(Scatter(band.Select(b => b.Period), band.Select(b => b.Value), FigureStyle.CounterfactualName, "counterfactual", showLegend: true,
+            traces.Add(Scatter(band.Select(b => b.Period), band.Select(b => axis.Scale(b.Value)), FigureStyle.CounterfactualName, "counterfactual", showLegend: true,
                 line: new { color = CounterfactualColour, width = 2, dash = "dash" }));
         }
 
         for (int s = 0; s < figure.FittedSegments.Count; s++)
         {
             var segment = figure.FittedSegments[s];
-            traces.Add(Scatter(segment.Select(p => p.Period), segment.Select(p => p.Value), FigureStyle.FittedName, "fitted", showLegend: s == 0,
+            traces.Add(Scatter(segment.Select(p => p.Period), segment.Select(p => axis.Scale(p.Value)), FigureStyle.FittedName, "fitted", showLegend: s == 0,
                 line: new { color = FittedColour, width = 2 }));
         }
 
         var inFit = figure.Observed.Where(o => o.InFit).ToArray();
         var leftOut = figure.Observed.Where(o => !o.InFit).ToArray();
-        traces.Add(Markers(inFit, FigureStyle.ObservedName, new { color = ObservedColour, size = 6 }));
+        traces.Add(Markers(axis, inFit, FigureStyle.ObservedName, new { color = ObservedColour, size = 6 }));
         if (leftOut.Length > 0)
-            traces.Add(Markers(leftOut, FigureStyle.LeftOutName, new { color = ObservedColour, size = 7, symbol = "circle-open" }));
+            traces.Add(Markers(axis, leftOut, FigureStyle.LeftOutName, new { color = ObservedColour, size = 7, symbol = "circle-open" }));
 
-        var layout = Frame(figure.Title, figure.Frequency, figure.OutcomeLabel, figure.Observed[0].Period, figure.Observed[^1].Period,
-            figure.PostPeriod, figure.Interruptions, logAxis: false, hovermode: "closest");
+        var layout = Frame(figure.Title, figure.Frequency, axis, figure.Observed[0].Period, figure.Observed[^1].Period,
+            figure.PostPeriod, figure.Interruptions, hovermode: "closest");
         return GenericChart.setLayout(layout, GenericChart.ofTraceObjects(false, traces));
     }
 
@@ -64,25 +67,26 @@ public static class PlotlyRenderer
     public static GenericChart Render(LineFigure figure)
     {
         ArgumentNullException.ThrowIfNull(figure);
+        var axis = ValueAxis.For(figure.ValueLabel, figure.Lines.SelectMany(l => l.Points).Select(p => p.Value), figure.LogAxis);
         var traces = figure.Lines.Select((line, i) =>
         {
             string colour = FigureStyle.Palette[i % FigureStyle.Palette.Count].Css;
-            var trace = Scatter(line.Points.Select(p => p.Period), line.Points.Select(p => p.Value), Escape(line.Name), $"line{i}", showLegend: true,
+            var trace = Scatter(line.Points.Select(p => p.Period), line.Points.Select(p => axis.Scale(p.Value)), Escape(line.Name), $"line{i}", showLegend: true,
                 line: new { color = colour, width = 2 });
             trace.SetProperty("mode", "lines+markers");
             trace.SetProperty("marker", new { color = colour, size = 5 });
             return trace;
         }).ToList();
         var span = figure.Span;
-        var layout = Frame(figure.Title, figure.Frequency, figure.ValueLabel + (figure.LogAxis ? " (log scale)" : ""), span.First, span.Last,
-            figure.Interruption is { } at ? new PeriodSpan(at, span.Last) : null, figure.Interruption is { } i ? [i] : [], figure.LogAxis, hovermode: "x unified");
+        var layout = Frame(figure.Title, figure.Frequency, axis, span.First, span.Last,
+            figure.Interruption is { } at ? new PeriodSpan(at, span.Last) : null, figure.Interruption is { } i ? [i] : [], hovermode: "x unified");
         return GenericChart.setLayout(layout, GenericChart.ofTraceObjects(false, traces));
     }
 
     // What every chart has: title, legend on top, the date axis over the whole series, the value
     // axis with its label, the post period shaded and a labelled dotted line at each interruption.
-    private static Layout Frame(string title, Frequency frequency, string valueLabel, Period first, Period last, PeriodSpan? post,
-        IReadOnlyList<Period> interruptions, bool logAxis, string hovermode)
+    private static Layout Frame(string title, Frequency frequency, ValueAxis axis, Period first, Period last, PeriodSpan? post,
+        IReadOnlyList<Period> interruptions, string hovermode)
     {
         var layout = new Layout();
         layout.SetProperty("title", new { text = Escape(title), x = 0, xanchor = "left" });
@@ -95,6 +99,7 @@ public static class PlotlyRenderer
         {
             type = "date",
             title = new { text = Period.Describe(frequency) },
+            automargin = true,
             range = new[] { Date(ItsFigure.BoundaryBefore(first)), Date(ItsFigure.BoundaryBefore(last.Add(1))) },
             hoverformat = HoverFormat(frequency),
             showline = true,
@@ -102,16 +107,22 @@ public static class PlotlyRenderer
             gridcolor = GridColour,
             zeroline = false,
         });
+        bool log = axis.LogTicks.Count > 0;
         layout.SetProperty("yaxis", new
         {
-            type = logAxis ? "log" : "linear",
-            title = new { text = Escape(valueLabel) },
+            type = log ? "log" : "linear",
+            // The title placed clear of the tick labels whatever their width.
+            title = new { text = Escape(axis.Title), standoff = 12 },
+            automargin = true,
             showline = true,
             linecolor = AxisLineColour,
             gridcolor = GridColour,
             zeroline = false,
             separatethousands = true,
             exponentformat = "none",
+            tickmode = log ? "array" : "auto",
+            tickvals = log ? axis.LogTicks.ToArray() : null,
+            ticktext = log ? axis.LogTicks.Select(ValueAxis.Label).ToArray() : null,
         });
         var shapes = interruptions.Select(InterruptionLine);
         layout.SetProperty("shapes", (post is { } p ? shapes.Prepend(PostShading(p)) : shapes).ToArray());
@@ -144,11 +155,11 @@ public static class PlotlyRenderer
         return trace;
     }
 
-    private static Trace Markers(IReadOnlyList<ObservedPoint> points, string name, object marker)
+    private static Trace Markers(ValueAxis axis, IReadOnlyList<ObservedPoint> points, string name, object marker)
     {
         var trace = new Trace2D("scatter");
         trace.SetProperty("x", points.Select(p => Date(ItsFigure.AxisDate(p.Period))).ToArray());
-        trace.SetProperty("y", points.Select(p => p.Value).ToArray());
+        trace.SetProperty("y", points.Select(p => axis.Scale(p.Value)).ToArray());
         trace.SetProperty("mode", "markers");
         trace.SetProperty("name", name);
         trace.SetProperty("marker", marker);

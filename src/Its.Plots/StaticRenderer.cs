@@ -26,7 +26,7 @@ public readonly record struct FigureSize(double WidthInches, double HeightInches
 /// A <see cref="LineFigure"/> (observed series without a model) is drawn with the same frame.
 /// The same figure gives the same bytes.
 /// </summary>
-public static class StaticRenderer
+public static partial class StaticRenderer
 {
     /// <summary>Pixels per inch of the PNG: 300, the resolution journals ask for.</summary>
     public const int PngDpi = 300;
@@ -103,16 +103,19 @@ public static class StaticRenderer
 
     private static Plot Build(ItsFigure figure, double scale)
     {
+        var axis = ValueAxis.For(figure.OutcomeLabel, figure.Observed.Select(o => o.Value)
+            .Concat(figure.FittedSegments.SelectMany(s => s).Select(p => p.Value))
+            .Concat(figure.Counterfactual.SelectMany(b => new[] { b.Lower, b.Upper })), log: false);
         var plot = Frame(scale, figure.Observed[0].Period, figure.Observed[^1].Period, figure.PostPeriod, figure.Interruptions);
         if (figure.Counterfactual.Count > 0)
         {
             var band = figure.Counterfactual;
             double[] xs = band.Select(b => X(ItsFigure.AxisDate(b.Period))).ToArray();
-            var fill = plot.Add.FillY(xs, band.Select(b => b.Lower).ToArray(), band.Select(b => b.Upper).ToArray());
+            var fill = plot.Add.FillY(xs, band.Select(b => axis.Scale(b.Lower)).ToArray(), band.Select(b => axis.Scale(b.Upper)).ToArray());
             fill.FillColor = Colour(FigureStyle.Band);
             fill.LineWidth = 0;
             fill.LegendText = FigureStyle.BandName;
-            var line = plot.Add.ScatterLine(xs, band.Select(b => b.Value).ToArray(), Colour(FigureStyle.Counterfactual));
+            var line = plot.Add.ScatterLine(xs, band.Select(b => axis.Scale(b.Value)).ToArray(), Colour(FigureStyle.Counterfactual));
             line.LineWidth = 2;
             line.LinePattern = LinePattern.Dashed;
             line.LegendText = FigureStyle.CounterfactualName;
@@ -121,53 +124,41 @@ public static class StaticRenderer
         for (int s = 0; s < figure.FittedSegments.Count; s++)
         {
             var segment = figure.FittedSegments[s];
-            var line = plot.Add.ScatterLine(segment.Select(p => X(ItsFigure.AxisDate(p.Period))).ToArray(), segment.Select(p => p.Value).ToArray(), Colour(FigureStyle.Fitted));
+            var line = plot.Add.ScatterLine(segment.Select(p => X(ItsFigure.AxisDate(p.Period))).ToArray(), segment.Select(p => axis.Scale(p.Value)).ToArray(), Colour(FigureStyle.Fitted));
             line.LineWidth = 2;
             if (s == 0) line.LegendText = FigureStyle.FittedName;
         }
 
-        Markers(plot, figure.Observed.Where(o => o.InFit).ToArray(), FigureStyle.ObservedName, MarkerShape.FilledCircle, 6);
-        Markers(plot, figure.Observed.Where(o => !o.InFit).ToArray(), FigureStyle.LeftOutName, MarkerShape.OpenCircle, 7);
-        plot.Axes.Left.TickGenerator = new NumericAutomatic { LabelFormatter = v => v.ToString("#,0.###", CultureInfo.InvariantCulture) };
-        return Labels(plot, figure.Title, figure.Frequency, figure.OutcomeLabel);
+        Markers(plot, axis, figure.Observed.Where(o => o.InFit).ToArray(), FigureStyle.ObservedName, MarkerShape.FilledCircle, 6);
+        Markers(plot, axis, figure.Observed.Where(o => !o.InFit).ToArray(), FigureStyle.LeftOutName, MarkerShape.OpenCircle, 7);
+        plot.Axes.Left.TickGenerator = new NumericAutomatic { LabelFormatter = ValueAxis.Label };
+        return Labels(plot, figure.Title, figure.Frequency, axis.Title);
     }
 
     // Lines with markers in the shared palette; a log axis draws log10 of the values with labels
-    // and minor ticks in the original units (ScottPlot has no log axis of its own).
+    // in the axis's units (ScottPlot has no log axis of its own).
     private static Plot Build(LineFigure figure, double scale)
     {
         var span = figure.Span;
+        var axis = ValueAxis.For(figure.ValueLabel, figure.Lines.SelectMany(l => l.Points).Select(p => p.Value), figure.LogAxis);
         var plot = Frame(scale, span.First, span.Last, figure.Interruption is { } at ? new PeriodSpan(at, span.Last) : null, figure.Interruption is { } i ? [i] : []);
         for (int l = 0; l < figure.Lines.Count; l++)
         {
             var points = figure.Lines[l].Points.Where(p => !figure.LogAxis || p.Value > 0).ToArray();
             var line = plot.Add.Scatter(points.Select(p => X(ItsFigure.AxisDate(p.Period))).ToArray(),
-                points.Select(p => figure.LogAxis ? Math.Log10(p.Value) : p.Value).ToArray(), Colour(FigureStyle.Palette[l % FigureStyle.Palette.Count]));
+                points.Select(p => figure.LogAxis ? Math.Log10(axis.Scale(p.Value)) : axis.Scale(p.Value)).ToArray(), Colour(FigureStyle.Palette[l % FigureStyle.Palette.Count]));
             line.LineWidth = 2;
             line.MarkerSize = 4;
             line.LegendText = figure.Lines[l].Name;
         }
-        var values = figure.Lines.SelectMany(l => l.Points).Select(p => p.Value).Where(v => !figure.LogAxis || v > 0).ToArray();
-        plot.Axes.Left.TickGenerator = figure.LogAxis && values.Length > 0
-            ? LogTicks(values.Min(), values.Max())
-            : new NumericAutomatic { LabelFormatter = v => v.ToString("#,0.###", CultureInfo.InvariantCulture) };
-        return Labels(plot, figure.Title, figure.Frequency, figure.ValueLabel + (figure.LogAxis ? " (log scale)" : ""));
-    }
-
-    // Ticks at 1, 2 and 5 times the powers of ten between the smallest and the largest value (all
-    // powers of ten when they span more than three), labelled in the original units.
-    private static NumericManual LogTicks(double min, double max)
-    {
-        var ticks = new NumericManual();
-        int low = (int)Math.Floor(Math.Log10(min)), high = (int)Math.Ceiling(Math.Log10(max));
-        double[] steps = high - low > 3 ? [1] : [1, 2, 5];
-        for (int k = low; k <= high; k++)
-            foreach (double m in steps)
-            {
-                double v = m * Math.Pow(10, k);
-                if (v >= min / 1.5 && v <= max * 1.5) ticks.AddMajor(Math.Log10(v), v.ToString("#,0.###", CultureInfo.InvariantCulture));
-            }
-        return ticks;
+        if (figure.LogAxis)
+        {
+            var ticks = new NumericManual();
+            foreach (double tick in axis.LogTicks) ticks.AddMajor(Math.Log10(tick), ValueAxis.Label(tick));
+            plot.Axes.Left.TickGenerator = ticks;
+        }
+        else plot.Axes.Left.TickGenerator = new NumericAutomatic { LabelFormatter = ValueAxis.Label };
+        return Labels(plot, figure.Title, figure.Frequency, axis.Title);
     }
 
     // What every figure has under its data: the font, the shaded post period, the dotted
@@ -200,18 +191,22 @@ public static class StaticRenderer
     private static Plot Labels(Plot plot, string title, Frequency frequency, string valueLabel)
     {
         plot.Title(title);
-        plot.XLabel(Period.Describe(frequency));
-        plot.YLabel(valueLabel);
+        plot.XLabel(Period.Describe(frequency), size: 14);
+        // 14 points: a value label with its unit and scale fits the height of a 4.5-inch figure.
+        plot.YLabel(valueLabel, size: 14);
         plot.Grid.MajorLineColor = Colour(FigureStyle.Grid);
         plot.Legend.Orientation = Orientation.Horizontal;
+        // A flat legend: a drop shadow is a translucent black the SVG would draw opaque.
+        plot.Legend.ShadowOffset = new PixelOffset(0, 0);
+        plot.Legend.ShadowColor = Colour(FigureStyle.None);
         plot.ShowLegend(Edge.Top);
         return plot;
     }
 
-    private static void Markers(Plot plot, IReadOnlyList<ObservedPoint> points, string name, MarkerShape shape, float size)
+    private static void Markers(Plot plot, ValueAxis axis, IReadOnlyList<ObservedPoint> points, string name, MarkerShape shape, float size)
     {
         if (points.Count == 0) return;
-        var markers = plot.Add.ScatterPoints(points.Select(p => X(ItsFigure.AxisDate(p.Period))).ToArray(), points.Select(p => p.Value).ToArray(), Colour(FigureStyle.Observed));
+        var markers = plot.Add.ScatterPoints(points.Select(p => X(ItsFigure.AxisDate(p.Period))).ToArray(), points.Select(p => axis.Scale(p.Value)).ToArray(), Colour(FigureStyle.Observed));
         markers.MarkerShape = shape;
         markers.MarkerSize = size;
         markers.LegendText = name;
@@ -233,6 +228,7 @@ public static class StaticRenderer
             if (!ids.TryGetValue(m.Value, out string? id)) ids.Add(m.Value, id = "clip" + (ids.Count + 1).ToString(CultureInfo.InvariantCulture));
             return id;
         });
+        svg = ExplicitPaint(svg);
         string root = string.Create(CultureInfo.InvariantCulture, $"width=\"{width}\" height=\"{height}\"");
         int at = svg.IndexOf(root, StringComparison.Ordinal);
         if (at < 0) throw new InvalidOperationException("unexpected SVG from ScottPlot: no width and height on its root element");
@@ -240,6 +236,21 @@ public static class StaticRenderer
             $"width=\"{size.WidthInches:0.###}in\" height=\"{size.HeightInches:0.###}in\" viewBox=\"0 0 {width} {height}\"");
         return string.Concat(svg.AsSpan(0, at), sized, svg.AsSpan(at + root.Length));
     }
+
+    // Every shape gets an explicit fill and stroke: the SVG writer leaves out what equals SVG's
+    // defaults (fill black, no stroke), which is right for a viewer but leaves the reader of the
+    // file to guess. Clip paths are geometry only and stay as they are.
+    private static string ExplicitPaint(string svg) => Shape().Replace(svg, m =>
+    {
+        if (m.Groups["clip"].Success) return m.Value;
+        string attributes = m.Groups["attributes"].Value;
+        if (!Regex.IsMatch(attributes, @"\sfill=")) attributes += " fill=\"#000000\"";
+        if (!Regex.IsMatch(attributes, @"\sstroke=")) attributes += " stroke=\"none\"";
+        return $"<{m.Groups["name"].Value}{attributes}{m.Groups["end"].Value}>";
+    });
+
+    [GeneratedRegex(@"(?<clip><clipPath\b.*?</clipPath>)|<(?<name>rect|path|circle|ellipse|line|polygon|polyline)\b(?<attributes>[^>]*?)(?<end>/?)>", RegexOptions.Singleline)]
+    private static partial Regex Shape();
 
     // A pHYs chunk (PNG specification, 11.3.5.3) after IHDR: pixels per metre in x and y, unit 1 = metre.
     private static byte[] WithResolution(byte[] png, int dpi)
