@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Its.Comparison;
 using Its.Data;
+using Its.Plots;
 using Its.Reporting;
 
 namespace Its.Cli;
@@ -16,6 +17,7 @@ public static class CompareCommand
     public static Command Create(TextWriter output)
     {
         var options = new ModelOptions();
+        var figure = new FigureOption();
         var group = new Option<string>("--group") { Description = "Column naming each row's group (institution type, state)", Required = true };
         var treated = new Option<string?>("--treated") { Description = "The treated group; every other value is a control unit" };
         var reference = new Option<string?>("--reference") { Description = "Without --treated: the group the others are compared with (default: the last group in the file; with two groups the first is then coded 1)" };
@@ -24,6 +26,7 @@ public static class CompareCommand
         var permute = new Option<bool>("--permute") { Description = "With --treated and two or more controls: permutation test over the control units (each in turn as if treated)" };
         var command = new Command("compare", "Compare groups: a fit per group, the pooled interaction model, and tests of the differences in level and slope change");
         options.AddTo(command);
+        figure.AddTo(command);
         foreach (var o in new Option[] { group, treated, reference, controls, lags, permute }) command.Options.Add(o);
         command.SetAction(p =>
         {
@@ -45,6 +48,7 @@ public static class CompareCommand
             if (treatedName is not null && referenceName is not null) throw new InputError("give --treated (the others are controls) or --reference (each other group is compared with it), not both");
             if (treatedName is null && p.GetValue(permute)) throw new InputError("--permute needs --treated: the controls are permuted against the treated unit");
 
+            string? figureFile = figure.Path(p);
             var (seriesOptions, spec) = options.Read(p);
             string file = options.File(p), column = p.GetValue(group)!;
             var loaded = SeriesLoader.LoadGroups(CsvData.Read(file), seriesOptions, column);
@@ -84,6 +88,9 @@ public static class CompareCommand
                     }
                 }
                 var result = GroupComparison.Fit(series, spec, referenceGroup, scope);
+                // Linden's (2015) figure: the treated group (or the first compared one) against the reference.
+                string shown = treatedName ?? result.Groups.First(g => g.Name != referenceGroup).Name;
+                FigureOption.Write(figureFile, f => FigureExport.Write(ItsFigure.From(result, shown, referenceGroup), f));
                 output.Write(ComparisonReport.Render(result, format, permutation));
                 if (format == ReportFormat.Json) output.WriteLine();
                 return ExitCodes.Success;

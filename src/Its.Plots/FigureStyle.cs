@@ -27,6 +27,8 @@ internal static class FigureStyle
     public static readonly FigureColour PostShade = new(0x80, 0x80, 0x80, 0.12);
     public static readonly FigureColour None = new(0xff, 0xff, 0xff, 0);
     public static readonly FigureColour Interruption = new(0x55, 0x55, 0x55);
+    // The comparison group of a controlled figure: a third hue, apart from the fit and the counterfactual.
+    public static readonly FigureColour Control = new(0x2a, 0x8a, 0x4a);
     public static readonly FigureColour Grid = new(0xe6, 0xe6, 0xe6);
     public static readonly FigureColour AxisLine = new(0x88, 0x88, 0x88);
 

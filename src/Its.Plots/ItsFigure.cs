@@ -1,3 +1,4 @@
+using Its.Comparison;
 using Its.Results;
 using Its.Time;
 
@@ -25,6 +26,12 @@ public readonly record struct BandPoint(Period Period, double Value, double Lowe
 /// <param name="First">First period.</param>
 /// <param name="Last">Last period.</param>
 public readonly record struct PeriodSpan(Period First, Period Last);
+
+/// <summary>The comparison group of a controlled <see cref="ItsFigure"/>: its observations and fitted segments.</summary>
+/// <param name="Name">The group's name, for the legend.</param>
+/// <param name="Observed">Every observed period, in time order.</param>
+/// <param name="FittedSegments">Its fitted path, split at each interruption.</param>
+public sealed record ControlSeries(string Name, IReadOnlyList<ObservedPoint> Observed, IReadOnlyList<IReadOnlyList<FittedPoint>> FittedSegments);
 
 /// <summary>
 /// What an ITS figure shows, independent of how it is drawn, following the graphing advice of
@@ -62,6 +69,16 @@ public sealed record ItsFigure
     /// <summary>The post period to shade: the first interruption to the last observed period.</summary>
     public required PeriodSpan PostPeriod { get; init; }
 
+    /// <summary>
+    /// In a controlled figure (<see cref="From(ComparisonResult, string, string?, string?, string?)"/>),
+    /// the treated group's name: the observations, fitted segments and counterfactual above are
+    /// the treated group's. Null for a single series.
+    /// </summary>
+    public string? TreatedName { get; init; }
+
+    /// <summary>In a controlled figure, the comparison group drawn beside the treated one; null for a single series.</summary>
+    public ControlSeries? Control { get; init; }
+
     /// <summary>The figure of a fit.</summary>
     /// <param name="result">The fit.</param>
     /// <param name="outcomeLabel">The outcome with its units; the outcome's name when null.</param>
@@ -95,6 +112,46 @@ public sealed record ItsFigure
             PostPeriod = new PeriodSpan(interruptions[0], path[^1].Period),
         };
     }
+
+    /// <summary>
+    /// The controlled figure of a multiple-group comparison, as Stata <c>itsa</c> draws Linden's
+    /// (2015) example: the treated group's observations, fitted segments and counterfactual (its
+    /// own model without the interruption terms, with the 95% band), and the comparison group's
+    /// observations and fitted segments in their own colour, both from each group's own fit.
+    /// </summary>
+    /// <param name="comparison">The comparison.</param>
+    /// <param name="treated">The treated group's name.</param>
+    /// <param name="control">The comparison group; the first other group when null.</param>
+    /// <param name="outcomeLabel">The outcome with its units; the outcome's name when null.</param>
+    /// <param name="title">The title; "treated vs control: outcome" when null.</param>
+    /// <exception cref="ArgumentException">A group is not in the comparison.</exception>
+    public static ItsFigure From(ComparisonResult comparison, string treated, string? control = null, string? outcomeLabel = null, string? title = null)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        var treatedFit = comparison.Groups.FirstOrDefault(g => g.Name == treated)
+            ?? throw new ArgumentException($"no group {treated} in the comparison (groups: {string.Join(", ", comparison.Groups.Select(g => g.Name))})", nameof(treated));
+        var controlFit = (control is null ? comparison.Groups.FirstOrDefault(g => g.Name != treated) : comparison.Groups.FirstOrDefault(g => g.Name == control))
+            ?? throw new ArgumentException($"no comparison group {control} in the comparison (groups: {string.Join(", ", comparison.Groups.Select(g => g.Name))})", nameof(control));
+        var own = From(treatedFit.Result, outcomeLabel);
+        var other = From(controlFit.Result, outcomeLabel);
+        return own with
+        {
+            Title = title ?? $"{treatedFit.Name} vs {controlFit.Name}: {treatedFit.Result.OutcomeName}",
+            TreatedName = treatedFit.Name,
+            Control = new ControlSeries(controlFit.Name, other.Observed, other.FittedSegments),
+            PostPeriod = new PeriodSpan(own.PostPeriod.First, own.PostPeriod.Last.CompareTo(other.PostPeriod.Last) >= 0 ? own.PostPeriod.Last : other.PostPeriod.Last),
+        };
+    }
+
+    /// <summary>Every value the figure draws on its value axis.</summary>
+    internal IEnumerable<double> Values() =>
+        Observed.Select(o => o.Value)
+            .Concat(FittedSegments.SelectMany(s => s).Select(p => p.Value))
+            .Concat(Counterfactual.SelectMany(b => new[] { b.Lower, b.Upper }))
+            .Concat(Control is { } c ? c.Observed.Select(o => o.Value).Concat(c.FittedSegments.SelectMany(s => s).Select(p => p.Value)) : []);
+
+    /// <summary>A legend name, with the treated group's name in a controlled figure.</summary>
+    internal string Named(string name) => TreatedName is null ? name : $"{name}: {TreatedName}";
 
     /// <summary>Where a period sits on a date axis: midnight of its first day.</summary>
     public static DateTime AxisDate(Period period) => period.FirstDay.ToDateTime(TimeOnly.MinValue);

@@ -25,38 +25,47 @@ public static class PlotlyRenderer
     public static GenericChart Render(ItsFigure figure)
     {
         ArgumentNullException.ThrowIfNull(figure);
-        var axis = ValueAxis.For(figure.OutcomeLabel, figure.Observed.Select(o => o.Value)
-            .Concat(figure.FittedSegments.SelectMany(s => s).Select(p => p.Value))
-            .Concat(figure.Counterfactual.SelectMany(b => new[] { b.Lower, b.Upper })), log: false);
+        var axis = ValueAxis.For(figure.OutcomeLabel, figure.Values(), log: false);
         var traces = new List<Trace>();
 
         if (figure.Counterfactual.Count > 0)
         {
             var band = figure.Counterfactual;
             // plotly.js fills between a trace and the one before it ("tonexty"): the lower edge first.
-            traces.Add(Scatter(band.Select(b => b.Period), band.Select(b => axis.Scale(b.Lower)), FigureStyle.BandName, "band", showLegend: false,
+            traces.Add(Scatter(band.Select(b => b.Period), band.Select(b => axis.Scale(b.Lower)), Escape(figure.Named(FigureStyle.BandName)), "band", showLegend: false,
                 line: new { width = 0, color = BandColour }, hoverinfo: "skip"));
-            var upper = Scatter(band.Select(b => b.Period), band.Select(b => axis.Scale(b.Upper)), FigureStyle.BandName, "band", showLegend: true,
+            var upper = Scatter(band.Select(b => b.Period), band.Select(b => axis.Scale(b.Upper)), Escape(figure.Named(FigureStyle.BandName)), "band", showLegend: true,
                 line: new { width = 0, color = BandColour }, hoverinfo: "skip");
             upper.SetProperty("fill", "tonexty");
             upper.SetProperty("fillcolor", BandColour);
             traces.Add(upper);
-            traces.Add(Scatter(band.Select(b => b.Period), band.Select(b => axis.Scale(b.Value)), FigureStyle.CounterfactualName, "counterfactual", showLegend: true,
+            traces.Add(Scatter(band.Select(b => b.Period), band.Select(b => axis.Scale(b.Value)), Escape(figure.Named(FigureStyle.CounterfactualName)), "counterfactual", showLegend: true,
                 line: new { color = CounterfactualColour, width = 2, dash = "dash" }));
         }
 
         for (int s = 0; s < figure.FittedSegments.Count; s++)
         {
             var segment = figure.FittedSegments[s];
-            traces.Add(Scatter(segment.Select(p => p.Period), segment.Select(p => axis.Scale(p.Value)), FigureStyle.FittedName, "fitted", showLegend: s == 0,
+            traces.Add(Scatter(segment.Select(p => p.Period), segment.Select(p => axis.Scale(p.Value)), Escape(figure.Named(FigureStyle.FittedName)), "fitted", showLegend: s == 0,
                 line: new { color = FittedColour, width = 2 }));
+        }
+        if (figure.Control is { } control)
+        {
+            string name = Escape(control.Name);
+            for (int s = 0; s < control.FittedSegments.Count; s++)
+            {
+                var segment = control.FittedSegments[s];
+                traces.Add(Scatter(segment.Select(p => p.Period), segment.Select(p => axis.Scale(p.Value)), $"{FigureStyle.FittedName}: {name}", "control-fitted", showLegend: s == 0,
+                    line: new { color = FigureStyle.Control.Css, width = 2 }));
+            }
+            traces.Add(Markers(axis, control.Observed, $"{FigureStyle.ObservedName}: {name}", new { color = FigureStyle.Control.Css, size = 5, symbol = "square" }));
         }
 
         var inFit = figure.Observed.Where(o => o.InFit).ToArray();
         var leftOut = figure.Observed.Where(o => !o.InFit).ToArray();
-        traces.Add(Markers(axis, inFit, FigureStyle.ObservedName, new { color = ObservedColour, size = 6 }));
+        traces.Add(Markers(axis, inFit, Escape(figure.Named(FigureStyle.ObservedName)), new { color = ObservedColour, size = 6 }));
         if (leftOut.Length > 0)
-            traces.Add(Markers(axis, leftOut, FigureStyle.LeftOutName, new { color = ObservedColour, size = 7, symbol = "circle-open" }));
+            traces.Add(Markers(axis, leftOut, Escape(figure.Named(FigureStyle.LeftOutName)), new { color = ObservedColour, size = 7, symbol = "circle-open" }));
 
         var layout = Frame(figure.Title, figure.Frequency, axis, figure.Observed[0].Period, figure.Observed[^1].Period,
             figure.PostPeriod, figure.Interruptions, hovermode: "closest");

@@ -103,9 +103,7 @@ public static partial class StaticRenderer
 
     private static Plot Build(ItsFigure figure, double scale)
     {
-        var axis = ValueAxis.For(figure.OutcomeLabel, figure.Observed.Select(o => o.Value)
-            .Concat(figure.FittedSegments.SelectMany(s => s).Select(p => p.Value))
-            .Concat(figure.Counterfactual.SelectMany(b => new[] { b.Lower, b.Upper })), log: false);
+        var axis = ValueAxis.For(figure.OutcomeLabel, figure.Values(), log: false);
         var plot = Frame(scale, figure.Observed[0].Period, figure.Observed[^1].Period, figure.PostPeriod, figure.Interruptions);
         if (figure.Counterfactual.Count > 0)
         {
@@ -114,11 +112,11 @@ public static partial class StaticRenderer
             var fill = plot.Add.FillY(xs, band.Select(b => axis.Scale(b.Lower)).ToArray(), band.Select(b => axis.Scale(b.Upper)).ToArray());
             fill.FillColor = Colour(FigureStyle.Band);
             fill.LineWidth = 0;
-            fill.LegendText = FigureStyle.BandName;
+            fill.LegendText = figure.Named(FigureStyle.BandName);
             var line = plot.Add.ScatterLine(xs, band.Select(b => axis.Scale(b.Value)).ToArray(), Colour(FigureStyle.Counterfactual));
             line.LineWidth = 2;
             line.LinePattern = LinePattern.Dashed;
-            line.LegendText = FigureStyle.CounterfactualName;
+            line.LegendText = figure.Named(FigureStyle.CounterfactualName);
         }
 
         for (int s = 0; s < figure.FittedSegments.Count; s++)
@@ -126,11 +124,22 @@ public static partial class StaticRenderer
             var segment = figure.FittedSegments[s];
             var line = plot.Add.ScatterLine(segment.Select(p => X(ItsFigure.AxisDate(p.Period))).ToArray(), segment.Select(p => axis.Scale(p.Value)).ToArray(), Colour(FigureStyle.Fitted));
             line.LineWidth = 2;
-            if (s == 0) line.LegendText = FigureStyle.FittedName;
+            if (s == 0) line.LegendText = figure.Named(FigureStyle.FittedName);
         }
 
-        Markers(plot, axis, figure.Observed.Where(o => o.InFit).ToArray(), FigureStyle.ObservedName, MarkerShape.FilledCircle, 6);
-        Markers(plot, axis, figure.Observed.Where(o => !o.InFit).ToArray(), FigureStyle.LeftOutName, MarkerShape.OpenCircle, 7);
+        if (figure.Control is { } control)
+        {
+            for (int s = 0; s < control.FittedSegments.Count; s++)
+            {
+                var segment = control.FittedSegments[s];
+                var line = plot.Add.ScatterLine(segment.Select(p => X(ItsFigure.AxisDate(p.Period))).ToArray(), segment.Select(p => axis.Scale(p.Value)).ToArray(), Colour(FigureStyle.Control));
+                line.LineWidth = 2;
+                if (s == 0) line.LegendText = $"{FigureStyle.FittedName}: {control.Name}";
+            }
+            Markers(plot, axis, control.Observed, $"{FigureStyle.ObservedName}: {control.Name}", MarkerShape.FilledSquare, 5, FigureStyle.Control);
+        }
+        Markers(plot, axis, figure.Observed.Where(o => o.InFit).ToArray(), figure.Named(FigureStyle.ObservedName), MarkerShape.FilledCircle, 6);
+        Markers(plot, axis, figure.Observed.Where(o => !o.InFit).ToArray(), figure.Named(FigureStyle.LeftOutName), MarkerShape.OpenCircle, 7);
         plot.Axes.Left.TickGenerator = new NumericAutomatic { LabelFormatter = ValueAxis.Label };
         return Labels(plot, figure.Title, figure.Frequency, axis.Title);
     }
@@ -203,10 +212,10 @@ public static partial class StaticRenderer
         return plot;
     }
 
-    private static void Markers(Plot plot, ValueAxis axis, IReadOnlyList<ObservedPoint> points, string name, MarkerShape shape, float size)
+    private static void Markers(Plot plot, ValueAxis axis, IReadOnlyList<ObservedPoint> points, string name, MarkerShape shape, float size, FigureColour? colour = null)
     {
         if (points.Count == 0) return;
-        var markers = plot.Add.ScatterPoints(points.Select(p => X(ItsFigure.AxisDate(p.Period))).ToArray(), points.Select(p => axis.Scale(p.Value)).ToArray(), Colour(FigureStyle.Observed));
+        var markers = plot.Add.ScatterPoints(points.Select(p => X(ItsFigure.AxisDate(p.Period))).ToArray(), points.Select(p => axis.Scale(p.Value)).ToArray(), Colour(colour ?? FigureStyle.Observed));
         markers.MarkerShape = shape;
         markers.MarkerSize = size;
         markers.LegendText = name;
