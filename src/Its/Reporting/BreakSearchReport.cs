@@ -29,7 +29,7 @@ public static class BreakSearchReport
     public static Table CandidateTable(BreakSearchResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return Candidates(result, [Time.Period.Describe(result.Frequency), "break index", "F", "note"], Number);
+        return Candidates(result, [Time.Period.Describe(result.Frequency), "break index", "F", "note"], Statistic);
     }
 
     private static Table Candidates(BreakSearchResult r, IReadOnlyList<string> columns, Func<double, string> number) =>
