@@ -285,7 +285,8 @@ public sealed class KitFormatterTests
     {
         string html = Html(Formatter.Format(new[] { new Plain(), new Plain { Value = 3 } }));
         Assert.Contains("<caption>Plain: 2 items</caption>", html, StringComparison.Ordinal);
-        Assert.Contains("<th>Name</th><th>Value</th><th>Lags</th><th>Next</th>", html, StringComparison.Ordinal);
+        // Text on the left, numbers on the right.
+        Assert.Contains("<th style=\"text-align:left\">Name</th><th style=\"text-align:right\">Value</th><th style=\"text-align:right\">Lags</th><th style=\"text-align:left\">Next</th>", html, StringComparison.Ordinal);
         AssertEscaped(html);
     }
 
