@@ -1,4 +1,3 @@
-using System.Globalization;
 using Its.Reporting;
 using Its.Time;
 
@@ -81,13 +80,16 @@ public static class Descriptives
         var rows = new List<IReadOnlyList<string>>();
         for (int t = 1; t < panel.Months.Count; t++)
             if (weights[t] > 0)
-                rows.Add([panel.Months[t].ToString(), weights[t].ToString("0.0#", CultureInfo.InvariantCulture), .. changes.Select(c => F(c[t]))]);
+                rows.Add([panel.Months[t].ToString(), Weight(weights[t]), .. changes.Select(c => F(c[t]))]);
         var quiet = Enumerable.Range(1, panel.Months.Count - 1).Where(t => weights[t] == 0).ToArray();
-        rows.Add(["other months (mean)", "0", .. changes.Select(c => F(quiet.Average(t => c[t])))]);
+        rows.Add(["other months (mean)", Weight(0), .. changes.Select(c => F(quiet.Average(t => c[t])))]);
         return new Table("Spring Festival months: month-on-month change in % (the holiday spanned January and February 2017)", columns, rows);
     }
 
     private static string F(double x) => StudyFormat.F(x);
 
-    private static string N(double x) => x.ToString("#,0", CultureInfo.InvariantCulture);
+    private static string N(double x) => StudyFormat.N(x);
+
+    // The Spring Festival weights (shares of the holiday in a month), two decimals throughout.
+    private static string Weight(double w) => new ColumnFormat(2, false).Format(w);
 }

@@ -1,14 +1,23 @@
-using System.Globalization;
 using Its.Reporting;
 using Its.Results;
 
 namespace Sanming;
 
-/// <summary>How the study's tables write their numbers: two decimals, percents with their CIs.</summary>
+/// <summary>
+/// How the study's tables write their numbers, by <see cref="NumberFormat"/>'s policy: percents and
+/// percentage points to two decimals with their CIs, p values, test statistics to two decimals,
+/// counts and money as grouped integers.
+/// </summary>
 internal static class StudyFormat
 {
-    // Rounded before formatting so that -0.004 prints as 0.00, not -0.00.
-    public static string F(double x) => (Math.Round(x, 2) + 0.0).ToString("0.00", CultureInfo.InvariantCulture);
+    /// <summary>A percent or percentage point, two decimals (-0.004 prints as 0.00, not -0.00).</summary>
+    public static string F(double x) => NumberFormat.Percent(x);
+
+    /// <summary>A test statistic or correlation, two decimals.</summary>
+    public static string S(double x) => NumberFormat.Statistic(x);
+
+    /// <summary>A count or an amount of money: an integer with thousands separators.</summary>
+    public static string N(double x) => NumberFormat.Count(x);
 
     /// <summary>A log-scale coefficient as a percent with its CI, 100(exp(b) - 1).</summary>
     public static string Percent(Coefficient c) => $"{F(LogScale.Percent(c.Estimate))} ({F(LogScale.Percent(c.Ci.Lower))} to {F(LogScale.Percent(c.Ci.Upper))})";

@@ -20,10 +20,10 @@ public static class StudyTables
             var d = f.Result.Diagnostics;
             return (IReadOnlyList<string>)[
                 f.Outcome.Label(), f.Group,
-                d.DurbinWatson is { } dw ? $"{F(dw.Statistic)} ({NumberFormat.PValue(dw.PValue)})" : "",
+                d.DurbinWatson is { } dw ? $"{StudyFormat.S(dw.Statistic)} ({NumberFormat.PValue(dw.PValue)})" : "",
                 Bg(f, 1), Bg(f, 3), Bg(f, 12),
-                $"{F(d.LjungBox.Statistic)} ({NumberFormat.PValue(d.LjungBox.PValue)}, lag {d.LjungBox.Lag})",
-                d.Correlogram.Acf.Count > 0 ? $"{F(d.Correlogram.Acf[0])} (bound {F(d.Correlogram.Bound)})" : ""];
+                $"{StudyFormat.S(d.LjungBox.Statistic)} ({NumberFormat.PValue(d.LjungBox.PValue)}, lag {d.LjungBox.Lag})",
+                d.Correlogram.Acf.Count > 0 ? $"{StudyFormat.S(d.Correlogram.Acf[0])} (bound {StudyFormat.S(d.Correlogram.Bound)})" : ""];
         }).ToArray();
         return new Table("Residual autocorrelation: Durbin-Watson d (p), Breusch-Godfrey p by order, Ljung-Box Q (p), lag-1 ACF",
             ["outcome", "group", "Durbin-Watson", "BG p order 1", "BG p order 3", "BG p order 12", "Ljung-Box", "ACF lag 1"], rows);
@@ -66,9 +66,9 @@ public static class StudyTables
             ["outcome", "group", "months after", "month", "fitted", "counterfactual", "difference", "difference % (95% CI)"], rows);
     }
 
-    private static string N(double x) => (Math.Round(x) + 0.0).ToString("#,0", CultureInfo.InvariantCulture);
+    private static string N(double x) => StudyFormat.N(x);
 
-    private static string Mark(double r, double bound) => F(r) + (Math.Abs(r) > bound ? "*" : "");
+    private static string Mark(double r, double bound) => StudyFormat.S(r) + (Math.Abs(r) > bound ? "*" : "");
 
     private static string F(double x) => StudyFormat.F(x);
 }

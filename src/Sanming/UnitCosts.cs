@@ -47,7 +47,7 @@ public static class UnitCosts
     {
         ArgumentNullException.ThrowIfNull(fits);
         var rows = fits.Select(f => (IReadOnlyList<string>)[
-            f.Label, f.Group, StudyFormat.F(f.Result.Trajectory[0].Fitted), .. StudyFormat.ChangeCells(f.Result, StudyFormat.Percent)]).ToArray();
+            f.Label, f.Group, StudyFormat.N(f.Result.Trajectory[0].Fitted), .. StudyFormat.ChangeCells(f.Result, StudyFormat.Percent)]).ToArray();
         string errors = fits.Count > 0 ? fits[0].Result.Spec.Errors.Name : "";
         string at = fits.Count > 0 ? fits[0].Result.Spec.Interruptions[0].ToString() : "";
         return new Table($"Cost per service (yuan), interrupted time series of the log, reform {at} ({errors} errors; % with 95% CI)",

@@ -53,11 +53,11 @@ public sealed class BreaksCommandTests : IDisposable
     {
         var run = CliRun.Of(California());
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("sup F = 185.6411 at 1979, p < 0.001", run.Output);
+        Assert.Contains("sup F = 185.64 at 1979, p < 0.001", run.Output);
         Assert.Contains("q = 2 restriction(s)", run.Output);
         Assert.Contains("trim 0.15: 24 candidate years, 1974 to 1997", run.Output);
-        Assert.Contains("pre-specified 1989: F = 53.4945, rank 16 of 24", run.Output);
-        Assert.Matches(@"\n1979 +9 +185\.6411 +sup F\n", run.Output);
+        Assert.Contains("pre-specified 1989: F = 53.49, rank 16 of 24", run.Output);
+        Assert.Matches(@"\n1979 +9 +185\.64 +sup F\n", run.Output);
     }
 
     [Fact]
@@ -75,9 +75,9 @@ public sealed class BreaksCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("markdown", "| 1979 | 9 | 185.6411 | sup F |")]
+    [InlineData("markdown", "| 1979 | 9 | 185.64 | sup F |")]
     [InlineData("html", "<caption>F statistic by candidate break date (24 candidates)</caption>")]
-    [InlineData("latex", "% sup F = 185.6411 at 1979")]
+    [InlineData("latex", "% sup F = 185.64 at 1979")]
     public void Other_formats_render_the_report(string format, string fragment)
     {
         var run = CliRun.Of(California("--format", format));

@@ -54,6 +54,29 @@ public sealed class PublishedResultsTests
         Assert.Equal(upper, Math.Round(level.GetProperty("rate_ratio_ci")[1].GetDouble(), 4));
     }
 
+    [Theory]
+    [InlineData("text", @"\nintercept +132\.2258 +4\.2531 .*\ntime +-1\.7795 +0\.3834 .*\nlevel1 +-20\.0581 +4\.7244 .*\nslope1 +-1\.4947 +0\.4368 ")]
+    [InlineData("markdown", @"\| intercept \| 132\.2258 \| 4\.2531 \|")]
+    [InlineData("latex", @"intercept & 132\.2258 & 4\.2531 &")]
+    [InlineData("html", @"<td>intercept</td><td style=""text-align:right"">132\.2258</td><td style=""text-align:right"">4\.2531</td>")]
+    public void California_prints_the_published_table(string format, string pattern)
+    {
+        var run = CliRun.Of("fit", ReferenceData.Path("prop99_smoking.csv"), "--where", "state=California", "--date", "year",
+            "--outcome", "cigsale", "--interruption", "1989", "--errors", "newey:1", "--format", format);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Matches(pattern, run.Output);
+    }
+
+    [Fact]
+    public void Sicily_prints_the_published_rate_ratio()
+    {
+        var run = CliRun.Of("fit", ReferenceData.Path("sicily.csv"), "--year", "year", "--month", "month", "--outcome", "aces",
+            "--family", "quasipoisson", "--offset", "stdpop", "--impact", "level", "--seasonality", "fourier:2",
+            "--interruption", "2005-01");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Matches(@"\nlevel1 .* 0\.8851 +0\.8394 to 0\.9332\n", run.Output);
+    }
+
     [Fact]
     public void Json_has_every_contract_field()
     {

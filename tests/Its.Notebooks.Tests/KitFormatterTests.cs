@@ -102,7 +102,7 @@ public sealed class KitFormatterTests
         string html = Html(bundle);
         Assert.Contains($"<caption>{frame.Rows.Count} rows x 6 columns, first 20 shown</caption>", html, StringComparison.Ordinal);
         Assert.Equal(20, html.Split("<tr>").Length - 2);
-        Assert.Contains("<th>outpatient_visits</th>", html, StringComparison.Ordinal);
+        Assert.Contains("<th style=\"text-align:right\">outpatient_visits</th>", html, StringComparison.Ordinal);
         Assert.StartsWith($"{frame.Rows.Count} rows x 6 columns, first 20 shown", bundle.PlainText, StringComparison.Ordinal);
 
         var small = new DataFrame(new StringDataFrameColumn("name", [Results.Hostile]), new DoubleDataFrameColumn("x", [1.5]));
@@ -256,7 +256,7 @@ public sealed class KitFormatterTests
         var bundle = Formatter.Format(new Plain { Next = new Plain() });
         string html = Html(bundle);
         Assert.Contains("<caption>Plain</caption>", html, StringComparison.Ordinal);
-        Assert.Contains("<td>Name</td><td style=\"text-align:right\">" + WebUtility.HtmlEncode(Results.Hostile) + "</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>Name</td><td>" + WebUtility.HtmlEncode(Results.Hostile) + "</td>", html, StringComparison.Ordinal);
         Assert.Contains("[1, 2, 3]", html, StringComparison.Ordinal);
         // One level: a nested object is its text (here its type's name), not another table.
         Assert.Contains(typeof(Plain).ToString(), html, StringComparison.Ordinal);
@@ -285,7 +285,8 @@ public sealed class KitFormatterTests
     {
         string html = Html(Formatter.Format(new[] { new Plain(), new Plain { Value = 3 } }));
         Assert.Contains("<caption>Plain: 2 items</caption>", html, StringComparison.Ordinal);
-        Assert.Contains("<th>Name</th><th>Value</th><th>Lags</th><th>Next</th>", html, StringComparison.Ordinal);
+        // Text on the left, numbers on the right.
+        Assert.Contains("<th style=\"text-align:left\">Name</th><th style=\"text-align:right\">Value</th><th style=\"text-align:right\">Lags</th><th style=\"text-align:left\">Next</th>", html, StringComparison.Ordinal);
         AssertEscaped(html);
     }
 

@@ -55,9 +55,9 @@ internal sealed class EffectCalculator(TimeSeries series, ItsSpec spec, Design d
             g[design.IndexOf($"slope{j}")] = 1;
             double est = inference.Estimate(g), se = inference.StdError(g);
             var ci = inference.Ci(est, se);
-            list.Add(_log
-                ? new Trend(j, est, se, ci, LogScale.Percent(est), ci.Map(LogScale.Percent))
-                : new Trend(j, est, se, ci, null, null));
+            double t = est / se;
+            list.Add(new Trend(j, est, se, ci, _log ? LogScale.Percent(est) : null, _log ? ci.Map(LogScale.Percent) : null,
+                t, inference.Df, inference.PValue(t)));
         }
         return list;
     }

@@ -34,7 +34,11 @@ public sealed record Effect(
 /// <param name="Ci">95% CI.</param>
 /// <param name="Percent">100(exp(estimate) - 1) for log models, else null.</param>
 /// <param name="PercentCi">The CI transformed the same way, else null.</param>
-public sealed record Trend(int Interruption, double Estimate, double StdError, Interval Ci, double? Percent, Interval? PercentCi);
+/// <param name="Statistic">t (or z) = estimate / standard error, for H0: no trend after the interruption.</param>
+/// <param name="Df">Degrees of freedom of the t test (the fit's residual df); null for Wald z inference.</param>
+/// <param name="PValue">Two-sided p value of that test.</param>
+public sealed record Trend(int Interruption, double Estimate, double StdError, Interval Ci, double? Percent, Interval? PercentCi,
+    double Statistic, double? Df, double PValue);
 
 /// <summary>
 /// One period of the fitted path: the observation, the fitted value and, from the first interruption

@@ -29,7 +29,7 @@ public static class BreakSearchReport
     public static Table CandidateTable(BreakSearchResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return Candidates(result, [Time.Period.Describe(result.Frequency), "break index", "F", "note"], Number);
+        return Candidates(result, [Time.Period.Describe(result.Frequency), "break index", "F", "note"], Statistic);
     }
 
     private static Table Candidates(BreakSearchResult r, IReadOnlyList<string> columns, Func<double, string> number) =>
@@ -48,12 +48,12 @@ public static class BreakSearchReport
         var last = r.Candidates[^1].Period;
         var notes = new List<string>
         {
-            $"sup F = {Number(r.SupF)} at {r.BreakPeriod}, p {PClause(r.PValue)} (Andrews 1993 sup-F test, Hansen 1997 p value)",
+            $"sup F = {Statistic(r.SupF)} at {r.BreakPeriod}, p {PClause(r.PValue)} (Andrews 1993 sup-F test, Hansen 1997 p value)",
             $"q = {r.Restrictions} restriction(s) ({r.Spec.Impact.Name()} break); F = (RSS0 - RSS1) / (RSS1 / {r.DfResidual}) as strucchange's Fstats: not divided by q, classical errors whatever the error model",
             FormattableString.Invariant($"trim {r.Trim}: {r.Candidates.Count} candidate {unit}s, {first} to {last} (break indices {r.From} to {r.To} of {r.N}); lambda = {Number(r.Lambda)}"),
             r.Prespecified is not { } pre ? "no pre-specified date"
-                : pre.Rank is { } rank ? $"pre-specified {pre.Period}: F = {Number(pre.F)}, rank {rank} of {r.Candidates.Count}"
-                : $"pre-specified {pre.Period}: F = {Number(pre.F)}, outside the trimmed range (not ranked)",
+                : pre.Rank is { } rank ? $"pre-specified {pre.Period}: F = {Statistic(pre.F)}, rank {rank} of {r.Candidates.Count}"
+                : $"pre-specified {pre.Period}: F = {Statistic(pre.F)}, outside the trimmed range (not ranked)",
         };
         notes.AddRange(r.Warnings.Select(w => "warning: " + w));
         return notes;

@@ -41,9 +41,24 @@ public static class ComparisonReport
         string unit = Time.Period.Describe(comparison.Groups[0].Result.Frequency);
         var terms = Design.InterruptionTerms(spec);
         string Reading(string term) => term.StartsWith("slope", StringComparison.Ordinal) ? $"per {unit}" : "";
-        string Value(double b) => log ? Number(LogScale.Percent(b)) + "%" : Number(b);
-        string Interval(Interval ci) => log ? $"{Number(LogScale.Percent(ci.Lower))}% to {Number(LogScale.Percent(ci.Upper))}%" : ResultReport.Ci(ci);
+        // One format per column: percents for log models, else the precision of the SEs of the rows.
+        Func<double, string> Value;
+        Func<Interval, string> Interval;
+        ColumnFormat Shared(IEnumerable<(double Estimate, double StdError, Interval Ci)> rows)
+        {
+            var list = rows.ToArray();
+            return log
+                ? Percents(list.SelectMany(r => new[] { r.Estimate, r.Ci.Lower, r.Ci.Upper }).Select(LogScale.Percent))
+                : Estimates(list.Select(r => r.StdError), list.SelectMany(r => new[] { r.Estimate, r.Ci.Lower, r.Ci.Upper }));
+        }
+        void Use(ColumnFormat f)
+        {
+            Value = b => log ? f.Format(LogScale.Percent(b)) + "%" : f.Format(b);
+            Interval = ci => log ? $"{f.Format(LogScale.Percent(ci.Lower))}% to {f.Format(LogScale.Percent(ci.Upper))}%" : f.Ci(ci);
+        }
 
+        var shown = comparison.Groups.SelectMany(g => new[] { "time" }.Concat(terms).Select(t => g.Result[t])).ToArray();
+        Use(Shared(shown.Select(c => (c.Estimate, c.StdError, c.Ci))));
         var byGroup = new Table(
             $"Changes at the interruption by group ({spec.Errors.Name} errors{(log ? "; % change, 100(exp(b) - 1)" : "")})",
             ["group", "term", "estimate", "95% CI", "p"],
@@ -51,16 +66,17 @@ public static class ComparisonReport
             {
                 var c = g.Result[t];
                 string label = t == "time" ? $"pre-period trend per {unit}" : $"{t} {Reading(t)}".Trim();
-                return (IReadOnlyList<string>)[g.Name, label, Value(c.Estimate), Interval(c.Ci), PValue(c.PValue)];
+                return (IReadOnlyList<string>)[g.Name, label, Value!(c.Estimate), Interval!(c.Ci), PValue(c.PValue)];
             })).ToArray());
 
         bool z = comparison.Pooled.Coefficients[0].Df is null;
+        Use(Shared(comparison.Tests.Where(t => !t.Joint).Select(t => (t.Estimate!.Value, t.StdError!.Value, t.Ci!.Value))));
         var tests = new Table(
             $"Differences from {comparison.Pooled.Reference} (pooled model; {(z ? "Wald z and chi-square" : "t and F")} tests{(log ? "; % difference, 100(exp(b) - 1)" : "")})",
             ["group", "term", "difference", "95% CI", "statistic", "p"],
             comparison.Tests.Select(t => (IReadOnlyList<string>)(t.Joint
-                ? [t.Group, $"{t.Term} jointly", "", "", $"{(t.DfResidual is { } d ? $"F({t.Df}, {d.ToString(CultureInfo.InvariantCulture)})" : $"chi2({t.Df})")} = {Number(t.Statistic)}", PValue(t.PValue)]
-                : [t.Group, $"{t.Term} {Reading(t.Term)}".Trim(), Value(t.Estimate!.Value), Interval(t.Ci!.Value), $"{(z ? "z" : "t")} = {Number(t.Statistic)}", PValue(t.PValue)])).ToArray());
+                ? [t.Group, $"{t.Term} jointly", "", "", $"{(t.DfResidual is { } d ? $"F({t.Df}, {d.ToString(CultureInfo.InvariantCulture)})" : $"chi2({t.Df})")} = {Statistic(t.Statistic)}", PValue(t.PValue)]
+                : [t.Group, $"{t.Term} {Reading(t.Term)}".Trim(), Value!(t.Estimate!.Value), Interval!(t.Ci!.Value), $"{(z ? "z" : "t")} = {Statistic(t.Statistic)}", PValue(t.PValue)])).ToArray());
 
         var tables = new List<Table>
         {
@@ -71,8 +87,16 @@ public static class ComparisonReport
         if (permutation is not null)
             tables.Add(new Table($"Permutation test over {permutation.Units.Count - 1} control units (each unit, as if treated, against the mean of the other controls; |t| of the treated unit ranked among all {permutation.Units.Count} units)",
                 ["term", "treated difference", "rank", "permutation p"],
-                permutation.Tests.Select(t => (IReadOnlyList<string>)[t.Term, Value(t.Estimate), $"{t.Rank} of {permutation.Units.Count}", Number(t.PValue)]).ToArray()));
+                PermutationRows(permutation, log)));
         return tables;
+    }
+
+    private static IReadOnlyList<string>[] PermutationRows(PermutationResult permutation, bool log)
+    {
+        // The treated differences have no SE of their own here: 4 significant digits of the column, or percents.
+        var f = log ? Percents(permutation.Tests.Select(t => LogScale.Percent(t.Estimate))) : Column(permutation.Tests.Select(t => t.Estimate));
+        return permutation.Tests.Select(t => (IReadOnlyList<string>)[t.Term, log ? f.Format(LogScale.Percent(t.Estimate)) + "%" : f.Format(t.Estimate),
+            $"{t.Rank} of {permutation.Units.Count}", PValue(t.PValue)]).ToArray();
     }
 
     // Long form: every group's coefficients, the pooled model's, the difference tests and the

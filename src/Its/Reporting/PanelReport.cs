@@ -35,14 +35,24 @@ public static class PanelReport
     public static Table DistributionTable(PanelSummary summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        static string Ci(PooledEstimate? p) => p is null ? "n/a" : $"{Number(p.Estimate)} ({Number(p.Ci.Lower)} to {Number(p.Ci.Upper)})";
+        var rows = summary.Distributions().ToArray();
+        // One format per column: 4 significant digits of the column's values (a pooled estimate and its CI share its column's).
+        var mean = Column(rows.Select(d => d.Mean));
+        var sd = Column(rows.Select(d => d.Sd ?? 0));
+        int nq = PanelSummary.Probabilities.Count;
+        var q = Enumerable.Range(0, nq).Select(k => Column(rows.Select(d => d.Quantiles[k]))).ToArray();
+        static IEnumerable<double> Values(PooledEstimate? p) => p is null ? [] : [p.Estimate, p.Ci.Lower, p.Ci.Upper];
+        var fixedEffect = Column(rows.SelectMany(d => Values(d.FixedEffect)));
+        var randomEffects = Column(rows.SelectMany(d => Values(d.RandomEffects)));
+        var tau2 = Column(rows.Select(d => d.Tau2 ?? 0));
+        static string Ci(ColumnFormat f, PooledEstimate? p) => p is null ? "n/a" : $"{f.Format(p.Estimate)} ({f.Ci(p.Ci)})";
         var quantiles = PanelSummary.Probabilities.Select(p => p switch { 0 => "min", 1 => "max", 0.5 => "median", _ => $"p{(int)Math.Round(100 * p)}" });
         return new Table("Interruption effects across units",
             ["term", "units", "mean", "SD", .. quantiles, "significant", "(+)", "(-)", "fixed effect (95% CI)", "random effects (95% CI)", "tau2", "I2 %"],
-            summary.Distributions().Select(d => (IReadOnlyList<string>)[d.Term, d.Units.ToString("N0", CultureInfo.InvariantCulture), Number(d.Mean),
-                d.Sd is { } sd ? Number(sd) : "n/a", .. d.Quantiles.Select(Number), Share(d.ShareSignificant), Share(d.ShareSignificantPositive),
-                Share(d.ShareSignificantNegative), Ci(d.FixedEffect), Ci(d.RandomEffects), d.Tau2 is { } t ? Number(t) : "n/a",
-                d.I2 is { } i ? i.ToString("F1", CultureInfo.InvariantCulture) : "n/a"]).ToArray());
+            rows.Select(d => (IReadOnlyList<string>)[d.Term, Count(d.Units), mean.Format(d.Mean),
+                d.Sd is { } s ? sd.Format(s) : "n/a", .. d.Quantiles.Select((v, k) => q[k].Format(v)), Share(d.ShareSignificant), Share(d.ShareSignificantPositive),
+                Share(d.ShareSignificantNegative), Ci(fixedEffect, d.FixedEffect), Ci(randomEffects, d.RandomEffects), d.Tau2 is { } t ? tau2.Format(t) : "n/a",
+                d.I2 is { } i ? Percent(i) : "n/a"]).ToArray());
     }
 
     /// <summary>Writes the summary as one JSON object.</summary>
@@ -103,7 +113,7 @@ public static class PanelReport
         return $"{summary.Units:N0} units, {summary.StatusCounts[UnitStatus.Ok]:N0} fitted" + (others.Length > 0 ? $"; not fitted: {string.Join(", ", others)}" : "") + ".";
     }
 
-    private static string Share(double x) => (100 * x).ToString("F1", CultureInfo.InvariantCulture) + "%";
+    private static string Share(double x) => Percent(100 * x) + "%";
 
     private static void Pooled(Utf8JsonWriter w, string name, PooledEstimate? p)
     {

@@ -30,10 +30,17 @@ public static class PowerReport
     public static Table TermTable(PowerResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return new Table($"Power by simulation ({result.Fitted:N0} fits, alpha {Exact(result.Scenario.Alpha)})",
+        // True values, mean estimates, SDs and SEs: one format per column, 4 significant digits;
+        // power, its Monte Carlo SE and coverage are proportions, to three decimals.
+        var terms = result.Terms;
+        var truth = Column(terms.Select(t => t.TrueValue));
+        var mean = Column(terms.Select(t => t.MeanEstimate));
+        var sd = Column(terms.Select(t => t.EmpiricalSd ?? 0));
+        var se = Column(terms.Select(t => t.MeanStdError));
+        return new Table($"Power by simulation ({Count(result.Fitted)} fits, alpha {Exact(result.Scenario.Alpha)})",
             ["term", "true value", "power", "MC SE", "mean estimate", "empirical SD", "mean SE", "coverage"],
-            result.Terms.Select(t => (IReadOnlyList<string>)[t.Term, Number(t.TrueValue), F3(t.Power), F3(t.MonteCarloSe),
-                Number(t.MeanEstimate), t.EmpiricalSd is { } sd ? Number(sd) : "n/a", Number(t.MeanStdError), F3(t.Coverage)]).ToArray());
+            terms.Select(t => (IReadOnlyList<string>)[t.Term, truth.Format(t.TrueValue), F3(t.Power), F3(t.MonteCarloSe),
+                mean.Format(t.MeanEstimate), t.EmpiricalSd is { } s ? sd.Format(s) : "n/a", se.Format(t.MeanStdError), F3(t.Coverage)]).ToArray());
     }
 
     // Above the table: the scenario, the fitted model, the failed fits. Below: the reading, and a

@@ -214,6 +214,9 @@ public static class ResultJson
         Pair(w, "ci", t.Ci);
         Nullable(w, "percent", t.Percent);
         if (t.PercentCi is { } ci) Pair(w, "percent_ci", ci); else w.WriteNull("percent_ci");
+        w.WriteNumber("statistic", t.Statistic);
+        Nullable(w, "df", t.Df);
+        w.WriteNumber("p_value", t.PValue);
         w.WriteEndObject();
     }
 

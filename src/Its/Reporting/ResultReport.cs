@@ -90,21 +90,37 @@ public static class ResultReport
 
         tables.Add(CoefficientTable("Coefficients", result.Coefficients, result.Spec, result.DfResidual));
 
+        var effects = result.Effects;
+        var fitted = Measured(effects.Select(e => e.Fitted), counts);
+        var counterfactual = Measured(effects.Select(e => e.Counterfactual), counts);
+        var absolute = counts || effects.Count > 0 && Measured(effects.SelectMany(e => new[] { e.Fitted, e.Counterfactual })) == Counts
+            ? Counts
+            : Estimates(effects.Select(e => e.AbsoluteStdError), effects.SelectMany(e => new[] { e.Absolute, e.AbsoluteCi.Lower, e.AbsoluteCi.Upper }));
+        var relative = Percents(effects.SelectMany(e => new[] { e.Relative ?? 0, e.RelativeCi?.Lower ?? 0, e.RelativeCi?.Upper ?? 0 }).Select(v => 100 * v));
         tables.Add(new Table($"Effects ({unit}s after {result.Spec.Interruptions[0]})",
             [unit + "s after", unit, "fitted", "counterfactual", "absolute", "95% CI", "relative (%)", "95% CI (%)"],
-            result.Effects.Select(e => (IReadOnlyList<string>)[
-                e.PeriodsAfter.ToString(CultureInfo.InvariantCulture), e.Period.ToString(), Number(e.Fitted), Number(e.Counterfactual),
-                Number(e.Absolute), Ci(e.AbsoluteCi), e.Relative is { } rel ? Number(100 * rel) : "n/a", e.RelativeCi is { } rci ? Ci(rci.Map(v => 100 * v)) : ""]).ToArray()));
+            effects.Select(e => (IReadOnlyList<string>)[
+                e.PeriodsAfter.ToString(CultureInfo.InvariantCulture), e.Period.ToString(), fitted.Format(e.Fitted), counterfactual.Format(e.Counterfactual),
+                absolute.Format(e.Absolute), absolute.Ci(e.AbsoluteCi), e.Relative is { } rel ? relative.Format(100 * rel) : "n/a",
+                e.RelativeCi is { } rci ? relative.Ci(rci.Map(v => 100 * v)) : ""]).ToArray()));
 
         if (result.PostTrends.Count > 0)
         {
-            var trendColumns = new List<string> { "after interruption", $"trend per {unit}", "std. error", "95% CI" };
+            var trends = result.PostTrends;
+            bool zTrend = trends[0].Df is null;
+            var trend = Estimates(trends.Select(t => t.StdError), trends.SelectMany(t => new[] { t.Estimate, t.StdError, t.Ci.Lower, t.Ci.Upper }));
+            var percent = Percents(trends.SelectMany(t => new[] { t.Percent ?? 0, t.PercentCi?.Lower ?? 0, t.PercentCi?.Upper ?? 0 }));
+            var trendColumns = new List<string> { "after interruption", $"trend per {unit}", "std. error", zTrend ? "z" : "t" };
+            if (!zTrend) trendColumns.Add("df");
+            trendColumns.AddRange(["p", "95% CI"]);
             if (log) trendColumns.AddRange([$"% per {unit}", "95% CI (%)"]);
             tables.Add(new Table("Post-interruption trend (time + slope terms)", trendColumns,
-                result.PostTrends.Select(t =>
+                trends.Select(t =>
                 {
-                    var row = new List<string> { result.Spec.Interruptions[t.Interruption - 1].ToString(), Number(t.Estimate), Number(t.StdError), Ci(t.Ci) };
-                    if (t.Percent is { } p && t.PercentCi is { } pci) row.AddRange([Number(p), Ci(pci)]);
+                    var row = new List<string> { result.Spec.Interruptions[t.Interruption - 1].ToString(), trend.Format(t.Estimate), trend.Format(t.StdError), Statistic(t.Statistic) };
+                    if (!zTrend) row.Add(t.Df is { } df ? df.ToString(CultureInfo.InvariantCulture) : "");
+                    row.AddRange([PValue(t.PValue), trend.Ci(t.Ci)]);
+                    if (log) row.AddRange(t.Percent is { } p && t.PercentCi is { } pci ? [percent.Format(p), percent.Ci(pci)] : ["", ""]);
                     return (IReadOnlyList<string>)row;
                 }).ToArray()));
         }
@@ -112,15 +128,15 @@ public static class ResultReport
         var d = result.Diagnostics;
         var rows = new List<IReadOnlyList<string>>();
         if (d.DurbinWatson is { } dw)
-            rows.Add(["Durbin-Watson", Number(dw.Statistic), "", PValue(dw.PValue), dw.Exact ? "exact p (Pan), H1: rho > 0" : "normal approximation, H1: rho > 0"]);
+            rows.Add(["Durbin-Watson", Statistic(dw.Statistic), "", PValue(dw.PValue), dw.Exact ? "exact p (Pan), H1: rho > 0" : "normal approximation, H1: rho > 0"]);
         if (d.Dispersion is { } disp)
-            rows.Add(["Pearson chi-square / df", Number(disp.Ratio), disp.Df.ToString(CultureInfo.InvariantCulture), "", "about 1 without over-dispersion"]);
+            rows.Add(["Pearson chi-square / df", Statistic(disp.Ratio), disp.Df.ToString(CultureInfo.InvariantCulture), "", "about 1 without over-dispersion"]);
         foreach (var b in d.BreuschGodfrey.Where(b => b.Order is 1 or 2 or 3 or 6 or 12))
-            rows.Add([$"Breusch-Godfrey order {b.Order}", Number(b.ChiSquare), b.Order.ToString(CultureInfo.InvariantCulture), PValue(b.ChiSquarePValue), $"F = {Number(b.F)}, p {PClause(b.FPValue)}"]);
-        rows.Add(["Ljung-Box", Number(d.LjungBox.Statistic), d.LjungBox.Lag.ToString(CultureInfo.InvariantCulture), PValue(d.LjungBox.PValue), ""]);
-        rows.Add(["Box-Pierce", Number(d.BoxPierce.Statistic), d.BoxPierce.Lag.ToString(CultureInfo.InvariantCulture), PValue(d.BoxPierce.PValue), ""]);
+            rows.Add([$"Breusch-Godfrey order {b.Order}", Statistic(b.ChiSquare), b.Order.ToString(CultureInfo.InvariantCulture), PValue(b.ChiSquarePValue), $"F = {Statistic(b.F)}, p {PClause(b.FPValue)}"]);
+        rows.Add(["Ljung-Box", Statistic(d.LjungBox.Statistic), d.LjungBox.Lag.ToString(CultureInfo.InvariantCulture), PValue(d.LjungBox.PValue), ""]);
+        rows.Add(["Box-Pierce", Statistic(d.BoxPierce.Statistic), d.BoxPierce.Lag.ToString(CultureInfo.InvariantCulture), PValue(d.BoxPierce.PValue), ""]);
         var acf = d.Correlogram;
-        rows.Add(["Residual ACF lags 1-3", string.Join(", ", acf.Acf.Take(3).Select(v => v.ToString("F2", CultureInfo.InvariantCulture))), "", "", $"bound +/-{acf.Bound.ToString("F2", CultureInfo.InvariantCulture)}"]);
+        rows.Add(["Residual ACF lags 1-3", string.Join(", ", acf.Acf.Take(3).Select(Statistic)), "", "", $"bound +/-{Statistic(acf.Bound)}"]);
         tables.Add(new Table($"Residual autocorrelation ({(d.Dispersion is null ? "OLS" : "deviance")} residuals)", ["test", "statistic", "df", "p", "note"], rows));
         return tables;
     }
@@ -137,14 +153,18 @@ public static class ResultReport
         var columns = new List<string> { "term", "estimate", "std. error", z ? "z" : "t", "p", "95% CI" };
         if (log) columns.AddRange(counts ? ["rate ratio", "95% CI"] : ["% change", "95% CI (%)"]);
         string test = z ? "Wald z" : spec.Errors is GlsErrors { Satterthwaite: true } ? "t with Satterthwaite df" : $"t with {dfResidual} df";
+        var estimate = Estimates(coefficients.Select(c => c.StdError), coefficients.SelectMany(c => new[] { c.Estimate, c.StdError, c.Ci.Lower, c.Ci.Upper }));
+        var transformed = coefficients.Where(c => c.Term != "intercept").ToArray();
+        var ratio = RateRatios;
+        var percent = Percents(transformed.SelectMany(c => new[] { c.Estimate, c.Ci.Lower, c.Ci.Upper }).Select(LogScale.Percent));
         return new Table($"{subject} ({spec.Family.Name()}, {spec.Errors.Name} errors, {test})", columns,
             coefficients.Select(c =>
             {
-                var row = new List<string> { c.Term, Number(c.Estimate), Number(c.StdError), c.Statistic.ToString("F2", CultureInfo.InvariantCulture), PValue(c.PValue), Ci(c.Ci) };
+                var row = new List<string> { c.Term, estimate.Format(c.Estimate), estimate.Format(c.StdError), Statistic(c.Statistic), PValue(c.PValue), estimate.Ci(c.Ci) };
                 if (log)
                     row.AddRange(c.Term == "intercept" ? ["", ""]
-                        : counts ? [Number(Math.Exp(c.Estimate)), Ci(c.Ci.Map(Math.Exp))]
-                        : [Number(LogScale.Percent(c.Estimate)), Ci(c.Ci.Map(LogScale.Percent))]);
+                        : counts ? [ratio.Format(Math.Exp(c.Estimate)), ratio.Ci(c.Ci.Map(Math.Exp))]
+                        : [percent.Format(LogScale.Percent(c.Estimate)), percent.Ci(c.Ci.Map(LogScale.Percent))]);
                 return (IReadOnlyList<string>)row;
             }).ToArray());
     }
@@ -168,8 +188,6 @@ public static class ResultReport
         notes.AddRange(r.Warnings.Select(w => "warning: " + w));
         return notes;
     }
-
-    internal static string Ci(Interval ci) => $"{Number(ci.Lower)} to {Number(ci.Upper)}";
 
     private static string Csv(ItsResult r)
     {

@@ -50,7 +50,7 @@ public static class RobustnessReport
         if (whole && !placebo.RealAdmissible)
             notes.Add($"the real date {placebo.Real} has fewer than {placebo.MinimumEachSide} fitted periods on a side, so its estimate rests on fewer periods than the pseudo-dates' and its rank says less");
         foreach (var s in placebo.Summary.Where(s => s.Rank is not null))
-            notes.Add($"{s.Term}: the real estimate ranks {s.Rank} of {s.Placebos + 1} (share of dates at least as extreme: {Number(s.RankPValue!.Value)})");
+            notes.Add($"{s.Term}: the real estimate ranks {s.Rank} of {s.Placebos + 1} (share of dates at least as extreme: {PValue(s.RankPValue!.Value)})");
         notes.AddRange(placebo.Failures.Select(f => "not fitted: " + f));
         return ResultReport.Document($"Placebo interruption dates: {outcome}", notes, tables, format, "its-placebo");
     }
@@ -60,18 +60,26 @@ public static class RobustnessReport
     {
         ArgumentNullException.ThrowIfNull(placebo);
         ArgumentNullException.ThrowIfNull(spec);
+        // The quantiles and the real estimate share one format, on the scale of the estimates.
+        var quantile = Column(placebo.Summary.SelectMany(s => s.Quantiles.Concat(s.Real is { } r ? [r.Estimate] : Array.Empty<double>())));
         var summary = new Table($"Pseudo-effects (real date excluded; {(LogScale.Applies(spec) ? "log scale" : "outcome scale")})",
             ["term", "dates", "p < 0.05", "min", "25%", "median", "75%", "max", "real", "rank"],
             placebo.Summary.Select(s => (IReadOnlyList<string>)[
-                s.Term, s.Placebos.ToString(CultureInfo.InvariantCulture), Percent(s.ShareSignificant),
-                .. s.Quantiles.Select(Number),
-                s.Real is { } r ? Number(r.Estimate) : "", s.Rank is { } rank ? $"{rank} of {s.Placebos + 1}" : ""]).ToArray());
+                s.Term, s.Placebos.ToString(CultureInfo.InvariantCulture), Percent(100 * s.ShareSignificant) + "%",
+                .. s.Quantiles.Select(quantile.Format),
+                s.Real is { } r ? quantile.Format(r.Estimate) : "", s.Rank is { } rank ? $"{rank} of {s.Placebos + 1}" : ""]).ToArray());
         var terms = placebo.Summary.Select(s => s.Term).ToArray();
+        // One format per term's column, at the precision of that term's SEs across the dates.
+        var byTerm = Enumerable.Range(0, terms.Length).Select(k =>
+        {
+            var cs = placebo.Fits.Where(f => f.Effects.Count > k).Select(f => f.Effects[k]).ToArray();
+            return Estimates(cs.Select(c => c.StdError), cs.Select(c => c.Estimate));
+        }).ToArray();
         var fits = new Table("Every date fitted",
             ["interruption", .. terms.SelectMany(t => new[] { t, "p" })],
             placebo.Fits.Select(f => (IReadOnlyList<string>)[
                 f.Real ? $"{f.Interruption} (real)" : f.Interruption.ToString(),
-                .. f.Effects.SelectMany(c => new[] { Number(c.Estimate), PValue(c.PValue) })]).ToArray());
+                .. f.Effects.SelectMany((c, k) => new[] { byTerm[k].Format(c.Estimate), PValue(c.PValue) })]).ToArray());
         return [summary, fits];
     }
 
@@ -105,19 +113,22 @@ public static class RobustnessReport
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(spec);
         bool log = LogScale.Applies(spec);
-        string Value(double b) => log ? Number(LogScale.Percent(b)) + "%" : Number(b);
-        string Ci(Interval ci) => log ? $"{Number(LogScale.Percent(ci.Lower))}% to {Number(LogScale.Percent(ci.Upper))}%" : ResultReport.Ci(ci);
         var terms = Model.Design.InterruptionTerms(spec);
+        var fitted = rows.Where(r => r.Result is not null).Select(r => r.Result!).ToArray();
+        // One format per term (its estimate and CI columns): percents for log models, else the precision of its SEs.
+        var formats = terms.ToDictionary(t => t, t => log
+            ? Percents(fitted.SelectMany(r => new[] { r[t].Estimate, r[t].Ci.Lower, r[t].Ci.Upper }).Select(LogScale.Percent))
+            : Estimates(fitted.Select(r => r[t].StdError), fitted.SelectMany(r => new[] { r[t].Estimate, r[t].Ci.Lower, r[t].Ci.Upper })));
+        string Value(string t, double b) => log ? formats[t].Format(LogScale.Percent(b)) + "%" : formats[t].Format(b);
+        string Ci(string t, Interval ci) => log ? $"{formats[t].Format(LogScale.Percent(ci.Lower))}% to {formats[t].Format(LogScale.Percent(ci.Upper))}%" : formats[t].Ci(ci);
         return new Table($"Interruption terms by error model{(log ? " (% change, 100(exp(b) - 1))" : "")}",
             ["interruption", "errors", .. terms.SelectMany(t => new[] { t, "95% CI", "p" }), "note"],
             rows.Select(r => (IReadOnlyList<string>)(r.Result is { } result
                 ? [r.Interruption.ToString(), r.Errors.Name,
-                   .. terms.SelectMany(t => new[] { Value(result[t].Estimate), Ci(result[t].Ci), PValue(result[t].PValue) }),
+                   .. terms.SelectMany(t => new[] { Value(t, result[t].Estimate), Ci(t, result[t].Ci), PValue(result[t].PValue) }),
                    string.Join(", ", result.Ar.Select(a => $"{a.Name} {Number(a.Estimate)}").Concat(result.Lag is { } lag ? [$"lag {lag}"] : []))]
                 : [r.Interruption.ToString(), r.Errors.Name, .. terms.SelectMany(_ => new[] { "", "", "" }), "not fitted"])).ToArray());
     }
-
-    private static string Percent(double share) => (100 * share).ToString("F0", CultureInfo.InvariantCulture) + "%";
 
     private static string PlaceboJson(PlaceboResult placebo, ItsSpec spec) => ResultJson.Document(w =>
     {

@@ -1,20 +1,57 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Its.Reporting;
 
-/// <summary>A titled table of text cells; the first column is left-aligned, the others right-aligned.</summary>
+/// <summary>
+/// A titled table of text cells. Columns of numbers are right-aligned and columns of text
+/// left-aligned in every format (<see cref="IsNumeric"/>): padded in text, <c>:---</c> and
+/// <c>---:</c> in Markdown, <c>l</c> and <c>r</c> in LaTeX, <c>text-align</c> in HTML. Numbers
+/// are written by <see cref="NumberFormat"/>'s policy.
+/// </summary>
 /// <param name="Title">Caption.</param>
 /// <param name="Columns">Column headers.</param>
 /// <param name="Rows">Cells, one array per row, as long as <paramref name="Columns"/>.</param>
 public sealed record Table(string Title, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows)
 {
+    /// <summary>
+    /// Whether column <paramref name="j"/> holds numbers: every nonempty cell is a number, a CI
+    /// ("a to b"), a number with its CI or p in parentheses, a rank ("3 of 24"), "n/a", or a
+    /// statistic written "t = 1.23" or "F(2, 40) = 3.10"; and at least one cell is not empty.
+    /// </summary>
+    public bool IsNumeric(int j)
+    {
+        bool any = false;
+        foreach (var row in Rows)
+        {
+            string cell = row[j];
+            if (cell.Length == 0) continue;
+            if (!NumericCell(cell)) return false;
+            any = true;
+        }
+        return any;
+    }
+
+    /// <summary>Whether each column is right-aligned (<see cref="IsNumeric"/>).</summary>
+    public IReadOnlyList<bool> RightAligned() => Columns.Select((_, j) => IsNumeric(j)).ToArray();
+
+    private static readonly Regex StatisticPrefix = new(@"^[A-Za-z][A-Za-z0-9]*(\([0-9, .]+\))? = ", RegexOptions.CultureInvariant);
+    private static readonly Regex Words = new(@"\b(to|of|n/a|lag|bound)\b", RegexOptions.CultureInvariant);
+
+    private static bool NumericCell(string cell)
+    {
+        string s = Words.Replace(StatisticPrefix.Replace(cell.Trim(), ""), "");
+        if (s.Any(char.IsLetter)) return false;
+        return s.Any(char.IsDigit) || cell.Trim() == "n/a";
+    }
+
     /// <summary>Fixed-width plain text.</summary>
     public string ToText()
     {
         var widths = Columns.Select((c, j) => Rows.Select(r => r[j].Length).Append(c.Length).Max()).ToArray();
-        string Line(IReadOnlyList<string> cells) => string.Join("  ", cells.Select((c, j) => j == 0 ? c.PadRight(widths[j]) : c.PadLeft(widths[j]))).TrimEnd();
+        var right = RightAligned();
+        string Line(IReadOnlyList<string> cells) => string.Join("  ", cells.Select((c, j) => right[j] ? c.PadLeft(widths[j]) : c.PadRight(widths[j]))).TrimEnd();
         var sb = new StringBuilder();
         sb.Append(Title).Append('\n');
         sb.Append(Line(Columns)).Append('\n');
@@ -27,27 +64,30 @@ public sealed record Table(string Title, IReadOnlyList<string> Columns, IReadOnl
     public string ToMarkdown()
     {
         static string Cell(string s) => WebUtility.HtmlEncode(s).Replace("|", "\\|", StringComparison.Ordinal);
+        var right = RightAligned();
         var sb = new StringBuilder();
         sb.Append("**").Append(Cell(Title)).Append("**\n\n");
         sb.Append("| ").Append(string.Join(" | ", Columns.Select(Cell))).Append(" |\n");
-        sb.Append('|').Append(string.Join("|", Columns.Select((_, j) => j == 0 ? "---" : "---:"))).Append("|\n");
+        sb.Append('|').Append(string.Join("|", Columns.Select((_, j) => right[j] ? "---:" : ":---"))).Append("|\n");
         foreach (var row in Rows) sb.Append("| ").Append(string.Join(" | ", row.Select(Cell))).Append(" |\n");
         return sb.ToString();
     }
 
-    /// <summary>An HTML table with a caption; every cell is HTML-escaped.</summary>
+    /// <summary>An HTML table with a caption; every cell is HTML-escaped; headers and cells of a column of numbers are right-aligned, of text left-aligned.</summary>
     public string ToHtml()
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
+        var right = RightAligned();
+        string Align(int j) => right[j] ? " style=\"text-align:right\"" : " style=\"text-align:left\"";
         var sb = new StringBuilder();
         sb.Append("<table class=\"its-table\">\n<caption>").Append(E(Title)).Append("</caption>\n<thead><tr>");
-        foreach (var c in Columns) sb.Append("<th>").Append(E(c)).Append("</th>");
+        for (int j = 0; j < Columns.Count; j++) sb.Append("<th").Append(Align(j)).Append('>').Append(E(Columns[j])).Append("</th>");
         sb.Append("</tr></thead>\n<tbody>\n");
         foreach (var row in Rows)
         {
             sb.Append("<tr>");
             for (int j = 0; j < row.Count; j++)
-                sb.Append(j == 0 ? "<td>" : "<td style=\"text-align:right\">").Append(E(row[j])).Append("</td>");
+                sb.Append(right[j] ? "<td style=\"text-align:right\">" : "<td>").Append(E(row[j])).Append("</td>");
             sb.Append("</tr>\n");
         }
         sb.Append("</tbody>\n</table>\n");
@@ -59,7 +99,7 @@ public sealed record Table(string Title, IReadOnlyList<string> Columns, IReadOnl
     {
         var sb = new StringBuilder();
         sb.Append("\\begin{table}[htbp]\n\\centering\n\\caption{").Append(Latex(Title)).Append("}\n");
-        sb.Append("\\begin{tabular}{l").Append(new string('r', Columns.Count - 1)).Append("}\n\\toprule\n");
+        sb.Append("\\begin{tabular}{").Append(string.Concat(RightAligned().Select(r => r ? 'r' : 'l'))).Append("}\n\\toprule\n");
         sb.Append(string.Join(" & ", Columns.Select(Latex))).Append(" \\\\\n\\midrule\n");
         foreach (var row in Rows) sb.Append(string.Join(" & ", row.Select(Latex))).Append(" \\\\\n");
         sb.Append("\\bottomrule\n\\end{tabular}\n\\end{table}\n");
@@ -93,27 +133,4 @@ public sealed record Table(string Title, IReadOnlyList<string> Columns, IReadOnl
             });
         return sb.ToString();
     }
-}
-
-/// <summary>How numbers are written in tables.</summary>
-public static class NumberFormat
-{
-    /// <summary>Four decimals for ordinary magnitudes, four significant digits for small ones, scientific beyond.</summary>
-    public static string Number(double x)
-    {
-        double a = Math.Abs(x);
-        if (x == 0) return "0";
-        if (a >= 1e7 || a < 1e-4) return x.ToString("0.000e+00", CultureInfo.InvariantCulture);
-        if (a >= 1) return x.ToString(a >= 1e4 ? "N1" : "F4", CultureInfo.InvariantCulture);
-        return x.ToString("G4", CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>A p value to three decimals, or "&lt;0.001".</summary>
-    public static string PValue(double p) => p < 0.001 ? "<0.001" : p.ToString("F3", CultureInfo.InvariantCulture);
-
-    /// <summary>"= 0.123" or "&lt; 0.001": a p value to follow "p" in a sentence.</summary>
-    public static string PClause(double p) => p < 0.001 ? "< 0.001" : "= " + PValue(p);
-
-    /// <summary>Full round-trip precision, for machine-readable output.</summary>
-    public static string Exact(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 }
