@@ -1,3 +1,4 @@
+using Its.Tests;
 using Its.Reporting;
 
 namespace Sanming.Tests;
