@@ -343,12 +343,12 @@ public static partial class HtmlReport
         .error .ename { font-weight: bold; }
         table { border-collapse: collapse; margin: 0.6rem 0 1rem; font-size: 0.84rem; font-variant-numeric: tabular-nums; max-width: 100%; }
         caption { caption-side: top; text-align: left; font-weight: 600; padding: 0.3rem 0; }
-        th, td { padding: 0.25rem 0.5rem; border-bottom: 1px solid #e1e3e8; vertical-align: top; overflow-wrap: anywhere; }
+        th, td { padding: 0.25rem 0.5rem; border-bottom: 1px solid #e1e3e8; vertical-align: top; overflow-wrap: break-word; }
         th { text-align: left; border-bottom: 2px solid #c4c7cf; background: #fafbfc; vertical-align: bottom; overflow-wrap: normal; }
         tbody tr:nth-child(even) { background: #fafbfc; }
         td.text, th.text { text-align: left !important; white-space: normal; min-width: 4rem; }
         td.num, th.num { text-align: right !important; }
-        td.num { white-space: nowrap; overflow-wrap: normal; }
+        td.num { overflow-wrap: normal; white-space: nowrap; } td.num.long { white-space: normal; }
         .its-result h3, .its-comparison h3, .its-placebo h3, .its-sensitivity h3, .its-breaks h3, .its-power h3 { font-size: 1rem; margin: 0.4rem 0; }
         .its-result ul, .its-comparison ul, .its-placebo ul, .its-sensitivity ul, .its-breaks ul, .its-power ul { font-size: 0.88rem; color: #444; padding-left: 1.2rem; }
         .its-chart { min-height: 2rem; color: #6b6b6b; font-size: 0.88rem; width: 100%; }

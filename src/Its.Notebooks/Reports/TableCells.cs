@@ -8,12 +8,16 @@ namespace Its.Notebooks.Reports;
 /// Marks the cells of the tables in an output's HTML by what they hold, so that the page's CSS
 /// aligns them whatever alignment the table was made with: <c>class="num"</c> on a cell whose
 /// text is a number (or numbers: an interval, an estimate with its interval, <c>&lt;0.001</c>,
-/// a percentage), right-aligned; <c>class="text"</c> on any other, left-aligned and wrapping. A
+/// a percentage), right-aligned and on one line (<c>class="num long"</c>, wrapping, when it is a
+/// long list of numbers); <c>class="text"</c> on any other, left-aligned and wrapping. A
 /// header cell takes the class of its column when every body cell of the column is a number.
 /// Cells that already have a class are left as they are; nothing else in the HTML changes.
 /// </summary>
 internal static partial class TableCells
 {
+    // Numbers longer than this (a list of values rather than an estimate with its interval) may wrap; shorter ones keep to one line.
+    private const int LongNumbers = 28;
+
     /// <summary>The HTML with its table cells marked.</summary>
     public static string Classify(string html)
     {
@@ -62,8 +66,9 @@ internal static partial class TableCells
                 string attributes = cell.Groups["attributes"].Value;
                 if (attributes.Contains("class=", StringComparison.OrdinalIgnoreCase)) return cell.Value;
                 string tag = cell.Groups["tag"].Value;
+                string text = Text(cell.Groups["content"].Value).Trim();
                 string? kind = tag == "td"
-                    ? IsNumeric(Text(cell.Groups["content"].Value)) || Text(cell.Groups["content"].Value).Trim().Length == 0 && index < numeric.Count && numeric[index] == true ? "num" : "text"
+                    ? IsNumeric(text) ? (text.Length > LongNumbers ? "num long" : "num") : text.Length == 0 && index < numeric.Count && numeric[index] == true ? "num" : "text"
                     : !merged && index < numeric.Count && numeric[index] == true ? "num" : null;
                 return kind is null ? cell.Value : $"<{tag} class=\"{kind}\"{attributes}>{cell.Groups["content"].Value}</{tag}>";
             }));
