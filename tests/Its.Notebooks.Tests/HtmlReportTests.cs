@@ -223,9 +223,10 @@ public sealed class HtmlReportTests
     public void A_chart_without_a_height_gets_a_default_one()
     {
         var figure = new JsonObject { ["data"] = new JsonArray(), ["layout"] = new JsonObject() };
-        Assert.Contains($"style=\"height: {PlotlyHtml.DefaultHeight}px\"", PlotlyHtml.Fragment(figure), StringComparison.Ordinal);
+        Assert.Contains(" data-default-height>", PlotlyHtml.Fragment(figure), StringComparison.Ordinal);
         Assert.StartsWith(PlotlyHtml.ChartMarker, PlotlyHtml.Fragment(figure), StringComparison.Ordinal);
+        Assert.Contains($".its-chart[data-default-height] {{ height: {PlotlyHtml.DefaultHeight}px; }}", HtmlReport.Render(new Notebook([])), StringComparison.Ordinal);
         figure["layout"] = new JsonObject { ["height"] = 300 };
-        Assert.DoesNotContain("style=", PlotlyHtml.Fragment(JsonNode.Parse(figure.ToJsonString())!.AsObject()), StringComparison.Ordinal);
+        Assert.DoesNotContain("data-default-height", PlotlyHtml.Fragment(JsonNode.Parse(figure.ToJsonString())!.AsObject()), StringComparison.Ordinal);
     }
 }

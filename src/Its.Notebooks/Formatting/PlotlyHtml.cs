@@ -81,8 +81,9 @@ internal static partial class PlotlyHtml
     {
         string json = figure.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.Default });
         string id = "its-chart-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..12];
-        // plotly.js sizes a chart without a layout height to its div, which holds one line of text: give the div a height.
-        string height = HasHeight(figure) ? "" : $" style=\"height: {DefaultHeight}px\"";
+        // plotly.js sizes a chart without a layout height to its div, which holds one line of text: the
+        // report's CSS gives such a div a height (a front end without plotly.js keeps the line).
+        string height = HasHeight(figure) ? "" : " data-default-height";
         return $$"""
             {{ChartMarker}} id="{{id}}"{{height}}>{{Fallback}}</div>
             <script type="text/javascript">
@@ -99,7 +100,7 @@ internal static partial class PlotlyHtml
             """;
     }
 
-    /// <summary>The height in pixels of a chart whose layout sets none (plotly.js's own default).</summary>
+    /// <summary>The height in pixels the report gives a chart whose layout sets none (plotly.js's own default).</summary>
     public const int DefaultHeight = 450;
 
     private static bool HasHeight(JsonObject figure) =>

@@ -352,6 +352,7 @@ public static partial class HtmlReport
         .its-result h3, .its-comparison h3, .its-placebo h3, .its-sensitivity h3, .its-breaks h3, .its-power h3 { font-size: 1rem; margin: 0.4rem 0; }
         .its-result ul, .its-comparison ul, .its-placebo ul, .its-sensitivity ul, .its-breaks ul, .its-power ul { font-size: 0.88rem; color: #444; padding-left: 1.2rem; }
         .its-chart { min-height: 2rem; color: #6b6b6b; font-size: 0.88rem; width: 100%; }
+        .its-chart[data-default-height] { height: 450px; }
         .its-list ol { font: 0.86rem/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
         .image, .svg svg { max-width: 100%; height: auto; }
         blockquote { margin: 1rem 0; padding: 0.2rem 1rem; border-left: 3px solid #c4c7cf; color: #444; }

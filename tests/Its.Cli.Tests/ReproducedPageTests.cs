@@ -13,7 +13,7 @@ namespace Its.Cli.Tests;
 /// lists every notebook with its purpose and thumbnails of its figures.
 /// </summary>
 [Collection(FigureFilesCollection.Name)]
-public sealed partial class ReportPageTests(ReproducedReports reports)
+public sealed partial class ReproducedPageTests(ReproducedReports reports)
 {
     private const string Chromium = "/usr/lib/chromium/chromium";
 
