@@ -360,17 +360,18 @@ public static partial class HtmlReport
         .toc { margin: 1rem 0 2rem; padding: 0.6rem 1rem; background: #f7f8fa; border: 1px solid #e1e3e8; border-radius: 4px; font-size: 0.92rem; }
         .toc .toc-title { margin: 0 0 0.3rem; font-weight: 600; }
         .toc ul { margin: 0; padding-left: 1.2rem; } .toc li { margin: 0.1rem 0; }
-        .page-footer { border-top: 1px solid #e1e3e8; color: #555; font-size: 0.85rem; padding-top: 0.8rem; padding-bottom: 2rem; }
+        .page-footer { border-top: 1px solid #e1e3e8; color: #555; font-size: 0.85rem; width: calc(100% - 2.5rem); max-width: 67.5rem; padding: 0.8rem 0 2rem; }
         .page-footer p { margin: 0.3rem 0; }
         .index { list-style: none; padding: 0; }
-        .index > li { margin: 0 0 1.6rem; padding-bottom: 1rem; border-bottom: 1px solid #e1e3e8; }
+        .index > li { margin: 0 0 1.6rem; padding-bottom: 1rem; border-bottom: 1px solid #e1e3e8; } .index > li:last-child { border-bottom: none; }
         .index h2 { font-size: 1.2rem; margin: 0.4rem 0; }
         .index .purpose p { margin: 0.2rem 0; color: #333; } .index .note { margin: 0.2rem 0; color: #6b6b6b; font-size: 0.85rem; }
         .thumbs { display: flex; flex-wrap: wrap; gap: 0.6rem; margin-top: 0.6rem; }
         .thumbs img { display: block; height: 9rem; width: auto; max-width: 100%; border: 1px solid #e1e3e8; border-radius: 3px; background: #fff; }
         @media print {
           body { font-size: 11pt; }
-          main, .page-footer { max-width: none; padding: 0; }
+          main, .page-footer { max-width: none; width: auto; padding: 0; }
+          .page-footer { margin-top: 1.5rem; padding-top: 0.5rem; }
           .toc, .prompt { display: none; }
           a { color: inherit; text-decoration: none; }
           pre { white-space: pre-wrap; overflow: visible; }
