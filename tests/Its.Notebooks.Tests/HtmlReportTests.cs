@@ -131,9 +131,102 @@ public sealed class HtmlReportTests
     {
         string page = HtmlReport.Index([("Main <models>", "01-models.html", "Level & slope"), ("Bad", "javascript:alert(1)", "")], "ITS <reports>");
         Assert.Contains("<title>ITS &lt;reports&gt;</title>", page, StringComparison.Ordinal);
-        Assert.Contains("<li><a href=\"01-models.html\">Main &lt;models&gt;</a><p>Level &amp; slope</p></li>", page, StringComparison.Ordinal);
-        Assert.Contains("<li><a href=\"#\">Bad</a></li>", page, StringComparison.Ordinal);
+        Assert.Contains("<li>\n<h2><a href=\"01-models.html\">Main &lt;models&gt;</a></h2>\n<p class=\"note\">Level &amp; slope</p>\n</li>", page, StringComparison.Ordinal);
+        Assert.Contains("<li>\n<h2><a href=\"#\">Bad</a></h2>\n</li>", page, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", page, StringComparison.Ordinal);
         Assert.Equal(page, HtmlReport.Index([("Main <models>", "01-models.html", "Level & slope"), ("Bad", "javascript:alert(1)", "")], "ITS <reports>"));
+    }
+
+    [Fact]
+    public void The_index_shows_each_purpose_as_markdown_and_thumbnails_linked_to_the_figures()
+    {
+        IndexEntry[] entries =
+        [
+            new("Main models", "01-models.html") { Purpose = "Fits the **main** models <script>alert(1)</script> [x](javascript:alert(2))", Figures = ["figures/01-visits.png", "figures/01 <b>.png"] },
+            new("No figures", "02.html"),
+        ];
+        string page = HtmlReport.Index(entries, version: "1.2.3");
+        AssertHas(page, "<div class=\"purpose\"><p>Fits the <strong>main</strong> models &lt;script&gt;alert(1)&lt;/script&gt; <a href=\"#\">x</a></p>",
+            "<a href=\"figures/01-visits.png\" title=\"01-visits\"><img src=\"figures/01-visits.png\" alt=\"01-visits\"></a>",
+            "<img src=\"figures/01 &lt;b&gt;.png\"", "<span class=\"version\">1.2.3</span>");
+        Assert.DoesNotContain("<script", page, StringComparison.Ordinal);
+        Assert.Equal(1, Count(page, "class=\"thumbs\""));
+        Assert.Equal(page, HtmlReport.Index(entries, version: "1.2.3"));
+    }
+
+    [Fact]
+    public void A_notebooks_purpose_is_its_first_paragraph_or_its_metadata()
+    {
+        var notebook = new Notebook([Markdown("# Title\n\nThis notebook *fits* the models.\nSecond line.\n\nMore."), Markdown("Other.")]);
+        Assert.Equal("This notebook *fits* the models.\nSecond line.", HtmlReport.Purpose(notebook));
+        Assert.Equal("Set by hand.", HtmlReport.Purpose(new Notebook(notebook.Cells, new JsonObject { ["purpose"] = "Set by hand." })));
+        Assert.Null(HtmlReport.Purpose(new Notebook([Code("1", 1)])));
+    }
+
+    [Fact]
+    public void Markdown_displayed_by_a_cell_is_rendered_with_raw_html_still_escaped()
+    {
+        var bundle = new MimeBundle(new Dictionary<string, string> { ["text/markdown"] = "**bold** and <b onclick=\"x()\">raw</b> [x](javascript:alert(1))\n\n## Shown", ["text/plain"] = "**bold**" });
+        string page = HtmlReport.Render(new Notebook([Markdown("## Shown"), Code("display(Markdown(\"**bold**\"))", 1, new DisplayOutput(bundle), new ExecuteResultOutput(bundle, 1))]));
+        AssertHas(page, "<div class=\"output display\"><div class=\"markdown\"><p><strong>bold</strong> and &lt;b onclick=&quot;x()&quot;&gt;raw&lt;/b&gt; <a href=\"#\">x</a></p>");
+        Assert.DoesNotContain("<pre class=\"text\">**bold**", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b onclick", page, StringComparison.Ordinal);
+        // Its headings get ids of their own on the page, and stay out of the contents.
+        AssertHas(page, "<h2 id=\"shown\">Shown</h2>", "<h2 id=\"shown-1\">Shown</h2>", "<h2 id=\"shown-2\">Shown</h2>", "<li><a href=\"#shown\">Shown</a></li>");
+        Assert.Equal(1, Count(page, "<li><a href="));
+    }
+
+    [Fact]
+    public void A_page_has_contents_from_its_headings_below_the_title_and_a_footer()
+    {
+        var notebook = new Notebook(
+        [
+            Markdown("# The study\n\nIntro."),
+            Markdown("## Data <i>\n\n### `Loading` it\n\n## Models\n\n## Data <i>"),
+            Code("1", 1),
+        ]);
+        string page = HtmlReport.Render(notebook, version: "0.9.0");
+        AssertHas(page, "<nav class=\"toc\" aria-label=\"Contents\">", "<li><a href=\"#data-i\">Data &lt;i&gt;</a>\n<ul>\n<li><a href=\"#loading-it\">Loading it</a></li>\n</ul></li>",
+            "<li><a href=\"#models\">Models</a></li>", "<li><a href=\"#data-i-1\">Data &lt;i&gt;</a></li>", "<h2 id=\"data-i-1\">",
+            "<footer class=\"page-footer\">", "<span class=\"version\">0.9.0</span>", "<strong>synthetic</strong>", "data/SOURCES.md", "data/README.md");
+        Assert.DoesNotContain("href=\"#the-study\"", page, StringComparison.Ordinal);
+        Assert.True(page.IndexOf("Intro.", StringComparison.Ordinal) < page.IndexOf("<nav", StringComparison.Ordinal));
+        Assert.True(page.IndexOf("<nav", StringComparison.Ordinal) < page.IndexOf("<h2", StringComparison.Ordinal));
+        // The kit's version without the +commit suffix, so that pages do not change with each commit.
+        Assert.DoesNotContain("+", HtmlReport.KitVersion, StringComparison.Ordinal);
+        Assert.Contains($"<span class=\"version\">{HtmlReport.KitVersion}</span>", HtmlReport.Render(notebook), StringComparison.Ordinal);
+        Assert.Contains("@media print", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Table_cells_of_outputs_are_marked_as_numbers_or_text()
+    {
+        var table = new Its.Reporting.Table("t", ["term", "estimate", "95% CI", "p", "month", "note"],
+        [
+            ["level <1>", "-25.0", "-0.9321 to -0.0293", "<0.001", "2017-10", "a long note & more"],
+            ["slope", "1,234.5%", "(0.1, 0.3)", "0.04", "2018-01", "1.2 not a number"],
+        ]);
+        string page = HtmlReport.Render(new Notebook([Code("table", 1, new DisplayOutput(Formatter.Format(table)))]));
+        AssertHas(page, ">level &lt;1&gt;</td>", "<td class=\"num\"", "<td class=\"text\"");
+        foreach (string number in new[] { "-25.0", "-0.9321 to -0.0293", "&lt;0.001", "1,234.5%", "(0.1, 0.3)", "0.04" })
+            Assert.Matches($"<td class=\"num\"[^>]*>{Regex.Escape(number)}</td>", page);
+        foreach (string text in new[] { "level &lt;1&gt;", "slope", "2017-10", "a long note &amp; more", "1.2 not a number" })
+            Assert.Matches($"<td class=\"text\"[^>]*>{Regex.Escape(text)}</td>", page);
+        // A header over numbers is aligned with them.
+        Assert.Matches("<th class=\"num\"[^>]*>estimate</th>", page);
+        Assert.Matches("<th(?! class=\"num\")[^>]*>term</th>", page);
+        Assert.True(TableCells.IsNumeric("\u22120.5 \u2013 1.2e-3"));
+        Assert.False(TableCells.IsNumeric("n/a"));
+    }
+
+    [Fact]
+    public void A_chart_without_a_height_gets_a_default_one()
+    {
+        var figure = new JsonObject { ["data"] = new JsonArray(), ["layout"] = new JsonObject() };
+        Assert.Contains(" data-default-height>", PlotlyHtml.Fragment(figure), StringComparison.Ordinal);
+        Assert.StartsWith(PlotlyHtml.ChartMarker, PlotlyHtml.Fragment(figure), StringComparison.Ordinal);
+        Assert.Contains($".its-chart[data-default-height] {{ height: {PlotlyHtml.DefaultHeight}px; }}", HtmlReport.Render(new Notebook([])), StringComparison.Ordinal);
+        figure["layout"] = new JsonObject { ["height"] = 300 };
+        Assert.DoesNotContain("data-default-height", PlotlyHtml.Fragment(JsonNode.Parse(figure.ToJsonString())!.AsObject()), StringComparison.Ordinal);
     }
 }

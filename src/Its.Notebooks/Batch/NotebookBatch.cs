@@ -12,7 +12,11 @@ namespace Its.Notebooks.Batch;
 /// <param name="ExecutedPath">Where the executed notebook was written, or null.</param>
 /// <param name="HtmlPath">Where its HTML page was written, or null.</param>
 /// <param name="Elapsed">Wall time of the run (for the command's summary, never written into outputs).</param>
-public sealed record NotebookOutcome(string Name, string Title, NotebookRun Run, string? ExecutedPath, string? HtmlPath, TimeSpan Elapsed);
+public sealed record NotebookOutcome(string Name, string Title, NotebookRun Run, string? ExecutedPath, string? HtmlPath, TimeSpan Elapsed)
+{
+    /// <summary>The PNG files of the figures the notebook saved (<c>FigureFiles.Save</c>) during the run, full paths in name order.</summary>
+    public IReadOnlyList<string> Figures { get; init; } = [];
+}
 
 /// <summary>
 /// Runs notebook files and writes what they give: the executed notebooks (nbformat 4.5), one
@@ -37,22 +41,37 @@ public static class NotebookBatch
         string full = Path.GetFullPath(path);
         string name = Path.GetFileNameWithoutExtension(full);
         var notebook = Notebook.Parse(File.ReadAllText(full), Path.GetFileName(full));
+        string? figures = runner.Options.FiguresDirectory is { } f ? Path.GetFullPath(f) : null;
+        var before = FigureFiles(figures);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var run = runner.Run(notebook, Path.GetDirectoryName(full)!);
         clock.Stop();
+        // The figures this run wrote: new files, or files rewritten since the run began.
+        var saved = FigureFiles(figures).Where(file => !before.TryGetValue(file.Key, out var stamp) || stamp != file.Value)
+            .Select(file => file.Key).Order(StringComparer.Ordinal).ToArray();
         string title = Title(run.Notebook) ?? name;
         string? executed = executedDirectory is null ? null : Write(executedDirectory, name + ".ipynb", run.Notebook.ToJson(), full);
         string? html = htmlDirectory is null ? null : Write(htmlDirectory, name + ".html", HtmlReport.Render(run.Notebook, title), full);
-        return new NotebookOutcome(name, title, run, executed, html, clock.Elapsed);
+        return new NotebookOutcome(name, title, run, executed, html, clock.Elapsed) { Figures = saved };
     }
+
+    private static Dictionary<string, (DateTime, long)> FigureFiles(string? directory) =>
+        directory is null || !Directory.Exists(directory) ? []
+            : new DirectoryInfo(directory).GetFiles("*.png").ToDictionary(f => f.FullName, f => (f.LastWriteTimeUtc, f.Length), StringComparer.Ordinal);
 
     /// <summary>Writes <c>index.html</c> linking the notebooks' pages, which sit in the same folder.</summary>
     /// <returns>The index's path.</returns>
     public static string WriteIndex(string htmlDirectory, IEnumerable<NotebookOutcome> outcomes)
     {
         ArgumentNullException.ThrowIfNull(outcomes);
-        var entries = outcomes.Select(o => (o.Title, o.Name + ".html",
-            o.Run.Succeeded ? $"{o.Name}.ipynb: {CodeCells(o.Run.Notebook)} code cells ran" : $"{o.Name}.ipynb: stopped: {o.Run.Failures[0].Message}"));
+        string full = Path.GetFullPath(htmlDirectory);
+        var entries = outcomes.Select(o => new IndexEntry(o.Title, o.Name + ".html")
+        {
+            Purpose = HtmlReport.Purpose(o.Run.Notebook),
+            Note = o.Run.Succeeded ? $"{o.Name}.ipynb: {CodeCells(o.Run.Notebook)} code cells ran" : $"{o.Name}.ipynb: stopped: {o.Run.Failures[0].Message}",
+            // Relative to the index, with / whatever the platform: the index works wherever the folder is copied.
+            Figures = o.Figures.Select(f => Path.GetRelativePath(full, f).Replace('\\', '/')).ToArray(),
+        });
         return Write(htmlDirectory, "index.html", HtmlReport.Index(entries), null);
     }
 

@@ -74,6 +74,9 @@ public sealed class NotebookRunner(IMimeFormatter formatter, NotebookRunOptions?
     private readonly IMimeFormatter _formatter = formatter ?? throw new ArgumentNullException(nameof(formatter));
     private readonly NotebookRunOptions _options = options ?? new NotebookRunOptions();
 
+    /// <summary>The options the runner runs with.</summary>
+    public NotebookRunOptions Options => _options;
+
     /// <summary>
     /// Runs the notebook's code cells in a fresh session. Empty code cells and .NET Interactive
     /// markdown cells (<c>#!markdown</c>) are not run; neither are the cells after a failure that

@@ -81,8 +81,11 @@ internal static partial class PlotlyHtml
     {
         string json = figure.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.Default });
         string id = "its-chart-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..12];
+        // plotly.js sizes a chart without a layout height to its div, which holds one line of text: the
+        // report's CSS gives such a div a height (a front end without plotly.js keeps the line).
+        string height = HasHeight(figure) ? "" : " data-default-height";
         return $$"""
-            {{ChartMarker}} id="{{id}}">{{Fallback}}</div>
+            {{ChartMarker}} id="{{id}}"{{height}}>{{Fallback}}</div>
             <script type="text/javascript">
             (function () {
               var script = document.currentScript;
@@ -96,6 +99,12 @@ internal static partial class PlotlyHtml
 
             """;
     }
+
+    /// <summary>The height in pixels the report gives a chart whose layout sets none (plotly.js's own default).</summary>
+    public const int DefaultHeight = 450;
+
+    private static bool HasHeight(JsonObject figure) =>
+        figure["layout"] is JsonObject layout && layout["height"] is JsonValue h && h.TryGetValue(out double pixels) && pixels > 0;
 
     // XPlot's inline template; JSON never holds a raw newline, so ";" + newline ends each value.
     [GeneratedRegex(@"var data = (?<data>.*?);[ \t]*\r?\n\s*var layout = (?<layout>.*?);[ \t]*\r?\n\s*Plotly\.newPlot\(", RegexOptions.Singleline)]
