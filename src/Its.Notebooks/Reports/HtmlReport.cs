@@ -51,7 +51,8 @@ public static partial class HtmlReport
         .DisableHtml()
         .Build();
 
-    private static readonly Lazy<string> PlotlyJs = new(LoadPlotlyJs);
+    // The plotly.js Plotly.NET ships, as every offline page of the kit embeds it.
+    private static Lazy<string> PlotlyJs => Its.Plots.FigureExport.PlotlyJs;
 
     /// <summary>The version of plotly.js a page embeds (the one Plotly.NET ships).</summary>
     public const string PlotlyJsVersion = Globals.PLOTLYJS_VERSION;
@@ -297,19 +298,6 @@ public static partial class HtmlReport
             if (Markdown.Parse(cell.Source, Pipeline).Descendants<HeadingBlock>().FirstOrDefault() is { Inline: { } inline })
                 return string.Concat(inline.Descendants<LiteralInline>().Select(l => l.Content.ToString()));
         return null;
-    }
-
-    private static string LoadPlotlyJs()
-    {
-        // Plotly.NET embeds the plotly.js it was built against as a manifest resource named by its version.
-        var assembly = typeof(GenericChart).Assembly;
-        string name = $"Plotly.NET.plotly-{Globals.PLOTLYJS_VERSION}.min.js";
-        using var stream = assembly.GetManifestResourceStream(name)
-            ?? throw new InvalidOperationException($"{assembly.GetName().Name} {assembly.GetName().Version} has no resource {name}; its resources are {string.Join(", ", assembly.GetManifestResourceNames())}");
-        string js = new StreamReader(stream, Encoding.UTF8).ReadToEnd();
-        // Inside <script> only "</script" ends the element; plotly.js has none, and a version that did would break the page.
-        if (js.Contains("</script", StringComparison.OrdinalIgnoreCase)) throw new InvalidOperationException($"{name} contains '</script' and cannot be inlined");
-        return js;
     }
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
