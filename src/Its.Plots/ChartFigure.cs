@@ -135,9 +135,9 @@ public sealed record ChartFigure
         string outcome = result.Spec?.Transform == OutcomeTransform.Log ? $"log({result.OutcomeName})" : result.OutcomeName;
         return new ChartFigure
         {
-            Title = $"Placebo test: {TermName(term)} by pseudo-interruption date",
+            Title = $"Placebo test of the {TermName(term)}: {outcome}",
             PositionLabel = "pseudo-interruption date",
-            ValueLabel = $"{TermName(term)} in {outcome}",
+            ValueLabel = $"{TermName(term)} (95% CI)",
             Axis = ChartAxis.Date,
             DateFormat = DateFormatOf(result.Real.Frequency),
             Series = series,
@@ -177,9 +177,9 @@ public sealed record ChartFigure
         string outcome = fitted is null ? "the outcome" : fitted.Spec.Transform == OutcomeTransform.Log ? $"log({fitted.OutcomeName})" : fitted.OutcomeName;
         return new ChartFigure
         {
-            Title = $"Sensitivity: {TermName(term)} by error model",
+            Title = $"Sensitivity of the {TermName(term)}: {outcome}",
             PositionLabel = dates ? "error model and interruption" : "error model",
-            ValueLabel = $"{TermName(term)} in {outcome} (95% CI)",
+            ValueLabel = $"{TermName(term)} (95% CI)",
             Axis = ChartAxis.Category,
             Categories = labels,
             Horizontal = true,
@@ -209,13 +209,14 @@ public sealed record ChartFigure
         }).OrderBy(p => p.At).ToArray();
         var s = curve[0].Scenario;
         string unit = Period.Describe(s.Frequency);
+        string alpha = s.Alpha.ToString(CultureInfo.InvariantCulture);
         return new ChartFigure
         {
             Title = byLength
-                ? $"Power for the {TermName(term)} by series length ({s.Errors.Name}, {curve[0].Replicates.ToString(CultureInfo.InvariantCulture)} replicates)"
-                : $"Power for the {TermName(term)} by effect size ({s.PeriodsBefore.ToString(CultureInfo.InvariantCulture)} + {s.PeriodsAfter.ToString(CultureInfo.InvariantCulture)} {unit}s, {s.Errors.Name})",
+                ? $"Power for the {TermName(term)} by series length ({s.Errors.Name}, alpha {alpha})"
+                : $"Power for the {TermName(term)} ({s.PeriodsBefore.ToString(CultureInfo.InvariantCulture)} + {s.PeriodsAfter.ToString(CultureInfo.InvariantCulture)} {unit}s, {s.Errors.Name}, alpha {alpha})",
             PositionLabel = byLength ? $"series length ({unit}s)" : $"true {TermName(term)}",
-            ValueLabel = $"power (alpha {s.Alpha.ToString(CultureInfo.InvariantCulture)}, Monte Carlo 95% interval)",
+            ValueLabel = "power (Monte Carlo 95% interval)",
             Axis = ChartAxis.Number,
             Series = [new ChartSeries("power", ChartMark.LineAndPoints, points)],
             References = [new ChartReference(0.8, "power 0.8")],

@@ -61,6 +61,7 @@ public sealed class ChartFigureTests
         Assert.Equal(0, Assert.Single(figure.References).At);
         Assert.Equal(["level1", "slope1"], ChartFigure.Terms(Placebo));
         Assert.Contains("slope change", ChartFigure.Placebo(Placebo, "slope1").Title);
+        Assert.Contains("visits", figure.Title);
     }
 
     [Fact]
@@ -93,7 +94,7 @@ public sealed class ChartFigureTests
             Assert.Equal(Math.Min(1, t.Power + 1.96 * t.MonteCarloSe), points[i].Upper);
         }
         Assert.Equal(0.8, Assert.Single(figure.References).At);
-        Assert.Contains("effect size", figure.Title);
+        Assert.Equal("true slope change", figure.PositionLabel);
         // The curve varies the effect alone: the same seeds at every point.
         Assert.All(Curve, r => Assert.Equal(Curve[0].Scenario with { SlopeChange = 0 }, r.Scenario with { SlopeChange = 0 }));
         // Lengths that differ with one effect: power by series length.
