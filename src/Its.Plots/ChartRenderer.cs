@@ -67,6 +67,8 @@ public static class ChartRenderer
         layout.SetProperty("margin", new { l = 80, r = 30, t = 100, b = 60 });
         layout.SetProperty("plot_bgcolor", "white");
         layout.SetProperty("hovermode", "closest");
+        // The legend names the estimate and its interval even when there is one series.
+        layout.SetProperty("showlegend", true);
         layout.SetProperty("legend", new { orientation = "h", x = 0, xanchor = "left", y = 1.02, yanchor = "bottom" });
         object positionAxis = new
         {
