@@ -142,7 +142,7 @@ public static class PowerCommand
     // --curve 0,0.005,0.01 and --curve-of level|slope: the power at each effect size, for the figure.
     private sealed class CurveOptions
     {
-        private readonly Option<string?> _curve = new("--curve") { Description = "Effect sizes of a power curve, comma-separated (e.g. 0,0.005,0.01): the scenario simulated at each with the same seeds, drawn by --figure and listed after the report" };
+        private readonly Option<string?> _curve = new("--curve") { Description = "Effect sizes of a power curve, comma-separated (e.g. 0,0.005,0.01): the scenario simulated at each with the same seeds, drawn by --figure and listed after a table or markdown report" };
         private readonly Option<string> _of = new("--curve-of") { Description = "The change --curve varies: level or slope", DefaultValueFactory = _ => "slope" };
 
         public void AddTo(Command command)
