@@ -56,6 +56,13 @@ public static class FigureExport
         Write(path, () => StaticRenderer.Svg(figure, size), () => StaticRenderer.Png(figure, size), () => PlotlyRenderer.Render(figure), figure.Title);
     }
 
+    /// <summary>Writes a chart (<see cref="ChartFigure"/>) to <paramref name="path"/> in the format of its extension.</summary>
+    public static void Write(ChartFigure figure, string path, FigureSize? size = null)
+    {
+        ArgumentNullException.ThrowIfNull(figure);
+        Write(path, () => ChartRenderer.Svg(figure, size), () => ChartRenderer.Png(figure, size), () => ChartRenderer.Render(figure), figure.Title);
+    }
+
     /// <summary>Writes a figure given by its three renderings to <paramref name="path"/>, in the format of its extension.</summary>
     /// <param name="path">The file.</param>
     /// <param name="svg">The SVG document.</param>

@@ -44,6 +44,15 @@ public static partial class FigureFiles
         return figure;
     }
 
+    /// <summary>Saves a chart (<see cref="ChartFigure"/>) as <see cref="Save(ItsFigure, string, FigureSize?)"/> does, and returns it.</summary>
+    /// <exception cref="ArgumentException">The name is empty or holds other characters.</exception>
+    public static ChartFigure Save(ChartFigure figure, string name, FigureSize? size = null)
+    {
+        ArgumentNullException.ThrowIfNull(figure);
+        Write(name, () => ChartRenderer.Svg(figure, size), () => ChartRenderer.Png(figure, size));
+        return figure;
+    }
+
     private static void Write(string name, Func<string> svg, Func<byte[]> png)
     {
         ArgumentNullException.ThrowIfNull(name);

@@ -39,7 +39,7 @@ public static partial class StaticRenderer
 
     // The font named explicitly, so the files do not depend on which fonts come first on a machine
     // (Debian: fonts-dejavu-core); where it is missing, ScottPlot's choice of a system font.
-    private const string FontFamily = "DejaVu Sans";
+    internal const string FontFamily = "DejaVu Sans";
 
     /// <summary>
     /// The figure as an SVG document, <paramref name="size"/> in inches (<c>width="7in"</c>) over a
@@ -79,14 +79,14 @@ public static partial class StaticRenderer
         return Png(scale => Build(figure, scale), size ?? FigureSize.Default);
     }
 
-    private static string Svg(Func<double, Plot> build, FigureSize size)
+    internal static string Svg(Func<double, Plot> build, FigureSize size)
     {
         var (width, height) = Pixels(size, SvgUnitsPerInch);
         using var plot = build(1);
         return StableSvg(plot.GetSvgXml(width, height), size, width, height);
     }
 
-    private static byte[] Png(Func<double, Plot> build, FigureSize size)
+    internal static byte[] Png(Func<double, Plot> build, FigureSize size)
     {
         var (width, height) = Pixels(size, PngDpi);
         // ScottPlot lays out in units scaled by ScaleFactor: the same layout as the SVG, at 300 / 96.
@@ -224,7 +224,7 @@ public static partial class StaticRenderer
     // ScottPlot's date axis reads OLE automation dates (days since 1899-12-30).
     private static double X(DateTime t) => t.ToOADate();
 
-    private static Color Colour(FigureColour c) => new(c.R, c.G, c.B, (byte)Math.Round(c.Alpha * 255));
+    internal static Color Colour(FigureColour c) => new(c.R, c.G, c.B, (byte)Math.Round(c.Alpha * 255));
 
     // Skia numbers the SVG's clip paths with a counter shared by the process ("cl_4", "cl_1f"...):
     // numbered again from 1 in order of appearance, so the same figure gives the same bytes. The

@@ -19,7 +19,7 @@ namespace Its.Notebooks.Formatting;
 /// <summary>
 /// The kit's formatters, in one place: <c>text/plain</c> for every value, and <c>text/html</c> for
 /// results (the reports' HTML), tables, the study's fits, data frames (the first rows), charts
-/// (Plotly.NET, XPlot.Plotly, <see cref="ItsFigure"/>) and objects without a text of their own (a
+/// (Plotly.NET, XPlot.Plotly, <see cref="ItsFigure"/>, <see cref="ChartFigure"/>) and objects without a text of their own (a
 /// table of their properties). Every text from data or code is HTML-escaped; output is bounded.
 /// </summary>
 /// <remarks>
@@ -54,6 +54,7 @@ public sealed class KitFormatter : IMimeFormatter
         DataFrame frame => FormatTable(FrameTable(frame)),
         ItsFigure figure => Chart(PlotlyHtml.Figure(PlotlyRenderer.Render(figure))),
         LineFigure figure => Chart(PlotlyHtml.Figure(PlotlyRenderer.Render(figure))),
+        ChartFigure figure => Chart(PlotlyHtml.Figure(ChartRenderer.Render(figure))),
         GenericChart chart => Chart(PlotlyHtml.Figure(chart)),
         XPlot.Plotly.PlotlyChart chart => Chart(PlotlyHtml.Figure(chart)),
         IEnumerable sequence => Sequence(sequence),
