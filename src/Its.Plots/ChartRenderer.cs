@@ -229,6 +229,8 @@ public static class ChartRenderer
         // Room for the last tick label at the right edge.
         plot.Axes.Right.MinimumSize = 24;
         plot.Title(figure.Title);
+        // Centred on the figure, not the data area, so a long title beside wide axis labels is not cut.
+        plot.Axes.Title.FullFigureCenter = true;
         string xLabel = horizontal ? figure.ValueLabel : figure.PositionLabel;
         string yLabel = horizontal ? figure.PositionLabel : figure.ValueLabel;
         plot.XLabel(xLabel, size: 14);

@@ -200,6 +200,8 @@ public static partial class StaticRenderer
     private static Plot Labels(Plot plot, string title, Frequency frequency, string valueLabel)
     {
         plot.Title(title);
+        // Centred on the figure, not the data area, so a long title beside wide axis labels is not cut.
+        plot.Axes.Title.FullFigureCenter = true;
         plot.XLabel(Period.Describe(frequency), size: 14);
         // 14 points: a value label with its unit and scale fits the height of a 4.5-inch figure.
         plot.YLabel(valueLabel, size: 14);
