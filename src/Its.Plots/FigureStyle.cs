@@ -23,8 +23,7 @@ internal static class FigureStyle
     public static readonly FigureColour Fitted = new(0x1f, 0x5f, 0xa8);
     public static readonly FigureColour Counterfactual = new(0xc8, 0x51, 0x1b);
     public static readonly FigureColour Band = new(200, 81, 27, 0.18);
-    // Grey, not black: an SVG writer drops the colour black as the default fill, and its opacity with it.
-    public static readonly FigureColour PostShade = new(0x80, 0x80, 0x80, 0.12);
+    public static readonly FigureColour PostShade = new(0, 0, 0, 0.06);
     public static readonly FigureColour None = new(0xff, 0xff, 0xff, 0);
     public static readonly FigureColour Interruption = new(0x55, 0x55, 0x55);
     // The comparison group of a controlled figure: a third hue, apart from the fit and the counterfactual.

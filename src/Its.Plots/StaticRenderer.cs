@@ -226,7 +226,10 @@ public static partial class StaticRenderer
     // ScottPlot's date axis reads OLE automation dates (days since 1899-12-30).
     private static double X(DateTime t) => t.ToOADate();
 
-    internal static Color Colour(FigureColour c) => new(c.R, c.G, c.B, (byte)Math.Round(c.Alpha * 255));
+    // The SVG writer leaves out the colour black as SVG's default fill, and its opacity with it, so a
+    // translucent black would be drawn opaque: it is written as the black next to it, which keeps both.
+    internal static Color Colour(FigureColour c) =>
+        c is { R: 0, G: 0, B: 0, Alpha: < 1 } ? new(1, 1, 1, (byte)Math.Round(c.Alpha * 255)) : new(c.R, c.G, c.B, (byte)Math.Round(c.Alpha * 255));
 
     // Skia numbers the SVG's clip paths with a counter shared by the process ("cl_4", "cl_1f"...):
     // numbered again from 1 in order of appearance, so the same figure gives the same bytes. The

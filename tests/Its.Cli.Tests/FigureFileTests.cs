@@ -14,7 +14,6 @@ namespace Its.Cli.Tests;
 [Collection(FigureFilesCollection.Name)]
 public sealed class FigureFileTests(ReproducedReports reports)
 {
-    private const string Chromium = "/usr/lib/chromium/chromium";
 
     // Regions of 1/30 of the width by 1/20 of the height: a cell is about 70 x 68 PNG pixels,
     // large enough that the two text rasterisers' differences average out, small enough that a
@@ -46,13 +45,8 @@ public sealed class FigureFileTests(ReproducedReports reports)
     [Fact]
     public async Task Every_svg_draws_in_chromium_with_the_colours_of_its_png()
     {
-        Peers.Require(Chromium, "chromium");
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium,
-            Args = Environment.UserName == "root" ? ["--no-sandbox"] : [],
-        });
+        await using var browser = await Peers.LaunchChromium(playwright);
         var svgs = Directory.GetFiles(Figures, "*.svg").Order(StringComparer.Ordinal).ToArray();
         Assert.NotEmpty(svgs);
         foreach (string svg in svgs)

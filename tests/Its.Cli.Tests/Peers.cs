@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Playwright;
 
 namespace Its.Cli.Tests;
 
@@ -10,6 +11,21 @@ public static class Peers
 {
     /// <summary>Debian's Python, which has the python3-* packages (not a pyenv or venv one).</summary>
     public const string Python = "/usr/bin/python3";
+
+    /// <summary>Debian's Chromium (package chromium), which Playwright drives headless; no browser is downloaded.</summary>
+    public const string Chromium = "/usr/lib/chromium/chromium";
+
+    /// <summary>Launches Debian's Chromium headless (without its sandbox when running as root, as CI does).</summary>
+    /// <exception cref="InvalidOperationException">Chromium is missing: the message names the package.</exception>
+    public static Task<IBrowser> LaunchChromium(IPlaywright playwright)
+    {
+        ArgumentNullException.ThrowIfNull(playwright);
+        return playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Require(Chromium, "chromium"),
+            Args = Environment.UserName == "root" ? ["--no-sandbox"] : [],
+        });
+    }
 
     /// <summary>The program's path when it exists.</summary>
     /// <exception cref="InvalidOperationException">It does not: the message names the Debian packages to install.</exception>

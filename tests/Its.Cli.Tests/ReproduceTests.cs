@@ -42,7 +42,6 @@ public sealed class ReproducedReports : IDisposable
 public sealed class ReproduceTests(ReproducedReports reports)
 {
     private const string Python = Peers.Python;
-    private const string Chromium = "/usr/lib/chromium/chromium";
 
     private static readonly string[] Notebooks = Directory.GetFiles(Its.Data.Repository.Locate("notebooks", "run the tests from the repository"), "*.ipynb")
         .Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal).ToArray();
@@ -97,13 +96,8 @@ public sealed class ReproduceTests(ReproducedReports reports)
     [Fact]
     public async Task Pages_draw_their_charts_offline_without_console_errors()
     {
-        Peers.Require(Chromium, "chromium");
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium,
-            Args = Environment.UserName == "root" ? ["--no-sandbox"] : [],
-        });
+        await using var browser = await Peers.LaunchChromium(playwright);
         foreach (string name in Notebooks.Append("index"))
         {
             var page = await browser.NewPageAsync();

@@ -15,7 +15,6 @@ namespace Its.Cli.Tests;
 [Collection(FigureFilesCollection.Name)]
 public sealed partial class ReproducedPageTests(ReproducedReports reports)
 {
-    private const string Chromium = "/usr/lib/chromium/chromium";
 
     private static readonly string[] Notebooks = Directory.GetFiles(Its.Data.Repository.Locate("notebooks", "run the tests from the repository"), "*.ipynb")
         .Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal).ToArray();
@@ -60,13 +59,8 @@ public sealed partial class ReproducedPageTests(ReproducedReports reports)
 
     private async Task<IBrowser> Browser(IPlaywright playwright)
     {
-        Peers.Require(Chromium, "chromium");
         Assert.True(reports.FirstRun.ExitCode == 0, reports.FirstRun.Error);
-        return await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium,
-            Args = Environment.UserName == "root" ? ["--no-sandbox"] : [],
-        });
+        return await Peers.LaunchChromium(playwright);
     }
 
     private async Task<IPage> Open(IBrowser browser, string name)

@@ -1,4 +1,3 @@
-using System.Text;
 using Sanming;
 
 namespace Its.Cli.Tests;
@@ -40,29 +39,6 @@ public sealed class RobustnessFigureTests : IDisposable
         _ => ["power", "--before", "12", "--after", "12", "--level", "0", "--slope", "0", "--replicates", "40", "--curve", "0,0.1,0.2", "--figure", figure],
     };
 
-    private static void AssertFormat(string path, string ext)
-    {
-        byte[] bytes = File.ReadAllBytes(path);
-        string text = Encoding.UTF8.GetString(bytes);
-        switch (ext)
-        {
-            case "svg":
-                Assert.StartsWith("<?xml", text);
-                Assert.Contains("<svg", text);
-                break;
-            case "png":
-                Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A], bytes[..8]);
-                break;
-            default:
-                Assert.StartsWith("<!DOCTYPE html>", text);
-                Assert.Contains("Plotly.newPlot", text);
-                Assert.DoesNotContain("<script src=", text, StringComparison.OrdinalIgnoreCase);
-                // plotly.js itself is inside the page.
-                Assert.True(text.Length > 1_000_000, $"{path}: {text.Length} characters, plotly.js is not inline");
-                break;
-        }
-    }
-
     [Theory]
     [MemberData(nameof(Commands))]
     public void Figure_writes_a_file_of_its_extensions_format(string command, string ext)
@@ -70,10 +46,10 @@ public sealed class RobustnessFigureTests : IDisposable
         string path = Path.Combine(_folder.Path, $"figure.{ext}");
         var run = CliRun.Of(Arguments(command, path));
         Assert.True(run.ExitCode == 0, run.Error);
-        AssertFormat(path, ext);
+        FigureFileFormat.Check(path);
         // The level and slope changes are on different scales: the second term beside the first.
         if (command is "placebo" or "sensitivity" or "power" or "power-from-data")
-            AssertFormat(Path.Combine(_folder.Path, $"figure-slope1.{ext}"), ext);
+            FigureFileFormat.Check(Path.Combine(_folder.Path, $"figure-slope1.{ext}"));
         else
             Assert.Single(Directory.GetFiles(_folder.Path));
     }
