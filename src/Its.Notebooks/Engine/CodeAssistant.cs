@@ -50,19 +50,73 @@ internal sealed partial class CodeAssistant
     private static readonly SymbolDisplayFormat scriptMember = signature.RemoveMemberOptions(SymbolDisplayMemberOptions.IncludeContainingType);
 
     private readonly object _gate = new();
-    private readonly List<string> _pending = [];
+    private readonly List<(string Code, ScriptOptions Options)> _pending = [];
     private Solution? _solution;
     private ProjectId? _last;
+    private ImmutableHashSet<MetadataReference> _chained = [];
     private int _count;
+    private bool _catchingUp;
 
     /// <summary>Builds the MEF host and completes once, so that the first completion a user asks for is fast.</summary>
     public static void Warm() => new CodeAssistant().Complete("Console.", 8, ScriptEnvironment.Options);
 
     /// <summary>Adds a cell that compiled to the chain.</summary>
-    public void Add(string code)
+    /// <param name="code">The cell as written.</param>
+    /// <param name="options">The script options it compiled with, for its <c>#r</c> and <c>#load</c> paths and packages.</param>
+    public void Add(string code, ScriptOptions options)
     {
-        // Only kept here: the projects are built when a completion needs them, off the cell's time.
-        lock (_gate) _pending.Add(code);
+        // Completion sees only what cells declare: a cell that declares nothing need not be in the chain.
+        if (!Declares(code)) return;
+        lock (_gate)
+        {
+            _pending.Add((code, options));
+            // Until a completion is asked for (never in a notebook run) the cells are only kept;
+            // after, the chain keeps up off the cells' time, so that a completion after hundreds of
+            // cells does not first compile them all.
+            if (_solution is null || _catchingUp) return;
+            _catchingUp = true;
+        }
+        ThreadPool.UnsafeQueueUserWorkItem(_ => CatchUp(), null);
+    }
+
+    // Whether a later cell could name something of this one: anything but expression statements
+    // (a call, an assignment, a value shown) without usings, directives or declared variables
+    // (an out var or a pattern variable at the top of a script is a field of it).
+    private static bool Declares(string code)
+    {
+        if (CellSource.Mask(code) is not { } text) return false;
+        var root = (CompilationUnitSyntax)CSharpSyntaxTree.ParseText(text, ScriptEnvironment.ParseOptions).GetRoot();
+        return root.Usings.Count > 0 || root.Externs.Count > 0 || root.AttributeLists.Count > 0
+            || root.GetReferenceDirectives().Count > 0 || root.GetLoadDirectives().Count > 0
+            || root.Members.Any(m => m is not GlobalStatementSyntax { Statement: ExpressionStatementSyntax statement }
+                || statement.DescendantNodes().OfType<VariableDesignationSyntax>().Any());
+    }
+
+    private void CatchUp()
+    {
+        try
+        {
+            while (true)
+            {
+                Solution solution;
+                ProjectId? last;
+                lock (_gate)
+                {
+                    if (_pending.Count == 0)
+                    {
+                        _catchingUp = false;
+                        return;
+                    }
+                    (solution, last, _) = Chain();
+                }
+                solution.GetProject(last!)!.GetCompilationAsync().GetAwaiter().GetResult()?.GetDeclarationDiagnostics();
+            }
+        }
+        catch (Exception)
+        {
+            // Only the next completion's speed depends on it: that completion builds what is left.
+            lock (_gate) _catchingUp = false;
+        }
     }
 
     /// <summary>The completions at the cursor.</summary>
@@ -113,23 +167,31 @@ internal sealed partial class CodeAssistant
         if (CellSource.Mask(code) is not { } text) return null;
         Solution solution;
         ProjectId? last;
-        lock (_gate)
-        {
-            _solution ??= workspace.Value.CurrentSolution;
-            foreach (string cell in _pending)
-            {
-                var project = Project(cell, _last, options);
-                _solution = _solution.AddProject(project);
-                _last = project.Id;
-            }
-            _pending.Clear();
-            (solution, last) = (_solution, _last);
-        }
-        var info = Project(text, last, options);
+        ImmutableHashSet<MetadataReference> chained;
+        lock (_gate) (solution, last, chained) = Chain();
+        var info = Project(text, last, options, chained);
         return solution.AddProject(info).GetDocument(info.Documents[0].Id);
     }
 
-    private ProjectInfo Project(string code, ProjectId? previous, ScriptOptions options)
+    // The chain with the cells added since it was last built; under the gate.
+    private (Solution Solution, ProjectId? Last, ImmutableHashSet<MetadataReference> Chained) Chain()
+    {
+        _solution ??= workspace.Value.CurrentSolution;
+        foreach (var (cell, options) in _pending)
+        {
+            var project = Project(cell, _last, options, _chained);
+            _solution = _solution.AddProject(project);
+            _last = project.Id;
+            _chained = _chained.Union(project.MetadataReferences);
+        }
+        _pending.Clear();
+        return (_solution, _last, _chained);
+    }
+
+    // A submission inherits the references of the ones before it: it names only those the chain
+    // lacks (all of them for the first; a restored package's after its cell), since references
+    // named again are kept again by every later compilation.
+    private ProjectInfo Project(string code, ProjectId? previous, ScriptOptions options, ImmutableHashSet<MetadataReference> chained)
     {
         string name = $"Submission#{Interlocked.Increment(ref _count)}";
         var id = ProjectId.CreateNewId(name);
@@ -150,7 +212,7 @@ internal sealed partial class CodeAssistant
             documents: [document],
             projectReferences: previous is null ? [] : [new ProjectReference(previous)],
             // With the packages the session restored.
-            metadataReferences: references.Value.AddRange(options.MetadataReferences.Except(ScriptEnvironment.Options.MetadataReferences)),
+            metadataReferences: references.Value.AddRange(options.MetadataReferences.Except(ScriptEnvironment.Options.MetadataReferences)).Where(r => !chained.Contains(r)),
             isSubmission: true,
             hostObjectType: typeof(NotebookGlobals));
     }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
 using Its.Notebooks.Formatting;
@@ -48,6 +49,8 @@ public sealed class NotebookSession
     private readonly object _gate = new();
     private readonly CodeAssistant _assistant = new();
     private ScriptState<object>? _state;
+    // The restored packages' references no cell in the chain has named yet (see Run).
+    private ImmutableArray<MetadataReference> _unchained = [];
     private int _running;
     private CellOutputs? _cell;
     private Thread? _thread;
@@ -76,7 +79,7 @@ public sealed class NotebookSession
             throw new DirectoryNotFoundException($"the notebook's directory {Directory} does not exist");
         _root = Directory ?? Environment.CurrentDirectory;
         _options = ScriptEnvironment.Options
-            .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(_root))
+            .WithMetadataResolver(new ReusedReferences(ScriptMetadataResolver.Default.WithBaseDirectory(_root)))
             .WithSourceResolver(ScriptSourceResolver.Default.WithBaseDirectory(_root));
         _packages = new PackageRestore(packages ?? PackageRestoreOptions.Default);
         _errors = new CellErrors(Directory);
@@ -224,7 +227,9 @@ public sealed class NotebookSession
         switch (_packages.Restore(added, timeout, outputs.Interrupted))
         {
             case RestoreOutcome.Restored restored:
-                _options = _options.AddReferences(restored.References.Select(Reference));
+                var references = restored.References.Select(Reference).ToArray();
+                _options = _options.AddReferences(references);
+                _unchained = _unchained.AddRange(references);
                 return null;
             case RestoreOutcome.Failed failed:
                 return Failed(outputs.Close(), CellErrors.RestoreFailed(executionCount, failed.Package, failed.Reasons));
@@ -254,7 +259,10 @@ public sealed class NotebookSession
     {
         string file = CellErrors.FileName(executionCount);
         _errors.Register(executionCount, prepared.Text, file, _options.SourceResolver.NormalizePath(file, baseFilePath: null) ?? file);
-        var options = _options.WithFilePath(file);
+        // A cell inherits the references of the cells before it, so it names only those the chain
+        // lacks: references named again are kept again by every later cell's compilation, which
+        // made a long session's memory grow with the square of its cells.
+        var options = _options.WithFilePath(file).WithReferences(_unchained);
         var previousScript = _state?.Script ?? ScriptEnvironment.Root;
         // The code that runs has interruption checks in its loops; errors are reported on the code as written.
         string instrumented = Interruption.Instrument(prepared.Text, ScriptEnvironment.ParseOptions);
@@ -263,7 +271,7 @@ public sealed class NotebookSession
         if (errors.Count > 0 && !ReferenceEquals(instrumented, prepared.Text))
             errors = Errors(previousScript.ContinueWith(prepared.Text, options));
         if (errors.Count > 0) return Failed(outputs.Close(), _errors.Compilation(errors));
-        _assistant.Add(prepared.Text);
+        _assistant.Add(prepared.Text, _options);
 
         var previous = _state;
         ScriptState<object>? next = null;
@@ -308,7 +316,7 @@ public sealed class NotebookSession
             return new CellResult(CellStatus.TimedOut, [.. outputs.Close(), CellErrors.Timeout(executionCount, timeout, stopped: false).Output]);
         }
         // A cell that threw still declared its variables; keeping its state keeps what it assigned.
-        if (next is not null) _state = next;
+        if (next is not null) (_state, _unchained) = (next, []);
         if (timedOut)
             return new CellResult(CellStatus.TimedOut, [.. outputs.Close(), CellErrors.Timeout(executionCount, timeout, stopped: true).Output]);
         if ((next?.Exception ?? failure) is not { } thrown) return new CellResult(CellStatus.Ok, outputs.Close());
