@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Its.Notebooks.Engine;
+using Its.Notebooks.Formatting;
+using Its.Notebooks.Nbformat;
 using Microsoft.Playwright;
 
 namespace Its.Cli.Tests;
@@ -41,9 +44,7 @@ public sealed class ChartFrontEndTests(InstalledKernel kernel) : IClassFixture<I
         {
             cells = new[]
             {
-                "var periods = Enumerable.Range(0, 36).Select(Period.Month(2016, 1).Add).ToArray();\n" +
-                "var fit = new ItsModel(new TimeSeries(periods, periods.Select((p, t) => 100 + t - (t >= 18 ? 10 : 0) + Math.Sin(t)).ToArray(), outcomeName: \"visits\"), new ItsSpec { Interruptions = [Period.Month(2017, 7)] }).Fit();\n" +
-                "fit.Coefficients.Count",
+                Fit + "\nfit.Coefficients.Count",
                 "display(ItsFigure.From(fit));\ndisplay(ItsFigure.From(fit));",
                 "ItsFigure.From(fit, \"visits per month\")",
             }.Select((c, i) => new { cell_type = "code", id = $"c{i}", metadata = new { }, execution_count = (int?)null, outputs = Array.Empty<object>(), source = c }),
@@ -124,6 +125,38 @@ public sealed class ChartFrontEndTests(InstalledKernel kernel) : IClassFixture<I
             process.WaitForExit();
         }
     }
+
+    [Fact]
+    public async Task A_chart_whose_script_runs_before_plotly_js_waits_for_it_and_without_it_says_how_to_load_it()
+    {
+        var session = new NotebookSession(new KitFormatter());
+        Assert.Equal(CellStatus.Ok, session.RunCell(Fit, 1).Status);
+        var outputs = session.RunCell("display(ItsFigure.From(fit));\ndisplay(ItsFigure.From(fit, \"visits per month\"));", 2).Outputs;
+        string[] html = outputs.Select(o => ((DisplayOutput)o).Data.Data["text/html"]).ToArray();
+        Assert.Contains("data-its-plotly-js", html[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("data-its-plotly-js", html[1], StringComparison.Ordinal);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Peers.LaunchChromium(playwright);
+        // Out of order (a front end that renders outputs as they come, a re-run cell): the later chart first.
+        var page = await browser.NewPageAsync();
+        await page.SetContentAsync($"<!DOCTYPE html><html><body>{html[1]}{html[0]}</body></html>");
+        await page.WaitForFunctionAsync(ChartsDrawn, null, new() { Timeout = 30_000 });
+        Assert.Equal(2, (await page.EvaluateAsync<JsonElement>(Charts)).GetProperty("drawn").GetInt32());
+
+        // The first chart's output cleared: the later one waits, then says what to do.
+        var alone = await browser.NewPageAsync();
+        await alone.Clock.InstallAsync();
+        await alone.SetContentAsync($"<!DOCTYPE html><html><body>{html[1]}</body></html>");
+        await alone.Clock.RunForAsync(5_000);
+        Assert.Contains("Interactive chart:", await alone.InnerTextAsync("div.its-chart"), StringComparison.Ordinal);
+        await alone.Clock.RunForAsync(6_000);
+        Assert.Equal("plotly.js is not loaded on this page: run the notebook's first chart cell again, or open the notebook's HTML report.", await alone.InnerTextAsync("div.its-chart"));
+        Assert.Equal(0, await alone.Locator(".main-svg").CountAsync());
+    }
+
+    private const string Fit = "var periods = Enumerable.Range(0, 36).Select(Period.Month(2016, 1).Add).ToArray();\n"
+        + "var fit = new ItsModel(new TimeSeries(periods, periods.Select((p, t) => 100 + t - (t >= 18 ? 10 : 0) + Math.Sin(t)).ToArray(), outcomeName: \"visits\"), new ItsSpec { Interruptions = [Period.Month(2017, 7)] }).Fit();";
 
     private static int FreePort()
     {
