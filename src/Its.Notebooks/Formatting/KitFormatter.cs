@@ -79,7 +79,7 @@ public sealed class KitFormatter : IMimeFormatter
             Enumerable.Range(0, shown).Select(i => (IReadOnlyList<string>)frame.Columns.Select(c => Text(c[i])).ToArray()).ToArray());
     }
 
-    /// <summary>Pixels per inch of a chart's PNG: a sharp image on a high-density screen, a tenth of the 300-dpi file's bytes.</summary>
+    /// <summary>Pixels per inch of a chart's PNG: sharp on a high-density screen, with a quarter of the pixels of the 300-dpi file.</summary>
     public const int ImageDpi = 144;
 
     /// <summary>The size a chart's PNG is drawn at (and shown at, in CSS pixels of 1/96 inch: 672 x 432).</summary>
