@@ -139,11 +139,12 @@ public static class ChartRenderer
         return StaticRenderer.Svg(scale => Build(figure, scale), size ?? FigureSize.Default);
     }
 
-    /// <summary>The figure as a 300-dpi PNG image of <paramref name="size"/> (see <see cref="StaticRenderer.Png(ItsFigure, FigureSize?)"/>).</summary>
-    public static byte[] Png(ChartFigure figure, FigureSize? size = null)
+    /// <summary>The figure as a PNG image of <paramref name="size"/>, 300 dpi by default (see <see cref="StaticRenderer.Png(ItsFigure, FigureSize?, int)"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The dpi is not between 24 and 1200.</exception>
+    public static byte[] Png(ChartFigure figure, FigureSize? size = null, int dpi = StaticRenderer.PngDpi)
     {
         ArgumentNullException.ThrowIfNull(figure);
-        return StaticRenderer.Png(scale => Build(figure, scale), size ?? FigureSize.Default);
+        return StaticRenderer.Png(scale => Build(figure, scale), size ?? FigureSize.Default, dpi);
     }
 
     private static Plot Build(ChartFigure figure, double scale)

@@ -54,15 +54,18 @@ public static partial class StaticRenderer
     }
 
     /// <summary>
-    /// The figure as a PNG image of <paramref name="size"/> x <see cref="PngDpi"/> pixels (7 x 4.5
-    /// inches: 2100 x 1350), with a pHYs chunk saying 300 dpi so layout programs place it at its size.
+    /// The figure as a PNG image of <paramref name="size"/> x <paramref name="dpi"/> pixels (7 x 4.5
+    /// inches at 300 dpi: 2100 x 1350), with a pHYs chunk saying its dpi so layout programs place it
+    /// at its size. Text and lines keep their printed size at any dpi.
     /// </summary>
     /// <param name="figure">The figure.</param>
     /// <param name="size">Its printed size; <see cref="FigureSize.Default"/> when null.</param>
-    public static byte[] Png(ItsFigure figure, FigureSize? size = null)
+    /// <param name="dpi">Pixels per inch: <see cref="PngDpi"/> for print, less for a screen.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The dpi is not between 24 and 1200.</exception>
+    public static byte[] Png(ItsFigure figure, FigureSize? size = null, int dpi = PngDpi)
     {
         ArgumentNullException.ThrowIfNull(figure);
-        return Png(scale => Build(figure, scale), size ?? FigureSize.Default);
+        return Png(scale => Build(figure, scale), size ?? FigureSize.Default, dpi);
     }
 
     /// <summary>A line figure as an SVG document (see the <see cref="ItsFigure"/> overload).</summary>
@@ -72,11 +75,12 @@ public static partial class StaticRenderer
         return Svg(scale => Build(figure, scale), size ?? FigureSize.Default);
     }
 
-    /// <summary>A line figure as a 300-dpi PNG image (see the <see cref="ItsFigure"/> overload).</summary>
-    public static byte[] Png(LineFigure figure, FigureSize? size = null)
+    /// <summary>A line figure as a PNG image, 300 dpi by default (see the <see cref="ItsFigure"/> overload).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The dpi is not between 24 and 1200.</exception>
+    public static byte[] Png(LineFigure figure, FigureSize? size = null, int dpi = PngDpi)
     {
         ArgumentNullException.ThrowIfNull(figure);
-        return Png(scale => Build(figure, scale), size ?? FigureSize.Default);
+        return Png(scale => Build(figure, scale), size ?? FigureSize.Default, dpi);
     }
 
     internal static string Svg(Func<double, Plot> build, FigureSize size)
@@ -86,12 +90,13 @@ public static partial class StaticRenderer
         return StableSvg(plot.GetSvgXml(width, height), size, width, height);
     }
 
-    internal static byte[] Png(Func<double, Plot> build, FigureSize size)
+    internal static byte[] Png(Func<double, Plot> build, FigureSize size, int dpi)
     {
-        var (width, height) = Pixels(size, PngDpi);
-        // ScottPlot lays out in units scaled by ScaleFactor: the same layout as the SVG, at 300 / 96.
-        using var plot = build((double)PngDpi / SvgUnitsPerInch);
-        return WithResolution(plot.GetImageBytes(width, height, ImageFormat.Png), PngDpi);
+        if (dpi is < 24 or > 1200) throw new ArgumentOutOfRangeException(nameof(dpi), dpi, "a PNG's dpi must be between 24 and 1200");
+        var (width, height) = Pixels(size, dpi);
+        // ScottPlot lays out in units scaled by ScaleFactor: the same layout as the SVG, at dpi / 96.
+        using var plot = build((double)dpi / SvgUnitsPerInch);
+        return WithResolution(plot.GetImageBytes(width, height, ImageFormat.Png), dpi);
     }
 
     private static (int Width, int Height) Pixels(FigureSize size, int perInch)

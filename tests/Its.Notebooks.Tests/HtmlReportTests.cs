@@ -94,6 +94,30 @@ public sealed class HtmlReportTests
         Assert.True(without.Length < 100_000);
     }
 
+    [Fact]
+    public void A_notebook_whose_first_chart_carries_plotly_js_gives_a_page_with_plotly_js_once()
+    {
+        const string fit = "var periods = Enumerable.Range(0, 36).Select(Period.Month(2016, 1).Add).ToArray();\n"
+            + "var fit = new ItsModel(new TimeSeries(periods, periods.Select((p, t) => 100 + t - (t >= 18 ? 10 : 0) + Math.Sin(t)).ToArray(), outcomeName: \"visits\"), new ItsSpec { Interruptions = [Period.Month(2017, 7)] }).Fit();";
+        var run = new Engine.NotebookRunner(Formatter).Run(new Notebook(
+        [
+            Markdown("# Two charts"),
+            new Cell("code", fit),
+            new Cell("code", "display(ItsFigure.From(fit));"),
+            new Cell("code", "ItsFigure.From(fit, \"visits per month\")"),
+        ]), AppContext.BaseDirectory);
+        Assert.True(run.Succeeded, string.Join("\n", run.Failures.Select(f => f.Message)));
+        string banner = $"plotly.js v{HtmlReport.PlotlyJsVersion}";
+        Assert.Equal(1, Count(run.Notebook.ToJson(), banner));
+        string page = HtmlReport.Render(run.Notebook);
+        Assert.Equal(1, Count(page, banner));
+        Assert.Equal(0, Count(page, "data-its-plotly-js"));
+        Assert.Equal(2, Count(page, "<div class=\"its-chart\""));
+        Assert.True(page.IndexOf(banner, StringComparison.Ordinal) < page.IndexOf("</head>", StringComparison.Ordinal));
+        // The page is the one the charts' own fragments make: as large as before the notebooks carried plotly.js.
+        Assert.InRange(page.Length, FigureExport.PlotlyJs.Value.Length, FigureExport.PlotlyJs.Value.Length + 300_000);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

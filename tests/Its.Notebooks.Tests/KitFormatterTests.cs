@@ -137,7 +137,7 @@ public sealed class KitFormatterTests
         Assert.Equal(
             JsonDocument.Parse(GenericChart.toFigureJson(chart)).RootElement.GetProperty("layout").GetProperty("title").GetProperty("text").GetString(),
             JsonDocument.Parse(json).RootElement.GetProperty("layout").GetProperty("title").GetProperty("text").GetString());
-        Assert.Equal($"Plotly chart: Interrupted time series: {Results.Hostile} (6 traces)", bundle.PlainText);
+        Assert.Equal($"Plotly chart: Interrupted time series: {Results.Hostile} (6 traces; no static image: the kit draws one for its own figures only)", bundle.PlainText);
         // The same chart gives the same bytes, and the figure itself formats as its chart.
         Assert.Equal(html, Html(Formatter.Format(PlotlyRenderer.Render(figure))));
         Assert.Equal(html, Html(Formatter.Format(figure)));
@@ -160,6 +160,99 @@ public sealed class KitFormatterTests
         var inMessage = bundle.ToJson(lines: false);
         Assert.IsType<JsonObject>(inMessage["application/vnd.plotly.v1+json"]);
         Assert.Equal(bundle.Data["text/html"], inMessage["text/html"]!.GetValue<string>());
+    }
+
+    public static TheoryData<string> KitFigures => ["its", "line", "chart"];
+
+    private static object KitFigure(string kind) => kind switch
+    {
+        "its" => ItsFigure.From(Results.Fit, "visits per month"),
+        "line" => LineFigure.From("Visits", "visits per month", [Results.Series]),
+        _ => ChartFigure.Placebo(PlaceboTest.Run(Results.Series, Results.Spec, minimumEachSide: 6), "level1"),
+    };
+
+    [Theory]
+    [MemberData(nameof(KitFigures))]
+    public void A_kit_figure_is_its_figure_json_a_chart_and_a_png_shown_at_screen_size(string kind)
+    {
+        var bundle = Formatter.Format(KitFigure(kind));
+        Assert.Equal(["application/vnd.plotly.v1+json", "image/png", "text/html", "text/plain"], bundle.Data.Keys);
+        Assert.StartsWith(PlotlyHtml.ChartMarker, Html(bundle), StringComparison.Ordinal);
+        Assert.DoesNotContain("plotly.js v", Html(bundle), StringComparison.Ordinal);
+        Assert.DoesNotContain("no static image", bundle.PlainText, StringComparison.Ordinal);
+        // Drawn at 144 dpi, shown at its size in CSS pixels (7 x 4.5 inches at 96 per inch).
+        byte[] png = Convert.FromBase64String(bundle.Data["image/png"]);
+        using var bitmap = SkiaSharp.SKBitmap.Decode(png);
+        Assert.NotNull(bitmap);
+        Assert.Equal((1008, 648), (bitmap.Width, bitmap.Height));
+        var output = new DisplayOutput(bundle).ToJson();
+        Assert.Equal(672, (int)output["metadata"]!["image/png"]!["width"]!);
+        Assert.Equal(432, (int)output["metadata"]!["image/png"]!["height"]!);
+        Assert.Equal(672, (int)new ExecuteResultOutput(bundle, 1).ToJson()["metadata"]!["image/png"]!["width"]!);
+        // Not blank: lines and text in dark colours cover part of it, on a white background.
+        int dark = 0, white = 0;
+        for (int y = 0; y < bitmap.Height; y += 2)
+            for (int x = 0; x < bitmap.Width; x += 2)
+            {
+                var c = bitmap.GetPixel(x, y);
+                if (c.Red < 128 && c.Green < 128 && c.Blue < 160) dark++;
+                else if (c is { Red: 255, Green: 255, Blue: 255 }) white++;
+            }
+        int pixels = bitmap.Width * bitmap.Height / 4;
+        Assert.InRange(dark, pixels / 200, pixels / 5);
+        Assert.True(white > pixels / 4, $"{white} of {pixels} pixels white");
+        // The same figure, the same bytes: executed notebooks stay the same run after run.
+        Assert.Equal(bundle.Data["image/png"], Formatter.Format(KitFigure(kind)).Data["image/png"]);
+    }
+
+    [Fact]
+    public void A_plotly_net_or_xplot_chart_has_no_png_and_its_text_says_so()
+    {
+        var trace = new Trace2D("scatter");
+        trace.SetProperty("x", new[] { 1, 2 });
+        trace.SetProperty("y", new[] { 3, 4 });
+        foreach (var bundle in new[] { Formatter.Format(GenericChart.ofTraceObject(false, trace)), Formatter.Format(XPlot.Plotly.Chart.Line(new[] { Tuple.Create(1, 2.5) })) })
+        {
+            Assert.Equal(["application/vnd.plotly.v1+json", "text/html", "text/plain"], bundle.Data.Keys);
+            Assert.EndsWith("; no static image: the kit draws one for its own figures only)", bundle.PlainText, StringComparison.Ordinal);
+            Assert.Empty(bundle.Metadata);
+        }
+    }
+
+    private const string Fit = "var periods = Enumerable.Range(0, 36).Select(Period.Month(2016, 1).Add).ToArray();\n"
+        + "var fit = new ItsModel(new TimeSeries(periods, periods.Select((p, t) => 100 + t - (t >= 18 ? 10 : 0) + Math.Sin(t)).ToArray(), outcomeName: \"visits\"), new ItsSpec { Interruptions = [Period.Month(2017, 7)] }).Fit();";
+
+    private static int PlotlyJsCopies(CellOutput output) => output switch
+    {
+        DisplayOutput { Data: var d } => PlotlyJsCopies(d),
+        ExecuteResultOutput { Data: var r } => PlotlyJsCopies(r),
+        _ => 0,
+    };
+
+    private static int PlotlyJsCopies(MimeBundle bundle) =>
+        System.Text.RegularExpressions.Regex.Matches(Html(bundle), System.Text.RegularExpressions.Regex.Escape($"plotly.js v{Reports.HtmlReport.PlotlyJsVersion}")).Count;
+
+    [Fact]
+    public void The_first_chart_of_a_session_carries_plotly_js_once_and_later_charts_do_not()
+    {
+        var session = new Engine.NotebookSession(new KitFormatter());
+        Assert.Equal(Engine.CellStatus.Ok, session.RunCell(Fit + "\nfit", 1).Status);
+        var first = session.RunCell("display(ItsFigure.From(fit));\ndisplay(ItsFigure.From(fit));", 2);
+        var later = session.RunCell("ItsFigure.From(fit, \"visits per month\")", 3);
+        Assert.Equal([1, 0], first.Outputs.Select(PlotlyJsCopies));
+        Assert.Equal([0], later.Outputs.Select(PlotlyJsCopies));
+        // Only plotly.js in front differs: the identical chart after it is the formatter's own, PNG and all.
+        var (withJs, without) = (((DisplayOutput)first.Outputs[0]).Data, ((DisplayOutput)first.Outputs[1]).Data);
+        Assert.EndsWith(Html(without), Html(withJs), StringComparison.Ordinal);
+        Assert.Equal(Html(without), PlotlyHtml.WithoutPlotlyJs(Html(withJs)));
+        Assert.Equal(without.Data["image/png"], withJs.Data["image/png"]);
+        Assert.True(JsonNode.DeepEquals(without.Metadata, withJs.Metadata));
+        // plotly.js sets window.Plotly with or without require.js: its AMD and CommonJS branches see no define, module or exports.
+        Assert.Contains("(function (define, module, exports) {", Html(withJs), StringComparison.Ordinal);
+        // A new session sends it again.
+        var again = new Engine.NotebookSession(new KitFormatter());
+        Assert.Equal(Engine.CellStatus.Ok, again.RunCell(Fit, 1).Status);
+        Assert.Equal([1], again.RunCell("ItsFigure.From(fit)", 2).Outputs.Select(PlotlyJsCopies));
     }
 
     [Fact]
@@ -196,7 +289,7 @@ public sealed class KitFormatterTests
         Assert.Equal("scatter", figure.GetProperty("data")[0].GetProperty("type").GetString());
         Assert.Equal(2.5, figure.GetProperty("data")[0].GetProperty("y")[0].GetDouble());
         Assert.Equal("a </script> b", figure.GetProperty("layout").GetProperty("title").GetString());
-        Assert.Equal("Plotly chart: a </script> b (1 trace)", bundle.PlainText);
+        Assert.Equal("Plotly chart: a </script> b (1 trace; no static image: the kit draws one for its own figures only)", bundle.PlainText);
         // XPlot draws each chart into a div of a random id; the formatter's output does not change with it.
         var again = XPlot.Plotly.Chart.Line(new[] { Tuple.Create(1, 2.5), Tuple.Create(2, 3.5) });
         again.WithTitle("a </script> b");

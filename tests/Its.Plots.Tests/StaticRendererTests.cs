@@ -52,6 +52,19 @@ public sealed class StaticRendererTests
     }
 
     [Fact]
+    public void A_png_for_a_screen_has_its_dpi_times_the_size_and_says_so()
+    {
+        var chunks = Chunks(StaticRenderer.Png(Figure(), dpi: 144));
+        Assert.Equal(1008u, BinaryPrimitives.ReadUInt32BigEndian(chunks[0].Data));
+        Assert.Equal(648u, BinaryPrimitives.ReadUInt32BigEndian(chunks[0].Data.AsSpan(4)));
+        // 144 dpi = 5669 pixels per metre.
+        Assert.Equal(5669u, BinaryPrimitives.ReadUInt32BigEndian(chunks.Single(c => c.Type == "pHYs").Data));
+        Assert.Equal(StaticRenderer.Png(Figure(), dpi: 144), StaticRenderer.Png(Figure(), dpi: 144));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => StaticRenderer.Png(Figure(), dpi: 0));
+        Assert.Contains("dpi", e.Message);
+    }
+
+    [Fact]
     public void The_png_decodes_at_its_size()
     {
         using var bitmap = SkiaSharp.SKBitmap.Decode(StaticRenderer.Png(Figure()));

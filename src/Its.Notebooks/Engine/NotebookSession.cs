@@ -13,7 +13,8 @@ namespace Its.Notebooks.Engine;
 /// and <c>#r</c> references, as in a Jupyter kernel. Cell code sees the kit's assemblies and the
 /// packages it carries, imports the common namespaces, and can call <c>display(x)</c>
 /// (<see cref="NotebookGlobals"/>). Each cell runs on a thread of its own with the invariant
-/// culture, and with the notebook's directory as the current directory.
+/// culture, and with the notebook's directory as the current directory. The session's first chart
+/// (<see cref="KitFormatter"/>) carries plotly.js for the ones after it.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -52,6 +53,7 @@ public sealed class NotebookSession
     // The restored packages' references no cell in the chain has named yet (see Run).
     private ImmutableArray<MetadataReference> _unchained = [];
     private int _running;
+    private int _plotlyJsSent;
     private CellOutputs? _cell;
     private Thread? _thread;
 
@@ -328,7 +330,12 @@ public sealed class NotebookSession
 
     private static List<Diagnostic> Errors(Script script) => script.Compile().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
 
-    private MimeBundle Format(object? value) => value as MimeBundle ?? _formatter.Format(value);
+    private MimeBundle Format(object? value)
+    {
+        var bundle = value as MimeBundle ?? _formatter.Format(value);
+        // plotly.js goes out once, with the session's first chart: the charts after it on the page use it.
+        return PlotlyHtml.IsChart(bundle) && Interlocked.Exchange(ref _plotlyJsSent, 1) == 0 ? PlotlyHtml.WithPlotlyJs(bundle) : bundle;
+    }
 
     private static CellResult Failed(IReadOnlyList<CellOutput> outputs, CellError error) =>
         new(CellStatus.Error, [.. outputs, error.Output]) { ErrorLine = error.Line };

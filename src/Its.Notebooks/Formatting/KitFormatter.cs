@@ -26,11 +26,10 @@ namespace Its.Notebooks.Formatting;
 /// <para>Results that a report needs more to render take sensible defaults: a comparison is shown
 /// without a permutation test. A <see cref="PlaceboResult"/> does not carry the model it moved, whose
 /// scale its report needs, so it is shown as text; render it with <see cref="RobustnessReport"/>.</para>
-/// <para>A chart is a div and a script that draws the figure with <c>window.Plotly</c>; plotly.js is
-/// not in the output. The kit's HTML report embeds it once per page, so every chart draws there,
-/// offline. A Jupyter front end draws the chart where plotly.js is loaded and the notebook is
-/// trusted (its scripts run); elsewhere (JupyterLab and VS Code load no plotly.js for HTML outputs)
-/// the div says that the notebook's HTML report shows the chart, and the text names it.</para>
+/// <para>A chart carries its figure as JSON, a div and a script that draw it with plotly.js, and
+/// (for the kit's figures) a PNG, so it shows in every front end, each taking the first form it can show. plotly.js
+/// is not in a chart's output: a <see cref="Engine.NotebookSession"/> puts it, offline, in front of
+/// its first chart, and the kit's HTML report once in each page's head.</para>
 /// </remarks>
 public sealed class KitFormatter : IMimeFormatter
 {
@@ -52,11 +51,11 @@ public sealed class KitFormatter : IMimeFormatter
         IEnumerable<StudyFit> fits => FormatTable(StudyTable(fits.ToArray())),
         IEnumerable<StudyComparison> comparisons => FormatTable(StudyPlan.DifferenceTable(comparisons.ToArray())),
         DataFrame frame => FormatTable(FrameTable(frame)),
-        ItsFigure figure => Chart(PlotlyHtml.Figure(PlotlyRenderer.Render(figure))),
-        LineFigure figure => Chart(PlotlyHtml.Figure(PlotlyRenderer.Render(figure))),
-        ChartFigure figure => Chart(PlotlyHtml.Figure(ChartRenderer.Render(figure))),
-        GenericChart chart => Chart(PlotlyHtml.Figure(chart)),
-        XPlot.Plotly.PlotlyChart chart => Chart(PlotlyHtml.Figure(chart)),
+        ItsFigure figure => Chart(PlotlyHtml.Figure(PlotlyRenderer.Render(figure)), StaticRenderer.Png(figure, ImageSize, ImageDpi)),
+        LineFigure figure => Chart(PlotlyHtml.Figure(PlotlyRenderer.Render(figure)), StaticRenderer.Png(figure, ImageSize, ImageDpi)),
+        ChartFigure figure => Chart(PlotlyHtml.Figure(ChartRenderer.Render(figure)), ChartRenderer.Png(figure, ImageSize, ImageDpi)),
+        GenericChart chart => Chart(PlotlyHtml.Figure(chart), png: null),
+        XPlot.Plotly.PlotlyChart chart => Chart(PlotlyHtml.Figure(chart), png: null),
         IEnumerable sequence => Sequence(sequence),
         _ when HasOwnText(value) => MimeBundle.Plain(Text(value)),
         _ => FormatTable(PropertyTable(value)),
@@ -80,16 +79,40 @@ public sealed class KitFormatter : IMimeFormatter
             Enumerable.Range(0, shown).Select(i => (IReadOnlyList<string>)frame.Columns.Select(c => Text(c[i])).ToArray()).ToArray());
     }
 
-    // The figure itself too, for Jupyter front ends that draw Plotly figures (VS Code; JupyterLab with its plotly extension).
-    private static MimeBundle Chart(System.Text.Json.Nodes.JsonObject figure)
+    /// <summary>Pixels per inch of a chart's PNG: sharp on a high-density screen, with a quarter of the pixels of the 300-dpi file.</summary>
+    public const int ImageDpi = 144;
+
+    /// <summary>The size a chart's PNG is drawn at (and shown at, in CSS pixels of 1/96 inch: 672 x 432).</summary>
+    public static FigureSize ImageSize => FigureSize.Default;
+
+    /// <summary>
+    /// A chart, in a form for every front end, each taking the first it can show:
+    /// <list type="bullet">
+    /// <item><c>application/vnd.plotly.v1+json</c>, the figure: drawn by VS Code and by JupyterLab
+    /// with its Plotly extension, which prefer it to HTML;</item>
+    /// <item><c>text/html</c>, a div and a script that draws the figure with plotly.js: the classic
+    /// Notebook, nbconvert's HTML, JupyterLab without the extension and the kit's report prefer it
+    /// to images (the session puts plotly.js in front of its first chart, see
+    /// <see cref="PlotlyHtml.WithPlotlyJs"/>);</item>
+    /// <item><c>image/png</c> at <see cref="ImageDpi"/>, shown at its size in CSS pixels
+    /// (<see cref="MimeBundle.Metadata"/>), for viewers that run no scripts (GitHub's preview);
+    /// only for the kit's figures, which the static renderer draws;</item>
+    /// <item><c>text/plain</c>: the title and the number of traces.</item>
+    /// </list>
+    /// </summary>
+    private static MimeBundle Chart(System.Text.Json.Nodes.JsonObject figure, byte[]? png)
     {
         string title = PlotlyHtml.Title(figure) is { } t ? $": {t}" : "";
-        return new(new Dictionary<string, string>
+        var data = new Dictionary<string, string>
         {
-            ["text/plain"] = $"Plotly chart{title} ({Count(PlotlyHtml.Traces(figure), "trace")})",
+            ["text/plain"] = $"Plotly chart{title} ({Count(PlotlyHtml.Traces(figure), "trace")}{(png is null ? "; no static image: the kit draws one for its own figures only" : "")})",
             ["text/html"] = PlotlyHtml.Fragment(figure),
             [PlotlyHtml.MimeType] = figure.ToJsonString(),
-        });
+        };
+        if (png is null) return new MimeBundle(data);
+        data["image/png"] = Convert.ToBase64String(png);
+        int width = (int)Math.Round(ImageSize.WidthInches * StaticRenderer.SvgUnitsPerInch), height = (int)Math.Round(ImageSize.HeightInches * StaticRenderer.SvgUnitsPerInch);
+        return new MimeBundle(data) { Metadata = new() { ["image/png"] = new System.Text.Json.Nodes.JsonObject { ["width"] = width, ["height"] = height } } };
     }
 
     /// <summary>

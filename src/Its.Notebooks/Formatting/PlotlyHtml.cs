@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Its.Notebooks.Nbformat;
 using Plotly.NET;
 
 namespace Its.Notebooks.Formatting;
@@ -12,9 +13,10 @@ namespace Its.Notebooks.Formatting;
 /// <summary>
 /// A plotly.js figure (<c>{"data": [...], "layout": {...}}</c>) as an HTML fragment: a div and a
 /// script that draws into it with <c>window.Plotly</c>. plotly.js itself is not in the fragment: the
-/// kit's HTML report loads it once per page, so a page with ten charts carries it once. Where no
-/// plotly.js is loaded (a Jupyter front end without it, or an untrusted notebook whose scripts do
-/// not run) the div keeps a line saying where the chart can be seen.
+/// kit's HTML report loads it once per page, and a notebook session puts it once, before its first
+/// chart (<see cref="WithPlotlyJs"/>), so a page or a notebook with ten charts carries it once. A
+/// chart whose script runs before plotly.js is there waits for it a few seconds, then says how to
+/// load it; where scripts do not run (an untrusted notebook) the div keeps a line saying so.
 /// </summary>
 internal static partial class PlotlyHtml
 {
@@ -27,7 +29,12 @@ internal static partial class PlotlyHtml
     /// <summary>The opening of a chart's div; escaped text cannot contain it.</summary>
     public const string ChartMarker = "<div class=\"" + ChartClass + "\"";
 
-    private const string Fallback = "Interactive chart: plotly.js is not loaded here; the notebook's HTML report shows it.";
+    private const string Fallback = "Interactive chart: it draws where the notebook's scripts run (a trusted notebook); the notebook's HTML report shows it too.";
+
+    private const string Missing = "plotly.js is not loaded on this page: run the notebook's first chart cell again, or open the notebook's HTML report.";
+
+    // The opening of the script that loads plotly.js, in front of a session's first chart.
+    private const string LoaderMarker = "<script type=\"text/javascript\" data-its-plotly-js>";
 
     /// <summary>The figure of a Plotly.NET chart (its config is the kit's, see <see cref="Fragment"/>).</summary>
     public static JsonObject Figure(GenericChart chart) => Figure(GenericChart.toFigureJson(chart), "Plotly.NET");
@@ -74,8 +81,10 @@ internal static partial class PlotlyHtml
     /// <summary>
     /// The div and script. The figure is written with every <c>&lt;</c>, <c>&gt;</c>, <c>&amp;</c>, quote
     /// and non-ASCII character escaped as <c>\uXXXX</c>, so no text in it can close the script. The
-    /// div's id is a hash of the figure (the same chart, the same bytes); the script finds its div
-    /// as the element before it, so two identical charts on a page both draw.
+    /// div's id is a hash of the figure (the same chart, the same bytes). The script draws into the
+    /// element before it when that is its div, else into the first div of its id not taken yet
+    /// (front ends such as the classic Notebook run a copy of the script in the page's head), so
+    /// two identical charts on a page both draw. It waits up to 10 s for plotly.js.
     /// </summary>
     public static string Fragment(JsonObject figure)
     {
@@ -88,17 +97,63 @@ internal static partial class PlotlyHtml
             {{ChartMarker}} id="{{id}}"{{height}}>{{Fallback}}</div>
             <script type="text/javascript">
             (function () {
-              var script = document.currentScript;
-              var div = script && script.previousElementSibling ? script.previousElementSibling : document.getElementById("{{id}}");
-              if (!window.Plotly || !div) return;
+              var id = "{{id}}", script = document.currentScript;
+              var free = function (d) { return !!d && d.id === id && !d.hasAttribute("data-its-taken"); };
+              var div = script && free(script.previousElementSibling) ? script.previousElementSibling
+                : Array.prototype.filter.call(document.querySelectorAll("div.{{ChartClass}}"), free)[0];
+              if (!div) return;
+              div.setAttribute("data-its-taken", "");
               var figure = {{json}};
-              div.textContent = "";
-              window.Plotly.newPlot(div, figure.data, figure.layout || {}, {responsive: true, displaylogo: false});
+              var tries = 0;
+              (function draw() {
+                if (window.Plotly) {
+                  div.textContent = "";
+                  window.Plotly.newPlot(div, figure.data, figure.layout || {}, {responsive: true, displaylogo: false});
+                } else if (++tries < 50) {
+                  setTimeout(draw, 200);
+                } else {
+                  div.textContent = "{{Missing}}";
+                }
+              })();
             })();
             </script>
 
             """;
     }
+
+    /// <summary>Whether a bundle is a chart the kit made (its HTML has a chart's div).</summary>
+    public static bool IsChart(MimeBundle bundle) =>
+        bundle.Data.TryGetValue("text/html", out string? html) && html.Contains(ChartMarker, StringComparison.Ordinal);
+
+    /// <summary>
+    /// A chart's bundle with plotly.js in front of its HTML (once per notebook session: the charts
+    /// after it use the same <c>window.Plotly</c>). plotly.js runs in a function whose <c>define</c>,
+    /// <c>module</c> and <c>exports</c> are undefined, so its UMD wrapper sets <c>window.Plotly</c>
+    /// also in a front end that loads require.js (the classic Notebook), where it would otherwise
+    /// register an AMD module only. A page that has plotly.js already keeps its own.
+    /// </summary>
+    public static MimeBundle WithPlotlyJs(MimeBundle chart)
+    {
+        ArgumentNullException.ThrowIfNull(chart);
+        var data = chart.Data.ToDictionary();
+        data["text/html"] = Loader.Value + data["text/html"];
+        return new MimeBundle(data) { Metadata = (JsonObject)chart.Metadata.DeepClone() };
+    }
+
+    /// <summary>A chart's HTML without the plotly.js <see cref="WithPlotlyJs"/> put in front of it (for a page that has its own).</summary>
+    public static string WithoutPlotlyJs(string html)
+    {
+        ArgumentNullException.ThrowIfNull(html);
+        if (!html.StartsWith(LoaderMarker, StringComparison.Ordinal)) return html;
+        // plotly.js holds no "</script" (FigureExport.PlotlyJs checks), so the first one ends the loader.
+        int end = html.IndexOf(LoaderEnd, LoaderMarker.Length, StringComparison.Ordinal);
+        return end < 0 ? html : html[(end + LoaderEnd.Length)..];
+    }
+
+    private const string LoaderEnd = "</script>\n";
+
+    private static readonly Lazy<string> Loader = new(() =>
+        LoaderMarker + "\nif (!window.Plotly) (function (define, module, exports) {\n" + Its.Plots.FigureExport.PlotlyJs.Value + "\n}).call(window);\n" + LoaderEnd);
 
     /// <summary>The height in pixels the report gives a chart whose layout sets none (plotly.js's own default).</summary>
     public const int DefaultHeight = 450;

@@ -407,10 +407,10 @@ public sealed class JupyterKernel : IDisposable
                 switch (output)
                 {
                     case DisplayOutput display:
-                        Publish("display_data", new JsonObject { ["data"] = display.Data.ToJson(lines: false), ["metadata"] = new JsonObject(), ["transient"] = new JsonObject() });
+                        Publish("display_data", new JsonObject { ["data"] = display.Data.ToJson(lines: false), ["metadata"] = display.Data.Metadata.DeepClone(), ["transient"] = new JsonObject() });
                         break;
                     case ExecuteResultOutput result:
-                        Publish("execute_result", new JsonObject { ["execution_count"] = result.ExecutionCount, ["data"] = result.Data.ToJson(lines: false), ["metadata"] = new JsonObject() });
+                        Publish("execute_result", new JsonObject { ["execution_count"] = result.ExecutionCount, ["data"] = result.Data.ToJson(lines: false), ["metadata"] = result.Data.Metadata.DeepClone() });
                         break;
                 }
             }

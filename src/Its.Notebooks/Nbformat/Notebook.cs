@@ -179,6 +179,14 @@ public sealed partial record MimeBundle
     /// </summary>
     public IReadOnlyDictionary<string, string> Data { get; }
 
+    /// <summary>
+    /// What a front end needs to show the representations, by MIME type, as an output's
+    /// <c>metadata</c> carries it in notebooks and Jupyter messages: e.g.
+    /// <c>{"image/png": {"width": 672, "height": 432}}</c>, the size in CSS pixels at which to show
+    /// an image drawn at a higher resolution. Empty for none.
+    /// </summary>
+    public JsonObject Metadata { get; init; } = [];
+
     /// <summary>Whether nbformat carries a representation of this type as JSON rather than text.</summary>
     public static bool IsJson(string mimeType) => JsonType().IsMatch(mimeType);
 
@@ -218,7 +226,7 @@ public sealed record StreamOutput(string Name, string Text) : CellOutput
 public sealed record DisplayOutput(MimeBundle Data) : CellOutput
 {
     /// <inheritdoc />
-    public override JsonObject ToJson() => new() { ["data"] = Data.ToJson(lines: true), ["metadata"] = new JsonObject(), ["output_type"] = "display_data" };
+    public override JsonObject ToJson() => new() { ["data"] = Data.ToJson(lines: true), ["metadata"] = Data.Metadata.DeepClone(), ["output_type"] = "display_data" };
 }
 
 /// <summary>The value of a cell's last expression.</summary>
@@ -227,7 +235,7 @@ public sealed record DisplayOutput(MimeBundle Data) : CellOutput
 public sealed record ExecuteResultOutput(MimeBundle Data, int ExecutionCount) : CellOutput
 {
     /// <inheritdoc />
-    public override JsonObject ToJson() => new() { ["data"] = Data.ToJson(lines: true), ["execution_count"] = ExecutionCount, ["metadata"] = new JsonObject(), ["output_type"] = "execute_result" };
+    public override JsonObject ToJson() => new() { ["data"] = Data.ToJson(lines: true), ["execution_count"] = ExecutionCount, ["metadata"] = Data.Metadata.DeepClone(), ["output_type"] = "execute_result" };
 }
 
 /// <summary>An exception or a compilation error.</summary>

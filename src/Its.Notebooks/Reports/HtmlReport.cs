@@ -90,7 +90,7 @@ public static partial class HtmlReport
                     foreach (var output in cell.Outputs)
                     {
                         body.Append(Output(output, page));
-                        chart |= output is DisplayOutput { Data: var d } && IsChart(d) || output is ExecuteResultOutput { Data: var r } && IsChart(r);
+                        chart |= output is DisplayOutput { Data: var d } && PlotlyHtml.IsChart(d) || output is ExecuteResultOutput { Data: var r } && PlotlyHtml.IsChart(r);
                     }
                     body.Append("</section>\n");
                     break;
@@ -215,7 +215,8 @@ public static partial class HtmlReport
     private static string Bundle(MimeBundle bundle, PageContext page)
     {
         var data = bundle.Data;
-        if (data.TryGetValue("text/html", out string? html)) return $"<div class=\"html\">{TableCells.Classify(html)}</div>";
+        // The page has plotly.js in its head: a session's first chart does not bring a second copy.
+        if (data.TryGetValue("text/html", out string? html)) return $"<div class=\"html\">{TableCells.Classify(PlotlyHtml.WithoutPlotlyJs(html))}</div>";
         if (data.TryGetValue("image/svg+xml", out string? svg)) return $"<div class=\"svg\">{svg}</div>";
         foreach (string type in new[] { "image/png", "image/jpeg" })
             if (data.TryGetValue(type, out string? b64))
@@ -231,9 +232,6 @@ public static partial class HtmlReport
 
         public List<(int Level, string Text, string Id)> Headings { get; } = [];
     }
-
-    private static bool IsChart(MimeBundle bundle) =>
-        bundle.Data.TryGetValue("text/html", out string? html) && html.Contains(PlotlyHtml.ChartMarker, StringComparison.Ordinal);
 
     private static string MarkdownHtml(Cell cell, PageContext page, bool toc)
     {

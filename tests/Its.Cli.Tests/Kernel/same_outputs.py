@@ -1,8 +1,8 @@
 """Compares the code cells' outputs of two executed notebooks, run by KernelClientTests.
 
 Usage: python3 same_outputs.py KERNEL.ipynb REPRODUCE.ipynb. Both are read with nbformat, so lines
-and key order do not matter; metadata is not compared. Prints "same" or each difference, and
-exits 1 when there is one.
+and key order do not matter; output metadata (the size a chart's PNG is shown at) is compared too.
+Prints "same" or each difference, and exits 1 when there is one.
 """
 
 import sys
@@ -19,7 +19,6 @@ def outputs(path):
         kept = []
         for out in cell.outputs:
             out = dict(out)
-            out.pop("metadata", None)
             out.pop("transient", None)
             kept.append(out)
         cells.append((cell.get("execution_count"), kept))
