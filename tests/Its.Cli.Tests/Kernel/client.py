@@ -272,7 +272,16 @@ def shutdown(km, kc, log):
     assert time.monotonic() - started < 4, time.monotonic() - started
 
 
-SCENARIOS = {f.__name__: f for f in (info, execute, interrupt, complete, restart, signature, stdin, shutdown)}
+def foreground_thread(km, kc, log):
+    # A thread a cell leaves running, foreground as .NET makes it by default, does not keep the kernel.
+    reply, _ = run(kc, "new Thread(() => { while (true) Thread.Sleep(50); }) { Name = \"spinner\" }.Start();")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    reply, outputs = run(kc, "1 + 1")
+    assert described(outputs[1:]) == ["execute_result: 2"], described(outputs)
+    shutdown(km, kc, log)
+
+
+SCENARIOS = {f.__name__: f for f in (info, execute, interrupt, complete, restart, signature, stdin, shutdown, foreground_thread)}
 
 def main(name, log_path):
     with open(log_path, "w") as log:
