@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Text;
 using Its.Notebooks.Engine;
 
@@ -29,6 +30,8 @@ internal static class NotebookWorker
             var start = new ProcessStartInfo(command[0]) { UseShellExecute = false };
             foreach (string a in command[1..].Concat(args).Append(ProgressOption).Append(file)) start.ArgumentList.Add(a);
             using var worker = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start");
+            // Stopped with the command (a terminal's Ctrl+C reaches both already).
+            using var terminated = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Stop(worker));
             worker.WaitForExit();
             var records = File.ReadAllLines(file, Encoding.UTF8).Select(line => line.Split('\t')).ToList();
             if (records.Any(r => r[0] == WorkerProgress.Done) || records.Count == 0 && worker.ExitCode != 0) return worker.ExitCode;
@@ -38,6 +41,18 @@ internal static class NotebookWorker
         finally
         {
             File.Delete(file);
+        }
+    }
+
+    private static void Stop(Process worker)
+    {
+        try
+        {
+            worker.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It has ended already.
         }
     }
 

@@ -137,7 +137,8 @@ public sealed class NotebookRunner(IMimeFormatter formatter, NotebookRunOptions?
                 cells.Add(cell with { ExecutionCount = null, Outputs = [] });
                 continue;
             }
-            _options.Progress?.Invoke(new CellProgress(i, ++count, Ended: false));
+            count++;
+            _options.Progress?.Invoke(new CellProgress(i, count, Ended: false));
             var result = session.RunCell(cell.Source, count, _options.CellTimeout);
             _options.Progress?.Invoke(new CellProgress(i, count, Ended: true));
             cells.Add(cell with { ExecutionCount = count, Outputs = result.Outputs });

@@ -33,6 +33,18 @@ namespace Its.Notebooks.Engine;
 /// or the process ends, and the session refuses further cells, whose state could be half-changed.
 /// Start a new session to go on.
 /// </para>
+/// <para>
+/// A cell cannot take the process (a kernel, a run writing a report) down with it: a call of
+/// <c>Environment.Exit</c>, <c>Environment.FailFast</c> or <c>Process.GetCurrentProcess().Kill()</c>
+/// in its code is refused before it runs; a recursion in the methods it declares that goes too
+/// deep is stopped before the stack overflows (see <see cref="Interruption"/>); an exception that
+/// nothing catches on a thread it started, or in its thread-pool work, is its error (or, thrown
+/// once it has ended, a note in the next cell's output) and ends that thread only; and a
+/// foreground thread it leaves running is made a background thread, with a note, so that it does
+/// not keep the process alive. What .NET cannot survive (a stack overflow inside a library, a
+/// library's own <c>Environment.Exit</c>) still ends the process: <c>its reproduce</c> supervises
+/// its notebooks from another process for that.
+/// </para>
 /// </remarks>
 public sealed class NotebookSession
 {
