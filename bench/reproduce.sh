@@ -14,5 +14,14 @@ for run in 1 2 3; do
   echo "run $run: $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }') s in total (process start to exit)"
   sed 's/^/  /' "$out/reproduce-$run.txt"
 done
+# The same runs without the supervising process (the worker alone, as its reproduce starts it).
+for run in 1 2 3; do
+  progress=$(mktemp)
+  start=$(date +%s.%N)
+  "$its" reproduce --out "$out/reports" --worker-progress "$progress" > /dev/null
+  end=$(date +%s.%N)
+  rm -f "$progress"
+  echo "run $run without the supervisor: $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }') s in total"
+done
 echo "notebook engine latency:"
 bench/NotebookLatency/bin/Release/net10.0/NotebookLatency 50 | sed 's/^/  /'

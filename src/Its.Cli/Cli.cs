@@ -17,14 +17,20 @@ public static class ExitCodes
 /// <summary>The <c>its</c> command line: parses, dispatches, and turns errors into one line and an exit code.</summary>
 public static class Cli
 {
-    /// <summary>Runs the command line, writing to the console.</summary>
-    public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
+    /// <summary>
+    /// Runs the command line, writing to the console, as the <c>its</c> program: notebooks run in a
+    /// worker process it supervises (see <see cref="NotebookWorker"/>).
+    /// </summary>
+    public static int Run(string[] args) => Run(args, Console.Out, Console.Error, supervised: true);
 
-    /// <summary>Runs the command line with the given writers (tests use this).</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    /// <summary>Runs the command line with the given writers, notebooks in this process (tests use this).</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error) => Run(args, output, error, supervised: false);
+
+    private static int Run(string[] args, TextWriter output, TextWriter error, bool supervised)
     {
+        string[]? supervise = supervised ? args : null;
         var root = new RootCommand("its: interrupted time series analysis of health-system reforms");
-        root.Subcommands.Add(NotebookCommands.Reproduce(output, error));
+        root.Subcommands.Add(NotebookCommands.Reproduce(output, error, supervise));
         root.Subcommands.Add(FitCommand.Create(output));
         root.Subcommands.Add(CompareCommand.Create(output));
         root.Subcommands.Add(RobustnessCommands.Placebo(output));
@@ -32,7 +38,7 @@ public static class Cli
         root.Subcommands.Add(BreaksCommand.Create(output));
         root.Subcommands.Add(PowerCommand.Create(output));
         root.Subcommands.Add(PanelCommand.Create(output, error));
-        root.Subcommands.Add(NotebookCommands.Notebook(output, error));
+        root.Subcommands.Add(NotebookCommands.Notebook(output, error, supervise));
         root.Subcommands.Add(KernelCommand.Create(output, error));
         root.Subcommands.Add(DataCommand.Create(output));
         root.Subcommands.Add(SanmingCommand.Create(output));

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Reflection;
 using Its.Data;
 using Its.Notebooks.Formatting;
 using Its.Notebooks.Kernel;
@@ -46,7 +45,7 @@ public static class KernelCommand
         "install", $"Install the kernelspec \"{KernelSpec.Name}\" ({KernelSpec.DisplayName}) so Jupyter front ends can start the kernel; it runs this its",
         kernels =>
         {
-            string folder = KernelSpec.Install(kernels, This());
+            string folder = KernelSpec.Install(kernels, ThisProgram.CommandLine());
             output.WriteLine($"installed the kernel {KernelSpec.Name} ({KernelSpec.DisplayName}) in {folder}");
         });
 
@@ -80,12 +79,4 @@ public static class KernelCommand
         (_, not null) => KernelSpec.PrefixKernels(prefix),
         _ => KernelSpec.UserKernels(),
     };
-
-    // The program running now: the its executable, or dotnet with its.dll.
-    private static string[] This()
-    {
-        string program = Environment.ProcessPath ?? throw new InvalidOperationException("the path of this program is unknown");
-        string assembly = Assembly.GetEntryAssembly()?.Location ?? "";
-        return Path.GetFileNameWithoutExtension(program) == "dotnet" && assembly.Length > 0 ? [program, assembly] : [program];
-    }
 }

@@ -1,3 +1,4 @@
 using Its.Cli;
 
-return Cli.Run(args);
+// Ends the process even when a thread a notebook cell started still runs: the command is done.
+Environment.Exit(Cli.Run(args));

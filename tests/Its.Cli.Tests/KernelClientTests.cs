@@ -33,7 +33,8 @@ public sealed class InstalledKernel : IDisposable
 /// The kernel with real Jupyter clients (Debian's python3-jupyter-client, python3-nbclient and
 /// jupyter-nbconvert): nbconvert executes every notebook through it with the outputs
 /// <c>its reproduce</c> writes, and scripted jupyter_client sessions (<c>Kernel/client.py</c>)
-/// check execution, interrupt, completion, restart, input, shutdown and signed messages.
+/// check execution, interrupt, completion, restart, input, shutdown (also with a foreground thread a cell left
+/// running), a cell that ends the process, and signed messages.
 /// </summary>
 [Collection(FigureFilesCollection.Name)]
 public sealed class KernelClientTests(ReproducedReports reports, InstalledKernel kernel) : IClassFixture<InstalledKernel>
@@ -52,6 +53,8 @@ public sealed class KernelClientTests(ReproducedReports reports, InstalledKernel
     [InlineData("signature")]
     [InlineData("stdin")]
     [InlineData("shutdown")]
+    [InlineData("foreground_thread")]
+    [InlineData("process_exit")]
     public void A_jupyter_client_session_gets_what_the_protocol_promises(string scenario)
     {
         Peers.Require(Peers.Python, "python3-jupyter-client");

@@ -38,6 +38,15 @@ public sealed class NotebookRunnerTests : NotebookFolder
     }
 
     [Fact]
+    public void Progress_is_told_before_and_after_each_cell_that_runs()
+    {
+        var told = new List<CellProgress>();
+        var run = Run(new NotebookRunOptions { Progress = told.Add }, new Cell("markdown", "# Title"), Code("var x = 1;"), Code(" "), Code("x"));
+        Assert.Equal([null, 1, null, 2], run.Notebook.Cells.Select(c => c.ExecutionCount));
+        Assert.Equal([new(1, 1, false), new(1, 1, true), new(3, 2, false), new(3, 2, true)], told);
+    }
+
+    [Fact]
     public void A_run_stops_at_the_first_failing_cell()
     {
         var run = Run(Code("var a = 1;"), new Cell("markdown", "text"), Code("var b = 2;\nthrow new InvalidOperationException(\"no data\\nmore\");"), Code("var c = 3;"));

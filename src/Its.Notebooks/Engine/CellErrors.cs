@@ -20,6 +20,9 @@ internal sealed partial class CellErrors(string? directory)
     // More diagnostics than this say little more than the first ones.
     private const int MaxDiagnostics = 20;
 
+    // A traceback shows this many frames of each end of a longer one (a mutual recursion).
+    private const int MaxFrames = 20;
+
     // Each cell's lines by the names its code is known by: the file name it is compiled under and
     // that name as the source resolver made it a path (which debug information, hence frames, carry).
     private readonly Dictionary<string, CellLines> _cells = new(StringComparer.Ordinal);
@@ -42,18 +45,44 @@ internal sealed partial class CellErrors(string? directory)
         for (var e = exception; e is not null; e = e.InnerException)
         {
             traceback.Add($"{(e == exception ? "" : " ---> ")}{e.GetType().Name}: {Clean(e.Message)}");
+            var frames = new List<string>();
+            int repeats = 0;
             foreach (var frame in new StackTrace(e, fNeedFileInfo: true).GetFrames())
             {
                 string? name = frame.GetFileName();
                 int number = frame.GetFileLineNumber();
                 if (name is null || number <= 0 || !_cells.TryGetValue(name, out var cell)) continue;
                 string? method = frame.GetMethod() is { } m ? MethodName(m) : null;
-                traceback.Add($"   at Cell In[{cell.ExecutionCount}], line {number}{(method is null ? "" : $", in {method}")}: {cell.Source(number)}");
+                string at = $"   at Cell In[{cell.ExecutionCount}], line {number}{(method is null ? "" : $", in {method}")}: {cell.Source(number)}";
+                // A deep recursion repeats a frame thousands of times: said once, with the count.
+                if (frames.Count > 0 && frames[^1] == at) repeats++;
+                else
+                {
+                    Repeated(frames, repeats);
+                    repeats = 0;
+                    frames.Add(at);
+                }
                 // The outermost frame in the failing cell is the line that led to the error.
                 if (e == exception && cell.ExecutionCount == executionCount) line = number;
             }
+            Repeated(frames, repeats);
+            traceback.AddRange(frames.Count <= 2 * MaxFrames
+                ? frames
+                : [.. frames[..MaxFrames], $"   ... {frames.Count - 2 * MaxFrames} more frames ...", .. frames[^MaxFrames..]]);
         }
         return new CellError(new ErrorOutput(exception.GetType().Name, Clean(exception.Message), traceback), line);
+    }
+
+    private static void Repeated(List<string> frames, int repeats)
+    {
+        if (repeats > 0) frames.Add($"   [the frame above repeated {repeats} more {(repeats == 1 ? "time" : "times")}]");
+    }
+
+    /// <summary>An exception nothing caught in the cell's work on another thread: as thrown, saying where.</summary>
+    public CellError Thrown(CellFailure failure, int executionCount)
+    {
+        var error = Thrown(failure.Exception, executionCount);
+        return error with { Output = error.Output with { Value = $"{error.Output.Value} (on {failure.Where}; nothing caught it)" } };
     }
 
     /// <summary>Compilation errors of a cell, each with its cell-relative line and column.</summary>
@@ -66,6 +95,21 @@ internal sealed partial class CellErrors(string? directory)
         string more = errors.Count > 1 ? $" (and {errors.Count - 1} more {(errors.Count == 2 ? "error" : "errors")})" : "";
         int? line = span.IsValid && _cells.ContainsKey(span.Path) ? span.StartLinePosition.Line + 1 : null;
         return new CellError(new ErrorOutput("CompilationError", $"{first.Id}: {Clean(first.GetMessage(CultureInfo.InvariantCulture))}{more}", traceback), line);
+    }
+
+    /// <summary>
+    /// Calls that would end the notebook's process, refused before the cell runs: the first is the
+    /// error, each is a line of the traceback.
+    /// </summary>
+    public CellError ProcessEnding(IReadOnlyList<ProcessEnder> calls)
+    {
+        var traceback = calls.Select(c => $"{WhereLine(c.Location)}   <- {c.Call}").ToList();
+        var first = calls[0];
+        var span = first.Location.GetMappedLineSpan();
+        int? line = _cells.ContainsKey(span.Path) ? span.StartLinePosition.Line + 1 : null;
+        string at = line is null ? $"{Clean(span.Path)} line {span.StartLinePosition.Line + 1}" : $"In[{_cells[span.Path].ExecutionCount}] line {line}";
+        return new CellError(new ErrorOutput("ProcessExitRefused",
+            $"{at}: {first.Call} would end the notebook's process (the kernel, or the run and its report); throw an exception or return instead", traceback), line);
     }
 
     /// <summary>A directive the kit cannot honour.</summary>
@@ -108,6 +152,17 @@ internal sealed partial class CellErrors(string? directory)
         // A file the cell loads (#load) is named by its path relative to the notebook.
         string file = _cells.TryGetValue(span.Path, out var cell) ? $"Cell In[{cell.ExecutionCount}]" : Clean(span.Path);
         return $"{file}, line {span.StartLinePosition.Line + 1}, column {span.StartLinePosition.Character + 1}";
+    }
+
+    // The cell and line, then the source line, as a frame of a traceback shows them; columns would
+    // count the interruption checks the code that ran has.
+    private string WhereLine(Location location)
+    {
+        var span = location.GetMappedLineSpan();
+        int line = span.StartLinePosition.Line + 1;
+        return _cells.TryGetValue(span.Path, out var cell)
+            ? $"Cell In[{cell.ExecutionCount}], line {line}: {cell.Source(line)}"
+            : $"{Clean(span.Path)}, line {line}";
     }
 
     // The notebook's directory where it stands alone in a message (not a prefix of another name).

@@ -13,8 +13,15 @@ namespace Its.Notebooks.Engine;
 internal sealed class CellOutputs(Func<object?, MimeBundle> format, CellChannel? channel = null)
 {
     // The running cell is known by its execution context: it flows into the tasks and threads the
-    // cell starts, and other threads of the process (a test runner, the kernel) never see it.
-    private static readonly AsyncLocal<CellOutputs?> current = new();
+    // cell starts, and other threads of the process (a test runner, the kernel) never see it. A
+    // thread that starts with it is one the cell started (pool threads are the pool's).
+    private static readonly AsyncLocal<CellOutputs?> current = new(change =>
+    {
+        if (change.ThreadContextChanged && change.PreviousValue is null && change.CurrentValue is { } cell && !Thread.CurrentThread.IsThreadPoolThread)
+            cell.Started(Thread.CurrentThread);
+    });
+
+    private static int handlerInstalled;
 
     private readonly object _gate = new();
     private readonly List<CellOutput> _outputs = [];
@@ -22,6 +29,9 @@ internal sealed class CellOutputs(Func<object?, MimeBundle> format, CellChannel?
     private string? _stream;
     private bool _closed;
     private volatile bool _interrupted;
+    private readonly List<Thread> _threads = [];
+    private bool _released;
+    private CellFailure? _failure;
 
     // Cancelled by Interrupt, for waits outside the cell's thread (a package restore). It holds no
     // timer or registration once its users are done, so it is left to the collector.
@@ -32,6 +42,97 @@ internal sealed class CellOutputs(Func<object?, MimeBundle> format, CellChannel?
     {
         get => current.Value;
         set => current.Value = value;
+    }
+
+    /// <summary>What happens to an exception of the cell's work that nothing caught, once the cell has ended; null: it is dropped.</summary>
+    public Action<CellFailure>? Late { get; init; }
+
+    /// <summary>The first exception nothing caught on a thread the cell started, or in its thread-pool work; null when none.</summary>
+    public CellFailure? Failure
+    {
+        get { lock (_gate) return _failure; }
+    }
+
+    /// <summary>
+    /// Makes an exception that nothing caught on a thread a cell started, or in its thread-pool
+    /// work (an <c>async void</c> method, a timer), a failure of that cell instead of the end of
+    /// the process: the thread it was thrown on ends, the process goes on. Exceptions of other
+    /// work end the process as .NET does. Installs .NET's handler once per process (a host that
+    /// has set its own keeps it).
+    /// </summary>
+    public static void HandleUnhandled()
+    {
+        if (Interlocked.Exchange(ref handlerInstalled, 1) == 1) return;
+        try
+        {
+            System.Runtime.ExceptionServices.ExceptionHandling.SetUnhandledExceptionHandler(e => Current?.Fail(e) ?? false);
+        }
+        catch (InvalidOperationException)
+        {
+            // The process's host handles them its own way.
+        }
+    }
+
+    private bool Fail(Exception exception)
+    {
+        var thread = Thread.CurrentThread;
+        var failure = new CellFailure(exception, thread.IsThreadPoolThread ? "a thread-pool thread" : $"the thread \"{thread.Name ?? "unnamed"}\" the cell started");
+        lock (_gate)
+        {
+            if (!_closed)
+            {
+                _failure ??= failure;
+                return true;
+            }
+        }
+        Late?.Invoke(failure);
+        return true;
+    }
+
+    private void Started(Thread thread)
+    {
+        lock (_gate)
+        {
+            if (!_released)
+            {
+                _threads.Add(thread);
+                return;
+            }
+        }
+        // Started as the cell ended (Start returns before the thread runs), or by a thread the
+        // cell left running: it does not hold the process either.
+        thread.IsBackground = true;
+    }
+
+    /// <summary>
+    /// The foreground threads the cell started that are still running, made background threads:
+    /// they no longer keep the process (a notebook run, the kernel) from ending, and stop with it.
+    /// A thread that only begins to run after this call is made one too, without being named.
+    /// </summary>
+    /// <returns>Their names, "unnamed" for those without one.</returns>
+    public IReadOnlyList<string> ReleaseThreads()
+    {
+        Thread[] threads;
+        lock (_gate)
+        {
+            _released = true;
+            threads = [.. _threads];
+        }
+        var released = new List<string>();
+        foreach (var thread in threads)
+        {
+            try
+            {
+                if (!thread.IsAlive || thread.IsBackground) continue;
+                thread.IsBackground = true;
+                released.Add(thread.Name ?? "unnamed");
+            }
+            catch (ThreadStateException)
+            {
+                // It ended meanwhile.
+            }
+        }
+        return released;
     }
 
     /// <summary>Shows a value in the output of the running cell.</summary>
@@ -118,6 +219,11 @@ internal sealed class CellOutputs(Func<object?, MimeBundle> format, CellChannel?
         _stream = null;
     }
 }
+
+/// <summary>An exception nothing caught in a cell's work off the cell's thread.</summary>
+/// <param name="Exception">The exception.</param>
+/// <param name="Where">The thread it was thrown on, as a reader knows it (<c>a thread-pool thread</c>).</param>
+internal sealed record CellFailure(Exception Exception, string Where);
 
 /// <summary>
 /// Console.Out or Console.Error while the engine is in use: writes made by a running cell go to

@@ -30,9 +30,22 @@ public sealed record NotebookRunOptions
     /// </summary>
     public string? FiguresDirectory { get; init; }
 
+    /// <summary>
+    /// Told on the running thread before each code cell runs and after it ends, for a supervisor
+    /// that reports which cell was running if the process dies (<c>its reproduce</c>); null (the
+    /// default) for none.
+    /// </summary>
+    public Action<CellProgress>? Progress { get; init; }
+
     /// <summary>How <c>#r "nuget: ..."</c> restores packages; null (the default): with the machine's NuGet setup.</summary>
     internal PackageRestoreOptions? PackageRestore { get; init; }
 }
+
+/// <summary>A code cell about to run, or that has just ended.</summary>
+/// <param name="CellIndex">The cell's 0-based position among all the notebook's cells.</param>
+/// <param name="ExecutionCount">The cell's execution count (<c>In[n]</c>).</param>
+/// <param name="Ended">False before the cell runs, true once it has ended.</param>
+public sealed record CellProgress(int CellIndex, int ExecutionCount, bool Ended);
 
 /// <summary>A cell that failed: where it is, and its error.</summary>
 /// <param name="CellIndex">The cell's 0-based position among all the notebook's cells.</param>
@@ -124,7 +137,10 @@ public sealed class NotebookRunner(IMimeFormatter formatter, NotebookRunOptions?
                 cells.Add(cell with { ExecutionCount = null, Outputs = [] });
                 continue;
             }
-            var result = session.RunCell(cell.Source, ++count, _options.CellTimeout);
+            count++;
+            _options.Progress?.Invoke(new CellProgress(i, count, Ended: false));
+            var result = session.RunCell(cell.Source, count, _options.CellTimeout);
+            _options.Progress?.Invoke(new CellProgress(i, count, Ended: true));
             cells.Add(cell with { ExecutionCount = count, Outputs = result.Outputs });
             bool timedOut = result.Status == CellStatus.TimedOut;
             if (result.Error is { } error && (timedOut || !RaisesException(cell)))

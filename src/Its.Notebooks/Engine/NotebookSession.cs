@@ -35,6 +35,18 @@ namespace Its.Notebooks.Engine;
 /// or the process ends, and the session refuses further cells, whose state could be half-changed.
 /// Start a new session to go on.
 /// </para>
+/// <para>
+/// A cell cannot take the process (a kernel, a run writing a report) down with it: a call of
+/// <c>Environment.Exit</c>, <c>Environment.FailFast</c> or <c>Process.GetCurrentProcess().Kill()</c>
+/// in its code is refused before it runs; a recursion in the methods it declares that goes too
+/// deep is stopped before the stack overflows (see <see cref="Interruption"/>); an exception that
+/// nothing catches on a thread it started, or in its thread-pool work, is its error (or, thrown
+/// once it has ended, a note in the next cell's output) and ends that thread only; and a
+/// foreground thread it leaves running is made a background thread, with a note, so that it does
+/// not keep the process alive. What .NET cannot survive (a stack overflow inside a library, a
+/// library's own <c>Environment.Exit</c>) still ends the process: <c>its reproduce</c> supervises
+/// its notebooks from another process for that.
+/// </para>
 /// </remarks>
 public sealed class NotebookSession
 {
@@ -56,6 +68,8 @@ public sealed class NotebookSession
     private int _plotlyJsSent;
     private CellOutputs? _cell;
     private Thread? _thread;
+    // Exceptions of work cells left running, thrown after their cell ended: told in the next cell's output.
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(int ExecutionCount, CellFailure Failure)> _late = new();
 
     /// <summary>A new session with no cells run.</summary>
     /// <param name="formatter">Turns displayed values and cells' last expressions into MIME bundles.</param>
@@ -86,6 +100,7 @@ public sealed class NotebookSession
         _packages = new PackageRestore(packages ?? PackageRestoreOptions.Default);
         _errors = new CellErrors(Directory);
         CellConsoleWriter.Install();
+        CellOutputs.HandleUnhandled();
     }
 
     /// <summary>The notebook's directory, as a full path; null when the session leaves the current directory alone.</summary>
@@ -146,7 +161,7 @@ public sealed class NotebookSession
             throw new InvalidOperationException("a cell of this notebook session is still running; cells run one at a time");
         try
         {
-            var outputs = new CellOutputs(Format, channel);
+            var outputs = new CellOutputs(Format, channel) { Late = failure => _late.Enqueue((executionCount, failure)) };
             lock (_gate) _cell = outputs;
             try
             {
@@ -200,6 +215,8 @@ public sealed class NotebookSession
     {
         var clock = Stopwatch.StartNew();
         // Notes come first, even before compilation errors, which another package version may explain.
+        while (_late.TryDequeue(out var late))
+            outputs.Write("stderr", $"In[{late.ExecutionCount}] left work running that failed after the cell ended, on {late.Failure.Where}: {late.Failure.Exception.GetType().Name}: {_errors.Clean(late.Failure.Exception.Message)}\n");
         foreach (string note in prepared.Notes) outputs.Write("stderr", note);
         if (Restore(prepared, executionCount, timeout, outputs) is { } failed) return failed;
         // The restore took its time out of the cell's.
@@ -271,8 +288,13 @@ public sealed class NotebookSession
         var script = previousScript.ContinueWith(instrumented, options);
         var errors = Errors(script);
         if (errors.Count > 0 && !ReferenceEquals(instrumented, prepared.Text))
-            errors = Errors(previousScript.ContinueWith(prepared.Text, options));
+        {
+            // Code the checks would not compile in (none known) runs without them.
+            script = previousScript.ContinueWith(prepared.Text, options);
+            errors = Errors(script);
+        }
         if (errors.Count > 0) return Failed(outputs.Close(), _errors.Compilation(errors));
+        if (ProcessEnders.Find(script.GetCompilation()) is { Count: > 0 } enders) return Failed(outputs.Close(), _errors.ProcessEnding(enders));
         _assistant.Add(prepared.Text, _options);
 
         var previous = _state;
@@ -317,11 +339,14 @@ public sealed class NotebookSession
             IsAbandoned = true;
             return new CellResult(CellStatus.TimedOut, [.. outputs.Close(), CellErrors.Timeout(executionCount, timeout, stopped: false).Output]);
         }
+        foreach (string name in outputs.ReleaseThreads())
+            outputs.Write("stderr", $"In[{executionCount}] left a foreground thread running (\"{name}\"); it no longer keeps the process alive, and is stopped with the process\n");
         // A cell that threw still declared its variables; keeping its state keeps what it assigned.
         if (next is not null) (_state, _unchained) = (next, []);
         if (timedOut)
             return new CellResult(CellStatus.TimedOut, [.. outputs.Close(), CellErrors.Timeout(executionCount, timeout, stopped: true).Output]);
-        if ((next?.Exception ?? failure) is not { } thrown) return new CellResult(CellStatus.Ok, outputs.Close());
+        if ((next?.Exception ?? failure) is not { } thrown)
+            return outputs.Failure is { } elsewhere ? Failed(outputs.Close(), _errors.Thrown(elsewhere, executionCount)) : new CellResult(CellStatus.Ok, outputs.Close());
         var error = _errors.Thrown(thrown, executionCount);
         return outputs.IsInterrupted
             ? new CellResult(CellStatus.Interrupted, [.. outputs.Close(), error.Output]) { ErrorLine = error.Line }

@@ -20,7 +20,8 @@ namespace Its.Notebooks.Kernel;
 /// while the shell waits), control requests (interrupt, shutdown) are heard while a cell runs, and
 /// the heartbeat echoes throughout. Messages that are unsigned, wrongly signed or replayed are
 /// dropped and logged. A shutdown, with or without restart, ends <see cref="Run"/>: the front end
-/// starts a new kernel process to restart.
+/// starts a new kernel process to restart. A cell that ends the process (code it calls runs
+/// <c>Environment.Exit</c>) is named in the log as the process ends.
 /// </remarks>
 public sealed class JupyterKernel : IDisposable
 {
@@ -42,6 +43,8 @@ public sealed class JupyterKernel : IDisposable
     private long _lastRequest = Environment.TickCount64;
     private int _busy;
     private int _count;
+    // The execution count of the cell running now; 0 between cells.
+    private int _running;
 
     /// <summary>A kernel ready to bind to the connection's sockets.</summary>
     /// <param name="connection">Addresses and key, from the connection file.</param>
@@ -80,6 +83,7 @@ public sealed class JupyterKernel : IDisposable
             new Thread(() => Serve(_shell, "shell")) { IsBackground = true, Name = "kernel shell" },
         };
         foreach (var thread in threads) thread.Start();
+        AppDomain.CurrentDomain.ProcessExit += Ending;
         Publish(KernelMessage.Unprompted("status", _sessionId, new JsonObject { ["execution_state"] = "starting" }));
         // The compiler and completion are slow the first time: warmed while the front end connects and the user reads.
         new Thread(Warm) { IsBackground = true, Priority = ThreadPriority.BelowNormal, Name = "kernel warm-up" }.Start();
@@ -91,6 +95,7 @@ public sealed class JupyterKernel : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        AppDomain.CurrentDomain.ProcessExit -= Ending;
         _stopping = true;
         _stopped.Dispose();
         foreach (var socket in new NetMQSocket[] { _shell, _control, _stdin, _iopub, _heartbeat })
@@ -110,6 +115,12 @@ public sealed class JupyterKernel : IDisposable
         {
             throw new InvalidOperationException($"the kernel cannot listen on {_connection.Endpoint(port)} ({channel}): {e.Message}", e);
         }
+    }
+
+    private void Ending(object? sender, EventArgs e)
+    {
+        if (Volatile.Read(ref _running) is int count and > 0)
+            Log($"In[{count}] ended the kernel's process (exit code {Environment.ExitCode}): the front end has to start a new kernel");
     }
 
     private void Warm()
@@ -239,7 +250,9 @@ public sealed class JupyterKernel : IDisposable
             Output = relay.Send,
             Input = request.Flag("allow_stdin", false) ? () => ReadInput(request) : null,
         };
+        Volatile.Write(ref _running, count);
         var result = _session.RunCell(code, count, Timeout.InfiniteTimeSpan, channel);
+        Volatile.Write(ref _running, 0);
         relay.Flush();
 
         if (result.Error is not { } error)

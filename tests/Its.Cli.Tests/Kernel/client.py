@@ -272,7 +272,31 @@ def shutdown(km, kc, log):
     assert time.monotonic() - started < 4, time.monotonic() - started
 
 
-SCENARIOS = {f.__name__: f for f in (info, execute, interrupt, complete, restart, signature, stdin, shutdown)}
+def foreground_thread(km, kc, log):
+    # A thread a cell leaves running, foreground as .NET makes it by default, does not keep the kernel.
+    reply, _ = run(kc, "new Thread(() => { while (true) Thread.Sleep(50); }) { Name = \"spinner\" }.Start();")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    reply, outputs = run(kc, "1 + 1")
+    assert described(outputs[1:]) == ["execute_result: 2"], described(outputs)
+    shutdown(km, kc, log)
+
+
+def process_exit(km, kc, log):
+    # Environment.Exit written in a cell is the cell's error; called by code the cell calls, it ends the kernel, named in its log.
+    reply, _ = run(kc, "Environment.Exit(3);")
+    assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "ProcessExitRefused", reply["content"]
+    kc.execute("typeof(Environment).GetMethod(\"Exit\")!.Invoke(null, new object[] { 0 });")
+    started = time.monotonic()
+    while km.is_alive() and time.monotonic() - started < TIMEOUT:
+        time.sleep(0.1)
+    assert not km.is_alive(), "the kernel did not end"
+    log.flush()
+    with open(log.name) as written:
+        text = written.read()
+    assert "In[2] ended the kernel's process (exit code 0)" in text, text
+
+
+SCENARIOS = {f.__name__: f for f in (info, execute, interrupt, complete, restart, signature, stdin, shutdown, foreground_thread, process_exit)}
 
 def main(name, log_path):
     with open(log_path, "w") as log:
