@@ -33,7 +33,8 @@ public sealed class InstalledKernel : IDisposable
 /// The kernel with real Jupyter clients (Debian's python3-jupyter-client, python3-nbclient and
 /// jupyter-nbconvert): nbconvert executes every notebook through it with the outputs
 /// <c>its reproduce</c> writes, and scripted jupyter_client sessions (<c>Kernel/client.py</c>)
-/// check execution, interrupt, completion, restart, input, shutdown and signed messages.
+/// check execution, interrupt, completion, restart, input, shutdown and signed messages, and user
+/// expressions, history, inspection and the magics.
 /// </summary>
 [Collection(FigureFilesCollection.Name)]
 public sealed class KernelClientTests(ReproducedReports reports, InstalledKernel kernel) : IClassFixture<InstalledKernel>
@@ -51,6 +52,7 @@ public sealed class KernelClientTests(ReproducedReports reports, InstalledKernel
     [InlineData("restart")]
     [InlineData("signature")]
     [InlineData("stdin")]
+    [InlineData("niceties")]
     [InlineData("shutdown")]
     public void A_jupyter_client_session_gets_what_the_protocol_promises(string scenario)
     {
