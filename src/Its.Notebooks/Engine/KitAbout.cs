@@ -42,7 +42,8 @@ internal static class KitAbout
         foreach (string folder in KitData.Folders()) rows.Add(("data", folder));
         if (Repository() is { } url) rows.Add(("documentation", url));
         // The XML docs beside the kit's assemblies are what inspection (Shift+Tab) shows.
-        rows.Add(("API docs", Path.GetDirectoryName(typeof(KitAbout).Assembly.Location) is { Length: > 0 } folder2 ? folder2 : AppContext.BaseDirectory));
+        string assemblies = Path.GetDirectoryName(typeof(KitAbout).Assembly.Location) ?? "";
+        rows.Add(("API docs", assemblies.Length > 0 ? assemblies : AppContext.BaseDirectory));
         return rows;
     }
 

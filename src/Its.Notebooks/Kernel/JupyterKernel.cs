@@ -20,7 +20,9 @@ namespace Its.Notebooks.Kernel;
 /// while the shell waits), control requests (interrupt, shutdown) are heard while a cell runs, and
 /// the heartbeat echoes throughout. Messages that are unsigned, wrongly signed or replayed are
 /// dropped and logged. A shutdown, with or without restart, ends <see cref="Run"/>: the front end
-/// starts a new kernel process to restart.
+/// starts a new kernel process to restart. A request's <c>user_expressions</c> are evaluated after
+/// a cell that succeeded (<see cref="NotebookSession.Evaluate"/>); <c>history_request</c> reads
+/// the last 10,000 cells run with <c>store_history</c> in this process.
 /// </remarks>
 public sealed class JupyterKernel : IDisposable
 {
