@@ -115,7 +115,7 @@ public sealed class CodeAssistanceTests(SharedSession shared) : IClassFixture<Sh
     // The SDK that builds the tests carries the framework's reference XML docs (packs/Microsoft.NETCore.App.Ref).
     [Theory]
     [InlineData("Console.WriteLine(\"x\");", "WriteLine", "void Console.WriteLine(string? value) (+ ", "Writes the specified string value, followed by the current line terminator", "Exception IOException: An I/O error occurred.")]
-    [InlineData("Math.Sqrt(2.0)", "Sqrt", "double Math.Sqrt(double d)", "Returns the square root of a specified number.", "Returns: One of the values in the following table.")]
+    [InlineData("Math.Sqrt(2.0)", "Sqrt", "double Math.Sqrt(double d)", "Returns the square root of a specified number.", "- Zero or positive: The positive square root of d.")]
     [InlineData("ItsModel model = null!;", "ItsModel", "class Its.Model.ItsModel\n", "A segmented regression of a series under a spec.", null)]
     [InlineData("ItsFigure figure = null!;", "ItsFigure", "record Its.Plots.ItsFigure\n", "What an ITS figure shows, independent of how it is drawn", null)]
     public void Inspection_shows_the_signature_and_summary_and_in_detail_more(string code, string word, string signature, string summary, string? detail)

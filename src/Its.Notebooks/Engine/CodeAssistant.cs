@@ -327,9 +327,14 @@ internal sealed partial class CodeAssistant
                 foreach (var child in e.Nodes()) Append(child, text);
                 text.Append("\n\n");
                 break;
-            case XElement { Name.LocalName: "item" } e:
+            case XElement { Name.LocalName: "item" or "listheader" } e:
                 text.Append("\n\n- ");
                 foreach (var child in e.Nodes()) Append(child, text);
+                break;
+            // A table's row is a term and its description.
+            case XElement { Name.LocalName: "term" } e when e.ElementsAfterSelf("description").Any():
+                foreach (var child in e.Nodes()) Append(child, text);
+                text.Append(": ");
                 break;
             case XElement e:
                 foreach (var child in e.Nodes()) Append(child, text);
