@@ -34,7 +34,8 @@ public sealed class InstalledKernel : IDisposable
 /// jupyter-nbconvert): nbconvert executes every notebook through it with the outputs
 /// <c>its reproduce</c> writes, and scripted jupyter_client sessions (<c>Kernel/client.py</c>)
 /// check execution, interrupt, completion, restart, input, shutdown (also with a foreground thread a cell left
-/// running), a cell that ends the process, and signed messages.
+/// running), a cell that ends the process, signed messages, and user expressions, history,
+/// inspection and the magics.
 /// </summary>
 [Collection(FigureFilesCollection.Name)]
 public sealed class KernelClientTests(ReproducedReports reports, InstalledKernel kernel) : IClassFixture<InstalledKernel>
@@ -52,6 +53,7 @@ public sealed class KernelClientTests(ReproducedReports reports, InstalledKernel
     [InlineData("restart")]
     [InlineData("signature")]
     [InlineData("stdin")]
+    [InlineData("niceties")]
     [InlineData("shutdown")]
     [InlineData("foreground_thread")]
     [InlineData("process_exit")]

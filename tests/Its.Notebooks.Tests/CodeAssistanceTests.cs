@@ -112,6 +112,33 @@ public sealed class CodeAssistanceTests(SharedSession shared) : IClassFixture<Sh
         Assert.Contains(".NET cannot end a thread that is computing", detailed);
     }
 
+    // The SDK that builds the tests carries the framework's reference XML docs (packs/Microsoft.NETCore.App.Ref).
+    [Theory]
+    [InlineData("Console.WriteLine(\"x\");", "WriteLine", "void Console.WriteLine(string? value) (+ ", "Writes the specified string value, followed by the current line terminator", "Exception IOException: An I/O error occurred.")]
+    [InlineData("Math.Sqrt(2.0)", "Sqrt", "double Math.Sqrt(double d)", "Returns the square root of a specified number.", "- Zero or positive: The positive square root of d.")]
+    [InlineData("ItsModel model = null!;", "ItsModel", "class Its.Model.ItsModel\n", "A segmented regression of a series under a spec.", null)]
+    [InlineData("ItsFigure figure = null!;", "ItsFigure", "record Its.Plots.ItsFigure\n", "What an ITS figure shows, independent of how it is drawn", null)]
+    public void Inspection_shows_the_signature_and_summary_and_in_detail_more(string code, string word, string signature, string summary, string? detail)
+    {
+        int cursor = code.IndexOf(word, StringComparison.Ordinal) + 2;
+        string brief = Session.Inspect(code, cursor, detailed: false)!.Text;
+        string detailed = Session.Inspect(code, cursor, detailed: true)!.Text;
+        Assert.StartsWith(signature, brief);
+        Assert.Contains(summary, brief);
+        Assert.StartsWith(brief, detailed);
+        if (detail is not null) Assert.Contains(detail, detailed);
+    }
+
+    [Fact]
+    public void Completions_say_what_each_match_is()
+    {
+        var completions = At(Session, "Console.Wri");
+        Assert.Equal(completions.Matches.Count, completions.Types.Count);
+        Assert.Equal("function", completions.Types[completions.Matches.ToList().IndexOf("WriteLine")]);
+        var types = At(Session, "var m = new ItsMo");
+        Assert.Equal("class", types.Types[types.Matches.ToList().IndexOf("ItsModel")]);
+    }
+
     [Fact]
     public void Inspecting_white_space_gives_nothing()
     {

@@ -1,3 +1,4 @@
+using Its.Data;
 using Its.Notebooks.Engine;
 using Its.Notebooks.Nbformat;
 
@@ -208,8 +209,9 @@ public sealed class NotebookSessionTests(SharedSession shared) : IClassFixture<S
     }
 
     [Theory]
-    [InlineData("#!fsharp\nlet x = 1", 1, "#!fsharp: a .NET Interactive magic command the kit does not run")]
-    [InlineData("var x = 1;\n#!time", 2, "#!time: a .NET Interactive magic command")]
+    [InlineData("#!fsharp\nlet x = 1", 1, "#!fsharp: a .NET Interactive magic command the kit does not run; the kit knows #!csharp, #!c#, #!markdown (first line), #!time (first line), #!about")]
+    [InlineData("var x = 1;\n#!time", 2, "#!time: only a cell's first line can time it")]
+    [InlineData("#!time 3\nvar x = 1;", 1, "#!time 3: #!time times the whole cell and takes nothing after it")]
     [InlineData("var x = 1;\n#!markdown\n# no", 2, "#!markdown: only a cell's first line can make it markdown")]
     public void Other_magics_are_refused_clearly(string code, int line, string message)
     {
@@ -243,6 +245,74 @@ public sealed class NotebookSessionTests(SharedSession shared) : IClassFixture<S
         Assert.Empty(prepared.Notes);
         var latest = Assert.IsType<PreparedCell.Code>(CellSource.Prepare("#r \"nuget:Newtonsoft.Json\""));
         Assert.Null(Assert.Single(latest.Packages).Version);
+    }
+
+    [Fact]
+    public void A_timed_cell_writes_its_times_on_stdout_after_its_outputs()
+    {
+        var result = Run("#!time\nConsole.Write(\"a\");\nThread.Sleep(50);\n1 + 1");
+        Assert.Equal(CellStatus.Ok, result.Status);
+        var described = Describe(result);
+        Assert.Equal(2, described.Length);
+        // One stream: what the cell wrote, then the times, then its value.
+        Assert.Matches(@"^stdout: aCPU times: user [\d.]+ (s|ms|µs|ns), sys [\d.]+ (s|ms|µs|ns), total [\d.]+ (s|ms|µs|ns)\nWall time: [\d.]+ (s|ms)\n$", described[0]);
+        Assert.Equal("result: 2", described[1]);
+        // Before the error of a cell that fails.
+        var failed = Run("#!time\nthrow new InvalidOperationException(\"no\");");
+        Assert.Equal(["stdout", "error"], failed.Outputs.Select(o => o is StreamOutput ? "stdout" : o is ErrorOutput ? "error" : "?"));
+        Assert.Contains("Wall time: ", Describe(failed)[0]);
+    }
+
+    [Theory]
+    [InlineData(0.0, "0 ns")]
+    [InlineData(0.000_002_5, "2.5 µs")]
+    [InlineData(0.012_345, "12.3 ms")]
+    [InlineData(1.234_5, "1.23 s")]
+    [InlineData(63.4, "1min 3s")]
+    [InlineData(3_725.0, "1h 2min 5s")]
+    public void Times_are_written_as_ipython_writes_them(double seconds, string written)
+    {
+        Assert.Equal(written, CellTimer.Format(TimeSpan.FromSeconds(seconds)));
+    }
+
+    [Fact]
+    public void About_names_the_kernel_the_versions_and_the_data()
+    {
+        var result = Run("#!about");
+        Assert.Equal(CellStatus.Ok, result.Status);
+        var about = Assert.IsType<DisplayOutput>(Assert.Single(result.Outputs)).Data;
+        string text = about.PlainText;
+        Assert.Contains("kernel:", text);
+        Assert.Contains("its-csharp (C# (ITS kit))", text);
+        Assert.Matches(@"kit: +\d+\.\d+\.\d+", text);
+        Assert.Contains(".NET 10.", text);
+        Assert.Matches(@"Roslyn: +\d+\.\d+", text);
+        Assert.Matches(@"C#: +\d+", text);
+        Assert.Contains(KitData.Folders()[0], text);
+        Assert.Contains("<table>", about.Data["text/html"]);
+        Assert.Contains("<th style=\"text-align:left\">kit</th>", about.Data["text/html"]);
+        // With code after it, the code runs too.
+        Assert.Equal(["display", "result: 3"], Describe(Run("#!about\n1 + 2")).Select(d => d.StartsWith("display", StringComparison.Ordinal) ? "display" : d));
+    }
+
+    [Fact]
+    public void An_expression_is_evaluated_without_counting_a_cell()
+    {
+        Assert.Equal(CellStatus.Ok, Run("var evaluated = new List<int> { 1, 2, 3 };\nint Noisy() { Console.WriteLine(\"dropped\"); return 7; }").Status);
+        var value = shared.Session.Evaluate("evaluated.Count * 2");
+        Assert.Null(value.Error);
+        Assert.Equal("6", value.Data!.PlainText);
+        Assert.Equal("7", shared.Session.Evaluate("Noisy()").Data!.PlainText);
+        var missing = shared.Session.Evaluate("notDeclared + 1");
+        Assert.Null(missing.Data);
+        Assert.Equal("CompilationError", missing.Error!.Name);
+        Assert.Contains("CS0103", missing.Error.Value);
+        var thrown = shared.Session.Evaluate("evaluated[10]");
+        Assert.Equal("ArgumentOutOfRangeException", thrown.Error!.Name);
+        var statement = shared.Session.Evaluate("var y = 1;");
+        Assert.Equal("SyntaxError", statement.Error!.Name);
+        // The next cell sees the session as it was, and no declaration of the expressions.
+        Assert.Equal(["result: 3"], Describe(Run("evaluated.Count")));
     }
 
     [Fact]

@@ -35,3 +35,8 @@ public sealed record CellResult(CellStatus Status, IReadOnlyList<CellOutput> Out
     /// <summary>The 1-based line of the cell an error points at (the line that threw, led to the throw, or failed to compile); null when there is none.</summary>
     public int? ErrorLine { get; init; }
 }
+
+/// <summary>The outcome of <see cref="NotebookSession.Evaluate"/>: the value's representations, or the error.</summary>
+/// <param name="Data">The value as a cell's last expression shows it; null on an error.</param>
+/// <param name="Error">Why there is no value; null when there is one.</param>
+public sealed record Evaluation(MimeBundle? Data, ErrorOutput? Error);

@@ -13,10 +13,22 @@ namespace Its.Notebooks.Engine;
 /// for the session and referenced by the cell and the cells after it. <c>#i "nuget: source"</c>
 /// adds a package source (a feed's URL, or a folder, relative to the notebook's) to the session's
 /// later restores. <c>#r "file.dll"</c> and <c>#load</c> are C# scripting's own and stay in the code.
+/// Two magics of the kit's own: <c>#!time</c> as the first line times the rest of the cell (the
+/// times go to stdout when it ends, as IPython's <c>%%time</c>), and <c>#!about</c> shows the
+/// kernel's and the kit's versions and where its data and documentation are.
 /// </summary>
 public static partial class CellSource
 {
     private static readonly string[] csharpMagics = ["#!csharp", "#!c#", "#!C#"];
+
+    /// <summary>The magic that times a cell, on its first line.</summary>
+    internal const string TimeMagic = "#!time";
+
+    /// <summary>The magic that shows the versions and links of the kit.</summary>
+    internal const string AboutMagic = "#!about";
+
+    // Every magic a cell may carry, for the refusal of any other.
+    private static readonly string known = string.Join(", ", [.. csharpMagics.Take(2), "#!markdown (first line)", TimeMagic + " (first line)", AboutMagic]);
 
     /// <summary>The markdown of a code cell written as a .NET Interactive markdown cell (first line <c>#!markdown</c>); null for any other cell.</summary>
     /// <param name="source">The code cell's text.</param>
@@ -59,16 +71,25 @@ public static partial class CellSource
         var notes = new List<string>();
         var packages = new List<PackageDirective>();
         var sources = new List<SourceDirective>();
+        int first = Array.FindIndex(lines, l => l.Trim().Length > 0);
+        bool timed = false, about = false;
         for (int i = 0; i < lines.Length; i++)
         {
             string line = lines[i].Trim();
             if (line.StartsWith("#!", StringComparison.Ordinal))
             {
                 string magic = line.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries)[0];
-                if (!csharpMagics.Contains(magic, StringComparer.Ordinal))
-                    return new PreparedCell.Refused(i + 1, line, magic == "#!markdown"
-                        ? "only a cell's first line can make it markdown; put the markdown in a cell of its own"
-                        : "a .NET Interactive magic command the kit does not run: cells are C# (#!csharp or no magic) or markdown (#!markdown as the first line)");
+                if (magic == TimeMagic && i == first && line == magic) timed = true;
+                else if (magic == AboutMagic && line == magic) about = true;
+                else if (!csharpMagics.Contains(magic, StringComparer.Ordinal))
+                    return new PreparedCell.Refused(i + 1, line, magic switch
+                    {
+                        "#!markdown" => "only a cell's first line can make it markdown; put the markdown in a cell of its own",
+                        TimeMagic when line != magic => $"{TimeMagic} times the whole cell and takes nothing after it on its line",
+                        TimeMagic => $"only a cell's first line can time it: put {TimeMagic} first",
+                        AboutMagic => $"{AboutMagic} takes nothing after it on its line",
+                        _ => $"a .NET Interactive magic command the kit does not run; the kit knows {known}",
+                    });
                 lines[i] = "";
             }
             else if (NugetReference().Match(line) is { Success: true } nuget)
@@ -99,7 +120,7 @@ public static partial class CellSource
                 lines[i] = "";
             }
         }
-        return new PreparedCell.Code(string.Join('\n', lines), notes) { Packages = packages, Sources = sources };
+        return new PreparedCell.Code(string.Join('\n', lines), notes) { Packages = packages, Sources = sources, Timed = timed, About = about };
     }
 
     /// <summary>
@@ -155,6 +176,12 @@ internal abstract record PreparedCell
 
         /// <summary>The package sources the cell adds.</summary>
         public IReadOnlyList<SourceDirective> Sources { get; init; } = [];
+
+        /// <summary>Whether the cell's first line is <c>#!time</c>.</summary>
+        public bool Timed { get; init; }
+
+        /// <summary>Whether the cell has an <c>#!about</c> line.</summary>
+        public bool About { get; init; }
     }
 
     /// <summary>A .NET Interactive markdown cell: not run.</summary>

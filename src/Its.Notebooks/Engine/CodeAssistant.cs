@@ -18,7 +18,15 @@ namespace Its.Notebooks.Engine;
 /// <param name="Matches">The texts to insert, in Roslyn's order; empty when nothing completes there.</param>
 /// <param name="Start">The start of the UTF-16 span of the code the match replaces: the word being typed.</param>
 /// <param name="End">The end (exclusive) of that span.</param>
-public sealed record Completions(IReadOnlyList<string> Matches, int Start, int End);
+public sealed record Completions(IReadOnlyList<string> Matches, int Start, int End)
+{
+    /// <summary>
+    /// What each match is, in the order of <see cref="Matches"/>, in the words IPython gives
+    /// front ends: <c>function</c>, <c>class</c>, <c>property</c>, <c>instance</c> (a field,
+    /// variable, parameter or constant), <c>module</c> (a namespace), <c>keyword</c>, or empty.
+    /// </summary>
+    public IReadOnlyList<string> Types { get; init; } = [];
+}
 
 /// <summary>What the symbol under a cursor is, as plain text.</summary>
 /// <param name="Text">
@@ -134,11 +142,24 @@ internal sealed partial class CodeAssistant
         var matches = list.ItemsList
             .Where(item => item.FilterText.StartsWith(typed, StringComparison.OrdinalIgnoreCase))
             .Order()
-            .Select(item => item.Properties.TryGetValue("InsertionText", out string? insertion) ? insertion : item.DisplayText)
-            .Distinct()
+            .Select(item => (Text: item.Properties.TryGetValue("InsertionText", out string? insertion) ? insertion : item.DisplayText, Type: Kind(item.Tags)))
+            .DistinctBy(match => match.Text)
             .ToList();
-        return new Completions(matches, span.Start, span.End);
+        return new Completions([.. matches.Select(m => m.Text)], span.Start, span.End) { Types = [.. matches.Select(m => m.Type)] };
     }
+
+    // Roslyn's tags (WellKnownTags) as the kinds of IPython's completer.
+    private static string Kind(ImmutableArray<string> tags) =>
+        tags.Select(tag => tag switch
+        {
+            "Method" or "ExtensionMethod" or "Operator" => "function",
+            "Class" or "Structure" or "Interface" or "Enum" or "Delegate" or "TypeParameter" => "class",
+            "Property" => "property",
+            "Field" or "Local" or "Parameter" or "Constant" or "EnumMember" or "Event" or "RangeVariable" => "instance",
+            "Namespace" => "module",
+            "Keyword" => "keyword",
+            _ => null,
+        }).FirstOrDefault(kind => kind is not null) ?? "";
 
     /// <summary>The symbol under the cursor, or the method whose arguments it is in; null when there is none.</summary>
     /// <param name="code">The cell being edited, with any directives.</param>
@@ -261,7 +282,10 @@ internal sealed partial class CodeAssistant
     private static string Signature(ISymbol symbol, SemanticModel model, int cursor)
     {
         var format = symbol.ContainingType is { IsScriptClass: true } ? scriptMember : signature;
-        string line = symbol.ToMinimalDisplayString(model, cursor, format);
+        // A type by its kind and full name, which says where it comes from.
+        string line = symbol is INamedTypeSymbol { IsScriptClass: false } type && Keyword(type) is { } keyword
+            ? $"{keyword} {type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)}"
+            : symbol.ToMinimalDisplayString(model, cursor, format);
         if (symbol is IMethodSymbol method)
         {
             int overloads = (method.ReducedFrom ?? method).ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Count() - 1;
@@ -269,6 +293,16 @@ internal sealed partial class CodeAssistant
         }
         return line + "\n";
     }
+
+    private static string? Keyword(INamedTypeSymbol type) => type.TypeKind switch
+    {
+        TypeKind.Class => type.IsRecord ? "record" : type.IsStatic ? "static class" : "class",
+        TypeKind.Struct => type.IsRecord ? "record struct" : "struct",
+        TypeKind.Interface => "interface",
+        TypeKind.Enum => "enum",
+        TypeKind.Delegate => "delegate",
+        _ => null,
+    };
 
     // The symbol's documentation, with what <inheritdoc/> takes from the base member, the
     // implemented interface member or its cref; null when there is none or it does not parse.
@@ -355,9 +389,14 @@ internal sealed partial class CodeAssistant
                 foreach (var child in e.Nodes()) Append(child, text);
                 text.Append("\n\n");
                 break;
-            case XElement { Name.LocalName: "item" } e:
+            case XElement { Name.LocalName: "item" or "listheader" } e:
                 text.Append("\n\n- ");
                 foreach (var child in e.Nodes()) Append(child, text);
+                break;
+            // A table's row is a term and its description.
+            case XElement { Name.LocalName: "term" } e when e.ElementsAfterSelf("description").Any():
+                foreach (var child in e.Nodes()) Append(child, text);
+                text.Append(": ");
                 break;
             case XElement e:
                 foreach (var child in e.Nodes()) Append(child, text);

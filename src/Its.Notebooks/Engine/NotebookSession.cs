@@ -4,6 +4,7 @@ using System.Globalization;
 using Its.Notebooks.Formatting;
 using Its.Notebooks.Nbformat;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Scripting;
 
 namespace Its.Notebooks.Engine;
@@ -180,6 +181,68 @@ public sealed class NotebookSession
     }
 
     /// <summary>
+    /// The value of an expression after the cells run so far, as Jupyter's <c>user_expressions</c>
+    /// ask for it: formatted as a cell's last expression is, but no cell is counted, nothing is
+    /// kept for completion, and whatever the expression writes is dropped. What it does to the
+    /// session's objects (a method that changes one) stays, as in IPython.
+    /// </summary>
+    /// <param name="expression">A C# expression, such as <c>fit.Parameters</c>.</param>
+    /// <returns>The value's MIME bundle, or the error (not an expression, compilation, exception).</returns>
+    /// <exception cref="InvalidOperationException">The session was abandoned after a timeout, or a cell is running.</exception>
+    public Evaluation Evaluate(string expression)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        if (IsAbandoned)
+            throw new InvalidOperationException("this notebook session was abandoned after a cell ran past its timeout; start a new session");
+        if (Interlocked.Exchange(ref _running, 1) == 1)
+            throw new InvalidOperationException("a cell of this notebook session is still running; expressions are evaluated between cells");
+        try
+        {
+            var parsed = SyntaxFactory.ParseExpression(expression);
+            if (expression.Trim().Length == 0 || parsed.ContainsDiagnostics || parsed.FullSpan.Length != expression.Length)
+                return new Evaluation(null, new ErrorOutput("SyntaxError", $"not a C# expression: {expression}", [$"not a C# expression: {expression}"]));
+            var options = _options.WithFilePath("user expression").WithReferences(_unchained);
+            var script = (_state?.Script ?? ScriptEnvironment.Root).ContinueWith(expression, options);
+            var errors = Errors(script);
+            if (errors.Count > 0) return new Evaluation(null, _errors.Compilation(errors).Output);
+            if (ProcessEnders.Find(script.GetCompilation()) is { Count: > 0 } enders) return new Evaluation(null, _errors.ProcessEnding(enders).Output);
+            // Its own outputs, never a front end's: what it writes goes nowhere.
+            var outputs = new CellOutputs(Format);
+            var previous = _state;
+            Evaluation? evaluation = null;
+            var thread = new Thread(() =>
+            {
+                CellOutputs.Current = outputs;
+                CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+                try
+                {
+                    var state = (previous is null ? script.RunAsync(_globals, _ => true) : script.RunFromAsync(previous, _ => true)).GetAwaiter().GetResult();
+                    evaluation = state.Exception is { } thrown
+                        ? new Evaluation(null, _errors.Thrown(thrown, 0).Output)
+                        : new Evaluation(Format(state.ReturnValue), null);
+                }
+                catch (Exception e)
+                {
+                    evaluation = new Evaluation(null, _errors.Thrown(e, 0).Output);
+                }
+            }, CellStackBytes) { IsBackground = true, Name = "notebook user expression" };
+            using (WorkingDirectory.Enter(Directory))
+            {
+                lock (_gate) (_cell, _thread) = (outputs, thread);
+                thread.Start();
+                thread.Join();
+            }
+            lock (_gate) (_cell, _thread) = (null, null);
+            outputs.Close();
+            return evaluation!;
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    /// <summary>
     /// The completions at a cursor in a cell being edited, after the cells run so far, by Roslyn's
     /// completion service. Runs no code and leaves the session's state as it is; safe between cells.
     /// </summary>
@@ -214,6 +277,8 @@ public sealed class NotebookSession
     private CellResult Run(PreparedCell.Code prepared, int executionCount, TimeSpan timeout, CellOutputs outputs)
     {
         var clock = Stopwatch.StartNew();
+        var timer = prepared.Timed ? new CellTimer() : null;
+        if (prepared.About) outputs.Display(KitAbout.Bundle());
         // Notes come first, even before compilation errors, which another package version may explain.
         while (_late.TryDequeue(out var late))
             outputs.Write("stderr", $"In[{late.ExecutionCount}] left work running that failed after the cell ended, on {late.Failure.Where}: {late.Failure.Exception.GetType().Name}: {_errors.Clean(late.Failure.Exception.Message)}\n");
@@ -223,7 +288,7 @@ public sealed class NotebookSession
         var left = timeout == Timeout.InfiniteTimeSpan ? timeout : timeout - clock.Elapsed;
         if (left != Timeout.InfiniteTimeSpan && left <= TimeSpan.Zero)
             return new CellResult(CellStatus.TimedOut, [.. outputs.Close(), CellErrors.Timeout(executionCount, timeout, stopped: true).Output]);
-        return Run(prepared, executionCount, timeout, left, outputs);
+        return Run(prepared, executionCount, timeout, left, outputs, timer);
     }
 
     // Restores the new packages the cell asks for, and references them; null when the cell can go on.
@@ -274,7 +339,9 @@ public sealed class NotebookSession
 
     private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 
-    private CellResult Run(PreparedCell.Code prepared, int executionCount, TimeSpan timeout, TimeSpan left, CellOutputs outputs)
+    // A timed cell's times go on stdout when its code has run: after what it wrote, before its
+    // value or its error, as IPython's %%time.
+    private CellResult Run(PreparedCell.Code prepared, int executionCount, TimeSpan timeout, TimeSpan left, CellOutputs outputs, CellTimer? timer)
     {
         string file = CellErrors.FileName(executionCount);
         _errors.Register(executionCount, prepared.Text, file, _options.SourceResolver.NormalizePath(file, baseFilePath: null) ?? file);
@@ -308,6 +375,7 @@ public sealed class NotebookSession
             {
                 // The script catches every exception of the cell's code and keeps it in the state.
                 next = (previous is null ? script.RunAsync(_globals, _ => true) : script.RunFromAsync(previous, _ => true)).GetAwaiter().GetResult();
+                timer?.Stop(outputs);
                 if (next.Exception is null && next.ReturnValue is { } value)
                     outputs.Add(new ExecuteResultOutput(Format(value), executionCount));
             }
@@ -334,6 +402,7 @@ public sealed class NotebookSession
                 finished = thread.Join(StopGrace);
             }
         }
+        timer?.Stop(outputs);
         if (!finished)
         {
             IsAbandoned = true;

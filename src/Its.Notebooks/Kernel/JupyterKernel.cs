@@ -21,7 +21,10 @@ namespace Its.Notebooks.Kernel;
 /// the heartbeat echoes throughout. Messages that are unsigned, wrongly signed or replayed are
 /// dropped and logged. A shutdown, with or without restart, ends <see cref="Run"/>: the front end
 /// starts a new kernel process to restart. A cell that ends the process (code it calls runs
-/// <c>Environment.Exit</c>) is named in the log as the process ends.
+/// <c>Environment.Exit</c>) is named in the log as the process ends. A request's
+/// <c>user_expressions</c> are evaluated after a cell that succeeded
+/// (<see cref="NotebookSession.Evaluate"/>); <c>history_request</c> reads the last 10,000 cells
+/// run with <c>store_history</c> in this process.
 /// </remarks>
 public sealed class JupyterKernel : IDisposable
 {
@@ -39,6 +42,7 @@ public sealed class JupyterKernel : IDisposable
     private readonly object _iopubGate = new();
     private readonly Queue<KernelMessage> _deferred = new();
     private readonly ManualResetEventSlim _stopped = new();
+    private readonly KernelHistory _history = new();
     private volatile bool _stopping;
     private long _lastRequest = Environment.TickCount64;
     private int _busy;
@@ -63,7 +67,7 @@ public sealed class JupyterKernel : IDisposable
 
     /// <summary>The kit's version, as the kernel reports it.</summary>
     public static string Version =>
-        typeof(JupyterKernel).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0";
+        KitAbout.Version;
 
     /// <summary>
     /// Binds the sockets (to the connection's address only) and serves until a shutdown request.
@@ -194,7 +198,7 @@ public sealed class JupyterKernel : IDisposable
                 case "complete_request": Reply(socket, request, "complete_reply", Complete(request)); break;
                 case "inspect_request": Reply(socket, request, "inspect_reply", Inspect(request)); break;
                 case "comm_info_request": Reply(socket, request, "comm_info_reply", new JsonObject { ["status"] = "ok", ["comms"] = new JsonObject() }); break;
-                case "history_request": Reply(socket, request, "history_reply", new JsonObject { ["status"] = "ok", ["history"] = new JsonArray() }); break;
+                case "history_request": Reply(socket, request, "history_reply", History(request)); break;
                 case "interrupt_request":
                     _session.Interrupt();
                     Reply(socket, request, "interrupt_reply", new JsonObject { ["status"] = "ok" });
@@ -254,6 +258,7 @@ public sealed class JupyterKernel : IDisposable
         var result = _session.RunCell(code, count, Timeout.InfiniteTimeSpan, channel);
         Volatile.Write(ref _running, 0);
         relay.Flush();
+        if (store) _history.Add(count, code, result.Outputs.OfType<ExecuteResultOutput>().LastOrDefault()?.Data.PlainText);
 
         if (result.Error is not { } error)
         {
@@ -262,7 +267,7 @@ public sealed class JupyterKernel : IDisposable
                 ["status"] = "ok",
                 ["execution_count"] = count,
                 ["payload"] = new JsonArray(),
-                ["user_expressions"] = new JsonObject(),
+                ["user_expressions"] = UserExpressions(request),
             });
             return;
         }
@@ -278,6 +283,56 @@ public sealed class JupyterKernel : IDisposable
             ["traceback"] = traceback,
         });
         if (stopOnError) AbortQueued(socket);
+    }
+
+    // Each expression the request names, evaluated after the cell (as IPython, only after one that
+    // succeeded): its value's bundle or its error, by name.
+    private JsonObject UserExpressions(KernelMessage request)
+    {
+        var values = new JsonObject();
+        if (request.Content["user_expressions"] is not JsonObject expressions) return values;
+        foreach (var (name, node) in expressions)
+        {
+            if (_session.IsAbandoned) break;
+            var evaluation = node is JsonValue v && v.TryGetValue(out string? expression)
+                ? _session.Evaluate(expression)
+                : new Evaluation(null, new ErrorOutput("TypeError", $"the user expression {name} is not a string", []));
+            values[name] = evaluation.Error is { } error
+                ? new JsonObject
+                {
+                    ["status"] = "error",
+                    ["ename"] = error.Name,
+                    ["evalue"] = error.Value,
+                    ["traceback"] = new JsonArray(error.Traceback.Select(t => (JsonNode?)t).ToArray()),
+                }
+                : new JsonObject { ["status"] = "ok", ["data"] = evaluation.Data!.ToJson(lines: false), ["metadata"] = new JsonObject() };
+        }
+        return values;
+    }
+
+    // The cells this kernel ran, as IPython answers: [session, line, input], or
+    // [session, line, [input, output]] when the output is asked for (null for a cell without a
+    // result). Inputs are kept as sent, so raw and transformed are the same.
+    private JsonObject History(KernelMessage request)
+    {
+        var entries = request.Text("hist_access_type") switch
+        {
+            "tail" => _history.Tail(request.Number("n", 10)),
+            "range" => _history.Range(request.Number("session", 0), request.Number("start", 1),
+                request.Content["stop"] is JsonValue ? request.Number("stop", int.MaxValue) : null),
+            "search" => _history.Search(request.Text("pattern", "*"), request.Flag("unique", false),
+                request.Content["n"] is JsonValue ? request.Number("n", int.MaxValue) : null),
+            _ => null,
+        };
+        if (entries is null)
+            return new JsonObject { ["status"] = "error", ["ename"] = "ValueError", ["evalue"] = $"hist_access_type is tail, range or search, not \"{request.Text("hist_access_type")}\"", ["traceback"] = new JsonArray(), ["history"] = new JsonArray() };
+        bool output = request.Flag("output", false);
+        return new JsonObject
+        {
+            ["status"] = "ok",
+            ["history"] = new JsonArray(entries.Select(e => (JsonNode?)new JsonArray(
+                e.Session, e.Line, output ? new JsonArray(e.Input, e.Output) : JsonValue.Create(e.Input))).ToArray()),
+        };
     }
 
     // Cells sent after one that failed (a front end's "run all") are not run, as in IPython.
@@ -309,13 +364,19 @@ public sealed class JupyterKernel : IDisposable
     {
         var (code, cursor) = CodeAndCursor(request);
         var completions = _session.Complete(code, cursor);
+        int start = CodePoints.FromUtf16(code, completions.Start), end = CodePoints.FromUtf16(code, completions.End);
+        // What IPython sends beside the matches, for front ends that show each match's kind (JupyterLab's icons).
+        var types = completions.Matches.Zip(completions.Types, (text, type) => (JsonNode?)new JsonObject
+        {
+            ["start"] = start, ["end"] = end, ["text"] = text, ["type"] = type, ["signature"] = "",
+        });
         return new JsonObject
         {
             ["status"] = "ok",
             ["matches"] = new JsonArray(completions.Matches.Select(m => (JsonNode?)m).ToArray()),
-            ["cursor_start"] = CodePoints.FromUtf16(code, completions.Start),
-            ["cursor_end"] = CodePoints.FromUtf16(code, completions.End),
-            ["metadata"] = new JsonObject(),
+            ["cursor_start"] = start,
+            ["cursor_end"] = end,
+            ["metadata"] = new JsonObject { ["_jupyter_types_experimental"] = new JsonArray(types.ToArray()) },
         };
     }
 

@@ -263,6 +263,82 @@ def stdin(km, kc, log):
     assert reply["content"]["status"] == "error" and "takes no input" in reply["content"]["evalue"], reply["content"]
 
 
+def niceties(km, kc, log):
+    # user_expressions: evaluated after the cell, each to a bundle or an error, without a count or iopub output.
+    msg_id = kc.execute("var total = 40;\nint Loud() { Console.WriteLine(\"not shown\"); return 2; }",
+                        user_expressions={"sum": "total + Loud()", "bad": "undefinedName", "thrown": "total / (total - 40)"})
+    outputs = []
+    while True:
+        msg = kc.get_iopub_msg(timeout=TIMEOUT)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            break
+        outputs.append(msg)
+    reply = reply_to(kc, msg_id)["content"]
+    assert reply["status"] == "ok" and reply["execution_count"] == 1, reply
+    assert [m["msg_type"] for m in outputs if m["msg_type"] != "status"] == ["execute_input"], described(outputs)
+    expressions = reply["user_expressions"]
+    assert expressions["sum"] == {"status": "ok", "data": {"text/plain": "42"}, "metadata": {}}, expressions
+    assert expressions["bad"]["status"] == "error" and expressions["bad"]["ename"] == "CompilationError", expressions
+    assert "CS0103" in expressions["bad"]["evalue"] and expressions["bad"]["traceback"], expressions
+    assert expressions["thrown"]["status"] == "error" and expressions["thrown"]["ename"] == "DivideByZeroException", expressions
+    reply, outputs = run(kc, "total + 1")
+    assert reply["content"]["execution_count"] == 2, reply["content"]
+    assert described(outputs[1:]) == ["execute_result: 41"], described(outputs)
+    run(kc, "total + 1")
+    run(kc, "Console.WriteLine(total);")
+
+    # history: tail, range and search, with and without outputs.
+    def history(**content):
+        msg = kc.session.msg("history_request", {"raw": True, "output": False, **content})
+        kc.shell_channel.send(msg)
+        reply = reply_to(kc, msg["header"]["msg_id"])["content"]
+        assert reply["status"] == "ok", reply
+        return [tuple(e[:2]) + (e[2] if isinstance(e[2], str) else tuple(e[2]),) for e in reply["history"]]
+
+    first = "var total = 40;\nint Loud() { Console.WriteLine(\"not shown\"); return 2; }"
+    assert history(hist_access_type="tail", n=2) == [(1, 3, "total + 1"), (1, 4, "Console.WriteLine(total);")], history(hist_access_type="tail", n=2)
+    assert history(hist_access_type="range", session=0, start=1, stop=3) == [(0, 1, first), (0, 2, "total + 1")]
+    assert history(hist_access_type="tail", n=2, output=True) == [(1, 3, ("total + 1", "41")), (1, 4, ("Console.WriteLine(total);", None))]
+    assert history(hist_access_type="search", pattern="total*", unique=False) == [(1, 2, "total + 1"), (1, 3, "total + 1")]
+    assert history(hist_access_type="search", pattern="total*", unique=True) == [(1, 3, "total + 1")]
+    assert history(hist_access_type="search", pattern="*WriteLine(?????)*", n=1) == [(1, 4, "Console.WriteLine(total);")]
+
+    # inspection: the framework's XML docs (from the SDK's targeting pack) and the kit's.
+    code = 'Console.WriteLine("x");'
+    reply = kc.inspect(code, code.index("WriteLine") + 3, detail_level=0, reply=True, timeout=TIMEOUT)["content"]
+    assert reply["status"] == "ok" and reply["found"], reply
+    text = reply["data"]["text/plain"]
+    assert text.startswith("void Console.WriteLine(string? value)") and "Writes the specified string value" in text, text
+    assert "IOException" not in text, text
+    detailed = kc.inspect(code, code.index("WriteLine") + 3, detail_level=1, reply=True, timeout=TIMEOUT)["content"]["data"]["text/plain"]
+    assert "Exception IOException: An I/O error occurred." in detailed, detailed
+    text = kc.inspect("Math.Sqrt(2)", 6, reply=True, timeout=TIMEOUT)["content"]["data"]["text/plain"]
+    assert "double Math.Sqrt(double d)" in text and "Returns the square root" in text, text
+    text = kc.inspect("ItsModel", 3, reply=True, timeout=TIMEOUT)["content"]["data"]["text/plain"]
+    assert text.startswith("class Its.Model.ItsModel") and "A segmented regression" in text, text
+
+    # completion kinds, as IPython gives them.
+    code = "Console.Wri"
+    reply = kc.complete(code, len(code), reply=True, timeout=TIMEOUT)["content"]
+    types = {t["text"]: t for t in reply["metadata"]["_jupyter_types_experimental"]}
+    assert types["WriteLine"]["type"] == "function" and (types["WriteLine"]["start"], types["WriteLine"]["end"]) == (8, 11), types
+
+    # magics
+    reply, outputs = run(kc, "#!time\nThread.Sleep(20);\n6 * 7")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    kinds = described(outputs[1:])
+    assert len(kinds) == 2 and kinds[0].startswith("stdout: CPU times: user ") and "\nWall time: " in kinds[0], kinds
+    assert kinds[1] == "execute_result: 42", kinds
+    reply, outputs = run(kc, "#!about")
+    shown = [m for m in outputs if m["msg_type"] == "display_data"]
+    assert len(shown) == 1 and "its-csharp" in shown[0]["content"]["data"]["text/plain"], described(outputs)
+    assert "<table>" in shown[0]["content"]["data"]["text/html"], shown
+    reply, _ = run(kc, "#!whos")
+    assert reply["content"]["status"] == "error" and "#!time (first line), #!about" in reply["content"]["evalue"], reply["content"]
+
+
 def shutdown(km, kc, log):
     kc.stop_channels()
     started = time.monotonic()
@@ -296,7 +372,7 @@ def process_exit(km, kc, log):
     assert "In[2] ended the kernel's process (exit code 0)" in text, text
 
 
-SCENARIOS = {f.__name__: f for f in (info, execute, interrupt, complete, restart, signature, stdin, shutdown, foreground_thread, process_exit)}
+SCENARIOS = {f.__name__: f for f in (info, execute, interrupt, complete, restart, signature, stdin, niceties, shutdown, foreground_thread, process_exit)}
 
 def main(name, log_path):
     with open(log_path, "w") as log:
