@@ -15,15 +15,28 @@ public static class KernelCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var connection = new Option<string?>("--connection-file", "-f") { Description = "The connection file a Jupyter front end starts the kernel with" };
+        var remote = new Option<bool>("--allow-remote")
+        {
+            Description = "Listen on the connection file's address even if other machines can reach it (not 127.0.0.1): whoever reaches the ports and has the key can run code as you",
+        };
+        var unsigned = new Option<bool>("--allow-unsigned")
+        {
+            Description = "Take unsigned messages when the connection file's key is empty: any process that reaches the ports can run code as you",
+        };
         var command = new Command("kernel", "Serve the kit's C# notebooks to Jupyter front ends (VS Code, JupyterLab): started by Jupyter after its kernel install");
         command.Options.Add(connection);
+        command.Options.Add(remote);
+        command.Options.Add(unsigned);
         command.SetAction(p =>
         {
             string path = p.GetValue(connection)
                 ?? throw new InputError("kernel: give --connection-file FILE (Jupyter starts the kernel with one), or use its kernel install");
+            var accepted = (p.GetValue(remote) ? ConnectionRisks.Remote : ConnectionRisks.None)
+                | (p.GetValue(unsigned) ? ConnectionRisks.Unsigned : ConnectionRisks.None);
             ConnectionInfo info;
-            try { info = ConnectionInfo.Read(path); }
-            catch (ConnectionFileException e) { throw new InputError(e.Message); }
+            try { info = ConnectionInfo.Read(path, accepted); }
+            catch (ConnectionFileException e) { throw new InputError(e.Message + Flag(e.Risk)); }
+            foreach (string warning in info.Warnings()) error.WriteLine($"its: warning: {warning}");
             using var kernel = new JupyterKernel(info, new KitFormatter(), error, Environment.CurrentDirectory);
             try
             {
@@ -40,6 +53,14 @@ public static class KernelCommand
         command.Subcommands.Add(Uninstall(output));
         return command;
     }
+
+    // The flag that accepts a refused risk, for the refusal's message.
+    private static string Flag(ConnectionRisks risk) => risk switch
+    {
+        ConnectionRisks.Remote => "; to listen there anyway, start the kernel with --allow-remote",
+        ConnectionRisks.Unsigned => "; give the connection file a key (Jupyter writes one), or start the kernel with --allow-unsigned",
+        _ => "",
+    };
 
     private static Command Install(TextWriter output) => AtPlace(
         "install", $"Install the kernelspec \"{KernelSpec.Name}\" ({KernelSpec.DisplayName}) so Jupyter front ends can start the kernel; it runs this its",

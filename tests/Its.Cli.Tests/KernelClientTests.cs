@@ -33,9 +33,10 @@ public sealed class InstalledKernel : IDisposable
 /// The kernel with real Jupyter clients (Debian's python3-jupyter-client, python3-nbclient and
 /// jupyter-nbconvert): nbconvert executes every notebook through it with the outputs
 /// <c>its reproduce</c> writes, and scripted jupyter_client sessions (<c>Kernel/client.py</c>)
-/// check execution, interrupt, completion, restart, input, shutdown (also with a foreground thread a cell left
-/// running), a cell that ends the process, signed messages, and user expressions, history,
-/// inspection and the magics.
+/// check execution, interrupt, completion, restart, input, shutdown (also with a foreground thread
+/// a cell left running), a cell that ends the process, signed, replayed and oversized messages, a
+/// non-loopback address or an empty key refused unless the flag accepts it, and user expressions,
+/// history, inspection and the magics.
 /// </summary>
 [Collection(FigureFilesCollection.Name)]
 public sealed class KernelClientTests(ReproducedReports reports, InstalledKernel kernel) : IClassFixture<InstalledKernel>
@@ -57,6 +58,7 @@ public sealed class KernelClientTests(ReproducedReports reports, InstalledKernel
     [InlineData("shutdown")]
     [InlineData("foreground_thread")]
     [InlineData("process_exit")]
+    [InlineData("exposure")]
     public void A_jupyter_client_session_gets_what_the_protocol_promises(string scenario)
     {
         Peers.Require(Peers.Python, "python3-jupyter-client");

@@ -100,4 +100,18 @@ public sealed class KernelCommandTests : IDisposable
         Assert.Contains(path, run.Error);
         Assert.Contains("shell_port", run.Error);
     }
+
+    [Theory]
+    [InlineData("0.0.0.0", "k", "is not a loopback address", "--allow-remote")]
+    [InlineData("127.0.0.1", "", "the key is empty", "--allow-unsigned")]
+    public void The_kernel_on_an_exposed_connection_is_exit_code_2_naming_the_file_and_the_flag_that_accepts_it(string ip, string key, string refusal, string flag)
+    {
+        string path = _folder.Write("kernel-exposed.json",
+            $$"""{"shell_port": 50000, "iopub_port": 50001, "stdin_port": 50002, "control_port": 50003, "hb_port": 50004, "ip": "{{ip}}", "key": "{{key}}", "transport": "tcp", "signature_scheme": "hmac-sha256", "kernel_name": "its-csharp"}""");
+        var run = CliRun.Of("kernel", "--connection-file", path);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(path, run.Error);
+        Assert.Contains(refusal, run.Error);
+        Assert.Contains(flag, run.Error);
+    }
 }

@@ -54,25 +54,95 @@ public sealed class ConnectionInfoTests : IDisposable
     }
 
     [Fact]
-    public void Without_a_key_or_scheme_or_transport_or_ip_the_defaults_are_taken()
+    public void Without_a_scheme_or_transport_or_ip_the_defaults_are_taken()
     {
         var file = Valid();
-        file.Remove("key");
         file.Remove("signature_scheme");
         file.Remove("transport");
         file.Remove("ip");
         var info = ConnectionInfo.Read(Write(file));
-        Assert.Equal("", info.Key);
         Assert.Equal("127.0.0.1", info.Ip);
+        Assert.Equal(ConnectionRisks.None, info.Risks);
+        Assert.Empty(info.Warnings());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(null)]
+    public void An_empty_or_missing_key_is_refused_as_unsigned_unless_accepted(string? key)
+    {
+        var file = Valid();
+        if (key is null) file.Remove("key");
+        else file["key"] = key;
+        string path = Write(file);
+        var refused = Assert.Throws<ConnectionFileException>(() => ConnectionInfo.Read(path));
+        Assert.StartsWith(path, refused.Message);
+        Assert.Contains("the key is empty", refused.Message);
+        Assert.Equal(ConnectionRisks.Unsigned, refused.Risk);
+        // Accepting another risk does not accept this one.
+        Assert.Equal(ConnectionRisks.Unsigned, Assert.Throws<ConnectionFileException>(() => ConnectionInfo.Read(path, ConnectionRisks.Remote)).Risk);
+
+        var info = ConnectionInfo.Read(path, ConnectionRisks.Unsigned);
+        Assert.Equal("", info.Key);
+        Assert.Equal(ConnectionRisks.Unsigned, info.Risks);
+        Assert.Contains("not signed", Assert.Single(info.Warnings()));
     }
 
     [Fact]
-    public void An_unsigned_connection_may_name_any_scheme()
+    public void An_accepted_unsigned_connection_may_name_any_scheme()
     {
         var file = Valid();
         file["key"] = "";
         file["signature_scheme"] = "hmac-md5";
-        Assert.Equal("", ConnectionInfo.Read(Write(file)).Key);
+        Assert.Equal("", ConnectionInfo.Read(Write(file), ConnectionRisks.Unsigned).Key);
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0")]
+    [InlineData("*")]
+    [InlineData("192.168.1.20")]
+    [InlineData("10.0.0.1")]
+    public void An_address_other_machines_reach_is_refused_unless_accepted(string ip)
+    {
+        var file = Valid();
+        file["ip"] = ip;
+        string path = Write(file);
+        var refused = Assert.Throws<ConnectionFileException>(() => ConnectionInfo.Read(path));
+        Assert.StartsWith(path, refused.Message);
+        Assert.Contains($"ip \"{ip}\" is not a loopback address", refused.Message);
+        Assert.Equal(ConnectionRisks.Remote, refused.Risk);
+        Assert.Equal(ConnectionRisks.Remote, Assert.Throws<ConnectionFileException>(() => ConnectionInfo.Read(path, ConnectionRisks.Unsigned)).Risk);
+
+        var info = ConnectionInfo.Read(path, ConnectionRisks.Remote);
+        Assert.Equal(ip, info.Ip);
+        Assert.Equal(ConnectionRisks.Remote, info.Risks);
+        string warning = Assert.Single(info.Warnings());
+        Assert.Contains(ip, warning);
+        Assert.Contains("has the key", warning);
+    }
+
+    [Fact]
+    public void Both_risks_accepted_give_both_warnings()
+    {
+        var file = Valid();
+        file["ip"] = "0.0.0.0";
+        file["key"] = "";
+        var info = ConnectionInfo.Read(Write(file), ConnectionRisks.Remote | ConnectionRisks.Unsigned);
+        Assert.Equal(ConnectionRisks.Remote | ConnectionRisks.Unsigned, info.Risks);
+        Assert.Equal(2, info.Warnings().Count);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("127.0.0.2")]
+    [InlineData("127.255.255.254")]
+    public void Every_loopback_address_is_taken_without_a_warning(string ip)
+    {
+        var file = Valid();
+        file["ip"] = ip;
+        var info = ConnectionInfo.Read(Write(file));
+        Assert.Equal(ConnectionRisks.None, info.Risks);
+        Assert.Empty(info.Warnings());
     }
 
     [Fact]

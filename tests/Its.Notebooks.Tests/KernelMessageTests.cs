@@ -130,6 +130,98 @@ public sealed class KernelMessageTests
         Assert.Equal("", other);
     }
 
+    private static KernelMessage Dated(DateTimeOffset date)
+    {
+        var request = Request();
+        request.Header["date"] = date.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture);
+        return request;
+    }
+
+    [Fact]
+    public void A_message_replayed_after_thousands_of_others_is_still_refused()
+    {
+        var codec = new MessageCodec(Key);
+        var start = new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero);
+        var captured = Frames(codec.Encode(Dated(start)));
+        Assert.NotNull(codec.Decode(Message(captured), out _));
+        for (int i = 1; i <= 4_200; i++)
+            Assert.NotNull(codec.Decode(codec.Encode(Dated(start.AddMilliseconds(i))), out _));
+        Assert.Null(codec.Decode(Message(captured), out string refused));
+        Assert.Contains("a replay", refused);
+    }
+
+    [Fact]
+    public void A_forgotten_message_is_refused_by_its_date_and_the_guard_keeps_no_more_than_its_capacity()
+    {
+        const int capacity = 50;
+        var codec = new MessageCodec(Key, capacity);
+        var start = new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.FromHours(8));
+        var captured = Frames(codec.Encode(Dated(start)));
+        Assert.NotNull(codec.Decode(Message(captured), out _));
+        for (int i = 1; i <= 10 * capacity; i++)
+            Assert.NotNull(codec.Decode(codec.Encode(Dated(start.AddSeconds(i))), out _));
+        Assert.Null(codec.Decode(Message(captured), out string refused));
+        Assert.Contains("at or before the oldest message the kernel remembers", refused);
+        // A message newer than every forgotten one is still taken; one older than them is not.
+        Assert.NotNull(codec.Decode(codec.Encode(Dated(start.AddSeconds(10 * capacity + 1))), out _));
+        Assert.Null(codec.Decode(codec.Encode(Dated(start.AddSeconds(capacity / 2))), out string old));
+        Assert.Contains("clock is behind", old);
+
+        var guard = new ReplayGuard(capacity);
+        for (int i = 0; i < 10 * capacity; i++)
+        {
+            byte[] signature = Encoding.ASCII.GetBytes(Convert.ToHexStringLower(SHA256.HashData(BitConverter.GetBytes(i))));
+            Assert.Null(guard.Refuse(signature, Dated(start.AddSeconds(i)).Header));
+            Assert.True(guard.Count <= capacity, $"{guard.Count} signatures kept, capacity {capacity}");
+        }
+        Assert.Equal(capacity, guard.Count);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("yesterday")]
+    [InlineData("1")]
+    public void A_signed_message_without_a_date_is_refused_since_a_replay_could_not_be_told(string? date)
+    {
+        var request = Request();
+        if (date is null) request.Header.Remove("date");
+        else if (date == "1") request.Header["date"] = 1;
+        else request.Header["date"] = date;
+        var codec = new MessageCodec(Key);
+        Assert.Null(codec.Decode(codec.Encode(request), out string refused));
+        Assert.Contains("no date", refused);
+    }
+
+    [Fact]
+    public void Dates_as_jupyter_client_and_javascript_front_ends_write_them_are_read()
+    {
+        var codec = new MessageCodec(Key);
+        foreach (string date in new[] { "2026-12-03T05:40:00.123456+00:00", "2026-12-03T05:40:00.124Z", "2026-12-03T13:40:00.125+08:00" })
+        {
+            var request = Request();
+            request.Header["date"] = date;
+            Assert.NotNull(codec.Decode(codec.Encode(request), out string refused));
+            Assert.Equal("", refused);
+        }
+    }
+
+    [Fact]
+    public void A_message_above_the_size_limit_is_refused_before_it_is_parsed()
+    {
+        var request = Request();
+        // Valid, signed, and one byte too many: refused by its size, not by its signature or JSON.
+        string code = new('x', (int)MessageCodec.MaxBytes);
+        request.Content["code"] = code;
+        var codec = new MessageCodec(Key);
+        Assert.Null(codec.Decode(codec.Encode(request), out string refused));
+        Assert.Contains("MiB a message may have", refused);
+        Assert.Contains($"{MessageCodec.MaxBytes >> 20} MiB", refused);
+        // Just under the limit is taken.
+        request.Content["code"] = new string('x', (int)MessageCodec.MaxBytes - 4096);
+        Assert.NotNull(codec.Decode(codec.Encode(request), out string taken));
+        Assert.Equal("", taken);
+    }
+
     [Fact]
     public void With_an_empty_key_messages_are_not_signed_and_anything_decodes()
     {

@@ -19,12 +19,12 @@ namespace Its.Notebooks.Kernel;
 /// Each socket has a thread of its own: shell requests are answered one at a time (a cell runs
 /// while the shell waits), control requests (interrupt, shutdown) are heard while a cell runs, and
 /// the heartbeat echoes throughout. Messages that are unsigned, wrongly signed or replayed are
-/// dropped and logged. A shutdown, with or without restart, ends <see cref="Run"/>: the front end
-/// starts a new kernel process to restart. A cell that ends the process (code it calls runs
-/// <c>Environment.Exit</c>) is named in the log as the process ends. A request's
-/// <c>user_expressions</c> are evaluated after a cell that succeeded
-/// (<see cref="NotebookSession.Evaluate"/>); <c>history_request</c> reads the last 10,000 cells
-/// run with <c>store_history</c> in this process.
+/// dropped and logged, and so are messages above 64 MiB (before they are parsed). A shutdown, with
+/// or without restart, ends <see cref="Run"/>: the front end starts a new kernel process to
+/// restart. A cell that ends the process (code it calls runs <c>Environment.Exit</c>) is named in
+/// the log as the process ends. A request's <c>user_expressions</c> are evaluated after a cell that
+/// succeeded (<see cref="NotebookSession.Evaluate"/>); <c>history_request</c> reads the last 10,000
+/// cells run with <c>store_history</c> in this process.
 /// </remarks>
 public sealed class JupyterKernel : IDisposable
 {
@@ -180,8 +180,16 @@ public sealed class JupyterKernel : IDisposable
     private KernelMessage? Decode(NetMQMessage frames, string channel)
     {
         var message = _codec.Decode(frames, out string refused);
-        if (message is null) Log($"dropped a message on {channel}: {refused}");
-        return message;
+        if (message is not null) return message;
+        Log($"dropped a message on {channel}: {refused}");
+        if (MessageCodec.Size(frames) > MessageCodec.MaxBytes)
+        {
+            // Without this the process keeps about twice the message's size until the collector
+            // next looks at large objects (three 100 MB messages: 300 MB grew to 900 MB).
+            frames.Clear();
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
+        return null;
     }
 
     private void Handle(RouterSocket socket, KernelMessage request, string channel)

@@ -54,17 +54,22 @@ internal sealed record KernelMessage(IReadOnlyList<byte[]> Identities, JsonObjec
 /// <summary>
 /// Messages to and from ZeroMQ frames: identities, the <c>&lt;IDS|MSG&gt;</c> delimiter, the
 /// HMAC-SHA256 signature of the four JSON parts, the parts, and any buffers. An incoming message
-/// whose signature is missing, wrong, or already seen (a replay) is refused.
+/// that is too large, whose signature is missing or wrong, or that was already taken (a replay) is
+/// refused.
 /// </summary>
-internal sealed class MessageCodec(string key)
+/// <param name="key">The connection's key; empty when messages are not signed (and replays cannot be told).</param>
+/// <param name="remembered">How many signatures the replay guard keeps (<see cref="ReplayGuard"/>).</param>
+internal sealed class MessageCodec(string key, int remembered = ReplayGuard.DefaultCapacity)
 {
-    private const string Delimiter = "<IDS|MSG>";
+    /// <summary>The largest message taken, all frames together: 64 MiB, far above any cell or reply.</summary>
+    public const long MaxBytes = 64L << 20;
 
-    // Signatures of messages taken, so that a captured message cannot be replayed.
-    private const int Remembered = 4096;
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-    private readonly Queue<string> _order = new();
+    private const string Delimiter = "<IDS|MSG>";
+    private static readonly byte[] delimiterBytes = Encoding.ASCII.GetBytes(Delimiter);
+    private static readonly string[] partNames = ["header", "parent header", "metadata", "content"];
+
     private readonly byte[] _key = Encoding.UTF8.GetBytes(key);
+    private readonly ReplayGuard _replays = new(remembered);
 
     /// <summary>The frames of a message, signed.</summary>
     public NetMQMessage Encode(KernelMessage message)
@@ -84,28 +89,25 @@ internal sealed class MessageCodec(string key)
     public KernelMessage? Decode(NetMQMessage frames, out string refused)
     {
         refused = "";
+        // Measured before anything is copied or parsed, so an oversized message costs only its receipt.
+        if (Size(frames) is var size && size > MaxBytes)
+        {
+            refused = string.Create(CultureInfo.InvariantCulture, $"{size:N0} bytes, above the {MaxBytes >> 20} MiB a message may have");
+            return null;
+        }
         var all = frames.Select(f => f.ToByteArray()).ToList();
-        int delimiter = all.FindIndex(f => f.AsSpan().SequenceEqual(Encoding.ASCII.GetBytes(Delimiter)));
+        int delimiter = all.FindIndex(f => f.AsSpan().SequenceEqual(delimiterBytes));
         if (delimiter < 0 || all.Count < delimiter + 6)
         {
             refused = "not a Jupyter message (no <IDS|MSG> delimiter followed by a signature and four parts)";
             return null;
         }
-        string signature = Encoding.ASCII.GetString(all[delimiter + 1]);
+        byte[] signature = all[delimiter + 1];
         var parts = all.Skip(delimiter + 2).Take(4).ToArray();
-        if (_key.Length > 0)
+        if (_key.Length > 0 && !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Sign(parts)), signature))
         {
-            byte[] expected = Encoding.ASCII.GetBytes(Sign(parts));
-            if (!CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(signature)))
-            {
-                refused = signature.Length == 0 ? "unsigned" : "wrongly signed";
-                return null;
-            }
-            if (!Remember(signature))
-            {
-                refused = "a replay of a message already taken";
-                return null;
-            }
+            refused = signature.Length == 0 ? "unsigned" : "wrongly signed";
+            return null;
         }
         var json = new JsonObject[4];
         for (int i = 0; i < 4; i++)
@@ -116,12 +118,20 @@ internal sealed class MessageCodec(string key)
             }
             catch (JsonException e)
             {
-                refused = $"its {new[] { "header", "parent header", "metadata", "content" }[i]} is not a JSON object ({e.Message})";
+                refused = $"its {partNames[i]} is not a JSON object ({e.Message})";
                 return null;
             }
         }
+        if (_key.Length > 0 && _replays.Refuse(signature, json[0]) is { } replay)
+        {
+            refused = replay;
+            return null;
+        }
         return new KernelMessage(all.Take(delimiter).ToList(), json[0], json[1], json[2], json[3]);
     }
+
+    /// <summary>The bytes of all the frames.</summary>
+    public static long Size(NetMQMessage frames) => frames.Sum(f => (long)f.MessageSize);
 
     private string Sign(byte[][] parts)
     {
@@ -131,15 +141,56 @@ internal sealed class MessageCodec(string key)
         hmac.TransformFinalBlock([], 0, 0);
         return Convert.ToHexStringLower(hmac.Hash!);
     }
+}
 
-    private bool Remember(string signature)
+/// <summary>
+/// Refuses a signed message taken before, for the kernel's whole life, in bounded memory. A
+/// signature covers the header, so it stands for the message's session and id (jupyter_client's
+/// manager and client share a session and may reuse an id, with other contents). The guard keeps
+/// the last <c>capacity</c> signatures; when it forgets the oldest, it raises a floor to that
+/// message's date, and refuses every message dated at or before the floor: a forgotten message
+/// is refused by its date. The cost is that a front end whose clock runs behind the others' by
+/// more than the time <c>capacity</c> messages take would be refused.
+/// </summary>
+/// <param name="capacity">How many signatures to keep: about 40 bytes each.</param>
+internal sealed class ReplayGuard(int capacity)
+{
+    /// <summary>The signatures kept by default: 100,000 (about 4 MB), days of a busy front end.</summary>
+    public const int DefaultCapacity = 100_000;
+
+    private readonly HashSet<UInt128> _seen = [];
+    private readonly Queue<(UInt128 Signature, DateTimeOffset Date)> _order = new();
+    private DateTimeOffset _floor = DateTimeOffset.MinValue;
+
+    /// <summary>How many signatures are kept now: never more than the capacity.</summary>
+    public int Count
     {
+        get { lock (_seen) return _seen.Count; }
+    }
+
+    /// <summary>Why the message is refused (a replay, or too old to tell), or null when it is taken and remembered.</summary>
+    /// <param name="signature">The message's signature, as it came (hexadecimal).</param>
+    /// <param name="header">The message's header, whose <c>date</c> is needed once old signatures are forgotten.</param>
+    public string? Refuse(byte[] signature, JsonObject header)
+    {
+        if (header["date"] is not JsonValue v || v.GetValueKind() != JsonValueKind.String
+            || !DateTimeOffset.TryParse(v.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
+            return "its header has no date, so a replay could not be told from a new message";
+        // The signature is 64 hexadecimal digits; its first 32 are unique enough to stand for it.
+        var digest = UInt128.Parse(Encoding.ASCII.GetString(signature, 0, 32), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
         lock (_seen)
         {
-            if (!_seen.Add(signature)) return false;
-            _order.Enqueue(signature);
-            if (_order.Count > Remembered) _seen.Remove(_order.Dequeue());
-            return true;
+            if (date <= _floor)
+                return $"dated {date:O}, at or before the oldest message the kernel remembers ({_floor:O}): a replay, or a front end whose clock is behind";
+            if (!_seen.Add(digest)) return "a replay of a message already taken";
+            _order.Enqueue((digest, date));
+            while (_order.Count > capacity)
+            {
+                var (forgotten, dated) = _order.Dequeue();
+                _seen.Remove(forgotten);
+                if (dated > _floor) _floor = dated;
+            }
+            return null;
         }
     }
 }

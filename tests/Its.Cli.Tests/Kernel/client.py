@@ -6,13 +6,18 @@ asserts what the kernel answers, shuts it down, and prints "passed". The kernel'
 LOGFILE. Needs Debian's python3-jupyter-client.
 """
 
+import json
 import os
 import queue
+import subprocess
 import sys
+import tempfile
 import time
 
 import zmq
-from jupyter_client import KernelManager
+from jupyter_client import BlockingKernelClient, KernelManager
+from jupyter_client.connect import write_connection_file
+from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.session import Session
 
 TIMEOUT = 120
@@ -86,16 +91,7 @@ def info(km, kc, log):
     assert history["status"] == "ok" and history["history"] == [], history
     # Every socket listens on the connection file's address (loopback), on no other.
     ports = {km.shell_port, km.iopub_port, km.stdin_port, km.control_port, km.hb_port}
-    listening = {}
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        if not os.path.exists(table):
-            continue
-        with open(table) as f:
-            for line in f.readlines()[1:]:
-                fields = line.split()
-                address, port = fields[1].split(":")
-                if fields[3] == "0A" and int(port, 16) in ports:
-                    listening.setdefault(int(port, 16), []).append(address)
+    listening = listening_addresses(ports)
     assert set(listening) == ports, (listening, ports)
     for port, addresses in listening.items():
         assert addresses == ["0100007F"], (port, addresses)
@@ -240,6 +236,15 @@ def signature(km, kc, log):
         raise AssertionError("the kernel answered a replayed message")
     except queue.Empty:
         pass
+    # A rightly signed message above the size limit (64 MiB) is dropped unread.
+    huge = kc.session.msg("execute_request", {"code": "// " + "x" * (65 << 20), "silent": False, "store_history": True,
+                                                "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
+    kc.session.send(socket, huge)
+    try:
+        kc.get_shell_msg(timeout=5)
+        raise AssertionError("the kernel answered a message above its size limit")
+    except queue.Empty:
+        pass
     # Rightly signed messages are still answered.
     assert kc.kernel_info(reply=True, timeout=TIMEOUT)["content"]["status"] == "ok"
     log.flush()
@@ -248,6 +253,7 @@ def signature(km, kc, log):
     assert "dropped a message on shell: wrongly signed" in text, text
     assert "dropped a message on shell: unsigned" in text, text
     assert "dropped a message on shell: a replay" in text, text
+    assert "MiB a message may have" in text, text
 
 
 def stdin(km, kc, log):
@@ -372,10 +378,77 @@ def process_exit(km, kc, log):
     assert "In[2] ended the kernel's process (exit code 0)" in text, text
 
 
+def listening_addresses(ports):
+    """The addresses each of the ports listens on, from /proc/net/tcp (hexadecimal, as the kernel lists them)."""
+    listening = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if not os.path.exists(table):
+            continue
+        with open(table) as f:
+            for line in f.readlines()[1:]:
+                fields = line.split()
+                address, port = fields[1].split(":")
+                if fields[3] == "0A" and int(port, 16) in ports:
+                    listening.setdefault(int(port, 16), []).append(address)
+    return listening
+
+
+def kernel_command(connection_file, *flags):
+    argv = KernelSpecManager().get_kernel_spec("its-csharp").argv
+    return [connection_file if a == "{connection_file}" else a for a in argv] + list(flags)
+
+
+def exposure(log):
+    """A connection file that exposes the kernel is refused, and served, with a warning, when the flag accepts it."""
+    with tempfile.TemporaryDirectory(prefix="its-exposure-") as folder:
+        exposed(folder, log)
+
+
+def exposed(folder, log):
+    for ip, key, flag, refusal, warning in (
+        ("0.0.0.0", os.urandom(16).hex().encode(), "--allow-remote", "is not a loopback address", "which other machines can reach"),
+        ("127.0.0.1", b"", "--allow-unsigned", "the key is empty", "not signed"),
+    ):
+        path, _ = write_connection_file(os.path.join(folder, f"kernel-{flag[2:]}.json"), ip=ip, key=key)
+        refused = subprocess.run(kernel_command(path), capture_output=True, text=True, timeout=TIMEOUT)
+        assert refused.returncode == 2, (refused.returncode, refused.stderr)
+        assert path in refused.stderr and refusal in refused.stderr and flag in refused.stderr, refused.stderr
+
+        process = subprocess.Popen(kernel_command(path, flag), stderr=subprocess.PIPE, text=True)
+        try:
+            kc = BlockingKernelClient(connection_file=path)
+            kc.load_connection_file()
+            kc.start_channels()
+            kc.wait_for_ready(timeout=TIMEOUT)
+            reply = kc.execute_interactive("1 + 1", timeout=TIMEOUT)
+            assert reply["content"]["status"] == "ok", reply["content"]
+            if ip == "0.0.0.0":
+                with open(path) as f:
+                    info = json.load(f)
+                ports = {info[name] for name in ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")}
+                listening = listening_addresses(ports)
+                assert set(listening) == ports and all(a == ["00000000"] for a in listening.values()), listening
+            kc.shutdown()
+            kc.stop_channels()
+            _, stderr = process.communicate(timeout=TIMEOUT)
+        finally:
+            if process.poll() is None:
+                process.kill()
+        log.write(stderr)
+        assert process.returncode == 0, (process.returncode, stderr)
+        assert "its: warning: " in stderr and warning in stderr, stderr
+
+
 SCENARIOS = {f.__name__: f for f in (info, execute, interrupt, complete, restart, signature, stdin, niceties, shutdown, foreground_thread, process_exit)}
+# Scenarios that start their kernels themselves.
+OWN_KERNELS = {f.__name__: f for f in (exposure,)}
 
 def main(name, log_path):
     with open(log_path, "w") as log:
+        if name in OWN_KERNELS:
+            OWN_KERNELS[name](log)
+            print("passed")
+            return
         km, kc = start(log)
         try:
             SCENARIOS[name](km, kc, log)
