@@ -9,16 +9,18 @@ namespace Its.Cli;
 
 /// <summary>
 /// The options every model-fitting command shares (<c>fit</c>, <c>compare</c>, <c>placebo</c>,
-/// <c>sensitivity</c>, <c>breaks</c>): the CSV, its columns, the model and the output format. Each
+/// <c>sensitivity</c>, <c>breaks</c>, <c>power from-data</c>): the table file and how it is read,
+/// its columns, the model and the output format. Each
 /// command makes its own instance, as a System.CommandLine option belongs to one command.
 /// </summary>
 public sealed class ModelOptions
 {
-    private readonly Argument<string> _csv = new("csv") { Description = "CSV file with a header row" };
+    private readonly Argument<string> _csv = new("file") { Description = "Table with a header row: CSV or TSV (any delimiter, decimal and encoding), or an Excel workbook (.xlsx, .xls)" };
     private readonly Option<string> _outcome = new("--outcome") { Description = "Outcome column", Required = true };
-    private readonly Option<string?> _date = new("--date") { Description = "Date column: YYYY-MM, YYYY-MM-DD, YYYY-Qn or a year (default: month)" };
-    private readonly Option<string?> _year = new("--year") { Description = "Year column (with --month for monthly data, alone for annual data)" };
+    private readonly Option<string?> _date = new("--date") { Description = "Date column (default: month): 2016-01, 2016/01, 2016m1, 201601, Jan 2016, 2016-01-15, Excel dates; 2016q1, 2016-Q1; 2016" };
+    private readonly Option<string?> _year = new("--year") { Description = "Year column (with --month for monthly data, --quarter for quarterly data, alone for annual data)" };
     private readonly Option<string?> _month = new("--month") { Description = "Calendar month column (1-12), with --year" };
+    private readonly Option<string?> _quarter = new("--quarter") { Description = "Quarter column (1-4), with --year" };
     private readonly Option<string?> _period = new("--period") { Description = "month, quarter or year (inferred from the dates when omitted)" };
     private readonly Option<string[]> _where = new("--where") { Description = "COL=VALUE: keep only these rows (one unit of a long file); repeatable" };
     private readonly Option<string[]> _covariate = new("--covariate") { Description = "Covariate column; repeatable" };
@@ -26,11 +28,12 @@ public sealed class ModelOptions
     private readonly Option<string> _family = new("--family") { Description = "gaussian, poisson, quasipoisson or negbin (count families use a log link)", DefaultValueFactory = _ => "gaussian" };
     private readonly Option<string?> _offset = new("--offset") { Description = "Population-at-risk column of a count model; log(COL) is the offset" };
     private readonly Option<int> _testLag = new("--test-lag") { Description = "Lag of the Ljung-Box and Box-Pierce tests and of the residual ACF/PACF", DefaultValueFactory = _ => 12 };
-    private readonly Option<bool> _allowGaps = new("--allow-gaps") { Description = "Fit a series with missing periods instead of refusing it" };
+    private readonly Option<bool> _allowGaps = new("--allow-gaps") { Description = "Fit a series with missing periods (rows absent, or an outcome that is missing) instead of refusing it" };
     private readonly Option<string?> _shareOf = new("--share-of") { Description = "COL=VALUE: fit the share (%) of the rows with COL=VALUE in the total of all COL values, period by period" };
     private readonly Option<string> _format = new("--format") { Description = "table, json, csv, markdown, latex or html", DefaultValueFactory = _ => "table" };
 
     private readonly SpecOptions _spec;
+    private readonly TableOptionsReader _table = new();
 
     /// <summary>Makes the options; <paramref name="defaultErrors"/> is the <c>--errors</c> default.</summary>
     public ModelOptions(string defaultErrors = "ols") => _spec = new SpecOptions(defaultErrors);
@@ -40,14 +43,15 @@ public sealed class ModelOptions
     {
         ArgumentNullException.ThrowIfNull(command);
         command.Arguments.Add(_csv);
-        foreach (var o in new Option[] { _outcome, _date, _year, _month, _period, _where })
+        foreach (var o in new Option[] { _outcome, _date, _year, _month, _quarter, _period, _where })
             command.Options.Add(o);
+        _table.AddTo(command);
         _spec.AddTo(command);
         foreach (var o in new Option[] { _covariate, _family, _offset, _effectsAt, _testLag, _allowGaps, _shareOf, _format })
             command.Options.Add(o);
     }
 
-    /// <summary>The CSV path given.</summary>
+    /// <summary>The table file given.</summary>
     public string File(ParseResult p) => p.GetValue(_csv)!;
 
     /// <summary>The output format.</summary>
@@ -69,6 +73,7 @@ public sealed class ModelOptions
             Date = p.GetValue(_date),
             Year = p.GetValue(_year),
             Month = p.GetValue(_month),
+            Quarter = p.GetValue(_quarter),
             Period = p.GetValue(_period) is { } f ? OptionParsing.Frequency(f) : null,
             Where = p.GetValue(_where) ?? [],
             Covariates = p.GetValue(_covariate) ?? [],
@@ -88,9 +93,13 @@ public sealed class ModelOptions
         return (series, spec);
     }
 
+    /// <summary>How the table file is read.</summary>
+    /// <exception cref="InputError">An option value is not valid.</exception>
+    public TableOptions Table(ParseResult p) => _table.Read(p);
+
     /// <summary>The spec with its interruptions read in the data's frequency.</summary>
     /// <exception cref="InputError">An interruption is not a period of that frequency.</exception>
-    public ItsSpec WithInterruptions(ParseResult p, ItsSpec spec, Frequency frequency) => _spec.WithInterruptions(p, spec, frequency);
+    public ItsSpec WithInterruptions(ParseResult p, ItsSpec spec, Frequency frequency) => _spec.WithInterruptions(p, spec, frequency, Table(p).DateFormat);
 
     /// <summary>The <c>--share-of</c> value, or null.</summary>
     public string? ShareOf(ParseResult p) => p.GetValue(_shareOf);
@@ -103,12 +112,12 @@ public sealed class ModelOptions
     public (TimeSeries Series, ItsSpec Spec) Load(ParseResult p)
     {
         var (seriesOptions, spec) = Read(p);
-        var data = CsvData.Read(File(p));
+        var data = TextTable.Read(File(p), Table(p));
         var series = ShareOf(p) is { } share ? Share(data, seriesOptions, share) : SeriesLoader.Load(data, seriesOptions);
         return (series, WithInterruptions(p, spec, series.Frequency));
     }
 
-    private static TimeSeries Share(CsvData data, SeriesOptions options, string shareOf)
+    private static TimeSeries Share(TextTable data, SeriesOptions options, string shareOf)
     {
         int eq = shareOf.IndexOf('=', StringComparison.Ordinal);
         if (eq <= 0) throw new InputError($"--share-of {shareOf}: expected COL=VALUE");

@@ -20,11 +20,12 @@ public static class PanelCommand
     /// <summary>The command definition.</summary>
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var files = new Argument<string[]>("file") { Description = "Long CSV or Parquet file(s), one row per unit and period; a * or ? in the file name matches several", Arity = ArgumentArity.ZeroOrMore };
+        var files = new Argument<string[]>("file") { Description = "Long CSV, Excel or Parquet file(s), one row per unit and period; a * or ? in the file name matches several", Arity = ArgumentArity.ZeroOrMore };
         var input = new Option<string[]>("--input") { Description = "More input files or patterns (e.g. 'parts/*.parquet'); each gives its own results" };
         var id = new Option<string>("--id") { Description = "Unit identifier column; the rows of a unit must be together", Required = true };
-        var date = new Option<string>("--date") { Description = "Date column: YYYY-MM, YYYY-MM-DD, YYYY-Qn or a year (Parquet: also a date)", DefaultValueFactory = _ => "month" };
-        var outcome = new Option<string>("--outcome") { Description = "Outcome column; empty or NA is a missing period", Required = true };
+        var date = new Option<string>("--date") { Description = "Date column: 2016-01, 2016/01, 2016m1, 201601, Jan 2016, 2016-01-15; 2016q1; 2016 (Parquet and Excel: also a date)", DefaultValueFactory = _ => "month" };
+        var outcome = new Option<string>("--outcome") { Description = "Outcome column; a missing value (empty, NA, ...: see --na) is a missing period", Required = true };
+        var table = new TableOptionsReader();
         var period = new Option<string?>("--period") { Description = "month, quarter or year (inferred from the dates when omitted)" };
         var where = new Option<string[]>("--where") { Description = "COL=VALUE: keep only these rows; repeatable" };
         var spec = new SpecOptions(errorsHelp: "ols, hc0-hc3, newey:L, prais or cochrane-orcutt");
@@ -36,6 +37,7 @@ public static class PanelCommand
         var command = new Command("panel", "Fit the same ITS model to every unit of a panel file (millions of units) by shared-design batch fitting");
         command.Arguments.Add(files);
         foreach (var o in new Option[] { input, id, date, outcome, period, where }) command.Options.Add(o);
+        table.AddTo(command);
         spec.AddTo(command);
         foreach (var o in new Option[] { outPath, summaryPath, forest, chunk, force }) command.Options.Add(o);
         command.SetAction(p =>
@@ -59,6 +61,7 @@ public static class PanelCommand
                 Period = frequency,
                 CalendarDates = frequency ?? written ?? Time.Frequency.Month,
                 Where = p.GetValue(where) ?? [],
+                Table = table.Read(p),
             };
             var plans = inputs.Select(file =>
             {
@@ -66,7 +69,7 @@ public static class PanelCommand
                 return new Plan(file, Target(target, name), summaryTarget is null ? null : Target(summaryTarget, name));
             }).ToArray();
             CheckTargets(plans, p.GetValue(force));
-            var job = new Job(columns, spec.Read(p), q => spec.WithInterruptions(p, q.Spec, q.Frequency), written, p.GetValue(chunk), p.GetValue(forest), p.GetValue(force));
+            var job = new Job(columns, spec.Read(p), q => spec.WithInterruptions(p, q.Spec, q.Frequency, columns.Table.DateFormat), written, p.GetValue(chunk), p.GetValue(forest), p.GetValue(force));
             // The progress bar goes to the terminal's stderr only: stdout keeps the summary, and logs stay clean.
             bool interactive = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
             foreach (var plan in plans)

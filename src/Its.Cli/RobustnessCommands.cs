@@ -66,10 +66,12 @@ public static class RobustnessCommands
                 .Select(g => OptionParsing.Parse(() => ErrorModel.Parse(g), "--grid")).ToArray();
             var (series, spec) = options.Load(p);
             var other = (p.GetValue(dates) ?? []).Select(d =>
-                !Period.TryParse(d, series.Frequency, out var period, out string error) ? throw new InputError($"--also-at {d}: {error}")
-                : period.CompareTo(series.Periods[0]) <= 0 || period.CompareTo(series.Periods[^1]) > 0
+            {
+                var period = SpecOptions.Period(d, series.Frequency, options.Table(p).DateFormat, "--also-at");
+                return period.CompareTo(series.Periods[0]) <= 0 || period.CompareTo(series.Periods[^1]) > 0
                     ? throw new InputError($"--also-at {d}: outside the series {series.Periods[0]} to {series.Periods[^1]} (it must fall after the first period and no later than the last)")
-                    : period).ToArray();
+                    : period;
+            }).ToArray();
             var rows = FitCommand.FitOrExplain(options.File(p), () => Sensitivity.Run(series, spec, models.Length > 0 ? models : null, other));
             // A forest plot of the grid: one figure per term.
             ChartFigureFiles.Write(figureFile, ChartFigure.Terms(rows), term => ChartFigure.Sensitivity(rows, term));

@@ -19,12 +19,14 @@ public static class SanmingCommand
     /// <summary>The command definition.</summary>
     public static Command Create(TextWriter output)
     {
-        var data = new Option<string?>("--data") { Description = $"Panel CSV in the documented schema (default: {ShippedData.RelativePath})" };
+        var data = new Option<string?>("--data") { Description = $"Panel CSV or Excel file in the documented schema (default: {ShippedData.RelativePath})" };
         var intervention = new Option<string>("--intervention") { Description = "Intervention month YYYY-MM", DefaultValueFactory = _ => Calibration.Intervention.ToString() };
         var errors = new Option<string>("--errors") { Description = "Error model of every fit (see its fit --help)", DefaultValueFactory = _ => new StudyPlan().Errors.Name };
         var format = new Option<string>("--format") { Description = "table, json, csv, markdown, latex or html", DefaultValueFactory = _ => "table" };
+        var table = new TableOptionsReader();
         var command = new Command("sanming", "Run the Sanming study's analysis plan and print its main table");
         foreach (var o in new Option[] { data, intervention, errors, format }) command.Options.Add(o);
+        table.AddTo(command);
         command.SetAction(p =>
         {
             var plan = new StudyPlan
@@ -35,7 +37,7 @@ public static class SanmingCommand
             var reportFormat = OptionParsing.Format(p.GetValue(format)!);
             string? given = p.GetValue(data);
             string file = given ?? ShippedData.Locate();
-            var panel = SanmingLoader.Load(file);
+            var panel = SanmingLoader.Load(TextTable.Read(file, table.Read(p)));
             var study = FitCommand.FitOrExplain(file, () => new StudyOutput(
                 plan.Run(panel),
                 Its.Comparison.GroupComparison.Supports(plan.Errors) ? plan.Compare(panel) : [],

@@ -52,17 +52,21 @@ public sealed class SpecOptions
 
     /// <summary>The frequency the first <c>--interruption</c> is written in (2018-01 a month, 2018-Q1 a quarter, 2018 a year); null when it is not a period.</summary>
     public Frequency? InterruptionFrequency(ParseResult p) =>
-        (p.GetValue(_interruption) ?? []).FirstOrDefault() is { } first && Period.TryParse(first, null, out var period, out _) ? period.Frequency : null;
+        (p.GetValue(_interruption) ?? []).FirstOrDefault() is { } first && DateText.TryParse(first, null, null, out var period, out _) ? period.Frequency : null;
 
-    /// <summary>The spec with its interruptions read in the data's frequency.</summary>
+    /// <summary>The spec with its interruptions read in the data's frequency, written as the data's dates are (with their <c>--date-format</c>, if any) or as 2018-01, 2018-Q1, 2018.</summary>
     /// <exception cref="InputError">An interruption is not a period of that frequency.</exception>
-    public ItsSpec WithInterruptions(ParseResult p, ItsSpec spec, Frequency frequency)
+    public ItsSpec WithInterruptions(ParseResult p, ItsSpec spec, Frequency frequency, string? dateFormat)
     {
         ArgumentNullException.ThrowIfNull(spec);
         return spec with
         {
-            Interruptions = (p.GetValue(_interruption) ?? []).Select(i =>
-                Period.TryParse(i, frequency, out var period, out string error) ? period : throw new InputError($"--interruption {i}: {error}")).ToArray(),
+            Interruptions = (p.GetValue(_interruption) ?? []).Select(i => Period(i, frequency, dateFormat, "--interruption")).ToArray(),
         };
     }
+
+    /// <summary>A period given in an option, written as the data's dates are or in the canonical form.</summary>
+    /// <exception cref="InputError">The text is not a period of that frequency.</exception>
+    public static Period Period(string text, Frequency frequency, string? dateFormat, string option) =>
+        DateText.TryParse(text.Trim(), frequency, dateFormat, out var period, out string error) ? period : throw new InputError($"{option} {text}: {error}");
 }

@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using CsvHelper;
-using CsvHelper.Configuration;
 using Its.Batch;
 using Its.Time;
 using Parquet;
@@ -16,10 +14,10 @@ public sealed record PanelOptions
     /// <summary>The unit identifier column.</summary>
     public required string Id { get; init; }
 
-    /// <summary>The date column: YYYY-MM, YYYY-MM-DD, YYYY-Qn or a year as text; in Parquet also a date or an integer year.</summary>
+    /// <summary>The date column: any form <see cref="DateText"/> reads; in Parquet also a date or an integer year; in Excel a date cell.</summary>
     public required string Date { get; init; }
 
-    /// <summary>The outcome column; an empty, NA, NaN or null value is a missing period.</summary>
+    /// <summary>The outcome column; a missing value (<see cref="TableOptions.Missing"/>) is a missing period.</summary>
     public required string Outcome { get; init; }
 
     /// <summary>Expected frequency; inferred from the first date when null.</summary>
@@ -33,10 +31,14 @@ public sealed record PanelOptions
 
     /// <summary>COL=VALUE filters; only rows where all hold are read.</summary>
     public IReadOnlyList<string> Where { get; init; } = [];
+
+    /// <summary>How a CSV or Excel file is read, and the tokens of a missing value and the date format of any file.</summary>
+    public TableOptions Table { get; init; } = TableOptions.Default;
 }
 
 /// <summary>
-/// Streams the units of a long panel file, CSV or Parquet (by the <c>.parquet</c> extension), in
+/// Streams the units of a long panel file, CSV (any dialect <see cref="TableReader"/> reads), an
+/// Excel sheet, or Parquet (by the <c>.parquet</c> extension), in
 /// chunks, so memory does not grow with the file: the rows of a unit must be together (any order
 /// of periods within the unit), as a file sorted by unit has them. A unit that comes back after
 /// other units is refused with the row where it does. Problems of one unit's rows (a period twice,
@@ -114,7 +116,7 @@ public sealed class PanelReader : IDisposable
     /// <summary>Closes the file.</summary>
     public void Dispose() => _source.Dispose();
 
-    // The file's own errors (CSV syntax, Parquet decoding) as input errors that name the file.
+    // The file's own errors (Parquet decoding; the table reader names its own) as input errors that name the file.
     private IEnumerable<Row> Guard(IEnumerable<Row> rows)
     {
         using var e = rows.GetEnumerator();
@@ -124,7 +126,6 @@ public sealed class PanelReader : IDisposable
             {
                 if (!e.MoveNext()) yield break;
             }
-            catch (CsvHelperException ex) { throw new InputError($"{File}: row {ex.Context?.Parser?.RawRow}: not valid CSV"); }
             catch (IOException ex) { throw new InputError($"{File}: cannot be read ({ex.Message})"); }
             catch (Exception ex) when (_source is ParquetRows && ex is InvalidDataException or NotSupportedException or InvalidOperationException or ArgumentException)
             {
@@ -183,73 +184,63 @@ public sealed class PanelReader : IDisposable
         IEnumerable<Row> Rows();
     }
 
-    // Reads a value; empty, NA, ".", NaN and null are a missing period.
-    private static bool IsMissing(string text) => text.Length == 0 || text is "NA" or "." or "NaN" or "nan" or "null" or "NULL";
-
     private sealed class CsvRows : IRowSource
     {
-        private readonly FileStream _stream;
-        private readonly StreamReader _reader;
-        private readonly CsvParser _parser;
+        private readonly TableReader _table;
         private readonly PanelOptions _options;
         private readonly int _id, _date, _outcome;
         private readonly (int Column, string Value)[] _where;
         private readonly DateCache _dates;
+        private readonly char _decimal;
 
         public CsvRows(string path, PanelOptions options)
         {
             File = path;
             _options = options;
-            _dates = new DateCache(options.Period, options.Period ?? options.CalendarDates);
-            _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            _reader = new StreamReader(_stream, detectEncodingFromByteOrderMarks: true);
-            _parser = new CsvParser(_reader, new CsvConfiguration(CultureInfo.InvariantCulture));
-            if (!_parser.Read()) throw new InputError($"{path}: the file is empty (expected a header row and data rows)");
-            var header = _parser.Record!.Select(h => h.Trim()).ToArray();
-            CsvData.CheckHeader(path, header);
-            int Column(string name, string option) => Array.IndexOf(header, name) is >= 0 and var j ? j : throw CsvData.NoColumn(path, header, name, option);
-            _id = Column(options.Id, "--id");
-            _date = Column(options.Date, "--date");
-            _outcome = Column(options.Outcome, "--outcome");
-            _where = options.Where.Select(w => Where.Parse(w) is var (c, v) ? (Column(c, "--where"), v) : default).ToArray();
-            Width = header.Length;
+            _table = TableReader.Open(path, options.Table);
+            _decimal = _table.Options.Decimal ?? '.';
+            _dates = new DateCache(options.Period, options.Period ?? options.CalendarDates, options.Table.DateFormat);
+            try
+            {
+                _id = _table.Column(options.Id, "--id");
+                _date = _table.Column(options.Date, "--date");
+                _outcome = _table.Column(options.Outcome, "--outcome");
+                _where = options.Where.Select(w => Where.Parse(w) is var (c, v) ? (_table.Column(c, "--where"), v) : default).ToArray();
+            }
+            catch
+            {
+                _table.Dispose();
+                throw;
+            }
         }
-
-        private int Width { get; }
 
         public string File { get; }
 
-        public double Progress => _stream.Length == 0 ? 1 : (double)_stream.Position / _stream.Length;
+        public double Progress => _table.Progress;
 
         public Frequency? Frequency => _dates.Frequency;
 
         public IEnumerable<Row> Rows()
         {
-            while (_parser.Read())
+            while (_table.Read())
             {
-                long line = _parser.RawRow;
-                if (_parser.Count == 1 && _parser[0].Trim().Length == 0) continue; // a blank line
-                if (_parser.Count != Width) throw new InputError($"{File}: row {line}: {_parser.Count} fields, but the header has {Width} columns");
+                long line = _table.Line;
                 bool kept = true;
-                foreach (var (column, value) in _where) kept &= _parser[column].Trim() == value;
+                foreach (var (column, value) in _where) kept &= _table[column].Trim() == value;
                 if (!kept) continue;
-                string id = _parser[_id].Trim();
+                string id = _table[_id].Trim();
                 if (id.Length == 0) throw new InputError($"{File}: row {line}, column {_options.Id}: missing unit id");
-                var (period, error) = _dates.Parse(_parser[_date].AsSpan().Trim());
+                var (period, error) = _dates.Parse(_table[_date].AsSpan().Trim());
                 if (error is not null) { yield return new Row(line, id, default, 0, $"{File}: row {line}, column {_options.Date}: {error}"); continue; }
-                string text = _parser[_outcome].Trim();
-                if (IsMissing(text)) { yield return new Row(line, id, period, double.NaN, null); continue; }
-                yield return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)
+                string text = _table[_outcome].Trim();
+                if (_options.Table.IsMissing(text)) { yield return new Row(line, id, period, double.NaN, null); continue; }
+                yield return NumberText.TryParse(text, _decimal, out double v) && double.IsFinite(v)
                     ? new Row(line, id, period, v, null)
-                    : new Row(line, id, period, 0, $"{File}: row {line}, column {_options.Outcome}: '{text}' is not a finite number");
+                    : new Row(line, id, period, 0, $"{File}: row {line}, column {_options.Outcome}: '{InputText.Shown(text)}' is not a finite number{NumberText.Hint(text, _decimal)}");
             }
         }
 
-        public void Dispose()
-        {
-            _parser.Dispose();
-            _reader.Dispose();
-        }
+        public void Dispose() => _table.Dispose();
     }
 
     private sealed class ParquetRows : IRowSource
@@ -269,7 +260,7 @@ public sealed class PanelReader : IDisposable
         {
             File = path;
             _options = options;
-            _parsedDates = new DateCache(options.Period, options.Period ?? options.CalendarDates);
+            _parsedDates = new DateCache(options.Period, options.Period ?? options.CalendarDates, options.Table.DateFormat);
             try
             {
                 _reader = ParquetReader.CreateAsync(path).GetAwaiter().GetResult();
@@ -280,7 +271,7 @@ public sealed class PanelReader : IDisposable
             }
             var fields = _reader.Schema.GetDataFields();
             var names = fields.Select(f => f.Name).ToArray();
-            DataField Column(string name, string option) => fields.FirstOrDefault(f => f.Name == name) ?? throw CsvData.NoColumn(path, names, name, option);
+            DataField Column(string name, string option) => fields[TableReader.Column(path, names, name, option, "Parquet")];
             _id = Column(options.Id, "--id");
             _date = Column(options.Date, "--date");
             _outcome = Column(options.Outcome, "--outcome");
@@ -431,7 +422,7 @@ public sealed class PanelReader : IDisposable
 /// The periods of a date column. Dates repeat across units, so each distinct text is parsed once;
 /// the first date read fixes the frequency unless it was given.
 /// </summary>
-internal sealed class DateCache(Frequency? frequency, Frequency calendar)
+internal sealed class DateCache(Frequency? frequency, Frequency calendar, string? format)
 {
     /// <summary>The frequency of the dates read so far; null before the first.</summary>
     public Frequency? Frequency => frequency;
@@ -444,7 +435,7 @@ internal sealed class DateCache(Frequency? frequency, Frequency calendar)
         var lookup = _parsed.GetAlternateLookup<ReadOnlySpan<char>>();
         if (lookup.TryGetValue(text, out var known)) return known;
         string s = text.ToString();
-        var parsed = Period.TryParse(s, frequency, out var p, out string error) ? (p, (string?)null) : (default(Period), error);
+        var parsed = DateText.TryParse(s, frequency, format, out var p, out string error) ? (p, (string?)null) : (default(Period), error);
         if (parsed.Item2 is null) frequency ??= p.Frequency;
         if (_parsed.Count < 100_000) _parsed[s] = parsed;
         return parsed;

@@ -10,14 +10,17 @@ public sealed record SeriesOptions
     /// <summary>Outcome column.</summary>
     public required string Outcome { get; init; }
 
-    /// <summary>Date column (YYYY-MM, YYYY-MM-DD, YYYY-Qn or a year); "month" when neither this nor <see cref="Year"/> is given.</summary>
+    /// <summary>Date column (any form <see cref="DateText"/> reads, or Excel date cells); "month" when neither this nor <see cref="Year"/> is given.</summary>
     public string? Date { get; init; }
 
-    /// <summary>Year column, with <see cref="Month"/> for monthly data or alone for annual data.</summary>
+    /// <summary>Year column, with <see cref="Month"/> for monthly data, <see cref="Quarter"/> for quarterly data, or alone for annual data.</summary>
     public string? Year { get; init; }
 
     /// <summary>Calendar month column (1..12), used with <see cref="Year"/>.</summary>
     public string? Month { get; init; }
+
+    /// <summary>Quarter column (1..4), used with <see cref="Year"/>.</summary>
+    public string? Quarter { get; init; }
 
     /// <summary>Expected frequency; inferred from the dates when null.</summary>
     public Frequency? Period { get; init; }
@@ -28,7 +31,7 @@ public sealed record SeriesOptions
     /// <summary>Covariate columns.</summary>
     public IReadOnlyList<string> Covariates { get; init; } = [];
 
-    /// <summary>Fit a series with missing periods instead of refusing it.</summary>
+    /// <summary>Fit a series with missing periods (absent rows, or rows whose outcome is missing) instead of refusing it.</summary>
     public bool AllowGaps { get; init; }
 
     /// <summary>Whether the refusal of a gap may suggest <c>--allow-gaps</c> (not where the caller needs complete series).</summary>
@@ -44,12 +47,17 @@ public sealed record SeriesOptions
     public string? Offset { get; init; }
 }
 
-/// <summary>Builds a validated <see cref="TimeSeries"/> from CSV rows, refusing bad input with the file, row and column.</summary>
+/// <summary>
+/// Builds a validated <see cref="TimeSeries"/> from a table's rows, refusing bad input with the
+/// file, row and column. Cells are read by the table's options: its missing-value tokens, decimal
+/// separator and date format. A row whose outcome is missing is a missing period, as a row that is
+/// not there: refused unless gaps are allowed. A missing covariate or offset is refused.
+/// </summary>
 public static class SeriesLoader
 {
     /// <summary>Selects, parses, sorts and checks the rows.</summary>
     /// <exception cref="InputError">Any problem with the data, with its location.</exception>
-    public static TimeSeries Load(CsvData data, SeriesOptions options)
+    public static TimeSeries Load(TextTable data, SeriesOptions options)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
@@ -70,21 +78,29 @@ public static class SeriesLoader
 
         var parsed = new List<(int Line, Period Period, double Y, double[] X)>(rows.Length);
         Frequency? frequency = options.Period;
+        string dateColumn = options.Date ?? (options.Year is null ? "month" : options.Year);
         foreach (var (line, fields) in rows)
         {
             var period = dateOf(line, fields, frequency);
             frequency ??= period.Frequency;
+            if (data.Options.IsMissing(fields[outcome].Trim()))
+            {
+                if (options.AllowGaps) continue;
+                throw new InputError($"{data.At(line, outcome)}: missing value (the {Period.Describe(period.Frequency)} {period})"
+                    + (options.SuggestAllowGaps ? "; give --allow-gaps to fit it as a missing period" : "; every period must be present"));
+            }
             double y = Number(data, line, fields, outcome);
             if (options.PositiveOutcome && y <= 0)
                 throw new InputError($"{data.At(line, outcome)}: {y.ToString(CultureInfo.InvariantCulture)} is not positive, but --transform log needs positive values");
             if (options.Family.IsCount() && (y < 0 || y != Math.Floor(y)))
                 throw new InputError($"{data.At(line, outcome)}: {y.ToString(CultureInfo.InvariantCulture)} is not a count, but --family {options.Family.Name()} needs whole numbers 0 or more");
             if (offset >= 0 && !(Number(data, line, fields, offset) > 0))
-                throw new InputError($"{data.At(line, offset)}: {fields[offset].Trim()} is not positive, but --offset needs the population at risk (> 0)");
+                throw new InputError($"{data.At(line, offset)}: {InputText.Shown(fields[offset].Trim())} is not positive, but --offset needs the population at risk (> 0)");
             parsed.Add((line, period, y, covariates.Select(c => Number(data, line, fields, c.Index)).ToArray()));
         }
+        if (parsed.Count == 0)
+            throw new InputError($"{data.File}: column {options.Outcome}: every value is missing");
         parsed.Sort((a, b) => a.Period.CompareTo(b.Period));
-        string dateColumn = options.Date ?? (options.Year is null ? "month" : options.Year);
         string unit = Period.Describe(frequency!.Value);
         for (int i = 1; i < parsed.Count; i++)
         {
@@ -107,7 +123,7 @@ public static class SeriesLoader
     /// keep, in order of first appearance (a long panel: one row per unit and period).
     /// </summary>
     /// <exception cref="InputError">Any problem with the data, with its location and group.</exception>
-    public static IReadOnlyList<(string Group, TimeSeries Series)> LoadGroups(CsvData data, SeriesOptions options, string groupColumn, string option = "--group")
+    public static IReadOnlyList<(string Group, TimeSeries Series)> LoadGroups(TextTable data, SeriesOptions options, string groupColumn, string option = "--group")
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
@@ -129,54 +145,63 @@ public static class SeriesLoader
         }).ToArray();
     }
 
-    private static (int Column, string Value) Filter(CsvData data, string where)
+    private static (int Column, string Value) Filter(TextTable data, string where)
     {
         var (column, value) = Where.Parse(where);
         return (data.Column(column, "--where"), value);
     }
 
-    private static Func<int, string[], Frequency?, Period> DateReader(CsvData data, SeriesOptions options)
+    private static Func<int, string[], Frequency?, Period> DateReader(TextTable data, SeriesOptions options)
     {
         if (options.Date is not null && options.Year is not null)
             throw new InputError("give either --date or --year (with --month), not both");
         if (options.Month is not null && options.Year is null)
             throw new InputError("--month needs --year");
+        if (options.Quarter is not null && options.Year is null)
+            throw new InputError("--quarter needs --year");
+        if (options.Quarter is not null && options.Month is not null)
+            throw new InputError("give --month or --quarter with --year, not both");
         if (options.Year is null)
         {
             int column = data.Column(options.Date ?? "month", options.Date is null ? "the default --date month" : "--date");
+            string? format = data.Options.DateFormat;
             return (line, fields, expected) =>
-                Period.TryParse(fields[column], expected, out var p, out string error) ? p
+                DateText.TryParse(fields[column].Trim(), expected, format, out var p, out string error) ? p
                     : throw new InputError($"{data.At(line, column)}: {error}");
         }
         int year = data.Column(options.Year, "--year");
         int month = options.Month is null ? -1 : data.Column(options.Month, "--month");
+        int quarter = options.Quarter is null ? -1 : data.Column(options.Quarter, "--quarter");
         return (line, fields, expected) =>
         {
             int y = Integer(data, line, fields, year, 1, 9999);
-            var p = month < 0 ? Period.OfYear(y) : Period.Month(y, Integer(data, line, fields, month, 1, 12));
+            var p = month >= 0 ? Period.Month(y, Integer(data, line, fields, month, 1, 12))
+                : quarter >= 0 ? Period.Quarter(y, Integer(data, line, fields, quarter, 1, 4))
+                : Period.OfYear(y);
             if (expected is { } f && f != p.Frequency)
-                throw new InputError($"{data.At(line, month < 0 ? year : month)}: the data are {Period.Adjective(p.Frequency)}, but --period says {Period.Describe(f)}");
+                throw new InputError($"{data.At(line, Math.Max(year, Math.Max(month, quarter)))}: the data are {Period.Adjective(p.Frequency)}, but --period says {Period.Describe(f)}");
             return p;
         };
     }
 
-    private static int Integer(CsvData data, int line, string[] fields, int column, int min, int max)
+    private static int Integer(TextTable data, int line, string[] fields, int column, int min, int max)
     {
         double v = Number(data, line, fields, column);
         if (v != Math.Floor(v) || v < min || v > max)
-            throw new InputError($"{data.At(line, column)}: {fields[column].Trim()} is not a whole number from {min} to {max}");
+            throw new InputError($"{data.At(line, column)}: {InputText.Shown(fields[column].Trim())} is not a whole number from {min} to {max}");
         return (int)v;
     }
 
-    private static double Number(CsvData data, int line, string[] fields, int column)
+    private static double Number(TextTable data, int line, string[] fields, int column)
     {
         string text = fields[column].Trim();
-        if (text.Length == 0 || text is "NA" or "." or "NaN" or "nan")
+        if (data.Options.IsMissing(text))
             throw new InputError($"{data.At(line, column)}: missing value");
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
-            throw new InputError($"{data.At(line, column)}: '{text}' is not a number");
+        char separator = data.Options.Decimal ?? '.';
+        if (!NumberText.TryParse(text, separator, out double v))
+            throw new InputError($"{data.At(line, column)}: '{InputText.Shown(text)}' is not a number{NumberText.Hint(text, separator)}");
         if (!double.IsFinite(v))
-            throw new InputError($"{data.At(line, column)}: '{text}' is not a finite number");
+            throw new InputError($"{data.At(line, column)}: '{InputText.Shown(text)}' is not a finite number");
         return v;
     }
 }

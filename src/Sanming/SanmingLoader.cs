@@ -12,11 +12,11 @@ public static class SanmingLoader
 {
     /// <summary>Reads and checks a panel file.</summary>
     /// <exception cref="InputError">Unreadable file, missing columns, bad dates or values, gaps, duplicates, mismatched types.</exception>
-    public static SanmingPanel Load(string path) => Load(CsvData.Read(path));
+    public static SanmingPanel Load(string path) => Load(TextTable.Read(path));
 
     /// <summary>Checks a panel already read as CSV.</summary>
     /// <exception cref="InputError">See <see cref="Load(string)"/>.</exception>
-    public static SanmingPanel Load(CsvData data)
+    public static SanmingPanel Load(TextTable data)
     {
         ArgumentNullException.ThrowIfNull(data);
         foreach (string column in SanmingPanel.Columns) data.Column(column, "the Sanming schema");

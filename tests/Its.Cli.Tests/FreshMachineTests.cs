@@ -276,7 +276,7 @@ public sealed class FreshMachineTests(FreshMachine machine)
             using Its.Model;
             using Its.Time;
 
-            var sicily = SeriesLoader.Load(CsvData.Read(ReferenceDatasets.Locate("sicily.csv")), new SeriesOptions
+            var sicily = SeriesLoader.Load(TextTable.Read(ReferenceDatasets.Locate("sicily.csv")), new SeriesOptions
             {
                 Outcome = "aces", Year = "year", Month = "month", Family = Family.QuasiPoisson, Offset = "stdpop",
             });
@@ -304,7 +304,7 @@ public sealed class FreshMachineTests(FreshMachine machine)
         string folder = machine.Folder("my-notebooks");
         File.WriteAllText(Path.Combine(folder, "mine.ipynb"), NotebookJson(
             $"#r \"nuget: ItsKit.Core, {FreshMachine.Version}\"\n#r \"nuget: ItsKit.Sanming\"\nvar panel = SanmingLoader.Load(ShippedData.Locate());\nConsole.WriteLine($\"{{panel.Months.Count}} months\");",
-            "var sicily = SeriesLoader.Load(CsvData.Read(ReferenceDatasets.Locate(\"sicily.csv\")), new SeriesOptions { Outcome = \"aces\", Year = \"year\", Month = \"month\", Family = Family.QuasiPoisson, Offset = \"stdpop\" });\n"
+            "var sicily = SeriesLoader.Load(TextTable.Read(ReferenceDatasets.Locate(\"sicily.csv\")), new SeriesOptions { Outcome = \"aces\", Year = \"year\", Month = \"month\", Family = Family.QuasiPoisson, Offset = \"stdpop\" });\n"
             + "var fit = new ItsModel(sicily, new ItsSpec { Interruptions = [Period.Month(2005, 1)], Impact = Impact.Level, Seasonality = Seasonality.Fourier(2), Family = Family.QuasiPoisson, Offset = \"stdpop\" }).Fit();\n"
             + "Console.WriteLine($\"rate ratio {Math.Exp(fit[\"level1\"].Estimate):F4}\");",
             $"#i \"nuget: {feed}\"\n#r \"nuget: Hello.Fresh, 1.0.0\"\nConsole.WriteLine(Hello.Fresh.Greeter.Greet(\"Sanming\"));"));

@@ -73,8 +73,8 @@ public sealed class OwnDataTests
     public static TheoryData<string, string[], string[]> Hostile() => new()
     {
         { "binary.csv", [.. English, "--interruption", "2018-01"], ["not a text file"] },
-        { "stray-quote-header.csv", [.. English, "--interruption", "2018-01"], ["row 1", "malformed quoting"] },
-        { "unterminated-quote.csv", [.. English, "--interruption", "2018-01"], ["row 145", "malformed quoting"] },
+        { "stray-quote-header.csv", [.. English, "--interruption", "2018-01"], ["row 1", "a quote inside a field"] },
+        { "unterminated-quote.csv", [.. English, "--interruption", "2018-01"], ["row 145", "a quote opened in this row is never closed"] },
         { "escape-sequence.csv", [.. English, "--interruption", "2018-01"], ["row 6", "column admissions", "is not a number"] },
         { "r-write-csv-na.csv", [.. English, "--interruption", "2018-01-01"], ["row 11", "column admissions", "missing value"] },
     };

@@ -380,7 +380,7 @@ public sealed class PanelCommandTests : IDisposable
 
         var noColumn = CliRun.Of(["panel", input, "--id", "hospital", "--outcome", "visits", "--interruption", "2018-01", "--out", output]);
         Assert.Equal(2, noColumn.ExitCode);
-        Assert.Equal($"its: {input}: no column 'hospital' (asked for by --id); the columns are id, month, visits\n", noColumn.Error.Replace("\r", ""));
+        Assert.Equal($"its: {input}: no column 'hospital' (asked for by --id); the columns are id, month, visits (read as CSV, ','-separated, UTF-8)\n", noColumn.Error.Replace("\r", ""));
 
         // unit00's rows again after the others: the file is not grouped by unit.
         string split = Csv("split.csv", rows.Concat(rows.Where(r => r.Id == "unit00").Take(1)));

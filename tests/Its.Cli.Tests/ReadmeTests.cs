@@ -128,7 +128,8 @@ public sealed class ReadmeTests : IClassFixture<ReadmeTests.Workspace>
 
     /// <summary>
     /// A scratch folder with the files the README's commands name: a copy of <c>data/</c>, a
-    /// notebook <c>my.ipynb</c>, <c>real.csv</c> in the study's schema, and a facility panel as
+    /// notebook <c>my.ipynb</c>, <c>real.csv</c> in the study's schema, <c>admissions.csv</c> as
+    /// European Excel saves CSV, and a facility panel as
     /// <c>facilities.parquet</c> and as <c>parts/*.parquet</c>. Commands run there with the
     /// built <c>its</c>, a Jupyter data directory and a cache of its own.
     /// </summary>
@@ -142,6 +143,7 @@ public sealed class ReadmeTests : IClassFixture<ReadmeTests.Workspace>
             foreach (string file in Directory.GetFiles(Repository.Locate("data", "run the tests from the repository")))
                 File.Copy(file, Path.Combine(data, Path.GetFileName(file)));
             File.Copy(Path.Combine(data, "sanming_monthly.csv"), Path.Combine(Folder, "real.csv"));
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "OwnData", "european.csv"), Path.Combine(Folder, "admissions.csv"));
             File.WriteAllText(Path.Combine(Folder, "my.ipynb"), FreshMachineTests.NotebookJson("var x = 40;\nx + 2"));
             WriteFacilities(Path.Combine(Folder, "facilities.parquet"), 0, 6).GetAwaiter().GetResult();
             Directory.CreateDirectory(Path.Combine(Folder, "parts"));
