@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using Its.Data;
 
 namespace Its.Cli;
@@ -26,9 +28,12 @@ public static class Cli
     /// <summary>Runs the command line with the given writers, notebooks in this process (tests use this).</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error) => Run(args, output, error, supervised: false);
 
-    private static int Run(string[] args, TextWriter output, TextWriter error, bool supervised)
+    /// <summary>The command tree, writing to the given writers, notebooks in this process (tests walk it).</summary>
+    public static RootCommand Commands(TextWriter output, TextWriter error) => Commands(output, error, supervise: null);
+
+    // The command tree; notebooks run in a supervised worker given these arguments, or in this process when null.
+    private static RootCommand Commands(TextWriter output, TextWriter error, string[]? supervise)
     {
-        string[]? supervise = supervised ? args : null;
         var root = new RootCommand("its: interrupted time series analysis of health-system reforms");
         root.Subcommands.Add(NotebookCommands.Reproduce(output, error, supervise));
         root.Subcommands.Add(FitCommand.Create(output));
@@ -42,12 +47,23 @@ public static class Cli
         root.Subcommands.Add(KernelCommand.Create(output, error));
         root.Subcommands.Add(DataCommand.Create(output));
         root.Subcommands.Add(SanmingCommand.Create(output));
+        return root;
+    }
+
+    private static int Run(string[] args, TextWriter output, TextWriter error, bool supervised)
+    {
+        var root = Commands(output, error, supervised ? args : null);
         if (args.Length == 0)
         {
             error.WriteLine($"its: give a command: {string.Join(", ", root.Subcommands.Select(c => c.Name))} (its --help describes them)");
             return ExitCodes.BadInput;
         }
         var parsed = root.Parse(args);
+        if (UnknownOption(parsed) is { } unknown)
+        {
+            error.WriteLine($"its: {unknown}");
+            return ExitCodes.BadInput;
+        }
         if (parsed.Errors.Count > 0)
         {
             error.WriteLine($"its: {parsed.Errors[0].Message}");
@@ -68,4 +84,38 @@ public static class Cli
             return ExitCodes.Failure;
         }
     }
+
+    /// <summary>
+    /// The first option-like token that no option took, as a line naming it and its command; null
+    /// when there is none. The parser gives such a token to a command's positional arguments when
+    /// the command has some (so <c>its panel --bogus data.csv</c> would read a file named
+    /// <c>--bogus</c>), and leaves it unmatched otherwise; both are refused alike. After <c>--</c>
+    /// every token is an argument, and a negative number is a value, not an option.
+    /// </summary>
+    private static string? UnknownOption(ParseResult parsed)
+    {
+        var commands = new List<CommandResult>();
+        for (SymbolResult? r = parsed.CommandResult; r is not null; r = r.Parent)
+            if (r is CommandResult command) commands.Insert(0, command);
+        // Each token the parser bound, by identity, to the command whose positional argument took it, or to none for an option's value.
+        var owners = new Dictionary<Token, CommandResult?>(ReferenceEqualityComparer.Instance);
+        foreach (var command in commands)
+            foreach (var child in command.Children.Where(c => c is ArgumentResult or OptionResult))
+                foreach (var token in child.Tokens) owners[token] = child is ArgumentResult ? command : null;
+        foreach (var token in parsed.Tokens.TakeWhile(t => t.Type != TokenType.DoubleDash))
+        {
+            if (token.Type != TokenType.Argument || !LooksLikeOption(token.Value)) continue;
+            // A token bound to nothing is one the parser left unmatched: it belongs to the command given.
+            var command = owners.TryGetValue(token, out var owner) ? owner : parsed.CommandResult;
+            if (command is null) continue;
+            string path = string.Join(" ", commands.Skip(1).Take(commands.IndexOf(command)).Select(c => c.Command.Name));
+            return path.Length == 0
+                ? $"unknown option {token.Value} (its --help lists the options)"
+                : $"{path}: unknown option {token.Value} (its {path} --help lists the options)";
+        }
+        return null;
+    }
+
+    private static bool LooksLikeOption(string token) =>
+        token.Length > 1 && token[0] == '-' && !double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 }

@@ -153,6 +153,7 @@ public static class PanelCommand
             using var writer = UnitResultWriter.Create(plan.Results, Force);
             PanelFitter? fitter = null;
             PanelSummary? summary = null;
+            var firstFailures = new Dictionary<UnitStatus, (string Id, string? Note)>();
             // One thread reads (parsing is the slow part) while this one fits on the others and
             // writes; two chunks in flight at most, so memory stays bounded. The reader's progress
             // and frequency travel with each chunk, read on the reader's thread.
@@ -178,6 +179,8 @@ public static class PanelCommand
                     var result = FitCommand.FitOrExplain(file, () => fitter.Fit(units));
                     writer.Write(units, result);
                     summary.Add(units.Select(u => u.Id).ToArray(), result);
+                    for (int i = 0; i < result.Count; i++)
+                        if (result.Status(i) != UnitStatus.Ok) firstFailures.TryAdd(result.Status(i), (units[i].Id, result.Note(i)));
                     progress(read);
                 }
             }
@@ -189,10 +192,24 @@ public static class PanelCommand
             }
             producer.GetAwaiter().GetResult(); // the reader's own error, if any
             if (fitter is null || summary is null) throw new InputError($"{file}: no data rows{(Columns.Where.Count > 0 ? $" with {string.Join(" and ", Columns.Where)}" : "")}");
+            // A run that fitted nothing is refused and writes nothing: its results would be all blanks.
+            if (summary.StatusCounts[UnitStatus.Ok] == 0) throw new InputError(NothingFitted(file, summary, firstFailures));
             // The summary first, so that a summary that cannot be written leaves no results either.
             if (plan.Summary is { } summaryPath) WriteFile(summaryPath, PanelReport.Render(summary, fitter.Spec, file, ReportFormat.Json) + "\n");
             writer.Complete();
             return (summary, fitter.Spec, clock.Elapsed.TotalSeconds);
+        }
+
+        // "no unit could be fitted: 3 invalid (the first, unit a: row 2, column visits: 'x' is not a finite number); ..."
+        private static string NothingFitted(string file, PanelSummary summary, Dictionary<UnitStatus, (string Id, string? Note)> firstFailures)
+        {
+            var reasons = summary.StatusCounts.Where(s => s.Value > 0).Select(s =>
+            {
+                var (id, note) = firstFailures[s.Key];
+                string why = note is null ? "" : note.StartsWith($"{file}: ", StringComparison.Ordinal) ? note[(file.Length + 2)..] : note;
+                return $"{s.Value:N0} {s.Key.Name()} (the first, unit {id}{(why.Length > 0 ? $": {why}" : "")})";
+            });
+            return $"{file}: no unit could be fitted: {string.Join("; ", reasons)}";
         }
 
         // The data's frequency: given, else that of the dates read, else the one the interruption is written in.

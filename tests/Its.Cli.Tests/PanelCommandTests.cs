@@ -409,4 +409,52 @@ public sealed class PanelCommandTests : IDisposable
         Assert.Equal(2, notParquet.ExitCode);
         Assert.Contains("not a readable Parquet file", notParquet.Error);
     }
+
+    [Fact]
+    public void A_panel_where_no_unit_can_be_fitted_is_refused_with_the_counts_of_the_reasons_and_writes_nothing()
+    {
+        // 1,000 units of six months, all before the interruption, then 3 units of 48 months with a bad month each.
+        var text = new StringBuilder("id,month,visits\n");
+        for (int u = 0; u < 1000; u++)
+            for (int t = 0; t < 6; t++) text.Append(CultureInfo.InvariantCulture, $"short{u:D4},2016-{t + 1:D2},{100 + t + u % 7}\n");
+        int badRow = 0;
+        for (int u = 0; u < 3; u++)
+            for (int t = 0; t < 48; t++)
+            {
+                string month = t == 30 ? "2018-13" : $"{2016 + t / 12}-{t % 12 + 1:D2}";
+                text.Append(CultureInfo.InvariantCulture, $"dated{u},{month},{100 + t + (t >= 24 ? 5 : 0) + u}\n");
+                if (u == 0 && t == 30) badRow = 6000 + 30 + 2;
+            }
+        string input = _dir.Write("panel.csv", text.ToString());
+        string output = Path.Combine(_dir.Path, "out.csv"), summary = Path.Combine(_dir.Path, "summary.json");
+        var run = CliRun.Of(Panel(input, output, "--summary", summary, "--chunk", "256"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("", run.Output);
+        Assert.Equal($"its: {input}: no unit could be fitted: 1,000 too_few_points (the first, unit short0000: interruption 2018-01 is outside the series 2016-01 to 2016-06 "
+            + $"(it must fall after the first month and no later than the last)); 3 invalid (the first, unit dated0: row {badRow}, column month: '2018-13' has month 13, not 1..12)\n",
+            run.Error.Replace("\r", ""));
+        Assert.Equal([input], Directory.GetFiles(_dir.Path));
+
+        // An earlier run's results are left as they were, not replaced by blanks.
+        File.WriteAllText(output, "earlier results");
+        Assert.Equal(2, CliRun.Of(Panel(input, output, "--force")).ExitCode);
+        Assert.Equal("earlier results", File.ReadAllText(output));
+    }
+
+    [Theory]
+    [InlineData("beds", "visits", "column beds: '120' is not a date (expected YYYY-MM, YYYY-MM-DD, YYYY-Qn or YYYY)")]
+    [InlineData("month", "region", "column region: 'north' is not a finite number")]
+    public void A_date_or_outcome_column_that_makes_every_unit_invalid_is_refused_with_the_reason(string date, string outcome, string reason)
+    {
+        // beds: a whole number per unit (120 for unit00), not a date; region: text, not a number.
+        string input = _dir.Write("panel.csv", "id,month,visits,region,beds\n"
+            + string.Concat(Rows().Select(r => $"{r.Id},{r.Month},{r.Value},north,{120 + int.Parse(r.Id[4..], CultureInfo.InvariantCulture)}\n")));
+        string output = Path.Combine(_dir.Path, "out.csv");
+        var run = CliRun.Of(["panel", input, "--id", "id", "--date", date, "--outcome", outcome, "--interruption", "2018-01", "--out", output]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("", run.Output);
+        Assert.Equal($"its: {input}: no unit could be fitted: 30 invalid (the first, unit unit00: row 2, {reason})\n", run.Error.Replace("\r", ""));
+        Assert.False(File.Exists(output));
+        Assert.False(File.Exists(output + ".partial"));
+    }
 }
