@@ -33,6 +33,9 @@ public sealed class OwnDataTests
         { "excel.xls", "plain.csv", [.. English, "--interruption", "2018-01"] },
         { "european.csv", "plain.csv", German },
         { "european-thousands.csv", "plain.csv", German },
+        // The same, with the delimiter, the decimal comma and the encoding detected.
+        { "european.csv", "plain.csv", German[6..] },
+        { "european-thousands.csv", "plain.csv", German[6..] },
         { "gb18030.csv", "plain.csv", ["--encoding", "gb18030", .. Chinese] },
         { "gb18030.csv", "plain.csv", Chinese },
         { "gb18030-thousands.csv", "plain.csv", ["--encoding", "gb18030", .. Chinese] },
@@ -93,6 +96,43 @@ public sealed class OwnDataTests
         // The file's bytes are shown escaped: raw control characters would drive the terminal.
         Assert.DoesNotContain(line, c => char.IsControl(c));
         foreach (string fragment in fragments) Assert.Contains(fragment, line);
+    }
+
+    [Fact]
+    public void Panel_reads_a_european_export_as_the_plain_file()
+    {
+        using var folder = new TempFolder();
+        // One unit: an id column put in front of every line, in the file's own bytes.
+        string Unit(string file, string delimiter)
+        {
+            string path = Path.Combine(folder.Path, "unit-" + file);
+            var lines = File.ReadAllBytes(OwnData(file)).AsSpan();
+            using var output = new FileStream(path, FileMode.Create);
+            bool first = true;
+            foreach (var line in System.Text.Encoding.Latin1.GetString(lines).Split('\n').Where(l => l.Length > 0))
+            {
+                output.Write(System.Text.Encoding.Latin1.GetBytes((first ? "id" : "A") + delimiter + line + "\n"));
+                first = false;
+            }
+            return path;
+        }
+        string Results(string input, params string[] options)
+        {
+            string results = Path.Combine(folder.Path, Path.GetFileNameWithoutExtension(input) + "-results.csv");
+            var run = CliRun.Of(["panel", input, "--id", "id", .. options, "--out", results]);
+            Assert.True(run.ExitCode == 0, run.Error);
+            return results;
+        }
+        var plain = File.ReadAllLines(Results(Unit("plain.csv", ","), "--outcome", "admissions", "--interruption", "2018-01"));
+        var european = File.ReadAllLines(Results(Unit("european.csv", ";"), "--date", "Monat", "--date-format", "dd.MM.yyyy", "--outcome", "Aufnahmen", "--interruption", "01.01.2018"));
+        Assert.Equal(plain.Length, european.Length);
+        int estimate = Array.IndexOf(plain[0].Split(','), "estimate");
+        for (int i = 1; i < plain.Length; i++)
+        {
+            double expected = double.Parse(plain[i].Split(',')[estimate], System.Globalization.CultureInfo.InvariantCulture);
+            double actual = double.Parse(european[i].Split(',')[estimate], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(expected, actual, 1e-9 * Math.Max(1, Math.Abs(expected)));
+        }
     }
 
     private static JsonDocument Fit(string file, string[] options)
