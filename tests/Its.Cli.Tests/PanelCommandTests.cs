@@ -442,7 +442,7 @@ public sealed class PanelCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("beds", "visits", "column beds: '120' is not a date (expected YYYY-MM, YYYY-MM-DD, YYYY-Qn or YYYY)")]
+    [InlineData("beds", "visits", "column beds: '120' is not a date (expected a month as 2016-01, 2016m1, Jan 2016 or 201601, a quarter as 2016-Q1 or Q1 2016, a year as 2016, or a day as 2016-01-15; give --date-format for another form)")]
     [InlineData("month", "region", "column region: 'north' is not a finite number")]
     public void A_date_or_outcome_column_that_makes_every_unit_invalid_is_refused_with_the_reason(string date, string outcome, string reason)
     {
