@@ -27,8 +27,20 @@ public sealed record TableOptions
     /// <summary>The sheet of an Excel workbook, by name or 1-based number; null for the first sheet.</summary>
     public string? Sheet { get; init; }
 
+    private readonly IReadOnlyList<string> _missing = DefaultMissing;
+    private readonly HashSet<string> _missingSet = new(DefaultMissing, StringComparer.Ordinal);
+
     /// <summary>The tokens that mean a missing value, compared after trimming; <see cref="DefaultMissing"/> unless given.</summary>
-    public IReadOnlyList<string> Missing { get; init; } = DefaultMissing;
+    public IReadOnlyList<string> Missing
+    {
+        get => _missing;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            _missing = value;
+            _missingSet = new HashSet<string>(value, StringComparer.Ordinal);
+        }
+    }
 
     /// <summary>A .NET custom date format for the date column (e.g. <c>dd/MM/yyyy</c>), for forms that are ambiguous without it; null to read the usual forms.</summary>
     public string? DateFormat { get; init; }
@@ -37,7 +49,7 @@ public sealed record TableOptions
     public int MaxLineLength { get; init; } = 1 << 20;
 
     /// <summary>Whether a (trimmed) cell is a missing value.</summary>
-    public bool IsMissing(string text) => Missing.Contains(text, StringComparer.Ordinal);
+    public bool IsMissing(string text) => _missingSet.Contains(text);
 
     /// <summary>The encoding named, with the code pages of Windows and East Asia (GB18030, Big5, Shift-JIS) available.</summary>
     /// <exception cref="InputError">No encoding has that name.</exception>
