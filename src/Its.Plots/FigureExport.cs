@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Its.Data.Output;
 using Plotly.NET;
 
 namespace Its.Plots;
@@ -80,17 +81,7 @@ public static class FigureExport
             FigureFormat.Png => png(),
             _ => Encoding.UTF8.GetBytes(Page(chart(), title)),
         };
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllBytes(temp, bytes);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        AtomicFile.WriteAllBytes(path, bytes);
     }
 
     /// <summary>
