@@ -22,7 +22,9 @@ public enum FigureFormat
 /// <summary>
 /// One figure written to one file, as a command's <c>--figure FILE</c> asks: SVG, 300-dpi PNG or an
 /// interactive HTML page by the file's extension. The file is written to a temporary file beside
-/// it and moved into place, so a reader never sees half a figure.
+/// it and moved into place, so a reader never sees half a figure; it carries a mark (a comment, a
+/// PNG text chunk) by which a later write knows it may replace it, and a file without the mark,
+/// which the user made, is never overwritten.
 /// </summary>
 public static class FigureExport
 {
@@ -81,7 +83,9 @@ public static class FigureExport
             FigureFormat.Png => png(),
             _ => Encoding.UTF8.GetBytes(Page(chart(), title)),
         };
-        AtomicFile.WriteAllBytes(path, bytes);
+        if (File.Exists(path) && !FigureSignature.IsSigned(path))
+            throw new IOException($"{path} exists and is not a figure the kit wrote; remove it or give another file");
+        AtomicFile.WriteAllBytes(path, FigureSignature.Signed(FormatOf(path), bytes));
     }
 
     /// <summary>
