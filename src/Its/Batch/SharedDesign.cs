@@ -261,7 +261,7 @@ public sealed class SharedDesign
                 result.Fail(unit, UnitStatus.Singular, $"the {options.Name}-transformed design is singular (rho {next:G6})");
                 return false;
             }
-            BackSubstitute(w, stride, work.Diagonal, b);
+            Triangular.SolveUpper(w, stride, work.Diagonal, b);
             if (!last)
             {
                 rho = next;
@@ -290,29 +290,12 @@ public sealed class SharedDesign
         return false;
     }
 
-    // b = R^-1 (Q'y) with R_jj in diagonal and R_jc (c > j) at w[c stride + j], Q'y in column k.
-    private void BackSubstitute(double[] w, int stride, double[] diagonal, double[] b)
-    {
-        for (int j = K - 1; j >= 0; j--)
-        {
-            double s = w[K * stride + j];
-            for (int c = j + 1; c < K; c++) s -= w[c * stride + j] * b[c];
-            b[j] = s / diagonal[j];
-        }
-    }
-
     // diag((R'R)^-1) = squared row norms of R^-1.
     private void UnscaledDiagonal(double[] w, int stride, Workspace work, Span<double> diagonal)
     {
         var inv = work.Inverse;
         Array.Clear(inv);
-        for (int col = 0; col < K; col++)
-            for (int j = col; j >= 0; j--)
-            {
-                double s = j == col ? 1 : 0;
-                for (int c = j + 1; c <= col; c++) s -= w[c * stride + j] * inv[c * K + col];
-                inv[j * K + col] = s / work.Diagonal[j];
-            }
+        Triangular.InvertUpper(w, stride, work.Diagonal, K, inv);
         for (int j = 0; j < K; j++) diagonal[j] = TensorPrimitives.SumOfSquares<double>(inv.AsSpan(j * K, K));
     }
 

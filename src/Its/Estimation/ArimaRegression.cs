@@ -380,16 +380,9 @@ public sealed class ArimaRegression
         public (Vector<double> Gamma, double Value) Profile(Vector<double> theta)
         {
             double value = ProfileValue(theta);
-            var gamma = Vector<double>.Build.Dense(_k);
-            int n = _n, k = _k;
-            // Back substitution in R gamma = Q'y (R's diagonal in _diagonal, above it the rows of _white).
-            for (int j = k - 1; j >= 0; j--)
-            {
-                double s = _white[k * n + j];
-                for (int c = j + 1; c < k; c++) s -= _white[c * n + j] * gamma[c];
-                gamma[j] = s / _diagonal[j];
-            }
-            return (gamma, value);
+            var gamma = new double[_k];
+            Triangular.SolveUpper(_white, _n, _diagonal, gamma);
+            return (Vector<double>.Build.DenseOfArray(gamma), value);
         }
 
         // The profiled objective 0.5 (log(S/m) + sum log F / m), S the residual sum of squares of the

@@ -420,21 +420,13 @@ public sealed class GlsArma
             if (double.IsNaN(logDet)) return null;
             var (rss, logDetX) = Decompose();
             int n = N, k = K;
-            // R (upper triangle: the Householder diagonal and, above it, the transformed columns) and beta by back substitution.
-            var r = new double[k, k];
-            for (int j = 0; j < k; j++)
-            {
-                r[j, j] = _diagonal[j];
-                for (int c = j + 1; c < k; c++) r[j, c] = _work[c * n + j];
-            }
             var beta = new double[k];
-            for (int j = k - 1; j >= 0; j--)
-            {
-                double s = _work[k * n + j];
-                for (int c = j + 1; c < k; c++) s -= r[j, c] * beta[c];
-                beta[j] = s / r[j, j];
-            }
-            return new Evaluation(this, phi, theta, Vector<double>.Build.DenseOfArray(beta), rss, logDet, logDetX, r);
+            Triangular.SolveUpper(_work, n, _diagonal, beta);
+            // R kept for the covariance (the buffers are reused): its strict upper triangle with stride k, and its diagonal.
+            var r = new double[k * k];
+            for (int c = 1; c < k; c++) Array.Copy(_work, c * n, r, c * k, c);
+            var diagonal = (double[])_diagonal.Clone();
+            return new Evaluation(this, phi, theta, Vector<double>.Build.DenseOfArray(beta), rss, logDet, logDetX, r, diagonal);
         }
 
         // log L(sigma^2) = -1/2 [m log(2 pi sigma^2) + log|Lambda| + RSS*/sigma^2 (+ log|X*'X*| for REML)].
@@ -551,36 +543,22 @@ public sealed class GlsArma
     }
 
     // GLS quantities at one value of the correlation parameters.
-    private sealed class Evaluation(Problem problem, double[] phi, double[] theta, Vector<double> beta, double rss, double logDetLambda, double logDetX, double[,] r)
+    private sealed class Evaluation(Problem problem, double[] phi, double[] theta, Vector<double> beta, double rss, double logDetLambda, double logDetX, double[] r, double[] diagonal)
     {
         public double[] Phi { get; } = phi;
         public double[] Theta { get; } = theta;
         public Vector<double> Beta { get; } = beta;
         public double Rss { get; } = rss;
 
-        // (X*'X*)^-1 = R^-1 R^-T from the QR factor of X*, R^-1 by back substitution.
+        // (X*'X*)^-1 = R^-1 R^-T from the QR factor of X*.
         public Matrix<double> Unscaled
         {
             get
             {
-                int k = r.GetLength(0);
-                var inverse = new double[k, k];
-                for (int c = 0; c < k; c++)
-                    for (int j = c; j >= 0; j--)
-                    {
-                        double s = j == c ? 1 : 0;
-                        for (int m = j + 1; m <= c; m++) s -= r[j, m] * inverse[m, c];
-                        inverse[j, c] = s / r[j, j];
-                    }
-                var unscaled = Matrix<double>.Build.Dense(k, k);
-                for (int i = 0; i < k; i++)
-                    for (int j = 0; j <= i; j++)
-                    {
-                        double s = 0;
-                        for (int m = Math.Max(i, j); m < k; m++) s += inverse[i, m] * inverse[j, m];
-                        unscaled[i, j] = unscaled[j, i] = s;
-                    }
-                return unscaled;
+                int k = diagonal.Length;
+                var inverse = new double[k * k];
+                Triangular.InvertUpper(r, k, diagonal, k, inverse);
+                return Triangular.InverseCrossProduct(inverse, k);
             }
         }
 
