@@ -429,20 +429,11 @@ public sealed class ArimaRegression
             }
         }
 
+        private double SafeProfile(double[] theta) => SafeProfile(Vector<double>.Build.DenseOfArray(theta));
+
         /// <summary>Central-difference gradient of the profiled objective.</summary>
-        public Vector<double> ProfileGradient(Vector<double> theta, double h = 1e-5)
-        {
-            var g = Vector<double>.Build.Dense(theta.Count);
-            for (int i = 0; i < theta.Count; i++)
-            {
-                var up = theta.Clone();
-                var down = theta.Clone();
-                up[i] += h;
-                down[i] -= h;
-                g[i] = (SafeProfile(up) - SafeProfile(down)) / (2 * h);
-            }
-            return g;
-        }
+        public Vector<double> ProfileGradient(Vector<double> theta, double h = 1e-5) =>
+            Vector<double>.Build.DenseOfArray(NumericalDerivatives.Gradient(SafeProfile, theta.ToArray(), h));
 
         /// <summary>
         /// Maximises the profile likelihood over the ARMA parameters from 0 (R's start): BFGS on a
@@ -474,59 +465,16 @@ public sealed class ArimaRegression
             return Polish(theta);
         }
 
+        // Newton steps on the profile (gradient step 1e-5, four-point Hessian step 1e-4) until the
+        // gradient or the step is below 1e-10 or no halving of a step descends.
         private (Vector<double>, bool) Polish(Vector<double> theta)
         {
-            double value = SafeProfile(theta);
-            for (int iteration = 0; iteration < 20; iteration++)
-            {
-                var g = ProfileGradient(theta);
-                if (g.AbsoluteMaximum() < 1e-10) break;
-                var h = ProfileHessian(theta, 1e-4);
-                Vector<double> step;
-                try
-                {
-                    step = -h.Cholesky().Solve(g);
-                }
-                catch (ArgumentException)
-                {
-                    break; // not positive definite here: keep the quasi-Newton point
-                }
-                double scale = 1;
-                bool improved = false;
-                for (int half = 0; half < 30; half++, scale /= 2)
-                {
-                    var next = theta + scale * step;
-                    double v = SafeProfile(next);
-                    if (v <= value)
-                    {
-                        theta = next;
-                        value = v;
-                        improved = true;
-                        break;
-                    }
-                }
-                if (!improved || scale * step.AbsoluteMaximum() < 1e-10) break;
-            }
-            return (theta, ProfileGradient(theta).AbsoluteMaximum() < GradientTolerance);
-        }
-
-        private Matrix<double> ProfileHessian(Vector<double> theta, double h)
-        {
-            int m = theta.Count;
-            var hess = Matrix<double>.Build.Dense(m, m);
-            for (int i = 0; i < m; i++)
-                for (int j = i; j < m; j++)
-                {
-                    double Shift(double si, double sj)
-                    {
-                        var t = theta.Clone();
-                        t[i] += si * h;
-                        t[j] += sj * h;
-                        return SafeProfile(t);
-                    }
-                    hess[i, j] = hess[j, i] = (Shift(1, 1) - Shift(1, -1) - Shift(-1, 1) + Shift(-1, -1)) / (4 * h * h);
-                }
-            return hess;
+            var outcome = NumericalDerivatives.NewtonPolish(SafeProfile, theta.ToArray(),
+                t => NumericalDerivatives.Gradient(SafeProfile, t, 1e-5),
+                t => NumericalDerivatives.FourPointHessian(SafeProfile, t, 1e-4),
+                maxSteps: 20, gradientTolerance: 1e-10, stepTolerance: 1e-10, halvings: 30);
+            var polished = Vector<double>.Build.DenseOfArray(outcome.Point);
+            return (polished, ProfileGradient(polished).AbsoluteMaximum() < GradientTolerance);
         }
 
         /// <summary>The ARMA parameters with any non-invertible MA part reflected (R's maInvert).</summary>
@@ -568,19 +516,9 @@ public sealed class ArimaRegression
             return Rotation * block * Rotation.Transpose();
         }
 
-        private double[] OptimGradient(Vector<double> x)
-        {
-            var g = new double[x.Count];
-            for (int j = 0; j < x.Count; j++)
-            {
-                double h = Ndeps * _parscale[j];
-                var up = x.Clone();
-                var down = x.Clone();
-                up[j] += h;
-                down[j] -= h;
-                g[j] = (Objective(up, out _) - Objective(down, out _)) / (2 * h);
-            }
-            return g;
-        }
+        // optim's gradient: central differences with steps ndeps x parscale.
+        private double[] OptimGradient(Vector<double> x) =>
+            NumericalDerivatives.Gradient(v => Objective(Vector<double>.Build.DenseOfArray(v), out _), x.ToArray(),
+                _parscale.Select(s => Ndeps * s).ToArray());
     }
 }

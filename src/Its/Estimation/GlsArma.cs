@@ -195,26 +195,18 @@ public sealed class GlsArma
         var h = new[] { SatterthwaiteStep * sigma2 }.Concat(_u.Select(_ => SatterthwaiteStep)).ToArray();
         double F(double[] t) => _problem.Evaluate(t[1..])?.LogLikelihood(t[0]) ?? double.NaN;
         Matrix<double>? V(double[] t) => _problem.Evaluate(t[1..]) is { } e ? e.Unscaled * t[0] : null;
-        double[] Shift(params (int Index, double Sign)[] moves)
+        double[] Shift(int i, double sign)
         {
             var t = (double[])theta.Clone();
-            foreach (var (i, s) in moves) t[i] += s * h[i];
+            t[i] += sign * h[i];
             return t;
         }
-        var hessian = Matrix<double>.Build.Dense(d, d);
-        double f0 = F(theta);
-        for (int i = 0; i < d; i++)
-        {
-            hessian[i, i] = (F(Shift((i, 1))) - 2 * f0 + F(Shift((i, -1)))) / (h[i] * h[i]);
-            for (int j = i + 1; j < d; j++)
-                hessian[i, j] = hessian[j, i] = (F(Shift((i, 1), (j, 1))) - F(Shift((i, 1), (j, -1)))
-                    - F(Shift((i, -1), (j, 1))) + F(Shift((i, -1), (j, -1)))) / (4 * h[i] * h[j]);
-        }
+        var hessian = NumericalDerivatives.Hessian(F, theta, h);
         var none = (Matrix<double>.Build.Dense(0, 0), Array.Empty<Matrix<double>>());
         var dv = new Matrix<double>[d];
         for (int i = 0; i < d; i++)
         {
-            if (V(Shift((i, 1))) is not { } plus || V(Shift((i, -1))) is not { } minus) return none;
+            if (V(Shift(i, 1)) is not { } plus || V(Shift(i, -1)) is not { } minus) return none;
             dv[i] = (plus - minus) / (2 * h[i]);
         }
         var information = -hessian;
@@ -244,7 +236,7 @@ public sealed class GlsArma
             if (f < bestValue) { bestValue = f; best = v.ToArray(); }
             return f;
         }
-        var objective = ObjectiveFunction.Gradient(Tracked, v => Vector<double>.Build.DenseOfArray(Gradient(problem.Objective, v.ToArray(), GradientStep)));
+        var objective = ObjectiveFunction.Gradient(Tracked, v => Vector<double>.Build.DenseOfArray(NumericalDerivatives.Gradient(problem.Objective, v.ToArray(), GradientStep)));
         int iterations = 0;
         bool converged;
         try
@@ -274,31 +266,23 @@ public sealed class GlsArma
         return (u, iterations, converged);
     }
 
-    // Newton steps u <- u - H^-1 g with step halving, while the Hessian of -log L is positive definite.
+    // Newton steps u <- u - H^-1 g with step halving, while the Hessian of -log L is positive definite;
+    // settled when a step (accepted, or halved 30 times in vain) is below 1e-10.
     private static (double[] U, int Steps, bool Settled) Polish(Problem problem, double[] u)
     {
-        double value = problem.Objective(u);
-        for (int step = 1; step <= 50; step++)
+        const int maxSteps = 50;
+        var outcome = NumericalDerivatives.NewtonPolish(problem.Objective, u,
+            v => NumericalDerivatives.Gradient(problem.Objective, v, GradientStep),
+            v => NumericalDerivatives.Hessian(problem.Objective, v, HessianStep),
+            maxSteps, gradientTolerance: 0, stepTolerance: 1e-10, halvings: 30, project: Clamp);
+        return outcome.Stop switch
         {
-            var g = Vector<double>.Build.DenseOfArray(Gradient(problem.Objective, u, GradientStep));
-            var h = Hessian(problem.Objective, u, HessianStep);
-            Vector<double> delta;
-            try { delta = -h.Cholesky().Solve(g); }
-            catch (ArgumentException) { return (u, step - 1, false); }
-            for (int halving = 0; halving < 30; halving++, delta /= 2)
-            {
-                var next = Clamp(u.Zip(delta, (a, b) => a + b).ToArray());
-                double nextValue = problem.Objective(next);
-                if (nextValue <= value)
-                {
-                    u = next;
-                    value = nextValue;
-                    break;
-                }
-            }
-            if (delta.AbsoluteMaximum() < 1e-10) return (u, step, true);
-        }
-        return (u, 50, false);
+            NewtonStop.StepVanished => (outcome.Point, outcome.Steps, true),
+            NewtonStop.NoDescent when outcome.LastStep < 1e-10 => (outcome.Point, outcome.Steps, true),
+            // A step that cannot descend would be tried again from the same point until the limit.
+            NewtonStop.NoDescent or NewtonStop.StepLimit => (outcome.Point, maxSteps, false),
+            _ => (outcome.Point, outcome.Steps, false),
+        };
     }
 
     private static double[] Clamp(double[] u)
@@ -306,45 +290,6 @@ public sealed class GlsArma
         var clamped = new double[u.Length];
         for (int i = 0; i < u.Length; i++) clamped[i] = Math.Clamp(u[i], -MaxUnconstrained, MaxUnconstrained);
         return clamped;
-    }
-
-    // Central differences (f(u + h e_i) - f(u - h e_i)) / 2h.
-    private static double[] Gradient(Func<double[], double> f, double[] u, double h)
-    {
-        var gradient = new double[u.Length];
-        var v = (double[])u.Clone();
-        for (int i = 0; i < u.Length; i++)
-        {
-            v[i] = u[i] + h;
-            double plus = f(v);
-            v[i] = u[i] - h;
-            double minus = f(v);
-            v[i] = u[i];
-            gradient[i] = (plus - minus) / (2 * h);
-        }
-        return gradient;
-    }
-
-    // Central second differences; off-diagonal by the four-point formula.
-    private static Matrix<double> Hessian(Func<double[], double> f, double[] u, double h)
-    {
-        int d = u.Length;
-        double At(int i, double si, int j, double sj)
-        {
-            var v = (double[])u.Clone();
-            v[i] += si * h;
-            v[j] += sj * h;
-            return f(v);
-        }
-        double f0 = f(u);
-        var m = Matrix<double>.Build.Dense(d, d);
-        for (int i = 0; i < d; i++)
-        {
-            m[i, i] = (At(i, 1, i, 0) - 2 * f0 + At(i, -1, i, 0)) / (h * h);
-            for (int j = i + 1; j < d; j++)
-                m[i, j] = m[j, i] = (At(i, 1, j, 1) - At(i, 1, j, -1) - At(i, -1, j, 1) + At(i, -1, j, -1)) / (4 * h * h);
-        }
-        return m;
     }
 
     // The data and the likelihood as a function of the unconstrained correlation parameters. Each evaluation
