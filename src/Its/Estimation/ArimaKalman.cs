@@ -167,31 +167,8 @@ internal sealed class ArimaKalman
             var z = output.Slice(c * n, n);
             int row = 0;
             for (int t = 0; t < Math.Min(p, n); t++)
-            {
-                if (!keep[t]) continue;
-                int stage = (t - 1) * p;
-                double e = x[t];
-                for (int j = 1; j <= t; j++) e -= _stages[stage + j - 1] * x[t - j];
-                z[row++] = e / Math.Sqrt(_variance[t]);
-            }
-            if (p == 0)
-            {
-                x.CopyTo(z);
-            }
-            else if (p == 1)
-            {
-                double a = phi[0];
-                for (int t = 1; t < n; t++) z[row++] = x[t] - a * x[t - 1];
-            }
-            else
-            {
-                for (int t = p; t < n; t++)
-                {
-                    double e = x[t];
-                    for (int j = 1; j <= p; j++) e -= phi[j - 1] * x[t - j];
-                    z[row++] = e;
-                }
-            }
+                if (keep[t]) z[row++] = Prewhitening.HeadError(_stages, p, x, t) / Math.Sqrt(_variance[t]);
+            Prewhitening.Tail(phi, x, z[row..], 1);
         }
         sumLog = logs;
         return used;

@@ -301,8 +301,9 @@ public sealed class ArimaRegression
         private readonly double[] _parscale;
         private readonly ArimaKalman _kalman;
         // [X V, y] column-major (column j at j n), its filtered copy, y - X V gamma, R's Householder
-        // diagonal, and the AR and MA coefficients of the current evaluation.
-        private readonly double[] _data, _white, _resid, _diagonal, _phi, _theta, _work;
+        // diagonal, the AR and MA coefficients of the current evaluation, and the partial autocorrelations
+        // and Durbin-Levinson stages of R's partrans.
+        private readonly double[] _data, _white, _resid, _diagonal, _phi, _theta, _partial, _stages;
 
         public Problem(Matrix<double> xr, Vector<double> y, IReadOnlyList<string> terms, int p, int d, int q, bool general = false)
         {
@@ -320,7 +321,8 @@ public sealed class ArimaRegression
             _diagonal = new double[_k];
             _phi = new double[p];
             _theta = new double[q];
-            _work = new double[p];
+            _partial = new double[p];
+            _stages = new double[p * p];
             if (_k == 0)
             {
                 _xRotated = xr;
@@ -362,17 +364,8 @@ public sealed class ArimaRegression
         // The AR (R's partrans) and MA coefficients of the parameters into _phi and _theta.
         private void SetArma(Vector<double> parameters)
         {
-            for (int i = 0; i < _p; i++) _phi[i] = Math.Tanh(parameters[i]);
-            if (_p > 1)
-            {
-                Array.Copy(_phi, _work, _p);
-                for (int j = 1; j < _p; j++)
-                {
-                    double a = _phi[j];
-                    for (int k = 0; k < j; k++) _work[k] -= a * _phi[j - k - 1];
-                    Array.Copy(_work, _phi, j);
-                }
-            }
+            for (int i = 0; i < _p; i++) _partial[i] = Math.Tanh(parameters[i]);
+            Prewhitening.ToAutoregressive(_partial, _stages, _phi);
             for (int i = 0; i < _q; i++) _theta[i] = parameters[_p + i];
         }
 

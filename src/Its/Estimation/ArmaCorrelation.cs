@@ -20,12 +20,7 @@ public static class ArmaCorrelation
     {
         ArgumentNullException.ThrowIfNull(r);
         var a = new double[r.Count];
-        for (int k = 0; k < r.Count; k++)
-        {
-            var previous = (double[])a.Clone();
-            for (int j = 0; j < k; j++) a[j] = previous[j] - r[k] * previous[k - 1 - j];
-            a[k] = r[k];
-        }
+        Prewhitening.ToAutoregressive(r.ToArray(), new double[r.Count * r.Count], a);
         return a;
     }
 

@@ -305,8 +305,9 @@ public sealed class GlsArma
         private readonly double[] _work;
         private readonly double[] _diagonal;
 
-        // AR(p) prewhitening: Durbin-Levinson coefficients of orders 1..p (order t at (t - 1) * p) and
-        // 1 / sqrt(innovation variance) of orders 0..p.
+        // AR(p) prewhitening: partial autocorrelations, Durbin-Levinson coefficients of orders 1..p (order t
+        // at (t - 1) * p) and 1 / sqrt(innovation variance) of orders 0..p.
+        private readonly double[] _partial;
         private readonly double[] _stages;
         private readonly double[] _scale;
 
@@ -328,6 +329,7 @@ public sealed class GlsArma
             for (int i = 0; i < n; i++) _data[k * n + i] = y[i];
             _work = new double[_data.Length];
             _diagonal = new double[k];
+            _partial = new double[p];
             _stages = new double[p * p];
             _scale = new double[p + 1];
         }
@@ -397,45 +399,23 @@ public sealed class GlsArma
             for (int t = 1; t <= p; t++)
             {
                 double half = u[t - 1] / 2;
-                double r = Math.Tanh(half);
-                int row = (t - 1) * p, previous = (t - 2) * p;
-                for (int j = 0; j < t - 1; j++) _stages[row + j] = _stages[previous + j] - r * _stages[previous + t - 2 - j];
-                _stages[row + t - 1] = r;
+                _partial[t - 1] = Math.Tanh(half);
                 logDet += Math.Log(v);
                 // 1 - r^2 = sech^2(u/2), without the cancellation of 1 - r * r near the boundary.
                 double cosh = Math.Cosh(half);
                 v /= cosh * cosh;
                 _scale[t] = 1 / Math.Sqrt(v);
             }
+            Prewhitening.Stages(_partial, _stages);
             logDet += (n - p) * Math.Log(v);
             var phi = _stages.AsSpan(Math.Max(p - 1, 0) * p, p);
-            double scale = _scale[p];
             for (int c = 0; c < columns; c++)
             {
                 var x = _data.AsSpan(c * n, n);
                 var z = _work.AsSpan(c * n, n);
                 // The first p rows by the filters of orders 0..p-1.
-                for (int t = 0; t < p; t++)
-                {
-                    int row = (t - 1) * p;
-                    double e = x[t];
-                    for (int j = 1; j <= t; j++) e -= _stages[row + j - 1] * x[t - j];
-                    z[t] = e * _scale[t];
-                }
-                if (p == 1)
-                {
-                    double a = phi[0];
-                    for (int t = 1; t < z.Length; t++) z[t] = (x[t] - a * x[t - 1]) * scale;
-                }
-                else
-                {
-                    for (int t = p; t < z.Length; t++)
-                    {
-                        double e = x[t];
-                        for (int j = 1; j <= p; j++) e -= phi[j - 1] * x[t - j];
-                        z[t] = e * scale;
-                    }
-                }
+                for (int t = 0; t < p; t++) z[t] = Prewhitening.HeadError(_stages, p, x, t) * _scale[t];
+                Prewhitening.Tail(phi, x, z[p..], _scale[p]);
             }
             return logDet;
         }
