@@ -22,9 +22,6 @@ namespace Its.Batch;
 /// </summary>
 public sealed class SharedDesign
 {
-    // R's lm (dqrdc2) rank tolerance, as LeastSquares.
-    private const double RankTolerance = 1e-7;
-
     private readonly double[][] _columns;      // X by column, k arrays of n
     private readonly double[][] _pseudoInverse; // X+ by row, k arrays of n
     private readonly double[] _unscaledDiagonal;
@@ -62,13 +59,7 @@ public sealed class SharedDesign
         {
             case HeteroskedasticityConsistentErrors hc:
                 var h = ls.Leverage;
-                var root = Enumerable.Range(0, N).Select(t => Math.Sqrt(hc.Type switch
-                {
-                    HcType.HC0 => 1,
-                    HcType.HC1 => (double)N / (N - K),
-                    HcType.HC2 => 1 / (1 - h[t]),
-                    _ => 1 / ((1 - h[t]) * (1 - h[t])),
-                })).ToArray();
+                var root = Enumerable.Range(0, N).Select(t => Math.Sqrt(Sandwich.HeteroskedasticityWeight(hc.Type, N, K, h[t]))).ToArray();
                 _hcWeights = _pseudoInverse.Select(row => row.Select((v, t) => v * root[t]).ToArray()).ToArray();
                 break;
             case NeweyWestErrors { Lag: FixedLag lag }:
@@ -154,8 +145,8 @@ public sealed class SharedDesign
             if (!double.IsFinite(v)) { result.Fail(unit, UnitStatus.Invalid, "the outcome has a value that is not a finite number"); return; }
         for (int j = 0; j < K; j++) b[j] = TensorPrimitives.Dot(_pseudoInverse[j], y);
         double rss = Residualise(y, b, e);
-        if (!double.IsFinite(rss)) { result.Fail(unit, UnitStatus.Failed, $"the residual sum of squares overflows: {Rescale}"); return; }
-        if (LeastSquares.IsExactFit(y, rss)) { result.Fail(unit, UnitStatus.Constant, ExactFit); return; }
+        if (!double.IsFinite(rss)) { result.Fail(unit, UnitStatus.Failed, Thresholds.ResidualSumOfSquaresOverflows); return; }
+        if (LeastSquares.IsExactFit(y, rss)) { result.Fail(unit, UnitStatus.Constant, Thresholds.ExactFit); return; }
         var se = result.StdErrorRow(unit);
         int n = N, df = N - K;
         double sigma = Math.Sqrt(rss / df);
@@ -188,7 +179,7 @@ public sealed class SharedDesign
             if (!(v > 0) || !double.IsFinite(v))
             {
                 result.Fail(unit, UnitStatus.Failed, double.IsInfinity(v)
-                    ? $"the variance of {Terms[j]} overflows: {Rescale}"
+                    ? Thresholds.VarianceOverflows(Terms[j])
                     : $"the standard error of {Terms[j]} is undefined under {Errors.Name} errors (variance {v:G6})");
                 return;
             }
@@ -241,7 +232,7 @@ public sealed class SharedDesign
             double next = TensorPrimitives.Dot<double>(e.AsSpan(1), e.AsSpan(0, N - 1)) / TensorPrimitives.SumOfSquares<double>(e.AsSpan(0, N - 1));
             if (!(Math.Abs(next) < 1))
             {
-                result.Fail(unit, UnitStatus.Failed, $"the AR(1) coefficient of the residuals is {next:G6}, outside (-1, 1): the {options.Name} transformation is undefined; try newey:L errors");
+                result.Fail(unit, UnitStatus.Failed, Thresholds.RhoOutsideUnitInterval(next, options.Name));
                 return false;
             }
             for (int j = 0; j <= K; j++)
@@ -269,16 +260,16 @@ public sealed class SharedDesign
                 continue;
             }
             double rss = InPlaceQr.ResidualSumOfSquares(w, stride, m, K);
-            if (!double.IsFinite(rss)) { result.Fail(unit, UnitStatus.Failed, $"the residual sum of squares overflows: {Rescale}"); return false; }
-            if (LeastSquares.IsExactFit(work.Scaled.AsSpan(0, m), rss)) { result.Fail(unit, UnitStatus.Constant, ExactFit); return false; }
+            if (!double.IsFinite(rss)) { result.Fail(unit, UnitStatus.Failed, Thresholds.ResidualSumOfSquaresOverflows); return false; }
+            if (LeastSquares.IsExactFit(work.Scaled.AsSpan(0, m), rss)) { result.Fail(unit, UnitStatus.Constant, Thresholds.ExactFit); return false; }
             var se = result.StdErrorRow(unit);
             UnscaledDiagonal(w, stride, work, se);
             for (int j = 0; j < K; j++) se[j] *= rss / df;
             sigma = Math.Sqrt(rss / df);
             result.SetAutoregression(unit, next, iteration);
-            if (!settled) result.Note(unit, $"{options.Name} did not converge in {iteration} iterations (rho {next:G6}); the estimates are from the last iteration");
-            if (Math.Abs(next) > 0.9)
-                result.Note(unit, $"rho = {next:F4} is close to {Math.Sign(next)}: the AR(1) model is near its stationarity boundary (often a misspecified trend); compare with newey:L errors and check the model");
+            if (!settled) result.Note(unit, Thresholds.RhoNotConverged(options.Name, iteration, next));
+            if (Thresholds.IsNearBoundary(next))
+                result.Note(unit, Thresholds.RhoNearBoundary(next));
             return true;
         }
     }
@@ -286,7 +277,7 @@ public sealed class SharedDesign
     private bool Singular(Workspace work)
     {
         for (int j = 0; j < K; j++)
-            if (Math.Abs(work.Diagonal[j]) <= RankTolerance * work.Norms[j]) return true;
+            if (Math.Abs(work.Diagonal[j]) <= Thresholds.RankTolerance * work.Norms[j]) return true;
         return false;
     }
 
@@ -298,8 +289,4 @@ public sealed class SharedDesign
         Triangular.InvertUpper(w, stride, work.Diagonal, K, inv);
         for (int j = 0; j < K; j++) diagonal[j] = TensorPrimitives.SumOfSquares<double>(inv.AsSpan(j * K, K));
     }
-
-    private const string Rescale = ItsModel.Rescale;
-
-    private const string ExactFit = ItsModel.ExactFit;
 }

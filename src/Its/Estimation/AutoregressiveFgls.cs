@@ -42,7 +42,7 @@ public sealed class AutoregressiveFgls
         {
             double next = ResidualAutoregression(y - x * beta);
             if (!(Math.Abs(next) < 1))
-                throw new ItsException($"the AR(1) coefficient of the residuals is {next:G6}, outside (-1, 1): the {options.Name} transformation is undefined; try newey:L errors");
+                throw new ItsException(Thresholds.RhoOutsideUnitInterval(next, options.Name));
             var (xs, ys) = Transform(x, y, next, options.First);
             var fit = new LeastSquares(xs, ys, terms);
             bool settled = Math.Abs(next - rho) < options.Tolerance;

@@ -10,11 +10,6 @@ namespace Its.Estimation;
 /// </summary>
 public sealed class LeastSquares : IScoreModel
 {
-    // A column whose part orthogonal to the columns before it, |R_jj|, is below this fraction of its
-    // own norm is taken as their linear combination: R's lm (dqrdc2) uses the same 1e-7 tolerance
-    // relative to each column's norm, so a covariate's scale does not matter.
-    private const double RankTolerance = 1e-7;
-
     private readonly QR<double> _qr;
     private readonly Lazy<Matrix<double>> _unscaled;
     private readonly Lazy<Vector<double>> _leverage;
@@ -40,7 +35,7 @@ public sealed class LeastSquares : IScoreModel
             double norm = x.Column(j).L2Norm();
             if (norm == 0)
                 throw new ItsException($"the design is singular: term {terms[j]} is 0 in every fitted period");
-            if (Math.Abs(r[j, j]) <= RankTolerance * norm)
+            if (Math.Abs(r[j, j]) <= Thresholds.RankTolerance * norm)
                 throw new ItsException($"the design is singular: term {terms[j]} is a linear combination of the terms before it (constant, duplicated or collinear)");
         }
         Coefficients = _qr.Solve(y);

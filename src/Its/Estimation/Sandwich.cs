@@ -14,18 +14,23 @@ public static class Sandwich
     {
         ArgumentNullException.ThrowIfNull(fit);
         var h = fit.Leverage;
-        // MacKinnon and White (1985): each u_i u_i' scaled by 1, n/(n-k), 1/(1-h_i) or 1/(1-h_i)^2.
-        var scale = Vector<double>.Build.Dense(fit.N, i => type switch
-        {
-            HcType.HC0 => 1,
-            HcType.HC1 => (double)fit.N / (fit.N - fit.K),
-            HcType.HC2 => 1 / (1 - h[i]),
-            _ => 1 / ((1 - h[i]) * (1 - h[i])),
-        });
+        var scale = Vector<double>.Build.Dense(fit.N, i => HeteroskedasticityWeight(type, fit.N, fit.K, h[i]));
         var u = fit.Scores;
         var meat = u.TransposeThisAndMultiply(u.MapIndexed((i, _, v) => v * scale[i]));
         return Wrap(fit, meat);
     }
+
+    /// <summary>
+    /// The weight of u_i u_i' in the HC meat (MacKinnon and White 1985): 1 (HC0), n/(n-k) (HC1),
+    /// 1/(1-h_i) (HC2) or 1/(1-h_i)^2 (HC3), h_i the leverage of observation i.
+    /// </summary>
+    internal static double HeteroskedasticityWeight(HcType type, int n, int k, double leverage) => type switch
+    {
+        HcType.HC0 => 1,
+        HcType.HC1 => (double)n / (n - k),
+        HcType.HC2 => 1 / (1 - leverage),
+        _ => 1 / ((1 - leverage) * (1 - leverage)),
+    };
 
     /// <summary>
     /// Newey-West covariance with Bartlett weights. With prewhitening the scores are first filtered

@@ -12,9 +12,6 @@ namespace Its.Model;
 /// </summary>
 public sealed class ItsModel
 {
-    // |rho| above this is reported: the AR(1) model is then close to a random walk.
-    private const double RhoWarning = 0.9;
-
     /// <summary>Builds and checks the model.</summary>
     /// <exception cref="ItsException">The spec does not fit the series.</exception>
     public ItsModel(TimeSeries series, ItsSpec spec)
@@ -60,7 +57,7 @@ public sealed class ItsModel
         for (int j = 0; j < terms.Count; j++)
             if (!(e.V[j, j] > 0) || !double.IsFinite(e.V[j, j]))
                 throw new ItsException(double.IsInfinity(e.V[j, j])
-                    ? $"the variance of {terms[j]} overflows: {Rescale}"
+                    ? Thresholds.VarianceOverflows(terms[j])
                     : $"the standard error of {terms[j]} is undefined under {Spec.Errors.Name} errors (variance {e.V[j, j]:G6}; an observation may determine a coefficient alone, e.g. a month seen once)");
 
         // Count models and ARIMA fits use Wald z inference (as R's coeftest on glm and arima fits).
@@ -146,9 +143,9 @@ public sealed class ItsModel
                 var fgls = AutoregressiveFgls.Fit(X, Outcome, Design.Terms, ar);
                 var t = RefuseExactFit(fgls.Transformed);
                 if (!fgls.Converged)
-                    warnings.Add($"{ar.Name} did not converge in {fgls.Iterations} iterations (rho {fgls.Rho:G6}); the estimates are from the last iteration");
-                if (Math.Abs(fgls.Rho) > RhoWarning)
-                    warnings.Add($"rho = {fgls.Rho:F4} is close to {Math.Sign(fgls.Rho)}: the AR(1) model is near its stationarity boundary (often a misspecified trend); compare with newey:L errors and check the model");
+                    warnings.Add(Thresholds.RhoNotConverged(ar.Name, fgls.Iterations, fgls.Rho));
+                if (Thresholds.IsNearBoundary(fgls.Rho))
+                    warnings.Add(Thresholds.RhoNearBoundary(fgls.Rho));
                 // Stata prais reports no likelihood; its standard errors are OLS ones of the transformed regression.
                 return new Estimate(t.Coefficients, t.ClassicalCovariance(), t.DfResidual, t.N, Math.Sqrt(t.Sigma2), null, null, diagnostics)
                 {
@@ -274,17 +271,15 @@ public sealed class ItsModel
             numbers.Add(($"the fitted value at {p.Period}", [p.Fitted, p.Counterfactual, p.CounterfactualCi?.Lower, p.CounterfactualCi?.Upper]));
         foreach (var (what, values) in numbers)
             if (values.Any(v => v is { } x && !double.IsFinite(x)))
-                throw new ItsException($"{what} is not a finite number: {Rescale}");
+                throw new ItsException($"{what} is not a finite number: {Thresholds.Rescale}");
         return r;
     }
 
-    internal const string Rescale = "the outcome or a covariate is too large or too small for the arithmetic; rescale it (e.g. thousands instead of units)";
 
-    internal const string ExactFit = "the model fits the data exactly (residuals are all 0), so standard errors are undefined";
 
     internal static LeastSquares RefuseExactFit(LeastSquares fit) =>
-        !double.IsFinite(fit.ResidualSumOfSquares) ? throw new ItsException($"the residual sum of squares overflows: {Rescale}")
-        : fit.FitsExactly ? throw new ItsException(ExactFit)
+        !double.IsFinite(fit.ResidualSumOfSquares) ? throw new ItsException(Thresholds.ResidualSumOfSquaresOverflows)
+        : fit.FitsExactly ? throw new ItsException(Thresholds.ExactFit)
         : fit;
 
     private void CheckCounts()
