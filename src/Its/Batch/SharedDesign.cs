@@ -226,11 +226,11 @@ public sealed class SharedDesign
         sigma = 0;
         int stride = m, df = m - K;
         var w = work.Qr;
-        double rho = double.NaN;
-        for (int iteration = 1; ; iteration++)
+        var iteration = new PraisWinstenIteration(options);
+        while (true)
         {
             double next = TensorPrimitives.Dot<double>(e.AsSpan(1), e.AsSpan(0, N - 1)) / TensorPrimitives.SumOfSquares<double>(e.AsSpan(0, N - 1));
-            if (!(Math.Abs(next) < 1))
+            if (!iteration.Accept(next))
             {
                 result.Fail(unit, UnitStatus.Failed, Thresholds.RhoOutsideUnitInterval(next, options.Name));
                 return false;
@@ -239,12 +239,11 @@ public sealed class SharedDesign
             {
                 ReadOnlySpan<double> z = j < K ? _columns[j] : y;
                 var column = w.AsSpan(j * stride, m);
-                if (keep) column[0] = z[0] * Math.Sqrt(1 - next * next);
+                if (keep) column[0] = z[0] * PraisWinstenIteration.FirstRowScale(next);
                 TensorPrimitives.MultiplyAdd(z[..^1], -next, z[1..], column[(keep ? 1 : 0)..]);
                 if (j < K) work.Norms[j] = Math.Sqrt(TensorPrimitives.SumOfSquares<double>(column));
             }
-            bool settled = Math.Abs(next - rho) < options.Tolerance;
-            bool last = settled || iteration >= options.MaxIterations;
+            bool last = iteration.IsLast;
             // The exact-fit test needs the transformed outcome, which the QR overwrites.
             if (last) w.AsSpan(K * stride, m).CopyTo(work.Scaled);
             if (!InPlaceQr.Factor(w, stride, m, K, work.Diagonal) || Singular(work))
@@ -255,7 +254,6 @@ public sealed class SharedDesign
             Triangular.SolveUpper(w, stride, work.Diagonal, b);
             if (!last)
             {
-                rho = next;
                 Residualise(y, b, e);
                 continue;
             }
@@ -266,8 +264,8 @@ public sealed class SharedDesign
             UnscaledDiagonal(w, stride, work, se);
             for (int j = 0; j < K; j++) se[j] *= rss / df;
             sigma = Math.Sqrt(rss / df);
-            result.SetAutoregression(unit, next, iteration);
-            if (!settled) result.Note(unit, Thresholds.RhoNotConverged(options.Name, iteration, next));
+            result.SetAutoregression(unit, next, iteration.Iterations);
+            if (!iteration.Settled) result.Note(unit, Thresholds.RhoNotConverged(options.Name, iteration.Iterations, next));
             if (Thresholds.IsNearBoundary(next))
                 result.Note(unit, Thresholds.RhoNearBoundary(next));
             return true;

@@ -37,18 +37,16 @@ public sealed class AutoregressiveFgls
     {
         ArgumentNullException.ThrowIfNull(options);
         var beta = new LeastSquares(x, y, terms).Coefficients;
-        double rho = double.NaN;
-        for (int iteration = 1; ; iteration++)
+        var iteration = new PraisWinstenIteration(options);
+        while (true)
         {
-            double next = ResidualAutoregression(y - x * beta);
-            if (!(Math.Abs(next) < 1))
-                throw new ItsException(Thresholds.RhoOutsideUnitInterval(next, options.Name));
-            var (xs, ys) = Transform(x, y, next, options.First);
+            double rho = ResidualAutoregression(y - x * beta);
+            if (!iteration.Accept(rho))
+                throw new ItsException(Thresholds.RhoOutsideUnitInterval(rho, options.Name));
+            var (xs, ys) = Transform(x, y, rho, options.First);
             var fit = new LeastSquares(xs, ys, terms);
-            bool settled = Math.Abs(next - rho) < options.Tolerance;
-            if (settled || iteration >= options.MaxIterations)
-                return new AutoregressiveFgls(fit, next, iteration, settled);
-            rho = next;
+            if (iteration.IsLast)
+                return new AutoregressiveFgls(fit, rho, iteration.Iterations, iteration.Settled);
             beta = fit.Coefficients;
         }
     }
@@ -78,7 +76,7 @@ public sealed class AutoregressiveFgls
         var ys = Vector<double>.Build.Dense(n - 1 + offset);
         if (offset == 1)
         {
-            double scale = Math.Sqrt(1 - rho * rho);
+            double scale = PraisWinstenIteration.FirstRowScale(rho);
             xs.SetRow(0, x.Row(0) * scale);
             ys[0] = y[0] * scale;
         }
