@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Its.Data;
+using Its.Data.Output;
 using Its.Model;
 using Its.Reporting;
 using Its.Time;
@@ -85,7 +86,7 @@ public static class SanmingCommand
             string text;
             try { text = SanmingGenerator.Generate(options).ToCsv(); }
             catch (ItsException e) { throw new InputError($"--intervention {options.Intervention}: {e.Message}"); }
-            try { File.WriteAllText(path, text, new UTF8Encoding(false)); }
+            try { AtomicFile.WriteAllText(path, text); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new InputError($"{path}: cannot be written ({e.Message})"); }
             output.WriteLine($"wrote {path} (seed {options.Seed}, synthetic)");
             return ExitCodes.Success;

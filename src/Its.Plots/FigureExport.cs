@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Its.Data.Output;
 using Plotly.NET;
 
 namespace Its.Plots;
@@ -21,7 +22,9 @@ public enum FigureFormat
 /// <summary>
 /// One figure written to one file, as a command's <c>--figure FILE</c> asks: SVG, 300-dpi PNG or an
 /// interactive HTML page by the file's extension. The file is written to a temporary file beside
-/// it and moved into place, so a reader never sees half a figure.
+/// it and moved into place, so a reader never sees half a figure; it carries a mark (a comment, a
+/// PNG text chunk) by which a later write knows it may replace it, and a file without the mark,
+/// which the user made, is never overwritten.
 /// </summary>
 public static class FigureExport
 {
@@ -80,17 +83,9 @@ public static class FigureExport
             FigureFormat.Png => png(),
             _ => Encoding.UTF8.GetBytes(Page(chart(), title)),
         };
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllBytes(temp, bytes);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        if (File.Exists(path) && !FigureSignature.IsSigned(path))
+            throw new IOException($"{path} exists and is not a figure the kit wrote; remove it or give another file");
+        AtomicFile.WriteAllBytes(path, FigureSignature.Signed(FormatOf(path), bytes));
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Its.Data.Output;
 
 namespace Its.Plots;
 
@@ -60,8 +61,8 @@ public static partial class FigureFiles
             throw new ArgumentException($"figure name \"{name}\": use letters, digits, - and _ only", nameof(name));
         if (Directory is not { } directory) return;
         System.IO.Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, name + ".svg"), svg());
-        File.WriteAllBytes(Path.Combine(directory, name + ".png"), png());
+        AtomicFile.WriteAllText(Path.Combine(directory, name + ".svg"), svg());
+        AtomicFile.WriteAllBytes(Path.Combine(directory, name + ".png"), png());
     }
 
     [GeneratedRegex("^[A-Za-z0-9_-]+$")]

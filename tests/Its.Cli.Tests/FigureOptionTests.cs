@@ -58,5 +58,28 @@ public sealed class FigureOptionTests : IDisposable
     }
 
     /// <inheritdoc />
+    [Theory]
+    [InlineData(".svg")]
+    [InlineData(".png")]
+    [InlineData(".html")]
+    public void A_figure_the_kit_wrote_is_replaced_and_a_file_of_the_users_is_never_overwritten(string extension)
+    {
+        string file = Path.Combine(_folder.Path, "figure" + extension);
+        Assert.Equal(0, CliRun.Of(Sicily(file)).ExitCode);
+        byte[] first = File.ReadAllBytes(file);
+        FigureFileFormat.Check(file);
+        // Written again by the kit: replaced, the same bytes (the output is deterministic).
+        var again = CliRun.Of(Sicily(file));
+        Assert.True(again.ExitCode == 0, again.Error);
+        Assert.Equal(first, File.ReadAllBytes(file));
+
+        string mine = Path.Combine(_folder.Path, "mine" + extension);
+        File.WriteAllText(mine, "the user's own figure, drawn by hand");
+        var refused = CliRun.Of(Sicily(mine));
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("exists and is not a figure the kit wrote; remove it or give another file", refused.Error);
+        Assert.Equal("the user's own figure, drawn by hand", File.ReadAllText(mine));
+    }
+
     public void Dispose() => _folder.Dispose();
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Its.Data.Output;
 
 namespace Its.Notebooks.Kernel;
 
@@ -92,7 +93,7 @@ public static class KernelSpec
         ArgumentException.ThrowIfNullOrEmpty(kernels);
         string folder = Path.Combine(kernels, Name);
         Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, SpecFile), Json(command).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(folder, SpecFile), Json(command).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return folder;
     }
 
