@@ -10,6 +10,9 @@ namespace Its.Data.Output;
 /// </summary>
 public sealed class OutputLock : IDisposable
 {
+    // How far apart two readings of one process's start time may be.
+    private static readonly TimeSpan SameStart = TimeSpan.FromSeconds(1);
+
     private readonly string _file;
 
     private OutputLock(string file) => _file = file;
@@ -69,8 +72,11 @@ public sealed class OutputLock : IDisposable
         try
         {
             using var process = Process.GetProcessById(pid);
-            // The same pid may have been given to another process since.
-            return process.HasExited || process.StartTime.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) != lines[1] ? null : (pid, lines[2]);
+            // The same pid may have been given to another process since, which started later. A
+            // start time is counted from the boot time as read from the clock, so two processes read
+            // one process's start time a few microseconds apart: within a second it is the same one.
+            bool written = DateTime.TryParse(lines[1], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var started);
+            return process.HasExited || !written || (process.StartTime.ToUniversalTime() - started.ToUniversalTime()).Duration() > SameStart ? null : (pid, lines[2]);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
