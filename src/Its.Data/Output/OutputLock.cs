@@ -13,6 +13,9 @@ public sealed class OutputLock : IDisposable
     // How far apart two readings of one process's start time may be.
     private static readonly TimeSpan SameStart = TimeSpan.FromSeconds(1);
 
+    // How long a lock file that is created but not yet written may stay so before it is stale.
+    private static readonly TimeSpan WritingPatience = TimeSpan.FromSeconds(2);
+
     private readonly string _file;
 
     private OutputLock(string file) => _file = file;
@@ -35,6 +38,7 @@ public sealed class OutputLock : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         using var self = Process.GetCurrentProcess();
         string content = string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId}\n{self.StartTime.ToUniversalTime():O}\n{command}\n");
+        var waited = Stopwatch.StartNew();
         for (int attempt = 0; attempt < 3; attempt++)
         {
             try
@@ -48,6 +52,13 @@ public sealed class OutputLock : IDisposable
             {
                 if (Holder(file) is { } holder)
                     throw new InputError($"another {holder.Command} is writing {target} (pid {holder.Pid}); wait for it to end, or end it");
+                // A lock just created has its lines a moment later: not stale, its writer is given that moment.
+                if (BeingWritten(file) && waited.Elapsed < WritingPatience)
+                {
+                    Thread.Sleep(10);
+                    attempt--;
+                    continue;
+                }
                 // Stale: its writer is gone. Taken over by whoever removes it first.
                 try { File.Delete(file); } catch (IOException) { }
             }
@@ -60,6 +71,19 @@ public sealed class OutputLock : IDisposable
     {
         try { File.Delete(_file); }
         catch (IOException) { }
+    }
+
+    // Whether a lock file lacks its last line and was created a moment ago.
+    private static bool BeingWritten(string file)
+    {
+        try
+        {
+            return !File.ReadAllText(file).EndsWith('\n') && DateTime.UtcNow - File.GetLastWriteTimeUtc(file) < WritingPatience;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     // The live process that holds a lock file, or null when it is gone (or the file is unreadable).
