@@ -32,7 +32,7 @@ public static class PanelCommand
         var where = new Option<string[]>("--where") { Description = "COL=VALUE: keep only these rows; repeatable" };
         var spec = new SpecOptions(errorsHelp: "ols, hc0-hc3, newey:L, prais or cochrane-orcutt");
         var outPath = new Option<string>("--out") { Description = "Results file (.csv or .parquet), one row per unit and term; with several inputs it must contain {name}, the input's file name without extension", Required = true };
-        var summaryPath = new Option<string?>("--summary") { Description = "Also write the summary as JSON here (with several inputs it must contain {name})" };
+        var summaryPath = new Option<string?>("--summary") { Description = "Also write the summary as JSON here, naming the results file and its SHA-256 (with several inputs it must contain {name})" };
         var forest = new Option<int>("--forest") { Description = "Units, in file order, whose estimates the summary lists for a forest plot", DefaultValueFactory = _ => 30 };
         var chunk = new Option<int>("--chunk") { Description = "Units read and fitted at a time (memory grows with it, not with the file)", DefaultValueFactory = _ => 8192 };
         var force = new Option<bool>("--force") { Description = "Overwrite existing results files" };
