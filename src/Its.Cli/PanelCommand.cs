@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Diagnostics;
+using System.Text;
 using Its.Batch;
 using Its.Data;
+using Its.Data.Output;
 using Its.Model;
 using Its.Reporting;
 using Spectre.Console;
@@ -30,7 +32,7 @@ public static class PanelCommand
         var where = new Option<string[]>("--where") { Description = "COL=VALUE: keep only these rows; repeatable" };
         var spec = new SpecOptions(errorsHelp: "ols, hc0-hc3, newey:L, prais or cochrane-orcutt");
         var outPath = new Option<string>("--out") { Description = "Results file (.csv or .parquet), one row per unit and term; with several inputs it must contain {name}, the input's file name without extension", Required = true };
-        var summaryPath = new Option<string?>("--summary") { Description = "Also write the summary as JSON here (with several inputs it must contain {name})" };
+        var summaryPath = new Option<string?>("--summary") { Description = "Also write the summary as JSON here, naming the results file and its SHA-256 (with several inputs it must contain {name})" };
         var forest = new Option<int>("--forest") { Description = "Units, in file order, whose estimates the summary lists for a forest plot", DefaultValueFactory = _ => 30 };
         var chunk = new Option<int>("--chunk") { Description = "Units read and fitted at a time (memory grows with it, not with the file)", DefaultValueFactory = _ => 8192 };
         var force = new Option<bool>("--force") { Description = "Overwrite existing results files" };
@@ -88,24 +90,40 @@ public static class PanelCommand
     // One input and the files it gives.
     private sealed record Plan(string Input, string Results, string? Summary);
 
-    // Every file a run will write, checked before it starts: none may be an input, be written twice
-    // (two inputs of the same name in different folders), or exist without --force.
+    // Every file a run will write, checked before it starts, by what it is on disk (links resolved,
+    // hard links seen through) and not by its spelling: none may be an input, be written twice (two
+    // inputs of the same name in different folders, or results and summary in one file), lie
+    // under a file, or exist without --force.
     private static void CheckTargets(IReadOnlyList<Plan> plans, bool force)
     {
-        var inputs = plans.ToDictionary(p => Path.GetFullPath(p.Input), p => p.Input);
-        var writers = new Dictionary<string, string>();
+        var inputs = new Dictionary<object, string>();
+        foreach (var plan in plans)
+            if (FileIdentity.Key(plan.Input) is { } key) inputs.TryAdd(key, plan.Input);
+        var writers = new Dictionary<object, string>();
         foreach (var plan in plans)
             foreach (var (option, path) in new[] { ("--out", plan.Results), ("--summary", plan.Summary) })
             {
                 if (path is null) continue;
-                string full = Path.GetFullPath(path);
-                if (inputs.TryGetValue(full, out string? input)) throw new InputError($"{option} {path}: is the input {input}; give another file name");
-                if (writers.TryGetValue(full, out string? other))
+                string resolved = FileIdentity.Resolve(path);
+                if (DeepestExisting(Path.GetDirectoryName(resolved)!) is { } under && File.Exists(under))
+                    throw new InputError($"{option} {path}: {under} is a file, not a folder");
+                object key = FileIdentity.Key(path) ?? resolved;
+                if (inputs.TryGetValue(key, out string? input))
+                    throw new InputError($"{option} {path}: is the input {input}{(Path.GetFullPath(path) == Path.GetFullPath(input) ? "" : " (the same file on disk)")}; give another file name");
+                if (writers.TryGetValue(key, out string? other))
                     throw new InputError($"{option} {path}: {other} writes it too; give each input its own file (two inputs with the same name need {NamePlaceholder} in different folders, or other names)");
-                if (Directory.Exists(full)) throw new InputError($"{option} {path}: is a directory; give a file name");
-                if (File.Exists(full) && !force) throw new InputError($"{path}: exists; give --force to overwrite it");
-                writers[full] = $"{option} for {plan.Input}";
+                if (Directory.Exists(resolved)) throw new InputError($"{option} {path}: is a directory; give a file name");
+                if (File.Exists(resolved) && !force) throw new InputError($"{path}: exists; give --force to overwrite it");
+                writers[key] = $"{option} for {plan.Input}";
             }
+    }
+
+    // The path itself or its nearest ancestor that exists (file or folder).
+    private static string? DeepestExisting(string path)
+    {
+        string? existing = path;
+        while (existing is not null && !Path.Exists(existing)) existing = Path.GetDirectoryName(existing);
+        return existing;
     }
 
     private static (PanelSummary, ItsSpec, double) WithProgressBar(Plan plan, Job job)
@@ -149,8 +167,11 @@ public static class PanelCommand
         {
             var clock = Stopwatch.StartNew();
             string file = plan.Input;
+            // A second run to the same results is refused while this one writes them.
+            using var writing = OutputLock.Acquire(plan.Results, "its panel");
             using var reader = PanelReader.Open(file, Columns);
-            using var writer = UnitResultWriter.Create(plan.Results, Force);
+            // Written where links lead, so a link to a results file keeps pointing at the new one.
+            using var writer = UnitResultWriter.Create(FileIdentity.Resolve(plan.Results), Force);
             PanelFitter? fitter = null;
             PanelSummary? summary = null;
             var firstFailures = new Dictionary<UnitStatus, (string Id, string? Note)>();
@@ -194,9 +215,16 @@ public static class PanelCommand
             if (fitter is null || summary is null) throw new InputError($"{file}: no data rows{(Columns.Where.Count > 0 ? $" with {string.Join(" and ", Columns.Where)}" : "")}");
             // A run that fitted nothing is refused and writes nothing: its results would be all blanks.
             if (summary.StatusCounts[UnitStatus.Ok] == 0) throw new InputError(NothingFitted(file, summary, firstFailures));
-            // The summary first, so that a summary that cannot be written leaves no results either.
-            if (plan.Summary is { } summaryPath) WriteFile(summaryPath, PanelReport.Render(summary, fitter.Spec, file, ReportFormat.Json) + "\n");
-            writer.Complete();
+            // Both files are complete on disk, beside their targets, before either replaces its target;
+            // then the results and the summary are renamed in place one right after the other. The
+            // summary names the results file and its SHA-256, so a pair that is not one run's (a kill
+            // between the two renames) can be told.
+            var results = new PanelResultsFile(plan.Results, writer.Finish());
+            using var summaryFile = plan.Summary is { } summaryPath
+                ? Pending(summaryPath, PanelReport.Render(summary, fitter.Spec, file, ReportFormat.Json, results) + "\n")
+                : null;
+            writer.Commit();
+            summaryFile?.Commit();
             return (summary, fitter.Spec, clock.Elapsed.TotalSeconds);
         }
 
@@ -221,12 +249,25 @@ public static class PanelCommand
             return FitCommand.FitOrExplain(file, () => new PanelFitter(spec, Columns.Outcome));
         }
 
-        private static void WriteFile(string path, string text)
+        // The text written to a temporary beside the file (where links lead) and flushed to disk, to be committed.
+        private static PendingFile Pending(string path, string text)
         {
             try
             {
-                if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } dir) Directory.CreateDirectory(dir);
-                File.WriteAllText(path, text);
+                string target = FileIdentity.Resolve(path);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                var pending = PendingFile.Create(target);
+                try
+                {
+                    pending.Stream.Write(Encoding.UTF8.GetBytes(text));
+                    pending.Close();
+                    return pending;
+                }
+                catch
+                {
+                    pending.Dispose();
+                    throw;
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

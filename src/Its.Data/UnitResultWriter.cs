@@ -1,6 +1,7 @@
 using System.Globalization;
 using CsvHelper;
 using Its.Batch;
+using Its.Data.Output;
 using Parquet;
 using Parquet.Schema;
 
@@ -11,8 +12,10 @@ namespace Its.Data;
 /// <c>broom::tidy</c>), batch after batch: CSV, or Parquet (one row group per batch) when the path
 /// ends in <c>.parquet</c>. Columns: id, term, estimate, std_error, statistic, df, p_value,
 /// ci_lower, ci_upper, n, sigma, rho, status, note; a unit that was not fitted has its rows with
-/// the numbers empty (null), its status and the reason in note. The file is written beside the
-/// target and moved into place by <see cref="Complete"/>, so a failed run leaves no half file.
+/// the numbers empty (null), its status and the reason in note. The rows go to a hidden temporary
+/// file beside the target (never to the target, nor to any file the user may have), which
+/// <see cref="Finish"/> flushes to disk and <see cref="Commit"/> renames over the target: a failed
+/// run leaves the target as it was and no temporary, a killed one only the hidden temporary.
 /// </summary>
 public abstract class UnitResultWriter : IDisposable
 {
@@ -20,20 +23,23 @@ public abstract class UnitResultWriter : IDisposable
     public static IReadOnlyList<string> Columns { get; } =
         ["id", "term", "estimate", "std_error", "statistic", "df", "p_value", "ci_lower", "ci_upper", "n", "sigma", "rho", "status", "note"];
 
-    private readonly string _partial;
-    private bool _completed;
+    private readonly PendingFile _file;
+    private readonly HashingStream _hashed;
+    private string? _sha256;
+    private bool _closed;
 
     private protected UnitResultWriter(string path)
     {
         Path = path;
-        _partial = path + ".partial";
+        _file = PendingFile.Create(path);
+        _hashed = new HashingStream(_file.Stream);
     }
 
     /// <summary>The target path.</summary>
     public string Path { get; }
 
-    /// <summary>The file being written until <see cref="Complete"/>.</summary>
-    private protected string PartialPath => _partial;
+    /// <summary>Where the format writes its bytes (the temporary file, hashed on the way).</summary>
+    private protected Stream Output => _hashed;
 
     /// <summary>Creates a writer for a path (Parquet by the <c>.parquet</c> extension, else CSV).</summary>
     /// <param name="path">The output file.</param>
@@ -58,23 +64,49 @@ public abstract class UnitResultWriter : IDisposable
     /// <summary>Writes a batch: its units (for their ids) and their fits, in the same order.</summary>
     public abstract void Write(IReadOnlyList<PanelUnit> units, BatchResult result);
 
-    /// <summary>Finishes the file and moves it into place.</summary>
-    public void Complete()
+    /// <summary>
+    /// Finishes the file beside the target and flushes it to disk, without touching the target yet;
+    /// no batch may be written after.
+    /// </summary>
+    /// <returns>The SHA-256 of the finished file, as lower-case hex.</returns>
+    public string Finish()
     {
-        Close();
-        File.Move(_partial, Path, overwrite: true);
-        _completed = true;
+        if (_sha256 is null)
+        {
+            CloseFormat();
+            _file.Close();
+            _sha256 = _hashed.Sha256();
+        }
+        return _sha256;
     }
 
-    /// <summary>Closes the file; an incomplete one is deleted.</summary>
+    /// <summary>Finishes the file if it is not yet, and renames it over the target.</summary>
+    public void Commit()
+    {
+        Finish();
+        _file.Commit();
+    }
+
+    /// <summary>Closes the file; one not committed is deleted and the target left as it was.</summary>
     public void Dispose()
     {
-        if (!_completed)
+        try
         {
-            Close();
-            File.Delete(_partial);
+            CloseFormat();
+        }
+        finally
+        {
+            _file.Dispose();
+            _hashed.Dispose();
         }
         GC.SuppressFinalize(this);
+    }
+
+    private void CloseFormat()
+    {
+        if (_closed) return;
+        _closed = true;
+        Close();
     }
 
     private protected abstract void Close();
@@ -90,7 +122,7 @@ public abstract class UnitResultWriter : IDisposable
 
         public CsvResults(string path) : base(path)
         {
-            _stream = new StreamWriter(PartialPath);
+            _stream = new StreamWriter(Output, bufferSize: 1 << 16, leaveOpen: true);
             _csv = new CsvWriter(_stream, CultureInfo.InvariantCulture);
             foreach (string c in Columns) _csv.WriteField(c);
             _csv.NextRecord();
@@ -135,14 +167,9 @@ public abstract class UnitResultWriter : IDisposable
         private static readonly DataField<double?> Sigma = new("sigma"), Rho = new("rho");
         private static readonly ParquetSchema Schema = new([Id, Term, .. Numbers, Df, .. Tests, N, Sigma, Rho, Status, Note]);
 
-        private readonly FileStream _stream;
         private readonly ParquetWriter _writer;
 
-        public ParquetResults(string path) : base(path)
-        {
-            _stream = File.Create(PartialPath);
-            _writer = ParquetWriter.CreateAsync(Schema, _stream).GetAwaiter().GetResult();
-        }
+        public ParquetResults(string path) : base(path) => _writer = ParquetWriter.CreateAsync(Schema, Output).GetAwaiter().GetResult();
 
         public override void Write(IReadOnlyList<PanelUnit> units, BatchResult result)
         {
@@ -197,10 +224,6 @@ public abstract class UnitResultWriter : IDisposable
 
         private static void Await(Task task) => task.GetAwaiter().GetResult();
 
-        private protected override void Close()
-        {
-            _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            _stream.Dispose();
-        }
+        private protected override void Close() => _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 }

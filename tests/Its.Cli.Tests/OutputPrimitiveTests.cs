@@ -109,4 +109,38 @@ public sealed class OutputPrimitiveTests : IDisposable
         File.WriteAllText(OutputLock.FileFor(target), $"{Environment.ProcessId}\n2000-01-01T00:00:00.0000000Z\nits reproduce\n");
         using (OutputLock.Acquire(target, "its reproduce")) { }
     }
+
+    [Fact]
+    public async Task A_lock_created_and_not_yet_written_is_not_taken_as_stale()
+    {
+        // Its writer has created it (empty) and writes its lines a moment later.
+        string target = In("results.csv");
+        string file = OutputLock.FileFor(target);
+        File.WriteAllText(file, "");
+        using var self = Process.GetCurrentProcess();
+        var writing = Task.Run(async () =>
+        {
+            await Task.Delay(200);
+            File.WriteAllText(file, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Environment.ProcessId}\n{self.StartTime.ToUniversalTime():O}\nits panel\n"));
+        });
+        string message = Assert.Throws<InputError>(() => OutputLock.Acquire(target, "its panel")).Message;
+        Assert.Equal($"another its panel is writing {target} (pid {Environment.ProcessId}); wait for it to end, or end it", message);
+        await writing;
+        // One left empty for longer is stale.
+        File.WriteAllText(file, "");
+        File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddMinutes(-1));
+        using (OutputLock.Acquire(target, "its panel")) { }
+    }
+
+    [Fact]
+    public void A_live_holder_is_known_by_its_start_time_read_a_little_apart()
+    {
+        // Another process reads the holder's start time off by the clock's jitter, not to the tick.
+        string target = In("results.csv");
+        using var self = Process.GetCurrentProcess();
+        string started = self.StartTime.ToUniversalTime().AddMilliseconds(3).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        File.WriteAllText(OutputLock.FileFor(target), $"{Environment.ProcessId}\n{started}\nits panel\n");
+        string message = Assert.Throws<InputError>(() => OutputLock.Acquire(target, "its panel")).Message;
+        Assert.Equal($"another its panel is writing {target} (pid {Environment.ProcessId}); wait for it to end, or end it", message);
+    }
 }

@@ -26,20 +26,9 @@ public static class AtomicFile
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentNullException.ThrowIfNull(write);
-        string temp = TemporaryFor(path);
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, Path.GetFullPath(path), overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        using var file = PendingFile.Create(path);
+        write(file.Stream);
+        file.Commit();
     }
 
     /// <summary>Writes text as UTF-8 without a byte-order mark.</summary>

@@ -13,6 +13,12 @@ public static partial class FileIdentity
     public static bool Same(string a, string b) => Of(a) is { } x && Of(b) is { } y && x.Equals(y);
 
     /// <summary>
+    /// A value that is equal for two paths exactly when <see cref="Same"/> holds for them, to find
+    /// the same file among many in a set or dictionary; null when the path does not exist.
+    /// </summary>
+    public static object? Key(string path) => Of(path);
+
+    /// <summary>
     /// The path with every symbolic link in it resolved (the final one too), or, for a path that
     /// does not exist yet, its deepest existing folder resolved and the rest as written.
     /// </summary>

@@ -10,6 +10,12 @@ namespace Its.Data.Output;
 /// </summary>
 public sealed class OutputLock : IDisposable
 {
+    // How far apart two readings of one process's start time may be.
+    private static readonly TimeSpan SameStart = TimeSpan.FromSeconds(1);
+
+    // How long a lock file that is created but not yet written may stay so before it is stale.
+    private static readonly TimeSpan WritingPatience = TimeSpan.FromSeconds(2);
+
     private readonly string _file;
 
     private OutputLock(string file) => _file = file;
@@ -32,6 +38,7 @@ public sealed class OutputLock : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         using var self = Process.GetCurrentProcess();
         string content = string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId}\n{self.StartTime.ToUniversalTime():O}\n{command}\n");
+        var waited = Stopwatch.StartNew();
         for (int attempt = 0; attempt < 3; attempt++)
         {
             try
@@ -45,6 +52,13 @@ public sealed class OutputLock : IDisposable
             {
                 if (Holder(file) is { } holder)
                     throw new InputError($"another {holder.Command} is writing {target} (pid {holder.Pid}); wait for it to end, or end it");
+                // A lock just created has its lines a moment later: not stale, its writer is given that moment.
+                if (BeingWritten(file) && waited.Elapsed < WritingPatience)
+                {
+                    Thread.Sleep(10);
+                    attempt--;
+                    continue;
+                }
                 // Stale: its writer is gone. Taken over by whoever removes it first.
                 try { File.Delete(file); } catch (IOException) { }
             }
@@ -59,6 +73,19 @@ public sealed class OutputLock : IDisposable
         catch (IOException) { }
     }
 
+    // Whether a lock file lacks its last line and was created a moment ago.
+    private static bool BeingWritten(string file)
+    {
+        try
+        {
+            return !File.ReadAllText(file).EndsWith('\n') && DateTime.UtcNow - File.GetLastWriteTimeUtc(file) < WritingPatience;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     // The live process that holds a lock file, or null when it is gone (or the file is unreadable).
     private static (int Pid, string Command)? Holder(string file)
     {
@@ -69,8 +96,11 @@ public sealed class OutputLock : IDisposable
         try
         {
             using var process = Process.GetProcessById(pid);
-            // The same pid may have been given to another process since.
-            return process.HasExited || process.StartTime.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) != lines[1] ? null : (pid, lines[2]);
+            // The same pid may have been given to another process since, which started later. A
+            // start time is counted from the boot time as read from the clock, so two processes read
+            // one process's start time a few microseconds apart: within a second it is the same one.
+            bool written = DateTime.TryParse(lines[1], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var started);
+            return process.HasExited || !written || (process.StartTime.ToUniversalTime() - started.ToUniversalTime()).Duration() > SameStart ? null : (pid, lines[2]);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {

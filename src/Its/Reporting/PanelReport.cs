@@ -9,8 +9,8 @@ namespace Its.Reporting;
 /// <summary>
 /// A <see cref="PanelSummary"/> as a report: the units by status in a sentence, then one row per
 /// interruption term with the distribution of the unit estimates, the share significant and the
-/// pooled estimates; or as one JSON object (<c>units</c>, <c>status</c>, <c>errors</c>,
-/// <c>terms</c>, <c>forest</c>).
+/// pooled estimates; or as one JSON object (<c>source</c>, <c>results</c> when known, <c>units</c>,
+/// <c>status</c>, <c>errors</c>, <c>terms</c>, <c>forest</c>).
 /// </summary>
 public static class PanelReport
 {
@@ -19,11 +19,12 @@ public static class PanelReport
     /// <param name="spec">The spec every unit was fitted with.</param>
     /// <param name="source">Where the units came from (a file name), for the heading.</param>
     /// <param name="format">Text, Markdown, HTML, LaTeX or JSON.</param>
-    public static string Render(PanelSummary summary, ItsSpec spec, string source, ReportFormat format)
+    /// <param name="results">The results file the summary belongs with (JSON: its name and SHA-256), when one was written.</param>
+    public static string Render(PanelSummary summary, ItsSpec spec, string source, ReportFormat format, PanelResultsFile? results = null)
     {
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(spec);
-        if (format == ReportFormat.Json) return ResultJson.Document(w => Write(w, summary, spec, source));
+        if (format == ReportFormat.Json) return ResultJson.Document(w => Write(w, summary, spec, source, results));
         var notes = new List<string> { Counts(summary), $"Each unit fitted alone: {spec.Impact.Name()} impact at {string.Join(", ", spec.Interruptions)}, {spec.Errors.Name} errors." };
         var table = DistributionTable(summary);
         if (table.Rows.Count == 0) notes.Add("No unit was fitted; see the status and note columns of the results.");
@@ -55,14 +56,21 @@ public static class PanelReport
                 d.I2 is { } i ? Percent(i) : "n/a"]).ToArray());
     }
 
-    /// <summary>Writes the summary as one JSON object.</summary>
-    public static void Write(Utf8JsonWriter w, PanelSummary summary, ItsSpec spec, string source)
+    /// <summary>Writes the summary as one JSON object; <c>results</c> (<c>file</c>, <c>sha256</c>) only when <paramref name="results"/> is given.</summary>
+    public static void Write(Utf8JsonWriter w, PanelSummary summary, ItsSpec spec, string source, PanelResultsFile? results = null)
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(spec);
         w.WriteStartObject();
         w.WriteString("source", source);
+        if (results is not null)
+        {
+            w.WriteStartObject("results");
+            w.WriteString("file", results.File);
+            w.WriteString("sha256", results.Sha256);
+            w.WriteEndObject();
+        }
         w.WriteNumber("units", summary.Units);
         w.WriteStartObject("status");
         foreach (var (status, count) in summary.StatusCounts) w.WriteNumber(status.Name(), count);
