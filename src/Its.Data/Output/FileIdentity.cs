@@ -10,7 +10,7 @@ namespace Its.Data.Output;
 public static partial class FileIdentity
 {
     /// <summary>Whether both paths exist and are the same file or folder.</summary>
-    public static bool Same(string a, string b) => Of(a) is { } x && Of(b) is { } y && x == y;
+    public static bool Same(string a, string b) => Of(a) is { } x && Of(b) is { } y && x.Equals(y);
 
     /// <summary>
     /// The path with every symbolic link in it resolved (the final one too), or, for a path that

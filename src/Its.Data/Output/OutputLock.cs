@@ -10,6 +10,9 @@ namespace Its.Data.Output;
 /// </summary>
 public sealed class OutputLock : IDisposable
 {
+    // Seconds within which two readings of a process's start time are the same start.
+    private const double SameStart = 1;
+
     private readonly string _file;
 
     private OutputLock(string file) => _file = file;
@@ -69,8 +72,12 @@ public sealed class OutputLock : IDisposable
         try
         {
             using var process = Process.GetProcessById(pid);
-            // The same pid may have been given to another process since.
-            return process.HasExited || process.StartTime.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) != lines[1] ? null : (pid, lines[2]);
+            // The same pid may have been given to another process since. A process's start time as
+            // two processes read it differs by a few milliseconds (Linux counts it in clock ticks
+            // from a boot time each process estimates), so it is compared to within a second.
+            bool same = DateTime.TryParse(lines[1], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var started)
+                && Math.Abs((process.StartTime.ToUniversalTime() - started.ToUniversalTime()).TotalSeconds) < SameStart;
+            return process.HasExited || !same ? null : (pid, lines[2]);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
