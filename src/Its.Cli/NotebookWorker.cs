@@ -21,7 +21,10 @@ internal static class NotebookWorker
     public const string ProgressOption = "--worker-progress";
 
     /// <summary>Runs the command line in a worker and waits for it; its exit code, or 1 with a line on stderr when it died.</summary>
-    public static int Supervise(string[] args, TextWriter error)
+    /// <param name="args">The worker's command line.</param>
+    /// <param name="error">Where the line goes.</param>
+    /// <param name="shown">Where a page the worker wrote is for the user (a report built in a staging folder is moved after).</param>
+    public static int Supervise(string[] args, TextWriter error, Func<string, string> shown)
     {
         string file = Path.GetTempFileName();
         try
@@ -35,7 +38,7 @@ internal static class NotebookWorker
             worker.WaitForExit();
             var records = File.ReadAllLines(file, Encoding.UTF8).Select(line => line.Split('\t')).ToList();
             if (records.Any(r => r[0] == WorkerProgress.Done) || records.Count == 0 && worker.ExitCode != 0) return worker.ExitCode;
-            error.WriteLine($"its: {Died(records, worker.ExitCode)}");
+            error.WriteLine($"its: {Died(records, worker.ExitCode, shown)}");
             return ExitCodes.Failure;
         }
         finally
@@ -43,6 +46,26 @@ internal static class NotebookWorker
             File.Delete(file);
         }
     }
+
+    /// <summary>
+    /// Ends this worker when its supervisor is gone (killed): nobody would take in what it writes,
+    /// and the next run clears its staging folder away.
+    /// </summary>
+    public static void EndWithSupervisor()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
+        int supervisor = ParentProcessId();
+        var watch = new Thread(() =>
+        {
+            while (ParentProcessId() == supervisor) Thread.Sleep(200);
+            using var self = Process.GetCurrentProcess();
+            self.Kill();
+        }) { IsBackground = true, Name = "its supervisor watch" };
+        watch.Start();
+    }
+
+    [DllImport("libc", EntryPoint = "getppid")]
+    private static extern int ParentProcessId();
 
     private static void Stop(Process worker)
     {
@@ -57,14 +80,14 @@ internal static class NotebookWorker
     }
 
     // What the worker was running when it ended, how it ended, and what it had written.
-    private static string Died(List<string[]> records, int code)
+    private static string Died(List<string[]> records, int code, Func<string, string> shown)
     {
         string notebook = records.LastOrDefault(r => r[0] == WorkerProgress.Notebook)?[1] ?? "the notebook run";
         var cell = records.LastOrDefault(r => r[0] is WorkerProgress.CellStarted or WorkerProgress.CellEnded);
         string what = cell is null ? "" : string.Create(CultureInfo.InvariantCulture,
             $" cell {int.Parse(cell[1], CultureInfo.InvariantCulture) + 1} (In[{cell[2]}])");
         string when = cell?[0] == WorkerProgress.CellEnded ? " (after it had ended: work it left running?)" : "";
-        var written = records.Where(r => r[0] == WorkerProgress.Wrote).Select(r => Path.GetRelativePath(Environment.CurrentDirectory, r[1])).ToList();
+        var written = records.Where(r => r[0] == WorkerProgress.Wrote).Select(r => Path.GetRelativePath(Environment.CurrentDirectory, shown(r[1]))).ToList();
         string kept = written.Count == 0 ? "no page was written" : $"pages written so far: {string.Join(", ", written)}";
         return $"{notebook}:{what} ended the process{when} ({How(code)}); {kept}";
     }

@@ -66,8 +66,11 @@ public sealed class CellSafetyCommandTests : IDisposable
         Notebook(Path.Combine("notebooks", "02-second.ipynb"), "var y = 1;", "y", ExitInLibrary);
         var (code, output) = Its("reproduce", "--out", "reports");
         Assert.True(code == 1, output);
-        Assert.Contains($"{Path.Combine("notebooks", "02-second.ipynb")}: cell 3 (In[3]) ended the process (Environment.Exit(0) in code it called); pages written so far: {Path.Combine("reports", "01-first.html")}", output);
-        Assert.EndsWith("</html>", Page(Path.Combine("reports", "01-first.html")).TrimEnd());
+        // The report folder is left as it was (here: none yet); the partial new report is kept beside it.
+        Assert.Contains($"{Path.Combine("notebooks", "02-second.ipynb")}: cell 3 (In[3]) ended the process (Environment.Exit(0) in code it called); pages written so far: {Path.Combine("reports.failed", "01-first.html")}", output);
+        Assert.Contains("its: reports is as it was; the partial new report is in reports.failed", output);
+        Assert.EndsWith("</html>", Page(Path.Combine("reports.failed", "01-first.html")).TrimEnd());
+        Assert.False(Directory.Exists(Path.Combine(_folder.Path, "reports")));
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using System.Text;
+using Its.Data.Output;
 using Its.Notebooks.Engine;
 using Its.Notebooks.Nbformat;
 using Its.Notebooks.Reports;
@@ -21,12 +21,11 @@ public sealed record NotebookOutcome(string Name, string Title, NotebookRun Run,
 /// <summary>
 /// Runs notebook files and writes what they give: the executed notebooks (nbformat 4.5), one
 /// self-contained HTML page each, and an index page. The files written depend on the notebooks
-/// only: no timestamps or machine paths, so running twice gives identical files.
+/// only: no timestamps or machine paths, so running twice gives identical files. Each file is
+/// written whole or not at all (<see cref="AtomicFile"/>).
 /// </summary>
 public static class NotebookBatch
 {
-    private static readonly UTF8Encoding Utf8 = new(false);
-
     /// <summary>Runs one notebook file in a fresh session, in its own folder, and writes its outputs.</summary>
     /// <param name="path">The .ipynb file.</param>
     /// <param name="runner">The runner (formatter, timeout, errors allowed or not).</param>
@@ -91,9 +90,10 @@ public static class NotebookBatch
     {
         Directory.CreateDirectory(directory);
         string path = Path.GetFullPath(Path.Combine(directory, file));
-        if (source is not null && string.Equals(path, source, StringComparison.Ordinal))
+        // By identity on disk, so that no link or second spelling of the folder leads back to the notebook.
+        if (source is not null && FileIdentity.Same(path, source))
             throw new IOException($"{path}: writing the executed notebook there would overwrite the notebook itself; choose another --output folder");
-        File.WriteAllText(path, text, Utf8);
+        AtomicFile.WriteAllText(path, text);
         return path;
     }
 }
