@@ -61,6 +61,16 @@ public sealed class ComparisonTests
     }
 
     [Fact]
+    public void A_joint_difference_far_beyond_chance_keeps_its_small_p_value()
+    {
+        // A slope change forty times the noise: 1 - CDF would round the p value to 0.
+        var result = GroupComparison.Fit([Unit("control", "c", 1, 0), Unit("treated", "t", 2, -20)], Spec, "control");
+        var joint = result.Tests.Single(t => t.Joint);
+        Assert.True(joint.PValue > 0 && joint.PValue < 1e-17, $"p = {joint.PValue}");
+        Assert.Equal(Diagnostics.UpperTail.F(joint.Df, joint.DfResidual!.Value, joint.Statistic), joint.PValue);
+    }
+
+    [Fact]
     public void A_treated_unit_with_a_clear_slope_change_ranks_first_in_the_permutation_test()
     {
         var controls = Enumerable.Range(1, 9).Select(i => Unit("control", $"state{i}", i, 0)).ToArray();

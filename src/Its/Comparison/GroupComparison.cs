@@ -1,9 +1,9 @@
 using System.Runtime.ExceptionServices;
 using Its.Batch;
+using Its.Diagnostics;
 using Its.Estimation;
 using Its.Model;
 using Its.Results;
-using MathNet.Numerics.Distributions;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Its.Comparison;
@@ -170,8 +170,8 @@ public static class GroupComparison
             int q = indices.Count;
             double? df = pooled.Coefficients[0].Df;
             var (statistic, p) = df is { } d
-                ? (wald / q, 1 - FisherSnedecor.CDF(q, d, wald / q))
-                : (wald, 1 - ChiSquared.CDF(q, wald));
+                ? (wald / q, UpperTail.F(q, d, wald / q))
+                : (wald, UpperTail.ChiSquare(q, wald));
             tests.Add(new DifferenceTest(group, pooled.Reference, string.Join("+", interruption), null, null, null, statistic, q, df, p));
         }
         return tests;
