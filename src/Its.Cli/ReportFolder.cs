@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Its.Data;
@@ -182,7 +181,7 @@ internal sealed class ReportFolder : IDisposable
     private static bool Differs(string folder, string relative, (long Size, string Sha256) expected)
     {
         var info = new FileInfo(Path.Combine(folder, relative));
-        return info.Length != expected.Size || Sha256(info.FullName) != expected.Sha256;
+        return info.Length != expected.Size || ReferenceDatasets.HashFile(info.FullName) != expected.Sha256;
     }
 
     private static Dictionary<string, (long Size, string Sha256)>? ReadManifest(string folder)
@@ -206,7 +205,7 @@ internal sealed class ReportFolder : IDisposable
         foreach (string relative in files.Order(StringComparer.Ordinal))
         {
             string path = Path.Combine(folder, relative);
-            list.Add(new JsonObject { ["path"] = relative, ["size"] = new FileInfo(path).Length, ["sha256"] = Sha256(path) });
+            list.Add(new JsonObject { ["path"] = relative, ["size"] = new FileInfo(path).Length, ["sha256"] = ReferenceDatasets.HashFile(path) });
         }
         var manifest = new JsonObject { ["written_by"] = Command, ["kit_version"] = HtmlReport.KitVersion, ["files"] = list };
         AtomicFile.WriteAllText(Path.Combine(folder, ManifestName), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
@@ -257,12 +256,6 @@ internal sealed class ReportFolder : IDisposable
     }
 
     private static string Relative(string folder, string path) => Path.GetRelativePath(folder, path).Replace('\\', '/');
-
-    private static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
 
     private static string Names(IReadOnlyList<string> files) =>
         string.Join(", ", files.Take(5)) + (files.Count > 5 ? $" and {files.Count - 5} more" : "");

@@ -30,7 +30,8 @@ public sealed class TableReader : IDisposable
     private const int SampleBytes = 1 << 20;
 
     private readonly IRows _rows;
-    private readonly bool _rowNames;
+    // 1 when the file's first column is row names (left out), else 0.
+    private readonly int _first;
 
     private TableReader(string file, IRows rows, TableOptions options)
     {
@@ -38,8 +39,8 @@ public sealed class TableReader : IDisposable
         _rows = rows;
         if (!rows.Next()) throw new InputError($"{file}: the file is empty (expected a header row and data rows)");
         var header = Enumerable.Range(0, rows.Count).Select(j => rows.Field(j).Trim()).ToArray();
-        _rowNames = header.Length > 1 && header[0].Length == 0 && header.Skip(1).All(h => h.Length > 0);
-        Header = _rowNames ? header[1..] : header;
+        _first = header.Length > 1 && header[0].Length == 0 && header.Skip(1).All(h => h.Length > 0) ? 1 : 0;
+        Header = header[_first..];
         CheckHeader(file, Header);
         Options = options with { Decimal = options.Decimal ?? rows.DetectedDecimal };
     }
@@ -53,7 +54,7 @@ public sealed class TableReader : IDisposable
     /// <summary>The options the file is read with, the decimal separator resolved.</summary>
     public TableOptions Options { get; }
 
-    /// <summary>How the file was read, for messages: e.g. "CSV, ';'-separated, decimal ',', windows-1252".</summary>
+    /// <summary>How the file was read, for messages: e.g. "CSV, ';'-separated, windows-1252, decimal ','".</summary>
     public string Dialect => _rows.Dialect + (Options.Decimal == ',' ? ", decimal ','" : "");
 
     /// <summary>The line (CSV) or sheet row (Excel) where the current row starts; the header is 1.</summary>
@@ -85,8 +86,8 @@ public sealed class TableReader : IDisposable
         catch { rows?.Dispose(); throw; }
     }
 
-    /// <summary>Whether the path names an Excel workbook, by its extension.</summary>
-    public static bool IsExcel(string path) =>
+    // Whether the path names an Excel workbook, by its extension.
+    private static bool IsExcel(string path) =>
         Path.GetExtension(path).ToLowerInvariant() is ".xlsx" or ".xlsm" or ".xls";
 
     /// <summary>Moves to the next data row, skipping blank rows; false at the end.</summary>
@@ -97,11 +98,11 @@ public sealed class TableReader : IDisposable
         {
             int count = _rows.Count;
             if (Blank(count)) continue;
-            if (count - (_rowNames ? 1 : 0) != Header.Count)
+            if (count - _first != Header.Count)
             {
                 // A quote left open swallows the fields after it: say so rather than count them.
                 for (int j = 0; j < count; j++) _ = _rows.Field(j);
-                throw new InputError($"{File}: row {Line}: {count} fields, but the header has {Header.Count + (_rowNames ? 1 : 0)} columns{Hint(count)}");
+                throw new InputError($"{File}: row {Line}: {count} fields, but the header has {Header.Count + _first} columns{Hint(count)}");
             }
             return true;
         }
@@ -109,7 +110,7 @@ public sealed class TableReader : IDisposable
     }
 
     /// <summary>The current row's field in a column (as in <see cref="Header"/>), untrimmed.</summary>
-    public string this[int column] => _rows.Field(column + (_rowNames ? 1 : 0));
+    public string this[int column] => _rows.Field(column + _first);
 
     /// <summary>The current row's fields, by the columns of <see cref="Header"/>.</summary>
     public string[] Fields()
@@ -181,7 +182,9 @@ public sealed class TableReader : IDisposable
         private readonly BoundedLines _text;
         private readonly CsvParser _parser;
         private readonly int _maxLine;
-        private readonly string _encoding, _sample;
+        private readonly string _encoding;
+        // The decoded first MiB, until the first row has told the delimiter.
+        private string? _sample;
         private long _consumed;
         private string? _bad;
 
@@ -242,7 +245,8 @@ public sealed class TableReader : IDisposable
                 // The delimiter is detected at the first read.
                 char delimiter = _parser.Delimiter[0];
                 Dialect = $"CSV, {(delimiter == '\t' ? "tab" : $"'{delimiter}'")}-separated, {_encoding}";
-                DetectedDecimal = delimiter != ',' && DecimalComma(_sample, delimiter) ? ',' : '.';
+                DetectedDecimal = delimiter != ',' && DecimalComma(_sample!, delimiter) ? ',' : '.';
+                _sample = null;
             }
             return true;
         }
