@@ -21,7 +21,7 @@ string[] terms = ["intercept", "time", "level1", "slope1"];
 var methods = new (string Name, Func<Matrix<double>, Vector<double>, (double[] B, double[] Se, double[]? Df)> Fit)[]
 {
     ("ols", (x, y) => { var f = new LeastSquares(x, y, terms); return Pick(f.Coefficients, f.ClassicalCovariance(), f.DfResidual); }),
-    ("newey:1", (x, y) => { var f = new LeastSquares(x, y, terms); return Pick(f.Coefficients, Sandwich.NeweyWest(f, NeweyWestErrors.Stata(1), out _), f.DfResidual); }),
+    ("newey:1", (x, y) => { var f = new LeastSquares(x, y, terms); return Pick(f.Coefficients, Sandwich.NeweyWest(f, NeweyWestCovariance.Stata(1), out _), f.DfResidual); }),
     ("prais", (x, y) => { var f = AutoregressiveFgls.Fit(x, y, terms, AutoregressiveErrors.PraisWinsten).Transformed; return Pick(f.Coefficients, f.ClassicalCovariance(), f.DfResidual); }),
     ("gls-ar:1", (x, y) => { var f = GlsArma.Fit(x, y, terms, 1, 0, LikelihoodMethod.Reml); return Pick(f.Coefficients, f.Covariance, f.DfResidual); }),
     ("gls-ar:1:satterthwaite", (x, y) =>

@@ -30,7 +30,7 @@ public sealed record StudyPlan
     public Period Intervention { get; init; } = Calibration.Intervention;
 
     /// <summary>Error model; Stata <c>newey, lag(3)</c> by default (a quarter of autocorrelation).</summary>
-    public ErrorModel Errors { get; init; } = NeweyWestErrors.Stata(3);
+    public ErrorModel Errors { get; init; } = NeweyWestCovariance.Stata(3);
 
     /// <summary>The outcomes, in table order.</summary>
     public IReadOnlyList<Outcome> Outcomes { get; init; } = Enum.GetValues<Outcome>();

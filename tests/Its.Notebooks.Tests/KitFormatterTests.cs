@@ -47,7 +47,7 @@ public sealed class KitFormatterTests
         var bundle = Formatter.Format(placebo);
         Assert.Equal(RobustnessReport.Render(placebo, Results.Spec, Results.Series.OutcomeName, ReportFormat.Html), Html(bundle));
         AssertEscaped(Html(bundle));
-        var grid = Sensitivity.Run(Results.Series, Results.Spec, [Model.ErrorModel.Ols, Model.NeweyWestErrors.Stata(2)]);
+        var grid = Sensitivity.Run(Results.Series, Results.Spec, [Model.ErrorModel.Ols, Model.NeweyWestCovariance.Stata(2)]);
         string html = Html(Formatter.Format(grid));
         Assert.Contains("newey:2", html, StringComparison.Ordinal);
         AssertEscaped(html);

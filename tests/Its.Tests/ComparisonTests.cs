@@ -22,7 +22,7 @@ public sealed class ComparisonTests
     private static GroupSeries Unit(string group, string unit, int seed, double slope) =>
         new(group, Series(48, t => 100 + 0.5 * t + (t >= 24 ? slope * (t - 24) : 0) + 2 * Math.Sin(seed * 1.3 + t * (0.7 + 0.11 * seed))), Unit: unit);
 
-    private static readonly ItsSpec Spec = new() { Interruptions = [Period.Month(2018, 1)], Errors = NeweyWestErrors.Stata(2) };
+    private static readonly ItsSpec Spec = new() { Interruptions = [Period.Month(2018, 1)], Errors = NeweyWestCovariance.Stata(2) };
 
     [Fact]
     public void Share_is_the_percent_of_the_numerator_in_the_total()
@@ -157,7 +157,7 @@ public sealed class ComparisonTests
         var b = Unit("treated", "b", 2, -1);
         string Message(Action act) => Assert.Throws<ItsException>(act).Message;
         Assert.Contains("takes ols, hc0-hc3 or newey:L", Message(() => GroupComparison.Fit([a, b], Spec with { Errors = AutoregressiveErrors.PraisWinsten }, "control")));
-        Assert.Contains("fixed Newey-West lag", Message(() => GroupComparison.Fit([a, b], Spec with { Errors = NeweyWestErrors.Auto }, "control")));
+        Assert.Contains("fixed Newey-West lag", Message(() => GroupComparison.Fit([a, b], Spec with { Errors = NeweyWestCovariance.Auto }, "control")));
         Assert.Contains("two or more groups", Message(() => GroupComparison.Fit([a, a with { Unit = "a2" }], Spec, "control")));
         Assert.Contains("reference group nobody", Message(() => GroupComparison.Fit([a, b], Spec, "nobody")));
         Assert.Contains("unit a is given twice", Message(() => GroupComparison.Fit([a, a, b], Spec, "control")));
@@ -173,7 +173,7 @@ public sealed class ComparisonTests
         var fit = new ItsModel(a.Series, Spec).Fit();
         var x = new ItsModel(a.Series, Spec);
         var ols = new Estimation.LeastSquares(x.X, x.Outcome, x.Design.Terms);
-        var blocked = Estimation.Sandwich.NeweyWest(ols, NeweyWestErrors.Stata(2), out _, [ols.N]);
+        var blocked = Estimation.Sandwich.NeweyWest(ols, NeweyWestCovariance.Stata(2), out _, [ols.N]);
         for (int j = 0; j < fit.Parameters; j++) Assert.Equal(fit.Covariance[j, j], blocked[j, j], 1e-12 * fit.Covariance[j, j]);
     }
 }

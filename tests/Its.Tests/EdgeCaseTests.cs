@@ -77,7 +77,7 @@ public sealed class EdgeCaseTests
     public void A_huge_newey_west_lag_uses_the_lags_there_are()
     {
         var series = Series(t => 10 + 0.5 * t + Noise(t));
-        var huge = new ItsModel(series, new ItsSpec { Interruptions = [Start.Add(18)], Errors = NeweyWestErrors.Stata(2_000_000_000) }).Fit();
+        var huge = new ItsModel(series, new ItsSpec { Interruptions = [Start.Add(18)], Errors = NeweyWestCovariance.Stata(2_000_000_000) }).Fit();
         Assert.Equal(2_000_000_000, huge.Lag);
         Assert.Contains(huge.Warnings, w => w.Contains("only lags up to 35", StringComparison.Ordinal));
         Assert.All(huge.Coefficients, c => Assert.True(double.IsFinite(c.StdError)));
@@ -115,7 +115,7 @@ public sealed class EdgeCaseTests
     public void Degenerate_counts_are_refused(Family family, string reason)
     {
         Func<int, double> y = reason.StartsWith("every", StringComparison.Ordinal) ? _ => 7 : t => t < 18 ? 5 + t % 3 : 0;
-        var e = Assert.Throws<ItsException>(() => new ItsModel(Series(y), new ItsSpec { Interruptions = [Start.Add(18)], Family = family, Errors = NeweyWestErrors.Stata(2) }).Fit());
+        var e = Assert.Throws<ItsException>(() => new ItsModel(Series(y), new ItsSpec { Interruptions = [Start.Add(18)], Family = family, Errors = NeweyWestCovariance.Stata(2) }).Fit());
         Assert.Contains(reason, e.Message);
     }
 

@@ -175,7 +175,7 @@ public sealed class NumberFormatTests
         var start = Period.Month(2016, 1);
         TimeSeries Series(int seed, double slope) => new(Enumerable.Range(0, 48).Select(start.Add).ToArray(),
             Enumerable.Range(0, 48).Select(t => 20000 + 50 * t + (t >= 24 ? slope * (t - 24) : 0) + 300 * Math.Sin(seed * 1.3 + t * (0.7 + 0.11 * seed))).ToArray());
-        var spec = new ItsSpec { Interruptions = [Period.Month(2018, 1)], Errors = NeweyWestErrors.Stata(2) };
+        var spec = new ItsSpec { Interruptions = [Period.Month(2018, 1)], Errors = NeweyWestCovariance.Stata(2) };
         var groups = new[] { new GroupSeries("hospital", Series(1, -40)), new GroupSeries("chsi", Series(2, 5)) };
         var comparison = GroupComparison.Fit(groups, spec, "chsi");
         var controls = Enumerable.Range(0, 5).Select(i => new GroupSeries("control", Series(3 + i, 0), Unit: $"c{i}")).ToArray();
@@ -199,7 +199,7 @@ public sealed class NumberFormatTests
     [InlineData(1000.0)]
     public void Robustness_tables_follow_the_policy(double scale)
     {
-        var spec = new ItsSpec { Interruptions = [Start.Add(30)], Errors = NeweyWestErrors.Stata(2) };
+        var spec = new ItsSpec { Interruptions = [Start.Add(30)], Errors = NeweyWestCovariance.Stata(2) };
         Audit(RobustnessReport.PlaceboTables(PlaceboTest.Run(Wiggle(-1, scale), spec), spec));
         Audit([RobustnessReport.SensitivityTable(Sensitivity.Run(Wiggle(-1, scale), spec, otherDates: [Start.Add(33)]), spec)]);
         var log = spec with { Transform = OutcomeTransform.Log };
@@ -211,13 +211,13 @@ public sealed class NumberFormatTests
     {
         var power = PowerSimulation.Run(new PowerScenario { PeriodsBefore = 12, PeriodsAfter = 12, Replicates = 200, Seed = 7, LevelChange = 1, SlopeChange = 0.1 });
         Audit([PowerReport.TermTable(power)]);
-        var spec = new ItsSpec { Interruptions = [Start.Add(30)], Errors = NeweyWestErrors.Stata(2) };
+        var spec = new ItsSpec { Interruptions = [Start.Add(30)], Errors = NeweyWestCovariance.Stata(2) };
         Audit([BreakSearchReport.CandidateTable(BreakSearch.Run(Wiggle(-1), spec))]);
 
         var rng = new Random(5);
         var units = Enumerable.Range(0, 30).Select(i => new PanelUnit($"u{i}", Start,
             Enumerable.Range(0, 48).Select(t => 200 + 2 * t + (t >= 24 ? 15 + 0.8 * (t - 24) : 0) + 5 * (rng.NextDouble() - 0.5)).ToArray())).ToArray();
-        var panelSpec = new ItsSpec { Interruptions = [Start.Add(24)], Errors = NeweyWestErrors.Stata(2) };
+        var panelSpec = new ItsSpec { Interruptions = [Start.Add(24)], Errors = NeweyWestCovariance.Stata(2) };
         var summary = new PanelSummary(["level1", "slope1"]);
         summary.Add(units.Select(u => u.Id).ToArray(), new PanelFitter(panelSpec).Fit(units));
         Audit([PanelReport.DistributionTable(summary)]);

@@ -118,7 +118,7 @@ public sealed class PanelFitterTests
     {
         var spec = new ItsSpec { Interruptions = [Reform] };
         Assert.Contains("gls-ar:1", Assert.Throws<ItsException>(() => new PanelFitter(spec with { Errors = ErrorModel.Parse("gls-ar:1") })).Message);
-        Assert.Throws<ItsException>(() => new PanelFitter(spec with { Errors = NeweyWestErrors.Auto }));
+        Assert.Throws<ItsException>(() => new PanelFitter(spec with { Errors = NeweyWestCovariance.Auto }));
         Assert.Throws<ItsException>(() => new PanelFitter(spec with { Family = Family.Poisson }));
         Assert.Throws<ItsException>(() => new PanelFitter(spec with { Covariates = ["x"] }));
         var quarterly = new PanelUnit("q", Period.Quarter(2016, 1), new double[16]);
@@ -145,7 +145,7 @@ public sealed class PanelFitterTests
         var x = Matrix<double>.Build.Dense(40, 3, (i, j) => j == 0 ? 1 : j == 1 ? i % 20 : (i >= 20 ? 1 : 0) * (i % 20));
         var y = Enumerable.Range(0, 40).Select(i => 3 + 0.2 * (i % 20) + Normal.Sample(rng, 0, 1)).ToArray();
         string[] terms = ["a", "b", "c"];
-        var errors = NeweyWestErrors.Stata(2);
+        var errors = NeweyWestCovariance.Stata(2);
         var batch = new SharedDesign(x, terms, errors, [20, 20]).Fit(y);
         var ls = new Estimation.LeastSquares(x, Vector<double>.Build.DenseOfArray(y), terms);
         var v = Estimation.Sandwich.NeweyWest(ls, errors, out _, [20, 20]);

@@ -19,7 +19,7 @@ public sealed class RobustnessTests
             t.Select(i => 50 + 0.3 * i + (i >= 30 ? effect * (8 + i - 30) : 0) + 1.5 * Math.Sin(2.1 * i) + Math.Cos(0.77 * i * i)).ToArray());
     }
 
-    private static readonly ItsSpec Spec = new() { Interruptions = [Start.Add(30)], Errors = NeweyWestErrors.Stata(2) };
+    private static readonly ItsSpec Spec = new() { Interruptions = [Start.Add(30)], Errors = NeweyWestCovariance.Stata(2) };
 
     [Fact]
     public void A_real_level_change_ranks_first_among_all_admissible_dates()
@@ -133,13 +133,13 @@ public sealed class RobustnessTests
         var rows = Sensitivity.Run(Series(-1), Spec, otherDates: [Start.Add(33)]);
         Assert.Equal(2 * 14, rows.Count);
         Assert.All(rows, r => Assert.NotNull(r.Result));
-        var direct = new ItsModel(Series(-1), Spec with { Errors = NeweyWestErrors.Stata(4) }).Fit();
+        var direct = new ItsModel(Series(-1), Spec with { Errors = NeweyWestCovariance.Stata(4) }).Fit();
         Assert.Equal(direct["slope1"].StdError, rows.Single(r => r.Errors.Name == "newey:4" && r.Interruption == Start.Add(30)).Result!["slope1"].StdError);
         Assert.Equal(Start.Add(33), rows[^1].Interruption);
 
         // With a gap, GLS and ARIMA refuse; the row says why and the others are fitted.
         var gappy = Sensitivity.Run(Series(-1, skip: 5), Spec);
-        var gls = gappy.Single(r => r.Errors is GlsErrors);
+        var gls = gappy.Single(r => r.Errors.Process is GlsErrors);
         Assert.Null(gls.Result);
         Assert.Contains("consecutive periods", gls.Failure);
         Assert.NotNull(gappy.Single(r => r.Errors.Name == "prais").Result);

@@ -74,12 +74,8 @@ public static class GroupComparison
             if (ols.FitsExactly) throw new ItsException("the pooled model fits the data exactly (residuals are all 0), so standard errors are undefined");
             (fit, b, classical, sigma) = (ols, ols.Coefficients, ols.ClassicalCovariance(), Math.Sqrt(ols.Sigma2));
         }
-        var v = spec.Errors switch
-        {
-            HeteroskedasticityConsistentErrors hc => Sandwich.HeteroskedasticityConsistent(fit, hc.Type),
-            NeweyWestErrors nw => Sandwich.NeweyWest(fit, nw, out _, lagScope == LagScope.WithinSeries ? blocks : null),
-            _ => classical,
-        };
+        var covariance = spec.Errors.Covariance.Estimate(fit, classical, lagScope == LagScope.WithinSeries ? blocks : null);
+        var v = covariance.Covariance;
         var inference = new Inference(b, v, z ? null : n - columns);
         var coefficients = terms.Select((t, j) => inference.Coefficient(t, j)).ToArray();
         foreach (var coefficient in coefficients)
@@ -97,7 +93,7 @@ public static class GroupComparison
             N = n,
             DfResidual = n - columns,
             Sigma = sigma,
-            Lag = spec.Errors is NeweyWestErrors { Lag: FixedLag f } ? f.Lag : null,
+            Lag = covariance.Lag,
         };
     }
 
@@ -294,16 +290,19 @@ public static class GroupComparison
     }
 
     /// <summary>Whether the pooled model takes these errors: ols, hc0-hc3 and newey:L do; plug-in lags, Prais, GLS and ARIMA do not.</summary>
-    public static bool Supports(ErrorModel errors) => errors is ClassicalErrors or HeteroskedasticityConsistentErrors or NeweyWestErrors { Lag: FixedLag, Prewhiten: false };
+    public static bool Supports(ErrorModel errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        return StackingRefusal(errors) is null;
+    }
 
-    // The pooled model stacks series; error models of the series' own autocorrelation (Prais, GLS,
-    // ARIMA) would join the end of one group to the start of the next.
+    // The pooled model stacks series: an error process of a series' own autocorrelation (Prais, GLS,
+    // ARIMA) would join the end of one group to the start of the next, and a plug-in lag is defined for one series.
+    private static string? StackingRefusal(ErrorModel errors) => errors.Process.StackingRefusal ?? errors.Covariance.StackingRefusal;
+
     private static void CheckErrors(ErrorModel errors)
     {
-        if (Supports(errors)) return;
-        throw new ItsException(errors is NeweyWestErrors
-            ? $"the pooled model needs a fixed Newey-West lag (newey:L), not {errors.Name}: a plug-in lag is not defined for stacked series"
-            : $"the pooled model takes ols, hc0-hc3 or newey:L errors, not {errors.Name}: its autocorrelation model would join the end of one group's series to the start of the next");
+        if (StackingRefusal(errors) is { } refusal) throw new ItsException(refusal);
     }
 
     private static T Named<T>(string group, Func<T> action)

@@ -44,7 +44,7 @@ public static class Sandwich
     /// Lengths of consecutive blocks of rows (the series of a stacked panel) within which the lags
     /// run, summing to n; null for one series. Blocks need a fixed lag and no prewhitening.
     /// </param>
-    public static Matrix<double> NeweyWest(IScoreModel fit, NeweyWestErrors options, out int lag, IReadOnlyList<int>? blocks = null)
+    public static Matrix<double> NeweyWest(IScoreModel fit, NeweyWestCovariance options, out int lag, IReadOnlyList<int>? blocks = null)
     {
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentNullException.ThrowIfNull(options);

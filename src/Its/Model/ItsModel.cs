@@ -103,20 +103,7 @@ public sealed class ItsModel
             yield return $"{spec.TransitionPeriods} transition {unit}(s) after each interruption are left out; autocorrelation-based errors and diagnostics treat the remaining rows as consecutive";
     }
 
-    // What an estimator hands to the common part of Fit: coefficients, covariance, fit statistics,
-    // what it estimated besides (lag, rho, theta) and the residual diagnostics.
-    private sealed record Estimate(Vector<double> B, Matrix<double> V, int Df, int N, double Sigma, double? LogLik, double? Aic,
-        ResidualDiagnostics Diagnostics)
-    {
-        public int? Lag { get; init; }
-        public int? Iterations { get; init; }
-        public ErrorParameter[] Ar { get; init; } = [];
-        public ErrorParameter[] FamilyParameters { get; init; } = [];
-        public double[]? CoefficientDf { get; init; }
-        public bool ZTests { get; init; }
-    }
-
-    private Estimate EstimateGaussian(List<string> warnings)
+    private ProcessEstimate EstimateGaussian(List<string> warnings)
     {
         var ols = RefuseExactFit(new LeastSquares(X, Outcome, Design.Terms));
         int lagTests = Math.Min(Spec.PortmanteauLag, ols.N - 1);
@@ -130,92 +117,11 @@ public sealed class ItsModel
         double sigma = Math.Sqrt(ols.Sigma2);
         // AIC = -2 logLik + 2 (k + 1), the variance counted, as R's AIC(lm).
         double aic = -2 * ols.LogLikelihood + 2 * (ols.K + 1);
-        var plain = new Estimate(ols.Coefficients, ols.ClassicalCovariance(), ols.DfResidual, ols.N, sigma, ols.LogLikelihood, aic, diagnostics);
-        switch (Spec.Errors)
-        {
-            case ClassicalErrors:
-                return plain;
-            case HeteroskedasticityConsistentErrors hc:
-                return plain with { V = Sandwich.HeteroskedasticityConsistent(ols, hc.Type) };
-            case NeweyWestErrors nw:
-                return plain with { V = NeweyWest(ols, nw, warnings, out int lag), Lag = lag };
-            case AutoregressiveErrors ar:
-                var fgls = AutoregressiveFgls.Fit(X, Outcome, Design.Terms, ar);
-                var t = RefuseExactFit(fgls.Transformed);
-                if (!fgls.Converged)
-                    warnings.Add(Thresholds.RhoNotConverged(ar.Name, fgls.Iterations, fgls.Rho));
-                if (Thresholds.IsNearBoundary(fgls.Rho))
-                    warnings.Add(Thresholds.RhoNearBoundary(fgls.Rho));
-                // Stata prais reports no likelihood; its standard errors are OLS ones of the transformed regression.
-                return new Estimate(t.Coefficients, t.ClassicalCovariance(), t.DfResidual, t.N, Math.Sqrt(t.Sigma2), null, null, diagnostics)
-                {
-                    Iterations = fgls.Iterations,
-                    Ar = [new ErrorParameter("rho", fgls.Rho)],
-                };
-            case GlsErrors gls:
-                return EstimateGls(gls, diagnostics, warnings);
-            case ArimaErrors arima:
-                return EstimateArima(arima, diagnostics, warnings);
-            default:
-                throw new ItsException($"error model {Spec.Errors.Name} is not available for a gaussian model");
-        }
+        var plain = new ProcessEstimate(ols.Coefficients, ols.ClassicalCovariance(), ols.DfResidual, ols.N, sigma, ols.LogLikelihood, aic, diagnostics);
+        return Spec.Errors.Process.Estimate(this, ols, plain, Spec.Errors.Covariance, warnings);
     }
 
-    // GLS and ARIMA model the autocorrelation between adjacent months; R treats left-out months as
-    // missing (corAR1(form = ~t), arima with NA), which the kit does not, so it refuses rather than
-    // join months that are not adjacent.
-    private void RequireConsecutiveRows(ErrorModel errors)
-    {
-        if (Series.MissingPeriods > 0 || Spec.TransitionPeriods > 0)
-            throw new ItsException($"{errors.Name} errors need consecutive periods: with transition periods or gaps the autocorrelation would join periods that are not adjacent; drop --transition or fill the gaps, or use newey:L or prais");
-    }
-
-    private Estimate EstimateGls(GlsErrors gls, ResidualDiagnostics diagnostics, List<string> warnings)
-    {
-        RequireConsecutiveRows(gls);
-        var fit = GlsArma.Fit(X, Outcome, Design.Terms, gls.P, gls.Q, gls.Method);
-        if (!fit.Converged) warnings.Add($"{gls.Name} did not converge in {fit.Iterations} iterations; the estimates are from the last iteration");
-        if (fit.NearBoundary)
-            warnings.Add($"{gls.Name}: the ARMA parameters are at the stationarity boundary (a root of modulus near 1, as REML gives for a trending series): "
-                + "the standard errors are unreliable; try ML (:ml), a different order, newey:L errors, or check the trend");
-        double[]? df = null;
-        if (gls.Satterthwaite)
-        {
-            df = Enumerable.Range(0, Design.Terms.Count).Select(j => fit.SatterthwaiteDf(Vector<double>.Build.Dense(Design.Terms.Count, i => i == j ? 1 : 0))).ToArray();
-            if (df.Any(d => !(d > 0) || !double.IsFinite(d)))
-                throw new ItsException($"{gls.Name}: the Satterthwaite degrees of freedom are undefined here (the information matrix is singular, usually at the boundary); drop :satterthwaite");
-        }
-        var ar = fit.Phi.Select((v, i) => new ErrorParameter($"phi{i + 1}", v)).Concat(fit.Theta.Select((v, i) => new ErrorParameter($"theta{i + 1}", v))).ToArray();
-        return new Estimate(fit.Coefficients, fit.Covariance, fit.DfResidual, X.RowCount, fit.Sigma, fit.LogLikelihood, fit.Aic, diagnostics)
-        {
-            Iterations = fit.Iterations,
-            Ar = ar,
-            CoefficientDf = df,
-        };
-    }
-
-    private Estimate EstimateArima(ArimaErrors arima, ResidualDiagnostics diagnostics, List<string> warnings)
-    {
-        // Differencing removes the level, so fitted values, counterfactuals and relative effects
-        // would be undefined; the estimator supports d >= 1 (as stats::arima), the ITS model does not.
-        RequireConsecutiveRows(arima);
-        if (arima.D != 0)
-            throw new ItsException($"{arima.Name}: differenced errors (d >= 1) leave the level of the series unidentified, so fitted values and effects are undefined; use d = 0");
-        var fit = arima.Auto
-            ? ArimaRegression.FitAuto(X, Outcome, Design.Terms, 0, usableOnly: true)
-            : ArimaRegression.Fit(X, Outcome, Design.Terms, arima.P, 0, arima.Q);
-        if (arima.Auto) warnings.Add($"arima:auto chose ARIMA({fit.P},0,{fit.Q}), the smallest AICc ({fit.Aicc:F2}) among p, q = 0..3 away from the stationarity and invertibility boundaries");
-        if (!fit.Converged) warnings.Add($"ARIMA({fit.P},0,{fit.Q}) did not converge; the estimates are from the last iteration");
-        warnings.AddRange(fit.Warnings);
-        var ar = fit.Phi.Select((v, i) => new ErrorParameter($"phi{i + 1}", v)).Concat(fit.Theta.Select((v, i) => new ErrorParameter($"theta{i + 1}", v))).ToArray();
-        return new Estimate(fit.Coefficients, fit.Covariance, fit.N - Design.Terms.Count, fit.N, Math.Sqrt(fit.Sigma2), fit.LogLikelihood, fit.Aic, diagnostics)
-        {
-            Ar = ar,
-            ZTests = true,
-        };
-    }
-
-    private Estimate EstimateCounts(List<string> warnings)
+    private ProcessEstimate EstimateCounts(List<string> warnings)
     {
         var fit = CountRegression.Fit(Spec.Family, X, Outcome, LogOffset, Design.Terms);
         string family = Spec.Family.Name();
@@ -224,7 +130,7 @@ public sealed class ItsModel
         var residuals = fit.DevianceResiduals.ToArray();
         var dispersion = new DispersionCheck(fit.PearsonChiSquare, fit.DfResidual, fit.Deviance);
         // Over-dispersion makes Poisson standard errors too small (Lopez Bernal et al. 2017).
-        if (Spec.Family == Family.Poisson && dispersion.Ratio > 1.5 && Spec.Errors is ClassicalErrors)
+        if (Spec.Family == Family.Poisson && dispersion.Ratio > 1.5 && Spec.Errors.IsClassical)
             warnings.Add($"the counts are over-dispersed (Pearson chi-square / df = {dispersion.Ratio:F2}): Poisson standard errors are too small; use --family quasipoisson or negbin, or robust errors");
         var diagnostics = new ResidualDiagnostics(null, [],
             PortmanteauTest.LjungBox(residuals, lagTests), PortmanteauTest.BoxPierce(residuals, lagTests),
@@ -232,26 +138,15 @@ public sealed class ItsModel
         ErrorParameter[] parameters = fit.Theta is { } theta
             ? [new("theta", theta), new("theta_se", fit.ThetaStdError!.Value)]
             : Spec.Family == Family.QuasiPoisson ? [new("dispersion", fit.Dispersion)] : [];
-        var plain = new Estimate(fit.Coefficients, fit.ModelCovariance(), fit.DfResidual, fit.N, Math.Sqrt(fit.Dispersion), fit.LogLikelihood, fit.Aic, diagnostics)
+        if (Spec.Errors.Process is not IndependentErrors)
+            throw new ItsException($"error model {Spec.Errors.Name} is not available for a {family} model (use ols, hc0-hc3 or newey)");
+        var plain = new ProcessEstimate(fit.Coefficients, fit.ModelCovariance(), fit.DfResidual, fit.N, Math.Sqrt(fit.Dispersion), fit.LogLikelihood, fit.Aic, diagnostics)
         {
             Iterations = fit.Iterations,
             FamilyParameters = parameters,
             ZTests = true,
         };
-        return Spec.Errors switch
-        {
-            ClassicalErrors => plain,
-            HeteroskedasticityConsistentErrors hc => plain with { V = Sandwich.HeteroskedasticityConsistent(fit, hc.Type) },
-            NeweyWestErrors nw => plain with { V = NeweyWest(fit, nw, warnings, out int lag), Lag = lag },
-            _ => throw new ItsException($"error model {Spec.Errors.Name} is not available for a {family} model (use ols, hc0-hc3 or newey)"),
-        };
-    }
-
-    private static Matrix<double> NeweyWest(IScoreModel fit, NeweyWestErrors options, List<string> warnings, out int lag)
-    {
-        var v = Sandwich.NeweyWest(fit, options, out lag);
-        if (lag >= fit.N) warnings.Add($"Newey-West lag {lag} is not below the {fit.N} observations; only lags up to {fit.N - 1} are used");
-        return v;
+        return plain.With(Spec.Errors.Covariance, fit, warnings);
     }
 
     // The last guard against a silent NaN or infinity: every number of the result must be finite.

@@ -138,7 +138,7 @@ public static class ComparisonReport
                 : ""),
         };
         // Model-based count covariances pool one dispersion over all groups: say so when the groups' own differ.
-        if (p.Spec.Family == Family.QuasiPoisson && p.Spec.Errors is ClassicalErrors)
+        if (p.Spec.Family == Family.QuasiPoisson && p.Spec.Errors.IsClassical)
             notes.Add($"the pooled quasi-Poisson model has one dispersion for all groups ({Number(p.Sigma * p.Sigma)}; each group's own: "
                 + string.Join(", ", c.Groups.Select(g => $"{g.Name} {Number(g.Result.FamilyParameters.Single(f => f.Name == "dispersion").Estimate)}"))
                 + "): where they differ, the group with the larger one sets every standard error; hc0-hc3 or newey:L errors do not pool it");

@@ -152,7 +152,7 @@ public static class ResultReport
         bool z = coefficients.Count > 0 && coefficients[0].Df is null;
         var columns = new List<string> { "term", "estimate", "std. error", z ? "z" : "t", "p", "95% CI" };
         if (log) columns.AddRange(counts ? ["rate ratio", "95% CI"] : ["% change", "95% CI (%)"]);
-        string test = z ? "Wald z" : spec.Errors is GlsErrors { Satterthwaite: true } ? "t with Satterthwaite df" : $"t with {dfResidual} df";
+        string test = z ? "Wald z" : spec.Errors.Process is GlsErrors { Satterthwaite: true } ? "t with Satterthwaite df" : $"t with {dfResidual} df";
         var estimate = Estimates(coefficients.Select(c => c.StdError), coefficients.SelectMany(c => new[] { c.Estimate, c.StdError, c.Ci.Lower, c.Ci.Upper }));
         var transformed = coefficients.Where(c => c.Term != "intercept").ToArray();
         var ratio = RateRatios;

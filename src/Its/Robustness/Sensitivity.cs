@@ -25,10 +25,10 @@ public static class Sensitivity
     public static IReadOnlyList<ErrorModel> DefaultErrorModels(ItsSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var newey = Enumerable.Range(0, 7).Select(l => (ErrorModel)NeweyWestErrors.Stata(l));
+        var newey = Enumerable.Range(0, 7).Select(l => (ErrorModel)NeweyWestCovariance.Stata(l));
         return spec.Family.IsCount()
-            ? [ErrorModel.Ols, new HeteroskedasticityConsistentErrors(HcType.HC0), new HeteroskedasticityConsistentErrors(HcType.HC3), .. newey]
-            : [ErrorModel.Ols, new HeteroskedasticityConsistentErrors(HcType.HC3), .. newey, NeweyWestErrors.Auto,
+            ? [ErrorModel.Ols, new HeteroskedasticityConsistentCovariance(HcType.HC0), new HeteroskedasticityConsistentCovariance(HcType.HC3), .. newey]
+            : [ErrorModel.Ols, new HeteroskedasticityConsistentCovariance(HcType.HC3), .. newey, NeweyWestCovariance.Auto,
                AutoregressiveErrors.PraisWinsten, AutoregressiveErrors.CochraneOrcutt,
                new GlsErrors(1, 0, Estimation.LikelihoodMethod.Reml), new ArimaErrors(1, 0, 0)];
     }

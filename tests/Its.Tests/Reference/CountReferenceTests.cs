@@ -53,7 +53,7 @@ public sealed class CountReferenceTests
         if (result.Spec.Family == Family.QuasiPoisson) Parameter(fixture, "dispersion", result, "dispersion");
         Optional(fixture, "log_likelihood", result.LogLikelihood);
         Optional(fixture, "aic", result.Aic);
-        Assert.Equal(fixture.Optional("lag")?.GetInt32(), result.Spec.Errors is NeweyWestErrors { Lag: NeweyWest1994Lag } ? result.Lag : null);
+        Assert.Equal(fixture.Optional("lag")?.GetInt32(), result.Spec.Errors.Covariance is NeweyWestCovariance { Lag: NeweyWest1994Lag } ? result.Lag : null);
 
         var acf = Fixture.Numbers(r.GetProperty("residual_acf"));
         for (int k = 0; k < acf.Length; k++) Close.Equal(acf[k], result.Diagnostics.Correlogram.Acf[k], Irls, $"deviance residual ACF[{k + 1}]");

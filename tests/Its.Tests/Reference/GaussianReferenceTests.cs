@@ -31,7 +31,7 @@ public sealed class GaussianReferenceTests
         var fixture = Cases.Single(c => c.Name == name);
         var r = fixture.Json;
         var result = new ItsModel(fixture.Series(), fixture.Spec()).Fit();
-        double tol = result.Spec.Errors is AutoregressiveErrors ? Iterated : ClosedForm;
+        double tol = result.Spec.Errors.Process is AutoregressiveErrors ? Iterated : ClosedForm;
 
         Assert.Equal(r.GetProperty("n").GetInt32(), result.N);
         Assert.Equal(r.GetProperty("df_residual").GetInt32(), result.DfResidual);

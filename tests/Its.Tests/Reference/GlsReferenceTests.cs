@@ -78,8 +78,8 @@ public sealed class GlsReferenceTests
         var fixture = Cases.Single(c => c.Name == name);
         if (fixture.Json.GetProperty("near_boundary").GetBoolean()) return;
         var spec = fixture.Spec();
-        bool reml = spec.Errors is GlsErrors { Method: LikelihoodMethod.Reml };
-        if (reml) spec = spec with { Errors = ((GlsErrors)spec.Errors) with { Satterthwaite = true } };
+        bool reml = spec.Errors.Process is GlsErrors { Method: LikelihoodMethod.Reml };
+        if (reml) spec = spec with { Errors = ((GlsErrors)spec.Errors.Process) with { Satterthwaite = true } };
         var result = new ItsModel(fixture.Series(), spec).Fit();
         foreach (var (expected, actual) in fixture.Json.GetProperty("coefficients").EnumerateArray().Zip(result.Coefficients))
         {

@@ -1,0 +1,242 @@
+using System.Globalization;
+using Its.Batch;
+using Its.Estimation;
+using Its.Results;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Its.Model;
+
+/// <summary>
+/// How the errors of a Gaussian model are modelled: independent (the fit is OLS), AR(1) by feasible
+/// GLS, ARMA by GLS, or ARIMA by exact maximum likelihood. A new process is a new subtype: its fit,
+/// and optionally its batch path.
+/// </summary>
+public abstract record ErrorProcess
+{
+    /// <summary>The spelling used by <c>--errors</c> and in outputs.</summary>
+    public abstract string Name { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+
+    /// <summary>Whether the fit takes this covariance estimator; a process that models the autocorrelation takes its own model's.</summary>
+    internal virtual bool Takes(CovarianceEstimator covariance) => covariance is ClassicalCovariance;
+
+    /// <summary>Fits the model's Gaussian regression under this process.</summary>
+    /// <param name="model">The model (design, outcome, series, spec).</param>
+    /// <param name="ols">The OLS fit of the same design.</param>
+    /// <param name="plain">The OLS estimate with the classical covariance and the residual diagnostics.</param>
+    /// <param name="covariance">The covariance estimator (one this process <see cref="Takes"/>).</param>
+    /// <param name="warnings">Where to say what the user should know.</param>
+    internal abstract ProcessEstimate Estimate(ItsModel model, LeastSquares ols, ProcessEstimate plain, CovarianceEstimator covariance, List<string> warnings);
+
+    /// <summary>Why a pooled model of stacked series cannot take this process, or null when it can.</summary>
+    internal virtual string? StackingRefusal =>
+        $"the pooled model takes ols, hc0-hc3 or newey:L errors, not {Name}: its autocorrelation model would join the end of one group's series to the start of the next";
+
+    /// <summary>The batch path under this process with a covariance estimator, or null when there is none.</summary>
+    internal virtual Func<SharedDesign, LeastSquares, BatchErrors>? BatchPath(CovarianceEstimator covariance) => null;
+
+    // GLS and ARIMA model the autocorrelation between adjacent periods; R treats left-out periods as
+    // missing (corAR1(form = ~t), arima with NA), which the kit does not, so it refuses rather than
+    // join periods that are not adjacent.
+    private protected void RequireConsecutiveRows(ItsModel model)
+    {
+        if (model.Series.MissingPeriods > 0 || model.Spec.TransitionPeriods > 0)
+            throw new ItsException($"{Name} errors need consecutive periods: with transition periods or gaps the autocorrelation would join periods that are not adjacent; drop --transition or fill the gaps, or use newey:L or prais");
+    }
+
+    private protected static ErrorParameter[] ArmaParameters(IEnumerable<double> phi, IEnumerable<double> theta) =>
+        phi.Select((v, i) => new ErrorParameter($"phi{i + 1}", v)).Concat(theta.Select((v, i) => new ErrorParameter($"theta{i + 1}", v))).ToArray();
+}
+
+/// <summary>Independent errors: the fit is OLS (or the count GLM), and any covariance estimator applies.</summary>
+public sealed record IndependentErrors : ErrorProcess
+{
+    private IndependentErrors() { }
+
+    /// <summary>The one independent process.</summary>
+    public static IndependentErrors Instance { get; } = new();
+
+    /// <inheritdoc />
+    public override string Name => "independent";
+
+    internal override bool Takes(CovarianceEstimator covariance) => true;
+
+    internal override ProcessEstimate Estimate(ItsModel model, LeastSquares ols, ProcessEstimate plain, CovarianceEstimator covariance, List<string> warnings) =>
+        plain.With(covariance, ols, warnings);
+
+    internal override string? StackingRefusal => null;
+
+    internal override Func<SharedDesign, LeastSquares, BatchErrors>? BatchPath(CovarianceEstimator covariance) => covariance.BatchPath;
+}
+
+/// <summary>What the AR(1) transformation does with the first observation.</summary>
+public enum FirstObservation
+{
+    /// <summary>Keep it, scaled by sqrt(1 - rho^2) (Prais-Winsten).</summary>
+    Keep,
+    /// <summary>Drop it (Cochrane-Orcutt).</summary>
+    Drop,
+}
+
+/// <summary>
+/// Feasible GLS with AR(1) errors, iterated as Stata <c>prais</c>: rho from the regression of the
+/// residuals on their lag (no constant), until rho changes by less than <see cref="Tolerance"/>.
+/// The default tolerance, 1e-10, reaches the fixed point; Stata stops at its own, looser,
+/// <c>tolerance()</c>, so in slowly converging series its printed digits can differ slightly.
+/// </summary>
+/// <param name="First">Prais-Winsten keeps the first observation; Cochrane-Orcutt drops it.</param>
+/// <param name="Tolerance">Convergence tolerance on rho.</param>
+/// <param name="MaxIterations">Iterations before giving up with a warning.</param>
+public sealed record AutoregressiveErrors(FirstObservation First, double Tolerance = 1e-10, int MaxIterations = 1000) : ErrorProcess
+{
+    /// <summary>Stata <c>prais</c> (first observation kept and scaled).</summary>
+    public static AutoregressiveErrors PraisWinsten { get; } = new(FirstObservation.Keep);
+
+    /// <summary>Stata <c>prais, corc</c> (first observation dropped).</summary>
+    public static AutoregressiveErrors CochraneOrcutt { get; } = new(FirstObservation.Drop);
+
+    /// <inheritdoc />
+    public override string Name => First == FirstObservation.Keep ? "prais" : "cochrane-orcutt";
+
+    internal override ProcessEstimate Estimate(ItsModel model, LeastSquares ols, ProcessEstimate plain, CovarianceEstimator covariance, List<string> warnings)
+    {
+        var fgls = AutoregressiveFgls.Fit(model.X, model.Outcome, model.Design.Terms, this);
+        var t = ItsModel.RefuseExactFit(fgls.Transformed);
+        if (!fgls.Converged)
+            warnings.Add(Thresholds.RhoNotConverged(Name, fgls.Iterations, fgls.Rho));
+        if (Thresholds.IsNearBoundary(fgls.Rho))
+            warnings.Add(Thresholds.RhoNearBoundary(fgls.Rho));
+        // Stata prais reports no likelihood; its standard errors are OLS ones of the transformed regression.
+        return new ProcessEstimate(t.Coefficients, t.ClassicalCovariance(), t.DfResidual, t.N, Math.Sqrt(t.Sigma2), null, null, plain.Diagnostics)
+        {
+            Iterations = fgls.Iterations,
+            Ar = [new ErrorParameter("rho", fgls.Rho)],
+        };
+    }
+
+    internal override Func<SharedDesign, LeastSquares, BatchErrors>? BatchPath(CovarianceEstimator covariance) =>
+        (design, _) => new PraisWinstenBatch(design, this);
+}
+
+/// <summary>
+/// GLS with ARMA(p, q) errors by REML or ML, as R <c>nlme::gls(correlation = corARMA(p, q))</c>;
+/// optionally with Satterthwaite degrees of freedom for the coefficient tests (REML only).
+/// Spelled <c>gls-ar:P[:reml|:ml][:satterthwaite]</c> or <c>gls-arma:P,Q[...]</c>.
+/// </summary>
+/// <param name="P">AR order.</param>
+/// <param name="Q">MA order.</param>
+/// <param name="Method">REML (default) or ML.</param>
+/// <param name="Satterthwaite">Test each coefficient on Satterthwaite df instead of n - k.</param>
+public sealed record GlsErrors(int P, int Q, LikelihoodMethod Method, bool Satterthwaite = false) : ErrorProcess
+{
+    /// <inheritdoc />
+    public override string Name =>
+        (Q == 0 ? $"gls-ar:{P}" : $"gls-arma:{P},{Q}") + (Method == LikelihoodMethod.Ml ? ":ml" : ":reml") + (Satterthwaite ? ":satterthwaite" : "");
+
+    /// <summary>Reads the spelling above.</summary>
+    /// <exception cref="FormatException">Not a GLS specification.</exception>
+    public static GlsErrors Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = text.Trim().ToLowerInvariant().Split(':');
+        bool arma = parts[0] == "gls-arma";
+        var orders = parts.Length > 1 ? parts[1].Split(',') : [];
+        if (orders.Length != (arma ? 2 : 1) || !orders.All(o => int.TryParse(o, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+            throw new FormatException($"'{text}': expected {(arma ? "gls-arma:P,Q" : "gls-ar:P")} with whole-number orders");
+        int p = int.Parse(orders[0], CultureInfo.InvariantCulture), q = arma ? int.Parse(orders[1], CultureInfo.InvariantCulture) : 0;
+        if (p + q < 1 || p > 6 || q > 6) throw new FormatException($"'{text}': the orders must be 0 to 6 and not both 0");
+        var method = LikelihoodMethod.Reml;
+        bool satterthwaite = false;
+        foreach (string option in parts.Skip(2))
+        {
+            switch (option)
+            {
+                case "reml": method = LikelihoodMethod.Reml; break;
+                case "ml": method = LikelihoodMethod.Ml; break;
+                case "satterthwaite": satterthwaite = true; break;
+                default: throw new FormatException($"'{text}': unknown option '{option}' (expected reml, ml or satterthwaite)");
+            }
+        }
+        if (satterthwaite && method == LikelihoodMethod.Ml)
+            throw new FormatException($"'{text}': Satterthwaite degrees of freedom go with REML");
+        return new GlsErrors(p, q, method, satterthwaite);
+    }
+
+    internal override ProcessEstimate Estimate(ItsModel model, LeastSquares ols, ProcessEstimate plain, CovarianceEstimator covariance, List<string> warnings)
+    {
+        RequireConsecutiveRows(model);
+        var x = model.X;
+        var terms = model.Design.Terms;
+        var fit = GlsArma.Fit(x, model.Outcome, terms, P, Q, Method);
+        if (!fit.Converged) warnings.Add($"{Name} did not converge in {fit.Iterations} iterations; the estimates are from the last iteration");
+        if (fit.NearBoundary)
+            warnings.Add($"{Name}: the ARMA parameters are at the stationarity boundary (a root of modulus near 1, as REML gives for a trending series): "
+                + "the standard errors are unreliable; try ML (:ml), a different order, newey:L errors, or check the trend");
+        double[]? df = null;
+        if (Satterthwaite)
+        {
+            df = Enumerable.Range(0, terms.Count).Select(j => fit.SatterthwaiteDf(Vector<double>.Build.Dense(terms.Count, i => i == j ? 1 : 0))).ToArray();
+            if (df.Any(d => !(d > 0) || !double.IsFinite(d)))
+                throw new ItsException($"{Name}: the Satterthwaite degrees of freedom are undefined here (the information matrix is singular, usually at the boundary); drop :satterthwaite");
+        }
+        return new ProcessEstimate(fit.Coefficients, fit.Covariance, fit.DfResidual, x.RowCount, fit.Sigma, fit.LogLikelihood, fit.Aic, plain.Diagnostics)
+        {
+            Iterations = fit.Iterations,
+            Ar = ArmaParameters(fit.Phi, fit.Theta),
+            CoefficientDf = df,
+        };
+    }
+}
+
+/// <summary>
+/// Regression with ARIMA(p, d, q) errors by exact Gaussian maximum likelihood, as R
+/// <c>stats::arima(y, order, xreg, method = "ML")</c>; <c>arima:auto</c> picks p and q in 0..3 by
+/// AICc (d = 0) among fits that converged away from the unit circle (roots of modulus 1.01 or
+/// more, as <c>forecast::auto.arima</c>). Inference is Wald z, as R reports for arima fits.
+/// </summary>
+/// <param name="P">AR order (ignored when <paramref name="Auto"/>).</param>
+/// <param name="D">Differencing order.</param>
+/// <param name="Q">MA order (ignored when <paramref name="Auto"/>).</param>
+/// <param name="Auto">Choose p and q by AICc.</param>
+public sealed record ArimaErrors(int P, int D, int Q, bool Auto = false) : ErrorProcess
+{
+    /// <inheritdoc />
+    public override string Name => Auto ? "arima:auto" : $"arima:{P},{D},{Q}";
+
+    /// <summary>Reads <c>arima:p,d,q</c> or <c>arima:auto</c>.</summary>
+    /// <exception cref="FormatException">Not an ARIMA specification.</exception>
+    public static ArimaErrors Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string s = text.Trim().ToLowerInvariant();
+        if (s == "arima:auto") return new ArimaErrors(0, 0, 0, Auto: true);
+        var orders = s["arima:".Length..].Split(',');
+        if (orders.Length != 3 || !orders.All(o => int.TryParse(o, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v <= 6))
+            throw new FormatException($"'{text}': expected arima:p,d,q with whole numbers 0 to 6, or arima:auto");
+        var v = orders.Select(o => int.Parse(o, CultureInfo.InvariantCulture)).ToArray();
+        return new ArimaErrors(v[0], v[1], v[2]);
+    }
+
+    internal override ProcessEstimate Estimate(ItsModel model, LeastSquares ols, ProcessEstimate plain, CovarianceEstimator covariance, List<string> warnings)
+    {
+        // Differencing removes the level, so fitted values, counterfactuals and relative effects
+        // would be undefined; the estimator supports d >= 1 (as stats::arima), the ITS model does not.
+        RequireConsecutiveRows(model);
+        if (D != 0)
+            throw new ItsException($"{Name}: differenced errors (d >= 1) leave the level of the series unidentified, so fitted values and effects are undefined; use d = 0");
+        var terms = model.Design.Terms;
+        var fit = Auto
+            ? ArimaRegression.FitAuto(model.X, model.Outcome, terms, 0, usableOnly: true)
+            : ArimaRegression.Fit(model.X, model.Outcome, terms, P, 0, Q);
+        if (Auto) warnings.Add($"arima:auto chose ARIMA({fit.P},0,{fit.Q}), the smallest AICc ({fit.Aicc:F2}) among p, q = 0..3 away from the stationarity and invertibility boundaries");
+        if (!fit.Converged) warnings.Add($"ARIMA({fit.P},0,{fit.Q}) did not converge; the estimates are from the last iteration");
+        warnings.AddRange(fit.Warnings);
+        return new ProcessEstimate(fit.Coefficients, fit.Covariance, fit.N - terms.Count, fit.N, Math.Sqrt(fit.Sigma2), fit.LogLikelihood, fit.Aic, plain.Diagnostics)
+        {
+            Ar = ArmaParameters(fit.Phi, fit.Theta),
+            ZTests = true,
+        };
+    }
+}
