@@ -11,7 +11,7 @@ public sealed class ErrorModelTests
 {
     public static TheoryData<string> Spellings =>
     [
-        "ols", "hc0", "hc1", "hc2", "hc3", "newey:0", "newey:3", "newey:auto", "newey:r-default", "prais", "cochrane-orcutt",
+        "ols", "hc0", "hc1", "hc2", "hc3", "newey:0", "newey:3", "newey:3:parzen", "newey:2:qs", "newey:auto", "newey:r-default", "prais", "cochrane-orcutt",
         "gls-ar:1:reml", "gls-ar:2:ml", "gls-arma:1,1:reml", "gls-ar:1:reml:satterthwaite", "arima:1,0,0", "arima:1,0,2", "arima:auto",
     ];
 

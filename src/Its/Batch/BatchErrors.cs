@@ -66,19 +66,19 @@ internal sealed class HeteroskedasticityConsistentBatch : BatchErrors
 }
 
 /// <summary>
-/// <c>newey:L</c>: sum_t z_t^2 + 2 sum_l w_l sum_t z_t z_{t-l} with z_t = X+_jt e_t, Bartlett
+/// <c>newey:L</c>: sum_t z_t^2 + 2 sum_l w_l sum_t z_t z_{t-l} with z_t = X+_jt e_t, the kernel's
 /// weights and the n/(n-k) scaling of <see cref="Sandwich.NeweyWest"/>; lags run within blocks.
 /// </summary>
 internal sealed class NeweyWestBatch : BatchErrors
 {
     private readonly int _lag;
-    private readonly double[] _bartlett;
+    private readonly double[] _weights;
     private readonly double _scale;
 
-    public NeweyWestBatch(SharedDesign design, int lag, bool smallSampleAdjustment) : base(design)
+    public NeweyWestBatch(SharedDesign design, int lag, HacKernel kernel, bool smallSampleAdjustment) : base(design)
     {
         _lag = lag;
-        _bartlett = Sandwich.BartlettWeights(lag, design.Blocks.Max() - 1);
+        _weights = Sandwich.KernelWeights(kernel, lag, design.Blocks.Max() - 1);
         _scale = smallSampleAdjustment ? (double)design.N / (design.N - design.K) : 1;
     }
 
@@ -94,8 +94,8 @@ internal sealed class NeweyWestBatch : BatchErrors
             foreach (int length in blocks)
             {
                 var block = z.AsSpan(start, length);
-                for (int l = 1; l < Math.Min(_bartlett.Length, length); l++)
-                    v += 2 * _bartlett[l] * TensorPrimitives.Dot<double>(block[l..], block[..^l]);
+                for (int l = 1; l < Math.Min(_weights.Length, length); l++)
+                    v += 2 * _weights[l] * TensorPrimitives.Dot<double>(block[l..], block[..^l]);
                 start += length;
             }
             variances[j] = v * _scale;

@@ -33,7 +33,7 @@ public static class Sandwich
     };
 
     /// <summary>
-    /// Newey-West covariance with Bartlett weights. With prewhitening the scores are first filtered
+    /// Newey-West covariance, with Bartlett weights or another kernel's (<see cref="KernelWeights"/>). With prewhitening the scores are first filtered
     /// by a VAR(1) fitted by OLS and the meat recoloured by D = (I - A)^-1 (Andrews and Monahan 1992),
     /// as R <c>sandwich::meatHAC(prewhite = 1)</c>.
     /// </summary>
@@ -60,14 +60,14 @@ public static class Sandwich
         var u = scores;
         if (options.Prewhiten) (u, recolour) = PrewhitenVar1(scores);
         Matrix<double> meat;
-        if (blocks is null) meat = HacMeat(u, BartlettWeights(lag, u.RowCount - 1));
+        if (blocks is null) meat = HacMeat(u, KernelWeights(options.Kernel, lag, u.RowCount - 1));
         else
         {
             meat = Matrix<double>.Build.Dense(u.ColumnCount, u.ColumnCount);
             int start = 0;
             foreach (int length in blocks)
             {
-                meat += HacMeat(u.SubMatrix(start, length, 0, u.ColumnCount), BartlettWeights(lag, length - 1));
+                meat += HacMeat(u.SubMatrix(start, length, 0, u.ColumnCount), KernelWeights(options.Kernel, lag, length - 1));
                 start += length;
             }
         }
@@ -77,13 +77,32 @@ public static class Sandwich
     }
 
     /// <summary>
-    /// Bartlett kernel weights w_j = 1 - j/(L+1) for j = 0..min(L, maxLag) (R <c>NeweyWest</c>:
-    /// seq(1, 0, by = -1/(L+1)), of which <c>meatHAC</c> uses only the first n).
+    /// HAC kernel weights w(j / b) for lags j = 0..maxLag with bandwidth b = L + 1, as R
+    /// <c>sandwich::kweights</c> in <c>meatHAC</c>: the Bartlett and Parzen kernels end at lag L;
+    /// the quadratic-spectral kernel weights every lag, its tail cut after the last weight above
+    /// 1e-7 in size (<c>weightsAndrews</c>' tolerance). Bartlett gives Newey-West's
+    /// w_j = 1 - j/(L+1) (R <c>NeweyWest</c>: seq(1, 0, by = -1/(L+1))).
     /// </summary>
-    public static double[] BartlettWeights(int lag, int maxLag)
+    /// <exception cref="ArgumentOutOfRangeException">The lag is negative.</exception>
+    public static double[] KernelWeights(HacKernel kernel, int lag, int maxLag)
     {
         if (lag < 0) throw new ArgumentOutOfRangeException(nameof(lag), lag, "lag must be >= 0");
-        return Enumerable.Range(0, Math.Min(lag, Math.Max(maxLag, 0)) + 1).Select(j => 1 - j / (lag + 1.0)).ToArray();
+        int top = Math.Max(maxLag, 0);
+        if (kernel == HacKernel.Bartlett) return Enumerable.Range(0, Math.Min(lag, top) + 1).Select(j => 1 - j / (lag + 1.0)).ToArray();
+        if (kernel == HacKernel.Parzen)
+            return Enumerable.Range(0, Math.Min(lag, top) + 1).Select(j => Parzen(j / (lag + 1.0))).ToArray();
+        var weights = Enumerable.Range(0, top + 1).Select(j => QuadraticSpectral(j / (lag + 1.0))).ToArray();
+        int last = Array.FindLastIndex(weights, w => Math.Abs(w) > 1e-7);
+        return weights[..(last + 1)];
+    }
+
+    private static double Parzen(double x) => x <= 0.5 ? 1 - 6 * x * x + 6 * x * x * x : 2 * Math.Pow(1 - x, 3);
+
+    private static double QuadraticSpectral(double x)
+    {
+        if (x == 0) return 1;
+        double z = 6 * Math.PI * x / 5;
+        return 25 / (12 * Math.PI * Math.PI * x * x) * (Math.Sin(z) / z - Math.Cos(z));
     }
 
     // floor(bandwidth), refused when the plug-in is undefined (scores with no long-run variance).

@@ -90,9 +90,25 @@ public sealed record FixedLag(int Lag) : LagRule;
 public sealed record NeweyWest1994Lag : LagRule;
 
 /// <summary>
-/// A Newey-West (Bartlett kernel) covariance. The presets reproduce Stata <c>newey, lag(L)</c>
-/// (<see cref="Stata"/>), the plug-in lag without prewhitening (<see cref="Auto"/>), and R
-/// <c>sandwich::NeweyWest()</c> with its defaults (<see cref="RDefault"/>).
+/// The kernel of a HAC covariance: the weight w(j / b) of the lag-j autocovariance, with bandwidth
+/// b = L + 1 for a lag L (Andrews 1991; R <c>sandwich::kweights</c>).
+/// </summary>
+public enum HacKernel
+{
+    /// <summary>w(x) = 1 - |x| (Newey and West 1987): lags up to L.</summary>
+    Bartlett,
+    /// <summary>w(x) = 1 - 6x^2 + 6|x|^3 up to 1/2, 2(1 - |x|)^3 up to 1 (Gallant 1987): lags up to L.</summary>
+    Parzen,
+    /// <summary>w(x) = 25 / (12 pi^2 x^2) (sin(6 pi x / 5) / (6 pi x / 5) - cos(6 pi x / 5)) (Andrews 1991): every lag.</summary>
+    QuadraticSpectral,
+}
+
+/// <summary>
+/// A Newey-West covariance: Bartlett kernel by default, or another <see cref="HacKernel"/> with a
+/// fixed lag. The presets reproduce Stata <c>newey, lag(L)</c> (<see cref="Stata"/>), the plug-in
+/// lag without prewhitening (<see cref="Auto"/>), R <c>sandwich::NeweyWest()</c> with its defaults
+/// (<see cref="RDefault"/>), and R <c>sandwich::kernHAC(fit, kernel, bw = L + 1, prewhite = FALSE,
+/// adjust = TRUE)</c> (<see cref="WithKernel"/>).
 /// </summary>
 /// <param name="Lag">Fixed lag or plug-in rule.</param>
 /// <param name="Prewhiten">Prewhiten the scores with a VAR(1) fitted by OLS (Andrews and Monahan 1992), as R's default.</param>
@@ -105,6 +121,26 @@ public sealed record NeweyWestCovariance(LagRule Lag, bool Prewhiten, bool Small
     public static NeweyWestCovariance Stata(int lag) => lag >= 0
         ? new(new FixedLag(lag), Prewhiten: false, SmallSampleAdjustment: true, $"newey:{lag}")
         : throw new ArgumentOutOfRangeException(nameof(lag), lag, "the Newey-West lag must be >= 0");
+
+    /// <summary>
+    /// A fixed lag L with a kernel's weights, no prewhitening, n/(n-k) scaling, as R
+    /// <c>kernHAC(fit, kernel, bw = L + 1, prewhite = FALSE, adjust = TRUE)</c>; spelled
+    /// <c>newey:L:parzen</c> or <c>newey:L:qs</c> (<c>newey:L</c> for Bartlett).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The lag is negative.</exception>
+    public static NeweyWestCovariance WithKernel(int lag, HacKernel kernel) => kernel == HacKernel.Bartlett ? Stata(lag)
+        : Stata(lag) with { Kernel = kernel, Label = $"newey:{lag}:{KernelSpelling(kernel)}" };
+
+    /// <summary>The kernel; Bartlett unless <see cref="WithKernel"/> chose another.</summary>
+    public HacKernel Kernel { get; init; } = HacKernel.Bartlett;
+
+    /// <summary>How a kernel is spelled after <c>newey:L:</c>.</summary>
+    public static string KernelSpelling(HacKernel kernel) => kernel switch
+    {
+        HacKernel.Bartlett => "bartlett",
+        HacKernel.Parzen => "parzen",
+        _ => "qs",
+    };
 
     /// <summary>Newey-West (1994) plug-in lag, no prewhitening, n/(n-k) scaling (Stata's convention otherwise).</summary>
     public static NeweyWestCovariance Auto { get; } = new(new NeweyWest1994Lag(), Prewhiten: false, SmallSampleAdjustment: true, "newey:auto");
@@ -126,5 +162,5 @@ public sealed record NeweyWestCovariance(LagRule Lag, bool Prewhiten, bool Small
         : $"the pooled model needs a fixed Newey-West lag (newey:L), not {Name}: a plug-in lag is not defined for stacked series";
 
     internal override Func<SharedDesign, LeastSquares, BatchErrors>? BatchPath =>
-        Lag is FixedLag f && !Prewhiten ? (design, _) => new NeweyWestBatch(design, f.Lag, SmallSampleAdjustment) : null;
+        Lag is FixedLag f && !Prewhiten ? (design, _) => new NeweyWestBatch(design, f.Lag, Kernel, SmallSampleAdjustment) : null;
 }

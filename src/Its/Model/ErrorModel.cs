@@ -54,7 +54,8 @@ public sealed record ErrorModel
     public static implicit operator ErrorModel(ErrorProcess process) => new(process, ClassicalCovariance.Instance);
 
     /// <summary>
-    /// Reads an error specification: <c>ols</c>, <c>hc0</c>..<c>hc3</c>, <c>newey:L</c>,
+    /// Reads an error specification: <c>ols</c>, <c>hc0</c>..<c>hc3</c>, <c>newey:L</c> (or
+    /// <c>newey:L:parzen</c>, <c>newey:L:qs</c> for another kernel),
     /// <c>newey:auto</c>, <c>newey:r-default</c>, <c>prais</c>, <c>cochrane-orcutt</c>,
     /// <c>gls-ar:P</c>, <c>gls-arma:P,Q</c> (with <c>:reml</c>, <c>:ml</c>, <c>:satterthwaite</c>),
     /// <c>arima:p,d,q</c>, <c>arima:auto</c>.
@@ -82,10 +83,14 @@ public sealed record ErrorModel
             return GlsErrors.Parse(text);
         if (s.StartsWith("newey:", StringComparison.Ordinal))
         {
-            string lag = s["newey:".Length..];
-            if (int.TryParse(lag, NumberStyles.None, CultureInfo.InvariantCulture, out int l))
-                return Errors.NeweyWest(l);
-            throw new FormatException($"'{text}': the Newey-West lag must be a whole number >= 0, auto or r-default");
+            var parts = s["newey:".Length..].Split(':');
+            if (!int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int l))
+                throw new FormatException($"'{text}': the Newey-West lag must be a whole number >= 0, auto or r-default");
+            if (parts.Length == 1) return Errors.NeweyWest(l);
+            var kernel = parts.Length == 2 ? Enum.GetValues<HacKernel>().Where(k => NeweyWestCovariance.KernelSpelling(k) == parts[1]).ToArray() : [];
+            if (kernel.Length != 1)
+                throw new FormatException($"'{text}': expected newey:L or newey:L:KERNEL with a kernel bartlett, parzen or qs");
+            return Errors.NeweyWest(l, kernel[0]);
         }
         throw new FormatException($"'{text}' is not an error model (expected ols, hc0..hc3, newey:L, newey:auto, newey:r-default, prais, cochrane-orcutt, gls-ar:P, gls-arma:P,Q, arima:p,d,q or arima:auto)");
     }

@@ -33,11 +33,15 @@ public static class Errors
     /// <example><c>Errors = Errors.HC3</c></example>
     public static ErrorModel HC3 { get; } = new HeteroskedasticityConsistentCovariance(HcType.HC3);
 
-    /// <summary><c>newey:L</c>: Stata <c>newey, lag(L)</c>.</summary>
+    /// <summary>
+    /// <c>newey:L</c>: Stata <c>newey, lag(L)</c>; with another kernel (<c>newey:L:parzen</c>,
+    /// <c>newey:L:qs</c>), R <c>kernHAC(fit, kernel, bw = L + 1, prewhite = FALSE, adjust = TRUE)</c>.
+    /// </summary>
     /// <param name="lag">The truncation lag, 0 or more.</param>
-    /// <example><c>Errors = Errors.NeweyWest(3)</c></example>
+    /// <param name="kernel">The kernel: Bartlett (Newey-West's) unless given.</param>
+    /// <example><c>Errors = Errors.NeweyWest(3)</c> or <c>Errors = Errors.NeweyWest(3, HacKernel.Parzen)</c></example>
     /// <exception cref="ArgumentOutOfRangeException">The lag is negative.</exception>
-    public static ErrorModel NeweyWest(int lag) => NeweyWestCovariance.Stata(lag);
+    public static ErrorModel NeweyWest(int lag, HacKernel kernel = HacKernel.Bartlett) => NeweyWestCovariance.WithKernel(lag, kernel);
 
     /// <summary><c>newey:auto</c>: the Newey-West (1994) plug-in lag of R <c>bwNeweyWest</c>, Stata's scaling.</summary>
     /// <example><c>Errors = Errors.NeweyWestAuto</c></example>
