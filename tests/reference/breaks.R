@@ -40,6 +40,7 @@ suppressPackageStartupMessages({
 data_dir <- Sys.getenv("ITS_DATA", unset = "data")
 out_file <- file.path("tests", "reference", "breaks.json")
 source(file.path("tests", "reference", "design.R"))
+source(file.path("tests", "reference", "fixture.R"))
 
 # Candidate break indices from..to, as Fstats computes them with k + 1 = 3: a side never has
 # fewer than 3 observations.
@@ -111,21 +112,33 @@ add_case <- function(name, series, prespecified, impact, seasonality, covariates
     j <- match(i, index)
     pre_f <- break_f(series, impact, seasonality, covariates)$at(prespecified)
     stopifnot(is.na(j) || isTRUE(all.equal(pre_f, f[j], tolerance = 1e-10)))
-    pre <- list(period = prespecified, index = i, f = pre_f,
+    pre <- list(period = prespecified, f = pre_f,
                 rank = if (is.na(j)) NULL else sum(f > f[j]) + 1L)
   }
-  cases[[length(cases) + 1]] <<- list(
-    name = name,
-    series = series,
-    interruptions = as.list(prespecified), impact = impact, seasonality = seasonality,
-    covariates = as.list(covariates), errors = "ols",
-    call = call, trim = trim, n = length(series$y), restrictions = q, df = df,
-    from = min(index), to = max(index), lambda = lambda,
-    candidates = candidates,
-    sup_f = f[best], sup_index = index[best], break_period = series$periods[index[best] + 1],
-    p_value = p_value, p_value_upper_tail = as.numeric(p_upper),
-    prespecified = pre)
+  cases[[length(cases) + 1]] <<- fixture_case(
+    name, kind = "break-search", call = call,
+    data = list(series = series),
+    spec = list(interruptions = as.list(prespecified), impact = impact, seasonality = seasonality,
+                covariates = as.list(covariates), errors = "ols", trim = trim),
+    expected = list(
+      n = length(series$y), restrictions = q, df_residual = df,
+      from = min(index), to = max(index), lambda = lambda,
+      candidates = candidates,
+      sup_f = f[best], break_index = index[best], break_period = series$periods[index[best] + 1],
+      p_value = as.numeric(p_upper), p_value_sctest = p_value,
+      prespecified = pre),
+    tolerance = break_tolerance)
 }
+
+# Closed forms (least-squares residual sums, Hansen's formula): the same arithmetic as R, up to
+# rounding. strucchange takes 1 - pchisq, which is exact only to about 1e-16 absolute (and 0
+# below that); the kit's p value is the direct upper tail. So it is compared at 1e-8 relative
+# with the upper-tail form of the same function all the way down (California's is 5e-40), and
+# with sctest's own number at 1e-8 relative above 1e-7 and 1e-8 x 1e-7 = 1e-15 absolute below.
+break_tolerance <- list(
+  default = tolerance(1e-8, "closed form: the same arithmetic as R up to rounding"),
+  p_value = tolerance(1e-8, "the upper tail, relative all the way down", floor = 1e-300),
+  p_value_sctest = tolerance(1e-8, "strucchange's 1 - pchisq is exact to about 1e-16 absolute only", floor = 1e-7))
 
 # A full break of y ~ t, by strucchange itself, checked against the nested-lm computation.
 full_break <- function(name, series, prespecified, trim, outcome) {
@@ -216,34 +229,33 @@ f_y <- round(5 + 0.3 * f_X[, "time"] - 1 * f_X[, "level1"] - 0.2 * f_X[, "slope1
 f_series <- make_series("year", f_periods, unname(f_y))
 full_break("short_full_adjusted", f_series, "2007", 0.15, "y")
 
-stopifnot(!anyDuplicated(vapply(cases, `[[`, "", "name")))
+for (cs in cases)
+  cat(sprintf("  %-26s n = %d, q = %d, candidates %d..%d, sup F = %.4f at %s, p = %.4g, lambda = %.4f\n",
+              cs$name, cs$expected$n, cs$expected$restrictions, cs$expected$from, cs$expected$to,
+              cs$expected$sup_f, cs$expected$break_period, cs$expected$p_value_sctest, cs$expected$lambda))
 
 # Hansen's approximation on its own, over every branch of pvalue.Fstats: tau = lambda below 1,
 # tau <= 0.01 (the last row), interpolation between rows, 0.49 <= tau < 0.5, and tau = 0.5
 # (lambda = 1, chi-square); statistics small enough for the response surface to clip at 0.
-hansen <- list()
 for (k in 1:2) for (lambda in c(0.005, 0.3, 1, 1.0001, 9, 32.1111111111111, 81, 10000))
   for (x in c(0.2, 3, 7.4, 20, 45)) {
-    hansen[[length(hansen) + 1]] <- list(
-      statistic = x, restrictions = k, lambda = lambda,
-      p_value = as.numeric(strucchange:::pvalue.Fstats(x, type = "supF", k = k, lambda = lambda)),
-      p_value_upper_tail = as.numeric(pvalue_upper(x, type = "supF", k = k, lambda = lambda)))
+    cases[[length(cases) + 1]] <- fixture_case(
+      sprintf("hansen supF = %s, k = %d, lambda = %s", format(x), k, format(lambda, digits = 15)),
+      kind = "hansen-p-value",
+      call = sprintf('strucchange:::pvalue.Fstats(%s, type = "supF", k = %d, lambda = %s)',
+                     format(x), k, format(lambda, digits = 15)),
+      data = list(statistic = x, restrictions = k, lambda = lambda),
+      spec = NULL,
+      expected = list(
+        p_value = as.numeric(pvalue_upper(x, type = "supF", k = k, lambda = lambda)),
+        p_value_sctest = as.numeric(strucchange:::pvalue.Fstats(x, type = "supF", k = k, lambda = lambda))),
+      tolerance = break_tolerance)
   }
 
-fixture <- list(
-  description = paste("Reference sup-F break-date searches (strucchange conventions),",
-                      "generated by tests/reference/breaks.R"),
-  generated_with = list(
-    r = R.version.string,
-    strucchange = as.character(packageVersion("strucchange")),
-    jsonlite = as.character(packageVersion("jsonlite"))),
-  cases = cases,
-  hansen = hansen)
-
-writeLines(toJSON(fixture, digits = NA, auto_unbox = TRUE, null = "null", na = "null",
-                  pretty = TRUE), out_file, useBytes = TRUE)
-cat("Wrote", length(cases), "cases to", out_file, "\n")
-for (cs in cases)
-  cat(sprintf("  %-26s n = %d, q = %d, candidates %d..%d, sup F = %.4f at %s, p = %.4g, lambda = %.4f\n",
-              cs$name, cs$n, cs$restrictions, cs$from, cs$to, cs$sup_f, cs$break_period,
-              cs$p_value, cs$lambda))
+write_fixture(out_file, "breaks.R",
+  paste("Reference sup-F break-date searches (strucchange conventions),",
+        "generated by tests/reference/breaks.R"),
+  list(r = R.version.string,
+       strucchange = as.character(packageVersion("strucchange")),
+       jsonlite = as.character(packageVersion("jsonlite"))),
+  cases)

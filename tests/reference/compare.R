@@ -24,6 +24,7 @@ suppressPackageStartupMessages({
 data_dir <- Sys.getenv("ITS_DATA", unset = "data")
 out_file <- file.path("tests", "reference", "compare.json")
 source(file.path("tests", "reference", "design.R"))
+source(file.path("tests", "reference", "fixture.R"))
 
 # ---------------------------------------------------------------------------------------------
 # The pooled model
@@ -76,40 +77,54 @@ fit_case <- function(name, units, reference, interruptions, impact = "level+slop
   d <- pooled_design(units, reference, interruptions, impact, seasonality, covariates, transform)
   fit <- lm(d$y ~ d$X - 1)
   names(fit$coefficients) <- d$terms
+  lag <- if (startsWith(errors, "newey:")) as.integer(sub("newey:", "", errors)) else NA
   V <- if (errors == "ols") vcov(fit)
        else if (errors %in% c("hc0", "hc1", "hc2", "hc3")) vcovHC(fit, type = toupper(errors))
-       else {
-         lag <- as.integer(sub("newey:", "", errors))
-         if (lag_scope == "across") NeweyWest(fit, lag = lag, prewhite = FALSE, adjust = TRUE)
-         else newey_within(fit, lag, d$sizes)
-       }
+       else if (lag_scope == "across") NeweyWest(fit, lag = lag, prewhite = FALSE, adjust = TRUE)
+       else newey_within(fit, lag, d$sizes)
+  vcov_call <- if (errors == "ols") "vcov(fit)"
+       else if (errors %in% c("hc0", "hc1", "hc2", "hc3")) sprintf('vcovHC(fit, type = "%s")', toupper(errors))
+       else if (lag_scope == "across") sprintf("NeweyWest(fit, lag = %d, prewhite = FALSE, adjust = TRUE)", lag)
+       else sprintf("newey_within(fit, lag = %d, sizes = c(%s))", lag, paste(d$sizes, collapse = ", "))
   b <- coef(fit); se <- sqrt(diag(V)); df <- fit$df.residual
   tval <- b / se; q <- qt(0.975, df)
   base <- make_design(units[[1]]$series, interruptions, impact, "none", character(0))
   interruption <- colnames(base)[interruption_columns(base)]
   tests <- list()
-  for (p in d$prefix) {
+  for (g in seq_along(d$prefix)) {
+    p <- d$prefix[g]
     idx <- match(paste0(p, ":", interruption), d$terms)
     for (i in seq_along(idx))
-      tests[[length(tests) + 1]] <- list(prefix = p, term = interruption[i], estimate = unname(b[idx[i]]),
+      tests[[length(tests) + 1]] <- list(group = d$compared[g], term = interruption[i], estimate = unname(b[idx[i]]),
                                          std_error = unname(se[idx[i]]), p_value = unname(2 * pt(-abs(tval[idx[i]]), df)))
     if (length(idx) > 1) {
       w <- as.numeric(t(b[idx]) %*% solve(V[idx, idx], b[idx]))
       f <- w / length(idx)
-      tests[[length(tests) + 1]] <- list(prefix = p, term = paste(interruption, collapse = "+"), f = f,
-                                         df1 = length(idx), df2 = df, p_value = pf(f, length(idx), df, lower.tail = FALSE))
+      tests[[length(tests) + 1]] <- list(group = d$compared[g], term = paste(interruption, collapse = "+"), statistic = f,
+                                         df = length(idx), df_residual = df, p_value = pf(f, length(idx), df, lower.tail = FALSE))
     }
   }
-  list(name = name,
-       units = lapply(units, function(u) list(name = u$name, unit = if (is.null(u$unit)) u$name else u$unit, series = u$series)),
-       reference = reference,
-       interruptions = I(interruptions), impact = impact, seasonality = seasonality,
-       covariates = I(covariates), transform = transform, errors = errors, lag_scope = lag_scope,
-       terms = d$terms, coef = unname(b), se = unname(se), vcov = unname(V),
-       t = unname(tval), p = unname(2 * pt(-abs(tval), df)),
-       ci_lower = unname(b - q * se), ci_upper = unname(b + q * se),
-       df = df, n = nobs(fit), sigma = summary(fit)$sigma, tests = tests)
+  fixture_case(
+    name, kind = "group-comparison",
+    call = sprintf("fit <- lm(y ~ X - 1) [X: %s, stacked %s]; coeftest(fit, vcov. = %s)",
+                   paste(d$terms, collapse = ", "), paste(vapply(units, function(u) u$name, ""), collapse = ", "), vcov_call),
+    data = list(units = lapply(units, function(u) list(name = u$name, unit = if (is.null(u$unit)) u$name else u$unit, series = u$series))),
+    spec = list(reference = reference, interruptions = I(interruptions), impact = impact, seasonality = seasonality,
+                covariates = I(covariates), transform = transform, errors = errors, lag_scope = lag_scope),
+    expected = list(
+      n = nobs(fit), df_residual = df, sigma = summary(fit)$sigma,
+      coefficients = coefficient_rows(d$terms, b, se, tval, 2 * pt(-abs(tval), df), b - q * se, b + q * se),
+      vcov = matrix_rows(V),
+      difference_tests = tests),
+    tolerance = compare_tolerance)
 }
+
+# Closed forms (QR least squares, sandwich products): 1e-8 relative. A covariance that is 0 up to
+# rounding (orthogonal columns) is compared on the scale of SE_i SE_j: a correlation below 1e-6
+# counts as 0.
+compare_tolerance <- list(
+  default = tolerance(1e-8, "closed form: the same arithmetic as R up to rounding"),
+  vcov = tolerance(1e-8, "a correlation below 1e-6 counts as 0", scale = "variance_pair"))
 
 # ---------------------------------------------------------------------------------------------
 # Cases
@@ -146,7 +161,7 @@ stacked <- lapply(states, function(s) {
 for (s in c("across", "within"))
   cases[[length(cases) + 1]] <- fit_case(paste("prop99 stacked newey:1", s), stacked, "control", "1989", errors = "newey:1", lag_scope = s)
 itsa <- cases[[length(cases) - 1]]
-stopifnot(round(itsa$tests[[2]]$p_value, 3) == 0.136)
+stopifnot(round(itsa$expected$difference_tests[[2]]$p_value, 3) == 0.136)
 
 # Synthetic monthly two-group panel with known differences: the treated group's level change is
 # 0.08 lower and its slope change 0.006 lower (log scale), with month effects and AR(1) noise.
@@ -174,7 +189,7 @@ three <- c(synthetic, list(list(name = "clinic", series = make_series("month", m
 cases[[length(cases) + 1]] <- fit_case("three groups newey:2", three, "community", "2018-01", transform = "log", errors = "newey:2")
 cases[[length(cases) + 1]] <- fit_case("three groups level hc3", three, "community", "2018-01", impact = "level", errors = "hc3")
 
-writeLines(toJSON(list(
-  generated_with = list(r = R.version.string, sandwich = as.character(packageVersion("sandwich"))),
-  cases = cases), auto_unbox = TRUE, digits = NA, pretty = TRUE), out_file)
-cat("wrote", out_file, "with", length(cases), "cases\n")
+write_fixture(out_file, "compare.R",
+  "Pooled interaction models of multiple-group ITS (lm on the stacked series, sandwich covariances); see compare.R",
+  list(r = R.version.string, sandwich = as.character(packageVersion("sandwich"))),
+  cases)

@@ -28,6 +28,7 @@ collected_warnings <- character(0)
 
 # Series, design and time coding: shared with the other fixture scripts.
 source(file.path("tests", "reference", "design.R"))
+source(file.path("tests", "reference", "fixture.R"))
 
 # ---------------------------------------------------------------------------------------------
 # Fitting by error model
@@ -148,7 +149,7 @@ effects_at <- function(X, periods, first_row, horizons, b, V, df, transform) {
       rel_ci <- exp(d + c(-1, 1) * cc * quad_se(g, V)) - 1  # transformed CI of the log ratio
     }
     absolute <- fitted - cf
-    list(months_after = K, period = periods[row], fitted = fitted, counterfactual = cf,
+    list(periods_after = K, period = periods[row], fitted = fitted, counterfactual = cf,
          absolute = absolute, absolute_se = abs_se,
          absolute_ci = absolute + c(-1, 1) * cc * abs_se,
          relative = rel, relative_se = rel_se, relative_ci = rel_ci)
@@ -165,12 +166,10 @@ post_trend <- function(b, V, df, transform) {
     est <- sum(g * b)
     se <- quad_se(g, V)
     ci <- est + c(-1, 1) * cc * se
-    out <- list(interruption = j, estimate = est, std_error = se, ci = ci)
-    if (transform == "log") {
-      out$percent <- 100 * (exp(est) - 1)
-      out$percent_ci <- 100 * (exp(ci) - 1)
-    }
-    out
+    # percent per period only for log models; null (the kit must leave it out) otherwise
+    list(interruption = j, estimate = est, std_error = se, ci = ci,
+         percent = if (transform == "log") 100 * (exp(est) - 1) else NULL,
+         percent_ci = if (transform == "log") 100 * (exp(ci) - 1) else NULL)
   })
 }
 
@@ -198,26 +197,48 @@ run_case_inner <- function(name, series, outcome, interruptions, impact = "level
   se <- sqrt(diag(V))
   tstat <- b / se
   cc <- qt(0.975, df)
-  coefs <- lapply(seq_along(b), function(i) list(
-    term = names(b)[i], estimate = unname(b[i]), std_error = unname(se[i]),
-    statistic = unname(tstat[i]), p_value = 2 * pt(abs(unname(tstat[i])), df, lower.tail = FALSE),
-    ci_lower = unname(b[i] - cc * se[i]), ci_upper = unname(b[i] + cc * se[i])))
   first_row <- match(interruptions[1], series$periods)
-  list(
-    name = name,
-    series = series[c("frequency", "periods", "y", "covariates")],
-    interruptions = as.list(interruptions), impact = impact, seasonality = seasonality,
-    transform = transform, transition = transition, covariates = as.list(covariates),
-    errors = errors, effects_at = as.list(horizons),
-    call = call_string(outcome, X, drop, errors, res$lag),
-    n = res$n, df_residual = df,
-    coefficients = coefs,
-    vcov = lapply(seq_len(nrow(V)), function(i) unname(V[i, ])),
-    sigma = res$sigma, log_likelihood = res$loglik, aic = res$aic,
-    rho = res$rho, iterations = res$iterations, lag = res$lag,
-    diagnostics = diagnostics(fit),
-    effects = effects_at(X, series$periods, first_row, horizons, b, V, df, transform),
-    post_trend = post_trend(b, V, df, transform))
+  autoregressive <- errors %in% c("prais", "cochrane-orcutt")
+  fixture_case(
+    name, kind = "model", call = call_string(outcome, X, drop, errors, res$lag),
+    data = list(series = series[c("frequency", "periods", "y", "covariates")]),
+    spec = list(interruptions = as.list(interruptions), impact = impact, seasonality = seasonality,
+                transform = transform, transition = transition, covariates = as.list(covariates),
+                family = "gaussian", errors = errors, effects_at = as.list(horizons)),
+    expected = list(
+      n = res$n, df_residual = df,
+      coefficients = coefficient_rows(names(b), b, se, tstat,
+                                      2 * pt(abs(tstat), df, lower.tail = FALSE),
+                                      b - cc * se, b + cc * se),
+      vcov = matrix_rows(V),
+      sigma = res$sigma, log_likelihood = res$loglik, aic = res$aic,
+      error_parameters = if (is.null(res$rho)) setNames(list(), character(0)) else list(rho = res$rho),
+      lag = res$lag,
+      diagnostics = diagnostics(fit),
+      effects = effects_at(X, series$periods, first_row, horizons, b, V, df, transform),
+      post_trends = post_trend(b, V, df, transform)),
+    tolerance = gaussian_tolerance(autoregressive))
+}
+
+# Closed forms (OLS, HC, Newey-West, diagnostics) are the same arithmetic as R up to rounding;
+# iterated fits (Prais-Winsten, Cochrane-Orcutt) stop at a tolerance on rho on both sides. The
+# diagnostics are always of the OLS residuals, so always closed forms. p values of the
+# diagnostics are compared relative to max(p, 1e-8): R's Box.test reports 1 - pchisq, which is 0
+# where the kit's direct upper tail gives 1e-17.
+gaussian_tolerance <- function(autoregressive) {
+  fit <- if (autoregressive) tolerance(1e-6, "iterated: both sides stop at a tolerance on rho")
+         else tolerance(1e-8, "closed form: the same arithmetic as R up to rounding")
+  closed <- tolerance(1e-8, "closed form: the same arithmetic as R up to rounding")
+  p <- tolerance(1e-8, "R's 1 - pchisq is 0 where the kit's upper tail is 1e-17", floor = 1e-8)
+  list(default = fit,
+       vcov = tolerance(fit$relative, "a covariance 0 up to rounding is compared on the scale of the largest variance",
+                        scale = "largest_variance"),
+       diagnostics = closed,
+       diagnostics.durbin_watson.p_value = p,
+       diagnostics.breusch_godfrey.chisq_p_value = p,
+       diagnostics.breusch_godfrey.f_p_value = p,
+       diagnostics.ljung_box.p_value = p,
+       diagnostics.box_pierce.p_value = p)
 }
 
 # Run a case, recording any R warning with the case name.
@@ -254,8 +275,8 @@ add(run_case("california_two_interruptions_newey:2", ca_series, "cigsale", c("19
 
 # Linden (2015) published Stata `newey, lag(1)` results, to 4 decimals.
 linden <- cases[[which(vapply(cases, `[[`, "", "name") == "california_levelslope_newey:1")]]
-linden_est <- vapply(linden$coefficients, `[[`, 0, "estimate")
-linden_se <- vapply(linden$coefficients, `[[`, 0, "std_error")
+linden_est <- vapply(linden$expected$coefficients, `[[`, 0, "estimate")
+linden_se <- vapply(linden$expected$coefficients, `[[`, 0, "std_error")
 stopifnot(
   all.equal(round(linden_est, 4), c(132.2258, -1.7795, -20.0581, -1.4947), tolerance = 1e-12),
   all.equal(round(linden_se, 4), c(4.2531, 0.3834, 4.7244, 0.4368), tolerance = 1e-12))
@@ -357,31 +378,24 @@ s7_series <- make_series("month", s7_periods, unname(s7_y))
 add(run_case("synthetic_level_log_hc1", s7_series, "log(y)", "2018-07", impact = "level",
              seasonality = "fourier:2", transform = "log", errors = "hc1", horizons = c(0, 6, 17)))
 
-stopifnot(!anyDuplicated(vapply(cases, `[[`, "", "name")))
-
 # ---------------------------------------------------------------------------------------------
 # Output
 # ---------------------------------------------------------------------------------------------
 
-fixture <- list(
-  description = paste("Reference results for Gaussian interrupted-time-series models,",
-                      "generated by tests/reference/gaussian.R"),
-  generated_with = list(
-    r = R.version.string,
-    sandwich = as.character(packageVersion("sandwich")),
-    lmtest = as.character(packageVersion("lmtest")),
-    jsonlite = as.character(packageVersion("jsonlite"))),
-  cases = cases)
-
-writeLines(toJSON(fixture, digits = NA, auto_unbox = TRUE, null = "null", na = "null",
-                  pretty = TRUE), out_file, useBytes = TRUE)
-cat("Wrote", length(cases), "cases to", out_file, "\n")
+write_fixture(out_file, "gaussian.R",
+  paste("Reference results for Gaussian interrupted-time-series models,",
+        "generated by tests/reference/gaussian.R"),
+  list(r = R.version.string,
+       sandwich = as.character(packageVersion("sandwich")),
+       lmtest = as.character(packageVersion("lmtest")),
+       jsonlite = as.character(packageVersion("jsonlite"))),
+  cases)
 
 for (cs in cases) {
-  if (!is.null(cs$lag) && cs$errors %in% c("newey:auto", "newey:r-default"))
-    cat(sprintf("  %-45s lag %d\n", cs$name, cs$lag))
-  if (!is.null(cs$iterations))
-    cat(sprintf("  %-45s rho %.6f after %d iterations\n", cs$name, cs$rho, cs$iterations))
+  if (!is.null(cs$expected$lag) && cs$spec$errors %in% c("newey:auto", "newey:r-default"))
+    cat(sprintf("  %-45s lag %d\n", cs$name, cs$expected$lag))
+  if (!is.null(cs$expected$error_parameters$rho))
+    cat(sprintf("  %-45s rho %.6f\n", cs$name, cs$expected$error_parameters$rho))
 }
 if (length(collected_warnings)) {
   cat("Warnings:\n")

@@ -32,6 +32,7 @@ collected_warnings <- character(0)
 # Series and design (time coding as the kit), and the likelihood by hand.
 source(file.path("tests", "reference", "design.R"))
 source(file.path("tests", "reference", "gls-likelihood.R"))
+source(file.path("tests", "reference", "fixture.R"))
 
 # ---------------------------------------------------------------------------------------------
 # Case runner
@@ -83,27 +84,52 @@ run_case <- function(name, series, outcome, interruptions, seasonality, p, q, me
   rhs <- if (q == 0) sprintf("corARMA(p = %d)", p) else sprintf("corARMA(p = %d, q = %d)", p, q)
   call <- sprintf("gls(%s ~ X - 1, correlation = %s, method = \"%s\", control = %s) [X: %s]",
                   outcome, rhs, method, control_string, paste(colnames(X), collapse = ", "))
+  # The kit's spelling; REML fits off the boundary also ask for the Satterthwaite df.
   errors <- paste0(if (q == 0) sprintf("gls-ar:%d", p) else sprintf("gls-arma:%d,%d", p, q),
-                   ":", tolower(method))
+                   ":", tolower(method), if (!is.null(sdf)) ":satterthwaite" else "")
   se <- sqrt(diag(V))
-  list(
-    name = name,
-    series = series,
-    interruptions = as.list(interruptions), impact = "level+slope", seasonality = seasonality,
-    transform = "none", transition = 0L, covariates = list(), errors = errors,
-    p = p, q = q, method = method, call = call,
-    design = list(terms = colnames(X), columns = lapply(seq_len(k), function(j) unname(X[, j]))),
+  df <- if (is.null(sdf)) rep(length(y) - k, k) else sdf
+  expected <- list(
     n = length(y), df_residual = length(y) - k,
     coefficients = lapply(seq_len(k), function(j) list(
-      term = colnames(X)[j], estimate = unname(b[j]), std_error = unname(se[j]),
-      satterthwaite_df = if (is.null(sdf)) NULL else sdf[j])),
-    vcov = lapply(seq_len(k), function(i) unname(V[i, ])),
-    phi = I(phi), theta = I(theta), unconstrained = I(u),
+      term = colnames(X)[j], estimate = unname(b[j]), std_error = unname(se[j]), df = unname(df[j]))),
+    vcov = matrix_rows(V),
+    error_parameters = as.list(setNames(c(phi, theta), c(sprintf("phi%d", seq_len(p)), sprintf("theta%d", seq_len(q))))),
     sigma = fit$sigma, log_likelihood = as.numeric(logLik(fit)), aic = AIC(fit),
-    near_boundary = near_boundary,
-    satterthwaite = if (reml) (if (is.null(sdf)) "not computed: the estimate is at the boundary, where the information matrix is singular" else
-      "by hand in gls.R: theta = (sigma2, nlme unconstrained u); central differences, h = 1e-3 sigma2 and 1e-3 u") else NULL)
+    near_boundary = near_boundary)
+  # Off the boundary the kit has nothing to warn about.
+  if (!near_boundary) expected$warnings <- list()
+  fixture_case(
+    name, kind = "model", call = call,
+    data = list(series = series,
+                design = list(terms = colnames(X), columns = lapply(seq_len(k), function(j) unname(X[, j])))),
+    spec = list(interruptions = as.list(interruptions), impact = "level+slope", seasonality = seasonality,
+                transform = "none", transition = 0L, covariates = list(), errors = errors),
+    expected = expected,
+    tolerance = if (near_boundary) boundary_tolerance else maximised_tolerance)
 }
+
+# Likelihood maximisation: both sides stop near the optimum (nlme's optimum agrees with a BFGS
+# re-maximisation to about 1e-7 in the parameters), so 1e-5 relative. AR/MA parameters relative
+# to max(|value|, 0.1): the likelihood changes by about 1e-13 within 1e-7 of the optimum, so a
+# parameter near 0 (theta = 0.006) is determined to about 1e-7 only. Satterthwaite df: second
+# derivatives by finite differences on both sides, 1e-3.
+maximised_tolerance <- list(
+  default = tolerance(1e-5, "both optimisers stop near the optimum"),
+  vcov = tolerance(1e-5, "a covariance 0 up to rounding is compared on the scale of the largest variance",
+                   scale = "largest_variance"),
+  coefficients.df = tolerance(1e-3, "Satterthwaite df: finite-difference second derivatives on both sides"),
+  error_parameters = tolerance(1e-5, "a parameter near 0 is determined to about 1e-7 only", floor = 0.1))
+
+# At the boundary (California REML: the restricted likelihood rises toward rho = 1) each side
+# stops at its own point close to rho = 1: quantities with a finite limit agree to 1e-4, while
+# sigma, the intercept's SE and the covariance grow without bound as rho -> 1.
+boundary_tolerance <- list(
+  default = tolerance(1e-4, "at the boundary each side stops at its own rho close to 1"),
+  error_parameters = tolerance(1e-4, "at the boundary each side stops at its own rho close to 1", floor = 0.1),
+  sigma = not_compared("grows without bound as rho -> 1; depends on where the optimiser stopped"),
+  vcov = not_compared("the intercept's variance grows without bound as rho -> 1"),
+  `coefficients[intercept].std_error` = not_compared("grows without bound as rho -> 1"))
 
 # ---------------------------------------------------------------------------------------------
 # Data and cases
@@ -147,28 +173,21 @@ s_series <- make_series("month", s_periods, unname(s_y))
 add(run_case("synthetic_ar1_ar1_reml", s_series, "y", "2019-01", "none", 1, 0, "REML"))
 add(run_case("synthetic_ar1_arma11_reml", s_series, "y", "2019-01", "none", 1, 1, "REML"))
 
-stopifnot(!anyDuplicated(vapply(cases, `[[`, "", "name")))
-
 # ---------------------------------------------------------------------------------------------
 # Output
 # ---------------------------------------------------------------------------------------------
 
-fixture <- list(
-  description = paste("Reference results for GLS with ARMA(p, q) errors by REML and ML",
-                      "(nlme::gls with corARMA), generated by tests/reference/gls.R"),
-  satterthwaite = paste("nlme has no Satterthwaite df; satterthwaite_df is computed by hand in gls.R:",
-                        "df = 2 (c'Vc)^2 / (g'Ag), theta = (sigma2, unconstrained corARMA parameters),",
-                        "g = d(c'Vc)/dtheta and A = inverse of minus the Hessian of the REML",
-                        "log-likelihood, both by central finite differences (h = 1e-3 sigma2, 1e-3)."),
-  generated_with = list(
-    r = R.version.string,
-    nlme = as.character(packageVersion("nlme")),
-    jsonlite = as.character(packageVersion("jsonlite"))),
-  cases = cases)
-
-writeLines(toJSON(fixture, digits = NA, auto_unbox = TRUE, null = "null", na = "null",
-                  pretty = TRUE), out_file, useBytes = TRUE)
-cat("Wrote", length(cases), "cases to", out_file, "\n")
+write_fixture(out_file, "gls.R",
+  paste("Reference results for GLS with ARMA(p, q) errors by REML and ML",
+        "(nlme::gls with corARMA), generated by tests/reference/gls.R.",
+        "nlme has no Satterthwaite df; the df of REML fits are computed by hand in gls.R:",
+        "df = 2 (c'Vc)^2 / (g'Ag), theta = (sigma2, unconstrained corARMA parameters),",
+        "g = d(c'Vc)/dtheta and A = inverse of minus the Hessian of the REML",
+        "log-likelihood, both by central finite differences (h = 1e-3 sigma2, 1e-3)."),
+  list(r = R.version.string,
+       nlme = as.character(packageVersion("nlme")),
+       jsonlite = as.character(packageVersion("jsonlite"))),
+  cases)
 if (length(collected_warnings)) {
   cat("Warnings:\n")
   cat(paste0("  ", unique(collected_warnings), "\n"), sep = "")

@@ -24,16 +24,24 @@ cases <- list(
   list(name = "two units", yi = c(-1.2, 2.5), sei = c(0.8, 1.1))
 )
 
+source(file.path("tests", "reference", "fixture.R"))
+
+pooled <- function(fit) list(estimate = as.numeric(fit$beta), std_error = fit$se, ci = c(fit$ci.lb, fit$ci.ub))
+
 out <- lapply(cases, function(case) {
   fe <- rma(yi = case$yi, sei = case$sei, method = "FE")
   dl <- rma(yi = case$yi, sei = case$sei, method = "DL")
-  list(name = case$name, call = "metafor::rma(yi, sei = sei, method = 'FE' / 'DL')",
-       yi = case$yi, sei = case$sei,
-       fixed = list(estimate = as.numeric(fe$beta), se = fe$se, ci_lower = fe$ci.lb, ci_upper = fe$ci.ub),
-       random = list(estimate = as.numeric(dl$beta), se = dl$se, ci_lower = dl$ci.lb, ci_upper = dl$ci.ub,
-                     tau2 = dl$tau2, q = dl$QE, i2 = dl$I2))
+  fixture_case(
+    case$name, kind = "meta-analysis",
+    call = 'metafor::rma(yi, sei = sei, method = "FE"); metafor::rma(yi, sei = sei, method = "DL")',
+    data = list(estimates = case$yi, std_errors = case$sei),
+    spec = NULL,
+    expected = list(fixed_effect = pooled(fe), random_effects = pooled(dl), tau2 = dl$tau2, q = dl$QE, i2 = dl$I2),
+    # Closed forms: only rounding separates them (the fixture prints 15 digits).
+    tolerance = list(default = tolerance(1e-10, "closed form: only rounding separates them")))
 })
 
-writeLines(toJSON(list(generated_with = list(r = R.version.string, metafor = as.character(packageVersion("metafor"))),
-                       cases = out), auto_unbox = TRUE, digits = NA, pretty = TRUE),
-           file.path("tests", "reference", "meta.json"))
+write_fixture(file.path("tests", "reference", "meta.json"), "meta.R",
+  "Fixed-effect and DerSimonian-Laird pooling of unit estimates (metafor::rma); see meta.R",
+  list(r = R.version.string, metafor = as.character(packageVersion("metafor"))),
+  out)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Its.Model;
 using Its.Robustness;
 using Its.Time;
@@ -6,88 +5,13 @@ using Its.Time;
 namespace Its.Tests.Reference;
 
 /// <summary>
-/// The sup-F break-date search against R strucchange (tests/reference/breaks.R -> breaks.json):
-/// every candidate's F, the sup F and its date, lambda, Hansen's p value, and the pre-specified
-/// date's F and rank; then the edge cases and the input the search refuses.
+/// The sup-F break-date search on the cases of tests/reference/breaks.json (whose every number
+/// <see cref="ReferenceFixtureTests"/> compares with strucchange): the edge cases and the input the
+/// search refuses.
 /// </summary>
 public sealed class BreakSearchReferenceTests
 {
-    // Closed forms (least-squares residual sums, Hansen's formula): the same arithmetic as R, up to rounding.
-    private const double ClosedForm = 1e-8;
-
-    // strucchange takes 1 - pchisq, which is exact only to about 1e-16 absolute (and 0 below
-    // that); the kit's p value is the direct upper tail. So it is compared at 1e-8 relative with the
-    // fixture's upper-tail form of the same function, and with sctest's own number at 1e-8 relative
-    // above 1e-7 and at 1e-8 x 1e-7 = 1e-15 absolute below.
-    private const double SctestFloor = 1e-7;
-
-    // Relative comparison of the upper-tail p values all the way down (California's is 5e-40).
-    private const double TinyFloor = 1e-300;
-
-    private const string FixtureFile = "breaks.json";
-    private static readonly IReadOnlyList<Fixture> Cases = Fixture.Load(FixtureFile);
-    private static readonly JsonElement[] Hansen = Fixture.Root(FixtureFile).GetProperty("hansen").EnumerateArray().ToArray();
-
-    public static TheoryData<string> CaseNames() => new(Cases.Select(c => c.Name));
-
-    [Theory]
-    [MemberData(nameof(CaseNames))]
-    public void Matches_strucchange(string name)
-    {
-        var fixture = Cases.Single(c => c.Name == name);
-        var r = fixture.Json;
-        var result = BreakSearch.Run(fixture.Series(), fixture.Spec(), r.GetProperty("trim").GetDouble());
-
-        Assert.Equal(r.GetProperty("n").GetInt32(), result.N);
-        Assert.Equal(r.GetProperty("restrictions").GetInt32(), result.Restrictions);
-        Assert.Equal(r.GetProperty("df").GetInt32(), result.DfResidual);
-        Assert.Equal(r.GetProperty("from").GetInt32(), result.From);
-        Assert.Equal(r.GetProperty("to").GetInt32(), result.To);
-        Close.Equal(r.GetProperty("lambda").GetDouble(), result.Lambda, ClosedForm, "lambda");
-
-        var candidates = r.GetProperty("candidates").EnumerateArray().ToArray();
-        Assert.Equal(candidates.Length, result.Candidates.Count);
-        foreach (var (expected, actual) in candidates.Zip(result.Candidates))
-        {
-            Assert.Equal(expected.GetProperty("index").GetInt32(), actual.Index);
-            Assert.Equal(expected.GetProperty("period").GetString(), actual.Period.ToString());
-            Close.Equal(expected.GetProperty("f").GetDouble(), actual.F, ClosedForm, $"F at {actual.Period}");
-        }
-        Close.Equal(r.GetProperty("sup_f").GetDouble(), result.SupF, ClosedForm, "sup F");
-        Assert.Equal(r.GetProperty("sup_index").GetInt32(), result.BreakIndex);
-        Assert.Equal(r.GetProperty("break_period").GetString(), result.BreakPeriod.ToString());
-        PValues(r, result.PValue, "sup F p");
-
-        var pre = r.GetProperty("prespecified");
-        Assert.NotNull(result.Prespecified);
-        Assert.Equal(pre.GetProperty("period").GetString(), result.Prespecified.Period.ToString());
-        Close.Equal(pre.GetProperty("f").GetDouble(), result.Prespecified.F, ClosedForm, "pre-specified F");
-        var rank = pre.GetProperty("rank");
-        Assert.Equal(rank.ValueKind == JsonValueKind.Null ? null : rank.GetInt32(), result.Prespecified.Rank);
-    }
-
-    public static TheoryData<int> HansenRows() => new(Enumerable.Range(0, Hansen.Length));
-
-    /// <summary>Every branch of strucchange's pvalue.Fstats: tau below 0.01, interpolated, near and at 0.5, lambda below 1.</summary>
-    [Theory]
-    [MemberData(nameof(HansenRows))]
-    public void Hansen_p_value_matches_strucchange(int row)
-    {
-        var h = Hansen[row];
-        double x = h.GetProperty("statistic").GetDouble(), lambda = h.GetProperty("lambda").GetDouble();
-        int k = h.GetProperty("restrictions").GetInt32();
-        PValues(h, SupFPValue.Hansen(x, k, lambda), $"p(sup F = {x}, k = {k}, lambda = {lambda})");
-    }
-
-    private static void PValues(JsonElement r, double actual, string what)
-    {
-        Close.Equal(r.GetProperty("p_value_upper_tail").GetDouble(), actual, ClosedForm, what, floor: TinyFloor);
-        Close.Equal(r.GetProperty("p_value").GetDouble(), actual, ClosedForm, $"{what} (sctest)", floor: SctestFloor);
-    }
-
-    // ---- edge cases and refusals ----
-
-    private static Fixture Case(string name) => Cases.Single(c => c.Name == name);
+    private static Fixture Case(string name) => Fixture.Load("breaks.json", name);
 
     [Fact]
     public void The_pre_specified_rank_counts_the_candidates_with_a_larger_F()

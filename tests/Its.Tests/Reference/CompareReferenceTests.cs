@@ -4,99 +4,18 @@ using Its.Model;
 namespace Its.Tests.Reference;
 
 /// <summary>
-/// The pooled interaction model of multiple-group ITS against R lm on the stacked series with
-/// sandwich covariances (tests/reference/compare.R -> compare.json): Proposition 99 (California
-/// against the mean of the other states, and against every state stacked as Stata itsa does), a
-/// synthetic two-group monthly panel, and three groups.
+/// The pooled interaction model of multiple-group ITS on the cases of tests/reference/compare.json
+/// (whose every number <see cref="ReferenceFixtureTests"/> compares with R lm and sandwich): the
+/// p value Linden quotes for Stata itsa, the pooled estimates against the per-group fits, and the
+/// synthetic panel's known differences.
 /// </summary>
 public sealed class CompareReferenceTests
 {
-    // Closed forms (QR least squares, sandwich products): 1e-8 relative.
-    private const double ClosedForm = 1e-8;
-
     private static readonly IReadOnlyList<Fixture> Cases = Fixture.Load("compare.json");
 
     public static TheoryData<string> CaseNames() => new(Cases.Select(c => c.Name));
 
-    private static (IReadOnlyList<GroupSeries> Units, ItsSpec Spec, string Reference, LagScope Scope) Read(Fixture f)
-    {
-        var units = f.Json.GetProperty("units").EnumerateArray()
-            .Select(u => new GroupSeries(u.GetProperty("name").GetString()!, Fixture.SeriesOf(u.GetProperty("series")), u.GetProperty("unit").GetString()))
-            .ToArray();
-        var scope = f.Json.GetProperty("lag_scope").GetString() == "across" ? LagScope.AcrossSeries : LagScope.WithinSeries;
-        return (units, f.Spec(units[0].Series.Frequency), f.Json.GetProperty("reference").GetString()!, scope);
-    }
-
-    [Theory]
-    [MemberData(nameof(CaseNames))]
-    public void Pooled_model_matches_R(string name)
-    {
-        var f = Cases.Single(c => c.Name == name);
-        var (units, spec, reference, scope) = Read(f);
-        var pooled = GroupComparison.FitPooled(units, spec, reference, scope);
-
-        var terms = f.Json.GetProperty("terms").EnumerateArray().Select(t => t.GetString()).ToArray();
-        Assert.Equal(terms, pooled.Coefficients.Select(c => c.Term).ToArray());
-        Assert.Equal(f.Json.GetProperty("df").GetInt32(), pooled.DfResidual);
-        Assert.Equal(f.Json.GetProperty("n").GetInt32(), pooled.N);
-        Close.Equal(f.Json.GetProperty("sigma").GetDouble(), pooled.Sigma, ClosedForm, "sigma");
-        string[] fields = ["coef", "se", "t", "p", "ci_lower", "ci_upper"];
-        foreach (string field in fields)
-        {
-            var expected = Fixture.Numbers(f.Json.GetProperty(field));
-            for (int j = 0; j < terms.Length; j++)
-            {
-                var c = pooled.Coefficients[j];
-                double actual = field switch
-                {
-                    "coef" => c.Estimate,
-                    "se" => c.StdError,
-                    "t" => c.Statistic,
-                    "p" => c.PValue,
-                    "ci_lower" => c.Ci.Lower,
-                    _ => c.Ci.Upper,
-                };
-                Close.Equal(expected[j], actual, ClosedForm, $"{terms[j]} {field}");
-            }
-        }
-        // A covariance that is 0 up to rounding (orthogonal columns) is compared on the scale of
-        // SE_i SE_j: a correlation below 1e-6 counts as 0.
-        var vcov = f.Json.GetProperty("vcov").EnumerateArray().Select(Fixture.Numbers).ToArray();
-        for (int i = 0; i < terms.Length; i++)
-            for (int j = 0; j < terms.Length; j++)
-                Close.Equal(vcov[i][j], pooled.Covariance[i, j], ClosedForm, $"cov({terms[i]}, {terms[j]})", floor: 1e-6 * Math.Sqrt(vcov[i][i] * vcov[j][j]));
-    }
-
-    [Theory]
-    [MemberData(nameof(CaseNames))]
-    public void Difference_tests_match_R(string name)
-    {
-        var f = Cases.Single(c => c.Name == name);
-        var (units, spec, reference, scope) = Read(f);
-        var tests = GroupComparison.Tests(GroupComparison.FitPooled(units, spec, reference, scope));
-        var expected = f.Json.GetProperty("tests").EnumerateArray().ToArray();
-        Assert.Equal(expected.Length, tests.Count);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            var e = expected[i];
-            var t = tests[i];
-            string prefix = e.GetProperty("prefix").GetString()!;
-            Assert.Equal(prefix, prefix == "group" ? "group" : $"group[{t.Group}]");
-            Assert.Equal(e.GetProperty("term").GetString(), t.Term);
-            Close.Equal(e.GetProperty("p_value").GetDouble(), t.PValue, ClosedForm, $"{prefix} {t.Term} p");
-            if (e.TryGetProperty("f", out var fStatistic))
-            {
-                Assert.True(t.Joint);
-                Close.Equal(fStatistic.GetDouble(), t.Statistic, ClosedForm, $"{prefix} {t.Term} F");
-                Assert.Equal(e.GetProperty("df1").GetInt32(), t.Df);
-            }
-            else
-            {
-                Close.Equal(e.GetProperty("estimate").GetDouble(), t.Estimate!.Value, ClosedForm, $"{prefix} {t.Term} estimate");
-                Close.Equal(e.GetProperty("std_error").GetDouble(), t.StdError!.Value, ClosedForm, $"{prefix} {t.Term} SE");
-            }
-        }
-    }
+    private static (IReadOnlyList<GroupSeries> Units, ItsSpec Spec, string Reference, LagScope Scope) Read(Fixture f) => FixtureChecker.GroupCase(f);
 
     [Fact]
     public void Stacked_states_with_lags_across_reproduce_the_slope_difference_p_value_Linden_quotes()

@@ -1,0 +1,370 @@
+using System.Text.Json;
+using Its.Batch;
+using Its.Comparison;
+using Its.Diagnostics;
+using Its.Estimation;
+using Its.Model;
+using Its.Results;
+using Its.Robustness;
+using Xunit.Sdk;
+
+namespace Its.Tests.Reference;
+
+/// <summary>
+/// Fits one fixture case with the kit, through the entry point its kind names, and compares every
+/// expected field at its tolerance. A kind or a field the checker does not know fails the case.
+/// </summary>
+public static class FixtureChecker
+{
+    /// <summary>The kinds of case the checker fits, and the kit entry point each one uses.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Kinds = new Dictionary<string, string>
+    {
+        ["model"] = "new ItsModel(series, spec).Fit()",
+        ["arima-regression"] = "ArimaRegression.Fit on R's design columns (any d)",
+        ["arima-order-choice"] = "ArimaRegression.FitAuto on R's design columns",
+        ["break-search"] = "BreakSearch.Run(series, spec, trim)",
+        ["hansen-p-value"] = "SupFPValue.Hansen(statistic, restrictions, lambda)",
+        ["group-comparison"] = "GroupComparison.FitPooled and GroupComparison.Tests",
+        ["meta-analysis"] = "PanelSummary.MetaAnalysis(estimates, std_errors)",
+    };
+
+    /// <summary>Checks the case; throws listing every field that differs from R.</summary>
+    public static Comparison Check(Fixture fixture)
+    {
+        var compare = new Comparison(fixture);
+        var expected = new ExpectedValues(fixture.Expected);
+        switch (fixture.Kind)
+        {
+            case "model": Model(fixture, expected, compare); break;
+            case "arima-regression": ArimaFit(fixture, expected, compare); break;
+            case "arima-order-choice": ArimaOrder(fixture, expected, compare); break;
+            case "break-search": Breaks(fixture, expected, compare); break;
+            case "hansen-p-value": Hansen(fixture, expected, compare); break;
+            case "group-comparison": Groups(fixture, expected, compare); break;
+            case "meta-analysis": Meta(fixture, expected, compare); break;
+            default: throw new XunitException($"{fixture}: unknown kind '{fixture.Kind}' (the checker knows {string.Join(", ", Kinds.Keys)})");
+        }
+        compare.ThrowIfFailed(expected);
+        return compare;
+    }
+
+    // ---- the ITS model ----
+
+    private static void Model(Fixture fixture, ExpectedValues e, Comparison compare)
+    {
+        var model = new ItsModel(fixture.Series(), fixture.Spec());
+        if (fixture.Data.TryGetProperty("design", out _)) SameDesign(fixture, model, compare);
+        var result = model.Fit();
+        foreach (string name in e.Names.ToArray())
+        {
+            switch (name)
+            {
+                case "n": compare.Same(name, e[name].GetInt32(), result.N); break;
+                case "df_residual": compare.Same(name, e[name].GetInt32(), result.DfResidual); break;
+                case "coefficients": Coefficients(e.Objects(name), result.Coefficients, compare); break;
+                case "vcov": compare.Covariance(name, e[name], result.Covariance); break;
+                case "sigma": compare.Number(name, e[name], result.Sigma); break;
+                case "log_likelihood": compare.Number(name, e[name], result.LogLikelihood); break;
+                case "aic": compare.Number(name, e[name], result.Aic); break;
+                case "lag": compare.Integer(name, e[name], result.Lag); break;
+                case "error_parameters": compare.Parameters(name, e.Object(name)!, result.Ar); break;
+                case "family_parameters": compare.Parameters(name, e.Object(name)!, result.FamilyParameters); break;
+                case "diagnostics": Diagnostics(e.Object(name)!, result.Diagnostics, compare); break;
+                case "effects": Effects(e.Objects(name), result, compare); break;
+                case "post_trends": Trends(e.Objects(name), result, compare); break;
+                case "near_boundary":
+                    compare.Same(name, e[name].GetBoolean(), result.Warnings.Any(w => w.Contains(NearBoundaryWarning, StringComparison.Ordinal)));
+                    break;
+                case "warnings":
+                    compare.Same(name, string.Join(" | ", e[name].EnumerateArray().Select(w => w.GetString())), string.Join(" | ", result.Warnings));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>How the model says that GLS ARMA parameters sit at the stationarity boundary.</summary>
+    public const string NearBoundaryWarning = "at the stationarity boundary";
+
+    // R fitted the columns in data.design: the kit's design must be the same, to R's 15 printed digits.
+    private const double PrintedDigits = 1e-13;
+
+    private static void SameDesign(Fixture fixture, ItsModel model, Comparison compare)
+    {
+        var (x, _, terms) = fixture.Design();
+        compare.Same("data.design terms", string.Join(", ", terms), string.Join(", ", model.Design.Terms));
+        compare.Same("data.design rows", x.RowCount, model.X.RowCount);
+        if (x.RowCount != model.X.RowCount || x.ColumnCount != model.X.ColumnCount) return;
+        double largest = x.Enumerate().Max(Math.Abs);
+        if (!((x - model.X).Enumerate().Max(Math.Abs) <= PrintedDigits * largest))
+            compare.Fail($"data.design: the kit's design differs from the columns R fitted by {(x - model.X).Enumerate().Max(Math.Abs):G3}");
+    }
+
+    private static void Coefficients(IReadOnlyList<ExpectedValues> rows, IReadOnlyList<Coefficient> actual, Comparison compare)
+    {
+        compare.Same("coefficients count", rows.Count, actual.Count);
+        foreach (var (e, a) in rows.Zip(actual))
+        {
+            string at = $"coefficients[{a.Term}]";
+            compare.Same($"{at}.term", e["term"].GetString(), a.Term);
+            foreach (string name in e.Names.Where(n => n != "term").ToArray())
+            {
+                switch (name)
+                {
+                    case "estimate": compare.Number($"{at}.estimate", e[name], a.Estimate); break;
+                    case "std_error": compare.Number($"{at}.std_error", e[name], a.StdError); break;
+                    case "statistic": compare.Number($"{at}.statistic", e[name], a.Statistic); break;
+                    case "p_value": compare.Number($"{at}.p_value", e[name], a.PValue); break;
+                    case "ci": compare.Interval($"{at}.ci", e[name], a.Ci); break;
+                    case "df": compare.Number($"{at}.df", e[name], a.Df); break;
+                }
+            }
+        }
+    }
+
+    private static void Diagnostics(ExpectedValues e, ResidualDiagnostics d, Comparison compare)
+    {
+        foreach (string name in e.Names.ToArray())
+        {
+            string at = $"diagnostics.{name}";
+            switch (name)
+            {
+                case "durbin_watson":
+                    var dw = e.Object(name)!;
+                    compare.Number($"{at}.statistic", dw["statistic"], d.DurbinWatson?.Statistic);
+                    compare.Number($"{at}.p_value", dw["p_value"], d.DurbinWatson?.PValue);
+                    break;
+                case "breusch_godfrey":
+                    var orders = e.Objects(name);
+                    compare.Same($"{at} orders", orders.Count, d.BreuschGodfrey.Count);
+                    foreach (var (r, a) in orders.Zip(d.BreuschGodfrey))
+                    {
+                        string order = $"{at}[{a.Order}]";
+                        compare.Same($"{order}.order", r["order"].GetInt32(), a.Order);
+                        // Both tests have the order as their (numerator) df.
+                        compare.Same($"{order}.chisq_df", r["chisq_df"].GetInt32(), a.Order);
+                        compare.Same($"{order}.f_df1", r["f_df1"].GetInt32(), a.Order);
+                        compare.Number($"{order}.chisq", r["chisq"], a.ChiSquare);
+                        compare.Number($"{order}.chisq_p_value", r["chisq_p_value"], a.ChiSquarePValue);
+                        compare.Number($"{order}.f", r["f"], a.F);
+                        compare.Same($"{order}.f_df2", r["f_df2"].GetInt32(), a.FDf2);
+                        compare.Number($"{order}.f_p_value", r["f_p_value"], a.FPValue);
+                    }
+                    break;
+                case "ljung_box": Portmanteau(at, e.Object(name)!, d.LjungBox, compare); break;
+                case "box_pierce": Portmanteau(at, e.Object(name)!, d.BoxPierce, compare); break;
+                case "acf": compare.Series(at, e[name], d.Correlogram.Acf); break;
+                case "pacf": compare.Series(at, e[name], d.Correlogram.Pacf); break;
+                case "deviance": compare.Number(at, e[name], d.Dispersion?.Deviance); break;
+                case "pearson_chisq": compare.Number(at, e[name], d.Dispersion?.PearsonChiSquare); break;
+            }
+        }
+    }
+
+    private static void Portmanteau(string at, ExpectedValues e, PortmanteauTest actual, Comparison compare)
+    {
+        compare.Same($"{at}.lag", e["lag"].GetInt32(), actual.Lag);
+        compare.Number($"{at}.statistic", e["statistic"], actual.Statistic);
+        if (e.Optional("p_value") is { } p) compare.Number($"{at}.p_value", p, actual.PValue);
+    }
+
+    private static void Effects(IReadOnlyList<ExpectedValues> rows, ItsResult result, Comparison compare)
+    {
+        compare.Same("effects count", rows.Count, result.Effects.Count);
+        foreach (var (e, a) in rows.Zip(result.Effects))
+        {
+            string at = $"effects[+{a.PeriodsAfter}]";
+            foreach (string name in e.Names.ToArray())
+            {
+                string field = $"{at}.{name}";
+                switch (name)
+                {
+                    case "periods_after": compare.Same(field, e[name].GetInt32(), a.PeriodsAfter); break;
+                    case "period": compare.Same(field, e[name].GetString(), a.Period.ToString()); break;
+                    case "fitted": compare.Number(field, e[name], a.Fitted); break;
+                    case "counterfactual": compare.Number(field, e[name], a.Counterfactual); break;
+                    case "exposure": compare.Number(field, e[name], a.Exposure); break;
+                    case "absolute": compare.Number(field, e[name], a.Absolute); break;
+                    case "absolute_se": compare.Number(field, e[name], a.AbsoluteStdError); break;
+                    case "absolute_ci": compare.Interval(field, e[name], a.AbsoluteCi); break;
+                    case "relative": compare.Number(field, e[name], a.Relative); break;
+                    case "relative_se": compare.Number(field, e[name], a.RelativeStdError); break;
+                    case "relative_ci": compare.Interval(field, e[name], a.RelativeCi); break;
+                }
+            }
+        }
+    }
+
+    private static void Trends(IReadOnlyList<ExpectedValues> rows, ItsResult result, Comparison compare)
+    {
+        compare.Same("post_trends count", rows.Count, result.PostTrends.Count);
+        foreach (var (e, a) in rows.Zip(result.PostTrends))
+        {
+            string at = $"post_trends[{a.Interruption}]";
+            compare.Same($"{at}.interruption", e["interruption"].GetInt32(), a.Interruption);
+            compare.Number($"{at}.estimate", e["estimate"], a.Estimate);
+            compare.Number($"{at}.std_error", e["std_error"], a.StdError);
+            compare.Interval($"{at}.ci", e["ci"], a.Ci);
+            compare.Number($"{at}.percent", e["percent"], a.Percent);
+            compare.Interval($"{at}.percent_ci", e["percent_ci"], a.PercentCi);
+        }
+    }
+
+    // ---- regression with ARIMA errors on R's design ----
+
+    private static ArimaErrors Arima(Fixture fixture) =>
+        ErrorModel.Parse(fixture.SpecOption("errors").GetString()!).Process as ArimaErrors
+        ?? throw new XunitException($"{fixture}: spec.errors is not arima:p,d,q");
+
+    private static void ArimaFit(Fixture fixture, ExpectedValues e, Comparison compare)
+    {
+        var order = Arima(fixture);
+        var (x, y, terms) = fixture.Design();
+        var fit = ArimaRegression.Fit(x, y, terms, order.P, order.D, order.Q);
+        compare.Same("converged", true, fit.Converged);
+        compare.Same("n", e["n"].GetInt32(), fit.N);
+        var rows = e.Objects("coefficients");
+        compare.Same("coefficients terms", string.Join(", ", rows.Select(r => r["term"].GetString())), string.Join(", ", fit.Terms));
+        for (int i = 0; i < Math.Min(rows.Count, fit.Terms.Count); i++)
+        {
+            string at = $"coefficients[{fit.Terms[i]}]";
+            compare.Number($"{at}.estimate", rows[i]["estimate"], fit.Coefficients[i]);
+            compare.Number($"{at}.std_error", rows[i]["std_error"], Math.Sqrt(fit.Covariance[i, i]));
+        }
+        compare.Parameters("error_parameters", e.Object("error_parameters")!, ArmaParameters(fit.Phi, fit.Theta));
+        compare.Number("sigma2", e["sigma2"], fit.Sigma2);
+        compare.Number("log_likelihood", e["log_likelihood"], fit.LogLikelihood);
+        compare.Number("aic", e["aic"], fit.Aic);
+        compare.Number("aicc", e["aicc"], fit.Aicc);
+    }
+
+    /// <summary>phi1.., theta1.. as the model names them.</summary>
+    public static ErrorParameter[] ArmaParameters(IReadOnlyList<double> phi, IReadOnlyList<double> theta) =>
+        phi.Select((v, i) => new ErrorParameter($"phi{i + 1}", v)).Concat(theta.Select((v, i) => new ErrorParameter($"theta{i + 1}", v))).ToArray();
+
+    private static void ArimaOrder(Fixture fixture, ExpectedValues e, Comparison compare)
+    {
+        var (x, y, terms) = fixture.Design();
+        var fit = ArimaRegression.FitAuto(x, y, terms, fixture.SpecOption("d").GetInt32(),
+            fixture.SpecOption("max_p").GetInt32(), fixture.SpecOption("max_q").GetInt32());
+        compare.Same("order", (e["p"].GetInt32(), e["q"].GetInt32()), (fit.P, fit.Q));
+        var candidates = e.Objects("candidates");
+        compare.Same("candidates count", candidates.Count, fit.Candidates.Count);
+        foreach (var c in candidates)
+        {
+            int p = c["p"].GetInt32(), q = c["q"].GetInt32();
+            var match = fit.Candidates.Where(k => k.P == p && k.Q == q).Select(k => (double?)k.Aicc).FirstOrDefault();
+            compare.Number($"candidates[{p},{q}].aicc", c["aicc"], match);
+        }
+    }
+
+    // ---- break-date search ----
+
+    private static void Breaks(Fixture fixture, ExpectedValues e, Comparison compare)
+    {
+        var result = BreakSearch.Run(fixture.Series(), fixture.Spec(), fixture.SpecOption("trim").GetDouble());
+        compare.Same("n", e["n"].GetInt32(), result.N);
+        compare.Same("restrictions", e["restrictions"].GetInt32(), result.Restrictions);
+        compare.Same("df_residual", e["df_residual"].GetInt32(), result.DfResidual);
+        compare.Same("from", e["from"].GetInt32(), result.From);
+        compare.Same("to", e["to"].GetInt32(), result.To);
+        compare.Number("lambda", e["lambda"], result.Lambda);
+        var candidates = e.Objects("candidates");
+        compare.Same("candidates count", candidates.Count, result.Candidates.Count);
+        foreach (var (r, a) in candidates.Zip(result.Candidates))
+        {
+            compare.Same($"candidates[{a.Period}].index", r["index"].GetInt32(), a.Index);
+            compare.Same($"candidates[{a.Period}].period", r["period"].GetString(), a.Period.ToString());
+            compare.Number($"candidates[{a.Period}].f", r["f"], a.F);
+        }
+        compare.Number("sup_f", e["sup_f"], result.SupF);
+        compare.Same("break_index", e["break_index"].GetInt32(), result.BreakIndex);
+        compare.Same("break_period", e["break_period"].GetString(), result.BreakPeriod.ToString());
+        compare.Number("p_value", e["p_value"], result.PValue);
+        compare.Number("p_value_sctest", e["p_value_sctest"], result.PValue);
+        var pre = e.Object("prespecified");
+        compare.Same("prespecified given", pre is not null, result.Prespecified is not null);
+        if (pre is null || result.Prespecified is null) return;
+        compare.Same("prespecified.period", pre["period"].GetString(), result.Prespecified.Period.ToString());
+        compare.Number("prespecified.f", pre["f"], result.Prespecified.F);
+        compare.Integer("prespecified.rank", pre["rank"], result.Prespecified.Rank);
+    }
+
+    private static void Hansen(Fixture fixture, ExpectedValues e, Comparison compare)
+    {
+        var d = fixture.Data;
+        double p = SupFPValue.Hansen(d.GetProperty("statistic").GetDouble(), d.GetProperty("restrictions").GetInt32(), d.GetProperty("lambda").GetDouble());
+        compare.Number("p_value", e["p_value"], p);
+        compare.Number("p_value_sctest", e["p_value_sctest"], p);
+    }
+
+    // ---- multiple-group comparison ----
+
+    /// <summary>The units, spec, reference group and lag scope of a group-comparison case.</summary>
+    public static (IReadOnlyList<GroupSeries> Units, ItsSpec Spec, string Reference, LagScope Scope) GroupCase(Fixture fixture)
+    {
+        var units = fixture.Data.GetProperty("units").EnumerateArray()
+            .Select(u => new GroupSeries(u.GetProperty("name").GetString()!, Fixture.SeriesOf(u.GetProperty("series")), u.GetProperty("unit").GetString()))
+            .ToArray();
+        var scope = fixture.SpecOption("lag_scope").GetString() switch
+        {
+            "across" => LagScope.AcrossSeries,
+            "within" => LagScope.WithinSeries,
+            var other => throw new XunitException($"{fixture}: unknown lag_scope '{other}'"),
+        };
+        return (units, fixture.Spec(units[0].Series.Frequency), fixture.SpecOption("reference").GetString()!, scope);
+    }
+
+    private static void Groups(Fixture fixture, ExpectedValues e, Comparison compare)
+    {
+        var (units, spec, reference, scope) = GroupCase(fixture);
+        var pooled = GroupComparison.FitPooled(units, spec, reference, scope);
+        compare.Same("n", e["n"].GetInt32(), pooled.N);
+        compare.Same("df_residual", e["df_residual"].GetInt32(), pooled.DfResidual);
+        compare.Number("sigma", e["sigma"], pooled.Sigma);
+        Coefficients(e.Objects("coefficients"), pooled.Coefficients, compare);
+        compare.Covariance("vcov", e["vcov"], pooled.Covariance);
+        var tests = GroupComparison.Tests(pooled);
+        var rows = e.Objects("difference_tests");
+        compare.Same("difference_tests count", rows.Count, tests.Count);
+        foreach (var (r, t) in rows.Zip(tests))
+        {
+            string at = $"difference_tests[{t.Group}: {t.Term}]";
+            compare.Same($"{at}.group", r["group"].GetString(), t.Group);
+            compare.Same($"{at}.term", r["term"].GetString(), t.Term);
+            compare.Number($"{at}.p_value", r["p_value"], t.PValue);
+            bool joint = r.Has("statistic");
+            compare.Same($"{at} joint", joint, t.Joint);
+            if (joint)
+            {
+                compare.Number($"{at}.statistic", r["statistic"], t.Statistic);
+                compare.Same($"{at}.df", r["df"].GetInt32(), t.Df);
+                compare.Number($"{at}.df_residual", r["df_residual"], t.DfResidual);
+            }
+            else
+            {
+                compare.Number($"{at}.estimate", r["estimate"], t.Estimate);
+                compare.Number($"{at}.std_error", r["std_error"], t.StdError);
+            }
+        }
+    }
+
+    // ---- meta-analysis of unit estimates ----
+
+    private static void Meta(Fixture fixture, ExpectedValues e, Comparison compare)
+    {
+        var (fixedEffect, randomEffects, tau2, q, i2) = PanelSummary.MetaAnalysis(
+            Fixture.Numbers(fixture.Data.GetProperty("estimates")), Fixture.Numbers(fixture.Data.GetProperty("std_errors")));
+        Pooled("fixed_effect", e.Object("fixed_effect")!, fixedEffect, compare);
+        Pooled("random_effects", e.Object("random_effects")!, randomEffects, compare);
+        compare.Number("tau2", e["tau2"], tau2);
+        compare.Number("q", e["q"], q);
+        compare.Number("i2", e["i2"], i2);
+    }
+
+    private static void Pooled(string at, ExpectedValues e, PooledEstimate? actual, Comparison compare)
+    {
+        compare.Number($"{at}.estimate", e["estimate"], actual?.Estimate);
+        compare.Number($"{at}.std_error", e["std_error"], actual?.StdError);
+        compare.Interval($"{at}.ci", e["ci"], actual?.Ci);
+    }
+}
