@@ -167,7 +167,7 @@ public sealed class ItsModel
     private void RequireConsecutiveRows(ErrorModel errors)
     {
         if (Series.MissingPeriods > 0 || Spec.TransitionPeriods > 0)
-            throw new ItsException($"{errors.Name} errors need consecutive periods: with transition periods or gaps the autocorrelation would join periods that are not adjacent; drop --transition or fill the gaps, or use newey:L or prais");
+            throw new ItsException(new UserMessage($"{errors.Name} errors need consecutive periods: with transition periods or gaps the autocorrelation would join periods that are not adjacent; drop {Setting.Of<ItsSpec>(nameof(ItsSpec.TransitionPeriods))} or fill the gaps, or use newey:L or prais"));
     }
 
     private Estimate EstimateGls(GlsErrors gls, ResidualDiagnostics diagnostics, List<string> warnings)
@@ -225,7 +225,7 @@ public sealed class ItsModel
         var dispersion = new DispersionCheck(fit.PearsonChiSquare, fit.DfResidual, fit.Deviance);
         // Over-dispersion makes Poisson standard errors too small (Lopez Bernal et al. 2017).
         if (Spec.Family == Family.Poisson && dispersion.Ratio > 1.5 && Spec.Errors is ClassicalErrors)
-            warnings.Add($"the counts are over-dispersed (Pearson chi-square / df = {dispersion.Ratio:F2}): Poisson standard errors are too small; use --family quasipoisson or negbin, or robust errors");
+            warnings.Add($"the counts are over-dispersed (Pearson chi-square / df = {dispersion.Ratio:F2}): Poisson standard errors are too small; use the quasi-Poisson or negative binomial family, or robust errors");
         var diagnostics = new ResidualDiagnostics(null, [],
             PortmanteauTest.LjungBox(residuals, lagTests), PortmanteauTest.BoxPierce(residuals, lagTests),
             Correlogram.Compute(residuals, lagTests), dispersion);
