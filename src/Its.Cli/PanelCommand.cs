@@ -50,6 +50,7 @@ public static class PanelCommand
                 CalendarDates = frequency ?? written ?? Time.Frequency.Month,
                 Where = p.GetValue(where) ?? [],
                 Table = table.Read(p),
+                SettingNames = SettingFlags.Name,
             };
             var plans = PanelPipeline.Plan(inputs, p.GetValue(outPath)!, p.GetValue(summaryPath), p.GetValue(force));
             var model = spec.Read(p);

@@ -84,9 +84,9 @@ public static class PanelPipeline
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(results);
         if (inputs.Count > 1 && !results.Contains(NamePlaceholder, StringComparison.Ordinal))
-            throw new InputError($"--out {results}: {inputs.Count} inputs need one results file each; put {NamePlaceholder} in the path (e.g. results/{NamePlaceholder}.csv)");
+            throw new InputError(new UserMessage($"{Results(results)}: {inputs.Count} inputs need one results file each; put {NamePlaceholder} in the path (e.g. results/{NamePlaceholder}.csv)"));
         if (inputs.Count > 1 && summary is not null && !summary.Contains(NamePlaceholder, StringComparison.Ordinal))
-            throw new InputError($"--summary {summary}: {inputs.Count} inputs need one summary each; put {NamePlaceholder} in the path");
+            throw new InputError(new UserMessage($"{Summary(summary)}: {inputs.Count} inputs need one summary each; put {NamePlaceholder} in the path"));
         var plans = inputs.Select(file =>
         {
             string name = Path.GetFileNameWithoutExtension(file);
@@ -174,27 +174,33 @@ public static class PanelPipeline
 
     private static string Target(string path, string name) => path.Replace(NamePlaceholder, name, StringComparison.Ordinal);
 
+    // The outputs as messages name them, with the path given.
+    private static Setting Results(params object[] path) => Setting.Of<PanelOutputs>(nameof(PanelOutputs.Results), path);
+
+    private static Setting Summary(params object[] path) => Setting.Of<PanelOutputs>(nameof(PanelOutputs.Summary), path);
+
     private static void CheckTargets(IReadOnlyList<PanelOutputs> plans, bool overwrite)
     {
         var inputs = new Dictionary<object, string>();
         foreach (var plan in plans)
             if (FileIdentity.Key(plan.Input) is { } key) inputs.TryAdd(key, plan.Input);
-        var writers = new Dictionary<object, string>();
+        var writers = new Dictionary<object, UserMessage>();
         foreach (var plan in plans)
-            foreach (var (option, path) in new[] { ("--out", plan.Results), ("--summary", plan.Summary) })
+            foreach (var (output, path) in new[] { (Results(), plan.Results), (Summary(), plan.Summary) })
             {
                 if (path is null) continue;
+                var given = new Setting(output.Owner, output.Property, path);
                 string resolved = FileIdentity.Resolve(path);
                 if (DeepestExisting(Path.GetDirectoryName(resolved)!) is { } under && File.Exists(under))
-                    throw new InputError($"{option} {path}: {under} is a file, not a folder");
+                    throw new InputError(new UserMessage($"{given}: {under} is a file, not a folder"));
                 object key = FileIdentity.Key(path) ?? resolved;
                 if (inputs.TryGetValue(key, out string? input))
-                    throw new InputError($"{option} {path}: is the input {input}{(Path.GetFullPath(path) == Path.GetFullPath(input) ? "" : " (the same file on disk)")}; give another file name");
-                if (writers.TryGetValue(key, out string? other))
-                    throw new InputError($"{option} {path}: {other} writes it too; give each input its own file (two inputs with the same name need {NamePlaceholder} in different folders, or other names)");
-                if (Directory.Exists(resolved)) throw new InputError($"{option} {path}: is a directory; give a file name");
-                if (File.Exists(resolved) && !overwrite) throw new InputError($"{path}: exists; give --force to overwrite it");
-                writers[key] = $"{option} for {plan.Input}";
+                    throw new InputError(new UserMessage($"{given}: is the input {input}{(Path.GetFullPath(path) == Path.GetFullPath(input) ? "" : " (the same file on disk)")}; give another file name"));
+                if (writers.TryGetValue(key, out var other))
+                    throw new InputError(new UserMessage($"{given}: {other} writes it too; give each input its own file (two inputs with the same name need {NamePlaceholder} in different folders, or other names)"));
+                if (Directory.Exists(resolved)) throw new InputError(new UserMessage($"{given}: is a directory; give a file name"));
+                if (File.Exists(resolved) && !overwrite) throw new InputError(new UserMessage($"{path}: exists; give {Setting.Of<PanelRun>(nameof(PanelRun.Overwrite), true)} to overwrite it"));
+                writers[key] = new UserMessage($"{output} for {plan.Input}");
             }
     }
 
@@ -223,7 +229,7 @@ public static class PanelPipeline
     {
         var frequency = run.Columns.Period ?? read ?? run.InterruptionFrequency
             ?? (run.Spec.Interruptions.Count > 0 ? run.Spec.Interruptions[0].Frequency : (Frequency?)null)
-            ?? throw new InputError($"{file}: no date in column {run.Columns.Date} could be read, so the frequency is unknown; give --period");
+            ?? throw new InputError(new UserMessage($"{file}: no date in column {run.Columns.Date} could be read, so the frequency is unknown; give {Setting.Of<PanelOptions>(nameof(PanelOptions.Period))}"));
         var spec = run.InterruptionsAt is { } interruptions ? run.Spec with { Interruptions = interruptions(frequency) } : run.Spec;
         return InputError.FromModel(file, () => new PanelFitter(spec, run.Columns.Outcome));
     }

@@ -45,6 +45,7 @@ public sealed class Setting
         Enum e => $"{e.GetType().Name}.{e}",
         string s => $"\"{s}\"",
         char c => $"'{c}'",
+        bool b => b ? "true" : "false",
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
 }
