@@ -75,7 +75,7 @@ public static class Cli
         }
         catch (Exception e) when (e is InputError or Its.Model.ItsException)
         {
-            error.WriteLine($"its: {e.Message}");
+            error.WriteLine($"its: {SettingFlags.Message(e)}");
             return ExitCodes.BadInput;
         }
         catch (Exception e)

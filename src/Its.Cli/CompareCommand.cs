@@ -51,7 +51,7 @@ public static class CompareCommand
             string? figureFile = figure.Path(p);
             var (seriesOptions, spec) = options.Read(p);
             string file = options.File(p), column = p.GetValue(group)!;
-            var loaded = SeriesLoader.LoadGroups(TextTable.Read(file, options.Table(p)), seriesOptions, column);
+            var loaded = SeriesLoader.LoadGroups(TextTable.Read(file, options.Table(p)), seriesOptions, column, "--group");
             spec = options.WithInterruptions(p, spec, loaded[0].Series.Frequency);
             var all = loaded.Select(g => new GroupSeries(g.Group, g.Series)).ToArray();
             if (all.Length < 2) throw new InputError($"{file}: column {column} has one value ({all[0].Name}); a comparison needs two or more groups");

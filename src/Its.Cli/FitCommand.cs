@@ -33,10 +33,5 @@ public static class FitCommand
     }
 
     /// <summary>Runs a library call, turning a model that does not fit the data into an input error naming the file.</summary>
-    public static T FitOrExplain<T>(string file, Func<T> fit)
-    {
-        ArgumentNullException.ThrowIfNull(fit);
-        try { return fit(); }
-        catch (ItsException e) { throw new InputError($"{file}: {e.Message}"); }
-    }
+    public static T FitOrExplain<T>(string file, Func<T> fit) => InputError.FromModel(file, fit);
 }

@@ -132,7 +132,7 @@ public sealed class ModelOptions
         {
             return Comparison.PanelSeries.Share(parts, [value], $"{value} share of {options.Outcome} (%)");
         }
-        catch (ItsException e) { throw new InputError($"{data.File}: --share-of {shareOf}: {e.Message}"); }
+        catch (ItsException e) { throw new InputError(new UserMessage($"{data.File}: --share-of {shareOf}: {e.Text}")); }
     }
 
     private static int[] ParseHorizons(IEnumerable<string> values) =>

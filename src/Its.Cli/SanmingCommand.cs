@@ -37,7 +37,7 @@ public static class SanmingCommand
             };
             var reportFormat = OptionParsing.Format(p.GetValue(format)!);
             string? given = p.GetValue(data);
-            string file = given ?? ShippedData.Locate();
+            string file = given ?? ShippedData.Locate("give --data FILE");
             var panel = SanmingLoader.Load(TextTable.Read(file, table.Read(p)));
             var study = FitCommand.FitOrExplain(file, () => new StudyOutput(
                 plan.Run(panel),
@@ -85,7 +85,7 @@ public static class SanmingCommand
             if (Directory.Exists(path)) throw new InputError($"{path}: is a directory");
             string text;
             try { text = SanmingGenerator.Generate(options).ToCsv(); }
-            catch (ItsException e) { throw new InputError($"--intervention {options.Intervention}: {e.Message}"); }
+            catch (ItsException e) { throw new InputError(new UserMessage($"--intervention {options.Intervention}: {e.Text}")); }
             try { AtomicFile.WriteAllText(path, text); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new InputError($"{path}: cannot be written ({e.Message})"); }
             output.WriteLine($"wrote {path} (seed {options.Seed}, synthetic)");

@@ -52,7 +52,7 @@ public sealed class SpecOptions
 
     /// <summary>The frequency the first <c>--interruption</c> is written in (2018-01 a month, 2018-Q1 a quarter, 2018 a year); null when it is not a period.</summary>
     public Frequency? InterruptionFrequency(ParseResult p) =>
-        (p.GetValue(_interruption) ?? []).FirstOrDefault() is { } first && DateText.TryParse(first, null, null, out var period, out _) ? period.Frequency : null;
+        (p.GetValue(_interruption) ?? []).FirstOrDefault() is { } first && DateText.TryParse(first, null, null, out var period, out UserMessage _) ? period.Frequency : null;
 
     /// <summary>The spec with its interruptions read in the data's frequency, written as the data's dates are (with their <c>--date-format</c>, if any) or as 2018-01, 2018-Q1, 2018.</summary>
     /// <exception cref="InputError">An interruption is not a period of that frequency.</exception>
@@ -68,5 +68,5 @@ public sealed class SpecOptions
     /// <summary>A period given in an option, written as the data's dates are or in the canonical form.</summary>
     /// <exception cref="InputError">The text is not a period of that frequency.</exception>
     public static Period Period(string text, Frequency frequency, string? dateFormat, string option) =>
-        DateText.TryParse(text.Trim(), frequency, dateFormat, out var period, out string error) ? period : throw new InputError($"{option} {text}: {error}");
+        DateText.TryParse(text.Trim(), frequency, dateFormat, out var period, out var error) ? period : throw new InputError(new UserMessage($"{option} {text}: {error}"));
 }

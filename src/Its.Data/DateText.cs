@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Its.Time;
+using Its.Model;
 
 namespace Its.Data;
 
@@ -38,7 +39,7 @@ public static partial class DateText
     /// <param name="error">Why the text is refused, in the user's terms and with the text shown by
     /// <see cref="InputText.Shown"/>; empty when it is read.</param>
     /// <returns>True when the text names a period of the expected frequency.</returns>
-    public static bool TryParse(string text, Frequency? expected, string? format, out Period period, out string error)
+    public static bool TryParse(string text, Frequency? expected, string? format, out Period period, out UserMessage error)
     {
         ArgumentNullException.ThrowIfNull(text);
         period = default;
@@ -71,12 +72,14 @@ public static partial class DateText
     }
 
     /// <summary>What a text names: a period of its own frequency, or a day (which has none), or why it is refused.</summary>
-    private readonly record struct Reading(Period? Period, int Year, int Month, string? Error)
+    private readonly record struct Reading(Period? Period, int Year, int Month, UserMessage? Error)
     {
         public static Reading Of(Period period) => new(period, 0, 0, null);
         public static Reading Day(int year, int month) => new(null, year, month, null);
-        public static Reading Refused(string error) => new(null, 0, 0, error);
+        public static Reading Refused(UserMessage error) => new(null, 0, 0, error);
     }
+
+    private const string ExpectedForms = "a month as 2016-01, 2016m1, Jan 2016 or 201601, a quarter as 2016-Q1 or Q1 2016, a year as 2016, or a day as 2016-01-15";
 
     private static Reading Read(string s)
     {
@@ -107,8 +110,8 @@ public static partial class DateText
             return DayOrMonthFirst(s, m);
         if ((m = TwoDigitYearForm().Match(s)).Success && (!m.Groups["name"].Success || MonthNumber(m) is not null))
             return TwoDigitYear(s, m.Groups["yy"]);
-        return Reading.Refused($"{Quoted(s)} is not a date (expected a month as 2016-01, 2016m1, Jan 2016 or 201601, "
-            + "a quarter as 2016-Q1 or Q1 2016, a year as 2016, or a day as 2016-01-15; give --date-format for another form)");
+        return Reading.Refused(new UserMessage(
+            $"{Quoted(s)} is not a date (expected {ExpectedForms}; give {Setting.Of<TableOptions>(nameof(TableOptions.DateFormat))} for another form)"));
     }
 
     private static Reading Year(string s, int year) =>
@@ -164,7 +167,7 @@ public static partial class DateText
             : (m.Groups["t"].ValueSpan is " " ? " " : "'T'") + (m.Groups["h"].Length == 2 ? "HH" : "H") + ":mm" + (m.Groups["sec"].Success ? ":ss" : "");
         string dayFirstFormat = day + separator + month + separator + yearFormat + clock;
         string monthFirstFormat = month + separator + day + separator + yearFormat + clock;
-        return Reading.Refused($"{Quoted(s)} {what}: give --date-format {dayFirstFormat} (day first) or --date-format {monthFirstFormat} (month first)");
+        return Reading.Refused(new UserMessage($"{Quoted(s)} {what}: give {Setting.Of<TableOptions>(nameof(TableOptions.DateFormat), dayFirstFormat)} (day first) or {Setting.Of<TableOptions>(nameof(TableOptions.DateFormat), monthFirstFormat)} (month first)"));
     }
 
     /// <summary>"1 February", or null when there is no such day.</summary>
@@ -192,7 +195,7 @@ public static partial class DateText
         // this machine's time zone, and so perhaps to another day and month. Only one-letter
         // (standard) formats make it throw, and those are refused above.
         if (!DateTimeOffset.TryParseExact(s, format, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var written))
-            return Reading.Refused($"{Quoted(s)} is not a date in the format '{InputText.Shown(format)}' given by --date-format (with a format given, every date must be written in it)");
+            return Reading.Refused(new UserMessage($"{Quoted(s)} is not a date in the format '{InputText.Shown(format)}' given by {Setting.Of<TableOptions>(nameof(TableOptions.DateFormat))} (with a format given, every date must be written in it)"));
         return hasDay ? Reading.Day(written.Year, written.Month)
             : hasMonth ? Reading.Of(Period.Month(written.Year, written.Month))
             : Reading.Of(Period.OfYear(written.Year));

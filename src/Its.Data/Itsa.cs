@@ -95,7 +95,7 @@ public static class Itsa
     {
         ArgumentNullException.ThrowIfNull(interruption);
         var periods = interruption.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(text => DateText.TryParse(text, series.Frequency, dateFormat, out var period, out string error)
+            .Select(text => DateText.TryParse(text, series.Frequency, dateFormat, out var period, out UserMessage error)
                 ? period
                 : throw new ArgumentException($"interruption {text}: {error}", nameof(interruption)))
             .ToArray();

@@ -1,3 +1,5 @@
+using Its.Model;
+
 namespace Its.Data;
 
 /// <summary>
@@ -28,13 +30,13 @@ public static class KitData
 
     /// <summary>Path of one of the kit's data files: the first of <see cref="Folders"/> that holds it.</summary>
     /// <param name="fileName">The file's name, e.g. <c>sanming_monthly.csv</c>.</param>
-    /// <param name="otherwise">What the user can do instead, for the message (e.g. "give --data FILE").</param>
+    /// <param name="otherwise">What the user can do instead, for the message (e.g. "load a copy from its path").</param>
     /// <exception cref="InputError">No folder holds it.</exception>
-    public static string Locate(string fileName, string otherwise)
+    public static string Locate(string fileName, UserMessage otherwise)
     {
         ArgumentException.ThrowIfNullOrEmpty(fileName);
         var folders = Folders();
         return folders.Select(f => Path.Combine(f, fileName)).FirstOrDefault(File.Exists)
-            ?? throw new InputError($"{fileName} not found in the kit's data ({(folders.Count == 0 ? "no data folder in a repository or beside the kit" : string.Join(", ", folders))}); {otherwise}");
+            ?? throw new InputError(new UserMessage($"{fileName} not found in the kit's data ({(folders.Count == 0 ? "no data folder in a repository or beside the kit" : string.Join(", ", folders))}); {otherwise}"));
     }
 }

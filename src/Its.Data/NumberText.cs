@@ -1,4 +1,5 @@
 using System.Globalization;
+using Its.Model;
 
 namespace Its.Data;
 
@@ -24,11 +25,11 @@ public static class NumberText
     }
 
     /// <summary>For a number that did not parse with the decimal separator in use but would with the other, a hint saying so; else empty.</summary>
-    internal static string Hint(string text, char decimalSeparator)
+    internal static UserMessage Hint(string text, char decimalSeparator)
     {
         char other = decimalSeparator == '.' ? ',' : '.';
         return TryParse(text, other, out _)
-            ? $" (read with '{decimalSeparator}' as the decimal separator; give --decimal {other} if the file uses '{other}')"
+            ? new UserMessage($" (read with '{decimalSeparator}' as the decimal separator; give {Setting.Of<TableOptions>(nameof(TableOptions.Decimal), other)} if the file uses '{other}')")
             : "";
     }
 

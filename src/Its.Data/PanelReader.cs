@@ -5,6 +5,7 @@ using Its.Batch;
 using Its.Time;
 using Parquet;
 using Parquet.Schema;
+using Its.Model;
 
 namespace Its.Data;
 
@@ -34,6 +35,15 @@ public sealed record PanelOptions
 
     /// <summary>How a CSV or Excel file is read, and the tokens of a missing value and the date format of any file.</summary>
     public TableOptions Table { get; init; } = TableOptions.Default;
+
+    /// <summary>
+    /// How the problems of a unit (<see cref="PanelUnit.Problem"/>, written into the results) name
+    /// settings: a front end's own names for them (a command line's options); null for the library's.
+    /// </summary>
+    public Func<Setting, string>? SettingNames { get; init; }
+
+    // A unit's problem as text, its settings named as the caller names them.
+    internal string Worded(UserMessage problem) => SettingNames is { } names ? problem.Render(names) : problem.ToString();
 }
 
 /// <summary>
@@ -202,10 +212,10 @@ public sealed class PanelReader : IDisposable
             _dates = new DateCache(options.Period, options.Period ?? options.CalendarDates, options.Table.DateFormat);
             try
             {
-                _id = _table.Column(options.Id, "--id");
-                _date = _table.Column(options.Date, "--date");
-                _outcome = _table.Column(options.Outcome, "--outcome");
-                _where = options.Where.Select(w => Where.Parse(w) is var (c, v) ? (_table.Column(c, "--where"), v) : default).ToArray();
+                _id = _table.Column(options.Id, Setting.Of<PanelOptions>(nameof(PanelOptions.Id)));
+                _date = _table.Column(options.Date, Setting.Of<PanelOptions>(nameof(PanelOptions.Date)));
+                _outcome = _table.Column(options.Outcome, Setting.Of<PanelOptions>(nameof(PanelOptions.Outcome)));
+                _where = options.Where.Select(w => Where.Parse<PanelOptions>(w) is var (c, v) ? (_table.Column(c, Setting.Of<PanelOptions>(nameof(PanelOptions.Where))), v) : default).ToArray();
             }
             catch
             {
@@ -231,12 +241,12 @@ public sealed class PanelReader : IDisposable
                 string id = _table[_id].Trim();
                 if (id.Length == 0) throw new InputError($"{File}: row {line}, column {_options.Id}: missing unit id");
                 var (period, error) = _dates.Parse(_table[_date].AsSpan().Trim());
-                if (error is not null) { yield return new Row(line, id, default, 0, $"{File}: row {line}, column {_options.Date}: {error}"); continue; }
+                if (error is not null) { yield return new Row(line, id, default, 0, _options.Worded(new UserMessage($"{File}: row {line}, column {_options.Date}: {error}"))); continue; }
                 string text = _table[_outcome].Trim();
                 if (_options.Table.IsMissing(text)) { yield return new Row(line, id, period, double.NaN, null); continue; }
                 yield return NumberText.TryParse(text, _decimal, out double v) && double.IsFinite(v)
                     ? new Row(line, id, period, v, null)
-                    : new Row(line, id, period, 0, $"{File}: row {line}, column {_options.Outcome}: '{InputText.Shown(text)}' is not a finite number{NumberText.Hint(text, _decimal)}");
+                    : new Row(line, id, period, 0, _options.Worded(new UserMessage($"{File}: row {line}, column {_options.Outcome}: '{InputText.Shown(text)}' is not a finite number{NumberText.Hint(text, _decimal)}")));
             }
         }
 
@@ -252,7 +262,7 @@ public sealed class PanelReader : IDisposable
         private readonly Dictionary<DataField, Array> _buffers = [];
         private readonly DateCache _parsedDates;
         private double[] _values = [];
-        private (Period, string?)[] _dates = [];
+        private (Period, UserMessage?)[] _dates = [];
         private int _groupsDone;
         private double _groupFraction;
 
@@ -271,11 +281,11 @@ public sealed class PanelReader : IDisposable
             }
             var fields = _reader.Schema.GetDataFields();
             var names = fields.Select(f => f.Name).ToArray();
-            DataField Column(string name, string option) => fields[TableReader.Column(path, names, name, option, "Parquet")];
-            _id = Column(options.Id, "--id");
-            _date = Column(options.Date, "--date");
-            _outcome = Column(options.Outcome, "--outcome");
-            _where = options.Where.Select(w => Where.Parse(w) is var (c, v) ? (Column(c, "--where"), v) : default).ToArray();
+            DataField Column(string name, string property) => fields[TableReader.Column(path, names, name, Setting.Of<PanelOptions>(property), "Parquet")];
+            _id = Column(options.Id, nameof(PanelOptions.Id));
+            _date = Column(options.Date, nameof(PanelOptions.Date));
+            _outcome = Column(options.Outcome, nameof(PanelOptions.Outcome));
+            _where = options.Where.Select(w => Where.Parse<PanelOptions>(w) is var (c, v) ? (Column(c, nameof(PanelOptions.Where)), v) : default).ToArray();
             if (!IsNumber(_outcome)) throw new InputError($"{path}: column {options.Outcome} holds {_outcome.ClrType.Name} values, not numbers");
         }
 
@@ -307,7 +317,7 @@ public sealed class PanelReader : IDisposable
                     if (text.Length == 0) throw new InputError($"{File}: row {line}, column {_options.Id}: missing unit id");
                     if (!text.SequenceEqual(id)) id = text.ToString(); // one string per unit, not per row
                     var (period, error) = dates[i];
-                    if (error is not null) yield return new Row(line, id, default, 0, $"{File}: row {line}, column {_options.Date}: {error}");
+                    if (error is not null) yield return new Row(line, id, default, 0, _options.Worded(new UserMessage($"{File}: row {line}, column {_options.Date}: {error}")));
                     else if (double.IsInfinity(values[i])) yield return new Row(line, id, period, 0, $"{File}: row {line}, column {_options.Outcome}: {values[i]} is not a finite number");
                     else yield return new Row(line, id, period, values[i], null);
                 }
@@ -393,20 +403,20 @@ public sealed class PanelReader : IDisposable
         }
 
         // Dates: text as the CSV reader reads it, dates and timestamps by their calendar month.
-        private (Period, string?)[] Dates(ParquetRowGroupReader group, int n)
+        private (Period, UserMessage?)[] Dates(ParquetRowGroupReader group, int n)
         {
             var dates = Grow(ref _dates, n);
             var t = _date.ClrType;
             if (t == typeof(DateTime))
             {
                 var v = Read<DateTime>(group, _date, n);
-                for (int i = 0; i < n; i++) dates[i] = v[i] is { } x ? _parsedDates.OfCalendarMonth(x.Year, x.Month) : (default, "missing date");
+                for (int i = 0; i < n; i++) dates[i] = v[i] is { } x ? _parsedDates.OfCalendarMonth(x.Year, x.Month) : (default, (UserMessage)"missing date");
                 return dates;
             }
             if (t == typeof(DateOnly))
             {
                 var v = Read<DateOnly>(group, _date, n);
-                for (int i = 0; i < n; i++) dates[i] = v[i] is { } x ? _parsedDates.OfCalendarMonth(x.Year, x.Month) : (default, "missing date");
+                for (int i = 0; i < n; i++) dates[i] = v[i] is { } x ? _parsedDates.OfCalendarMonth(x.Year, x.Month) : (default, (UserMessage)"missing date");
                 return dates;
             }
             var text = Text(group, _date, n);
@@ -427,22 +437,22 @@ internal sealed class DateCache(Frequency? frequency, Frequency calendar, string
     /// <summary>The frequency of the dates read so far; null before the first.</summary>
     public Frequency? Frequency => frequency;
 
-    private readonly Dictionary<string, (Period Period, string? Error)> _parsed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Period Period, UserMessage? Error)> _parsed = new(StringComparer.Ordinal);
 
     /// <summary>The period written in the text, or why it is not one.</summary>
-    public (Period Period, string? Error) Parse(ReadOnlySpan<char> text)
+    public (Period Period, UserMessage? Error) Parse(ReadOnlySpan<char> text)
     {
         var lookup = _parsed.GetAlternateLookup<ReadOnlySpan<char>>();
         if (lookup.TryGetValue(text, out var known)) return known;
         string s = text.ToString();
-        var parsed = DateText.TryParse(s, frequency, format, out var p, out string error) ? (p, (string?)null) : (default(Period), error);
+        var parsed = DateText.TryParse(s, frequency, format, out var p, out var error) ? (p, (UserMessage?)null) : (default(Period), error);
         if (parsed.Item2 is null) frequency ??= p.Frequency;
         if (_parsed.Count < 100_000) _parsed[s] = parsed;
         return parsed;
     }
 
     /// <summary>The period of a calendar date (a Parquet date or timestamp): its month, quarter or year.</summary>
-    public (Period Period, string? Error) OfCalendarMonth(int year, int month) => ((frequency ??= calendar) switch
+    public (Period Period, UserMessage? Error) OfCalendarMonth(int year, int month) => ((frequency ??= calendar) switch
     {
         Time.Frequency.Month => Period.Month(year, month),
         Time.Frequency.Quarter => Period.Quarter(year, (month - 1) / 3 + 1),
@@ -450,15 +460,15 @@ internal sealed class DateCache(Frequency? frequency, Frequency calendar, string
     }, null);
 }
 
-/// <summary><c>--where COL=VALUE</c> filters.</summary>
+/// <summary>COL=VALUE filters (<see cref="PanelOptions.Where"/>, <see cref="SeriesOptions.Where"/>).</summary>
 internal static class Where
 {
-    /// <summary>Splits COL=VALUE.</summary>
+    /// <summary>Splits COL=VALUE, a filter of the <c>Where</c> of <typeparamref name="TOptions"/>.</summary>
     /// <exception cref="InputError">There is no '=' or no column name.</exception>
-    public static (string Column, string Value) Parse(string where)
+    public static (string Column, string Value) Parse<TOptions>(string where)
     {
         int eq = where.IndexOf('=', StringComparison.Ordinal);
-        if (eq <= 0) throw new InputError($"--where {where}: expected COL=VALUE");
+        if (eq <= 0) throw new InputError(new UserMessage($"{Setting.Of<TOptions>(nameof(PanelOptions.Where), where)}: expected COL=VALUE"));
         return (where[..eq].Trim(), where[(eq + 1)..].Trim());
     }
 }

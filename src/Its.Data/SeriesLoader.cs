@@ -62,13 +62,13 @@ public static class SeriesLoader
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
         var filters = options.Where.Select(w => Filter(data, w)).ToArray();
-        int outcome = data.Column(options.Outcome, "--outcome");
+        int outcome = data.Column(options.Outcome, Setting.Of<SeriesOptions>(nameof(SeriesOptions.Outcome)));
         if (options.Offset is not null && options.Covariates.Contains(options.Offset))
-            throw new InputError($"--offset {options.Offset} is also a --covariate; give it once");
+            throw new InputError(new UserMessage($"{Setting.Of<SeriesOptions>(nameof(SeriesOptions.Offset), options.Offset)} is also a {Setting.Of<SeriesOptions>(nameof(SeriesOptions.Covariates))}; give it once"));
         foreach (var twice in options.Covariates.GroupBy(c => c, StringComparer.Ordinal).Where(g => g.Count() > 1))
-            throw new InputError($"--covariate {twice.Key} is given twice");
-        var covariates = options.Covariates.Select(c => (Name: c, Index: data.Column(c, "--covariate")))
-            .Concat(options.Offset is { } o ? [(Name: o, Index: data.Column(o, "--offset"))] : []).ToArray();
+            throw new InputError(new UserMessage($"{Setting.Of<SeriesOptions>(nameof(SeriesOptions.Covariates), twice.Key)} is given twice"));
+        var covariates = options.Covariates.Select(c => (Name: c, Index: data.Column(c, Setting.Of<SeriesOptions>(nameof(SeriesOptions.Covariates)))))
+            .Concat(options.Offset is { } o ? [(Name: o, Index: data.Column(o, Setting.Of<SeriesOptions>(nameof(SeriesOptions.Offset))))] : []).ToArray();
         int offset = options.Offset is null ? -1 : covariates[^1].Index;
         var dateOf = DateReader(data, options);
 
@@ -86,16 +86,16 @@ public static class SeriesLoader
             if (data.Options.IsMissing(fields[outcome].Trim()))
             {
                 if (options.AllowGaps) continue;
-                throw new InputError($"{data.At(line, outcome)}: missing value (the {Period.Describe(period.Frequency)} {period})"
-                    + (options.SuggestAllowGaps ? "; give --allow-gaps to fit it as a missing period" : "; every period must be present"));
+                var remedy = options.SuggestAllowGaps ? new UserMessage($"give {AllowGaps} to fit it as a missing period") : "every period must be present";
+                throw new InputError(new UserMessage($"{data.At(line, outcome)}: missing value (the {Period.Describe(period.Frequency)} {period}); {remedy}"));
             }
             double y = Number(data, line, fields, outcome);
             if (options.PositiveOutcome && y <= 0)
-                throw new InputError($"{data.At(line, outcome)}: {y.ToString(CultureInfo.InvariantCulture)} is not positive, but --transform log needs positive values");
+                throw new InputError(new UserMessage($"{data.At(line, outcome)}: {y.ToString(CultureInfo.InvariantCulture)} is not positive, but {Setting.Of<ItsSpec>(nameof(ItsSpec.Transform), OutcomeTransform.Log)} needs positive values"));
             if (options.Family.IsCount() && (y < 0 || y != Math.Floor(y)))
-                throw new InputError($"{data.At(line, outcome)}: {y.ToString(CultureInfo.InvariantCulture)} is not a count, but --family {options.Family.Name()} needs whole numbers 0 or more");
+                throw new InputError(new UserMessage($"{data.At(line, outcome)}: {y.ToString(CultureInfo.InvariantCulture)} is not a count, but {Setting.Of<SeriesOptions>(nameof(SeriesOptions.Family), options.Family)} needs whole numbers 0 or more"));
             if (offset >= 0 && !(Number(data, line, fields, offset) > 0))
-                throw new InputError($"{data.At(line, offset)}: {InputText.Shown(fields[offset].Trim())} is not positive, but --offset needs the population at risk (> 0)");
+                throw new InputError(new UserMessage($"{data.At(line, offset)}: {InputText.Shown(fields[offset].Trim())} is not positive, but {Setting.Of<SeriesOptions>(nameof(SeriesOptions.Offset))} needs the population at risk (> 0)"));
             parsed.Add((line, period, y, covariates.Select(c => Number(data, line, fields, c.Index)).ToArray()));
         }
         if (parsed.Count == 0)
@@ -107,11 +107,15 @@ public static class SeriesLoader
             var (prev, cur) = (parsed[i - 1], parsed[i]);
             int step = cur.Period.PeriodsSince(prev.Period);
             if (step == 0)
-                throw new InputError($"{data.File}: rows {Math.Min(prev.Line, cur.Line)} and {Math.Max(prev.Line, cur.Line)}, column {dateColumn}: {unit} {cur.Period} appears twice"
-                    + (options.Where.Count == 0 ? " (a long file needs --where COL=VALUE to pick one unit)" : ""));
+            {
+                var unitHint = options.Where.Count == 0 ? new UserMessage($" (a long file needs {Setting.Of<SeriesOptions>(nameof(SeriesOptions.Where), "COL=VALUE")} to pick one unit)") : "";
+                throw new InputError(new UserMessage($"{data.File}: rows {Math.Min(prev.Line, cur.Line)} and {Math.Max(prev.Line, cur.Line)}, column {dateColumn}: {unit} {cur.Period} appears twice{unitHint}"));
+            }
             if (step > 1 && !options.AllowGaps)
-                throw new InputError($"{data.File}: column {dateColumn}: {step - 1} {unit}(s) missing between {prev.Period} (row {prev.Line}) and {cur.Period} (row {cur.Line})"
-                    + (options.SuggestAllowGaps ? "; give --allow-gaps to fit anyway" : "; every month must be present"));
+            {
+                var remedy = options.SuggestAllowGaps ? new UserMessage($"give {AllowGaps} to fit anyway") : "every month must be present";
+                throw new InputError(new UserMessage($"{data.File}: column {dateColumn}: {step - 1} {unit}(s) missing between {prev.Period} (row {prev.Line}) and {cur.Period} (row {cur.Line}); {remedy}"));
+            }
         }
         var covariateValues = covariates.Select((c, j) => (c.Name, Values: parsed.Select(p => p.X[j]).ToArray()))
             .ToDictionary(c => c.Name, c => c.Values, StringComparer.Ordinal);
@@ -123,10 +127,11 @@ public static class SeriesLoader
     /// keep, in order of first appearance (a long panel: one row per unit and period).
     /// </summary>
     /// <exception cref="InputError">Any problem with the data, with its location and group.</exception>
-    public static IReadOnlyList<(string Group, TimeSeries Series)> LoadGroups(TextTable data, SeriesOptions options, string groupColumn, string option = "--group")
+    public static IReadOnlyList<(string Group, TimeSeries Series)> LoadGroups(TextTable data, SeriesOptions options, string groupColumn, UserMessage? askedBy = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
+        var option = askedBy ?? "the group column";
         int column = data.Column(groupColumn, option);
         var filters = options.Where.Select(w => Filter(data, w)).ToArray();
         var kept = data.Rows.Where(r => filters.All(f => r.Fields[f.Column].Trim() == f.Value)).ToArray();
@@ -136,42 +141,46 @@ public static class SeriesLoader
         {
             // The first empty value among the rows kept, not among rows the filters leave out.
             var row = kept.First(r => r.Fields[column].Trim().Length == 0);
-            throw new InputError($"{data.At(row.Line, column)}: missing value ({option} needs a group in every row)");
+            throw new InputError(new UserMessage($"{data.At(row.Line, column)}: missing value ({option} needs a group in every row)"));
         }
         return values.Select(v =>
         {
             try { return (v, Load(data, options with { Where = [.. options.Where, $"{groupColumn}={v}"] })); }
-            catch (InputError e) { throw new InputError($"{e.Message} (in the rows of {groupColumn}={v})"); }
+            catch (InputError e) { throw new InputError(new UserMessage($"{e.Text} (in the rows of {groupColumn}={v})")); }
         }).ToArray();
     }
 
     private static (int Column, string Value) Filter(TextTable data, string where)
     {
-        var (column, value) = Where.Parse(where);
-        return (data.Column(column, "--where"), value);
+        var (column, value) = Where.Parse<SeriesOptions>(where);
+        return (data.Column(column, Setting.Of<SeriesOptions>(nameof(SeriesOptions.Where))), value);
     }
+
+    // The settings of the date columns and of gaps, as messages name them.
+    private static readonly Setting Date = Setting.Of<SeriesOptions>(nameof(SeriesOptions.Date)), Year = Setting.Of<SeriesOptions>(nameof(SeriesOptions.Year)),
+        Month = Setting.Of<SeriesOptions>(nameof(SeriesOptions.Month)), Quarter = Setting.Of<SeriesOptions>(nameof(SeriesOptions.Quarter)), AllowGaps = Setting.Of<SeriesOptions>(nameof(SeriesOptions.AllowGaps), true);
 
     private static Func<int, string[], Frequency?, Period> DateReader(TextTable data, SeriesOptions options)
     {
         if (options.Date is not null && options.Year is not null)
-            throw new InputError("give either --date or --year (with --month), not both");
+            throw new InputError(new UserMessage($"give either {Date} or {Year} (with {Month}), not both"));
         if (options.Month is not null && options.Year is null)
-            throw new InputError("--month needs --year");
+            throw new InputError(new UserMessage($"{Month} needs {Year}"));
         if (options.Quarter is not null && options.Year is null)
-            throw new InputError("--quarter needs --year");
+            throw new InputError(new UserMessage($"{Quarter} needs {Year}"));
         if (options.Quarter is not null && options.Month is not null)
-            throw new InputError("give --month or --quarter with --year, not both");
+            throw new InputError(new UserMessage($"give {Month} or {Quarter} with {Year}, not both"));
         if (options.Year is null)
         {
-            int column = data.Column(options.Date ?? "month", options.Date is null ? "the default --date month" : "--date");
+            int column = data.Column(options.Date ?? "month", options.Date is null ? new UserMessage($"the default {Setting.Of<SeriesOptions>(nameof(SeriesOptions.Date), "month")}") : Date);
             string? format = data.Options.DateFormat;
             return (line, fields, expected) =>
-                DateText.TryParse(fields[column].Trim(), expected, format, out var p, out string error) ? p
-                    : throw new InputError($"{data.At(line, column)}: {error}");
+                DateText.TryParse(fields[column].Trim(), expected, format, out var p, out var error) ? p
+                    : throw new InputError(new UserMessage($"{data.At(line, column)}: {error}"));
         }
-        int year = data.Column(options.Year, "--year");
-        int month = options.Month is null ? -1 : data.Column(options.Month, "--month");
-        int quarter = options.Quarter is null ? -1 : data.Column(options.Quarter, "--quarter");
+        int year = data.Column(options.Year, Year);
+        int month = options.Month is null ? -1 : data.Column(options.Month, Month);
+        int quarter = options.Quarter is null ? -1 : data.Column(options.Quarter, Quarter);
         return (line, fields, expected) =>
         {
             int y = Integer(data, line, fields, year, 1, 9999);
@@ -179,7 +188,7 @@ public static class SeriesLoader
                 : quarter >= 0 ? Period.Quarter(y, Integer(data, line, fields, quarter, 1, 4))
                 : Period.OfYear(y);
             if (expected is { } f && f != p.Frequency)
-                throw new InputError($"{data.At(line, Math.Max(year, Math.Max(month, quarter)))}: the data are {Period.Adjective(p.Frequency)}, but --period says {Period.Describe(f)}");
+                throw new InputError(new UserMessage($"{data.At(line, Math.Max(year, Math.Max(month, quarter)))}: the data are {Period.Adjective(p.Frequency)}, but {Setting.Of<SeriesOptions>(nameof(SeriesOptions.Period))} says {Period.Describe(f)}"));
             return p;
         };
     }
@@ -199,7 +208,7 @@ public static class SeriesLoader
             throw new InputError($"{data.At(line, column)}: missing value");
         char separator = data.Options.Decimal ?? '.';
         if (!NumberText.TryParse(text, separator, out double v))
-            throw new InputError($"{data.At(line, column)}: '{InputText.Shown(text)}' is not a number{NumberText.Hint(text, separator)}");
+            throw new InputError(new UserMessage($"{data.At(line, column)}: '{InputText.Shown(text)}' is not a number{NumberText.Hint(text, separator)}"));
         if (!double.IsFinite(v))
             throw new InputError($"{data.At(line, column)}: '{InputText.Shown(text)}' is not a finite number");
         return v;

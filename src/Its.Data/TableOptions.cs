@@ -1,4 +1,5 @@
 using System.Text;
+using Its.Model;
 
 namespace Its.Data;
 
@@ -67,7 +68,7 @@ public sealed record TableOptions
         }
         catch (ArgumentException)
         {
-            throw new InputError($"--encoding {name}: not an encoding this machine knows (e.g. utf-8, gb18030, latin1, windows-1252, big5, shift_jis)");
+            throw new InputError(new UserMessage($"{Setting.Of<TableOptions>(nameof(Encoding), name)}: not an encoding this machine knows (e.g. utf-8, gb18030, latin1, windows-1252, big5, shift_jis)"));
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
 using ExcelDataReader;
+using Its.Model;
 
 namespace Its.Data;
 
@@ -75,9 +76,9 @@ public sealed class TableReader : IDisposable
         try
         {
             bool excel = IsExcel(path);
-            if (!excel && options.Sheet is not null) throw new InputError($"{path}: --sheet is for Excel workbooks (.xlsx, .xls); this file is read as CSV");
+            if (!excel && options.Sheet is not null) throw new InputError(new UserMessage($"{path}: {Setting.Of<TableOptions>(nameof(TableOptions.Sheet))} is for Excel workbooks (.xlsx, .xls); this file is read as CSV"));
             if (excel && (options.Delimiter is not null || options.Encoding is not null))
-                throw new InputError($"{path}: --delimiter and --encoding are for CSV files; an Excel workbook has its own");
+                throw new InputError(new UserMessage($"{path}: {Setting.Of<TableOptions>(nameof(TableOptions.Delimiter))} and {Setting.Of<TableOptions>(nameof(TableOptions.Encoding))} are for CSV files; an Excel workbook has its own"));
             rows = excel ? new ExcelRows(path, options) : new CsvRows(path, options);
             return new TableReader(path, rows, options);
         }
@@ -102,7 +103,7 @@ public sealed class TableReader : IDisposable
             {
                 // A quote left open swallows the fields after it: say so rather than count them.
                 for (int j = 0; j < count; j++) _ = _rows.Field(j);
-                throw new InputError($"{File}: row {Line}: {count} fields, but the header has {Header.Count + _first} columns{Hint(count)}");
+                throw new InputError(new UserMessage($"{File}: row {Line}: {count} fields, but the header has {Header.Count + _first} columns{Hint(count)}"));
             }
             return true;
         }
@@ -120,19 +121,19 @@ public sealed class TableReader : IDisposable
         return fields;
     }
 
-    /// <summary>The index of a column, or a clear error naming the option that asked for it.</summary>
+    /// <summary>The index of a column, or a clear error naming the setting (or whatever else) that asked for it.</summary>
     /// <exception cref="InputError">No column has that name.</exception>
-    public int Column(string name, string option) => Column(File, Header, name, option, Dialect);
+    public int Column(string name, UserMessage askedBy) => Column(File, Header, name, askedBy, Dialect);
 
     /// <summary>Closes the file.</summary>
     public void Dispose() => _rows.Dispose();
 
-    /// <summary>The error for a column the file does not have, naming the option that asked for it, the columns it has and how it was read.</summary>
-    internal static int Column(string file, IReadOnlyList<string> header, string name, string option, string dialect)
+    /// <summary>The error for a column the file does not have, naming what asked for it, the columns it has and how it was read.</summary>
+    internal static int Column(string file, IReadOnlyList<string> header, string name, UserMessage askedBy, string dialect)
     {
         for (int j = 0; j < header.Count; j++)
             if (header[j] == name) return j;
-        throw new InputError($"{file}: no column '{InputText.Shown(name)}' (asked for by {option}); the columns are {string.Join(", ", header.Select(InputText.Shown))} (read as {dialect})");
+        throw new InputError(new UserMessage($"{file}: no column '{InputText.Shown(name)}' (asked for by {askedBy}); the columns are {string.Join(", ", header.Select(InputText.Shown))} (read as {dialect})"));
     }
 
     /// <summary>Refuses a header with an empty or repeated column name.</summary>
@@ -154,9 +155,9 @@ public sealed class TableReader : IDisposable
     }
 
     // A guess at why a row's field count differs: a delimiter or decimal comma the detection missed.
-    private string Hint(int count) => _rows.Dialect.Contains("','-separated", StringComparison.Ordinal) && count > Header.Count
+    private UserMessage Hint(int count) => _rows.Dialect.Contains("','-separated", StringComparison.Ordinal) && count > Header.Count
         ? " (if ',' is the decimal separator here, the fields need another delimiter, or quotes)"
-        : $" (read as {Dialect}; give --delimiter if that is not the file's)";
+        : new UserMessage($" (read as {Dialect}; give {Setting.Of<TableOptions>(nameof(TableOptions.Delimiter))} if that is not the file's)");
 
     private interface IRows : IDisposable
     {

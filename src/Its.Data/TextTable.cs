@@ -1,3 +1,5 @@
+using Its.Model;
+
 namespace Its.Data;
 
 /// <summary>
@@ -44,9 +46,9 @@ public sealed class TextTable
         return new TextTable(path, reader.Header, rows, reader.Options, reader.Dialect);
     }
 
-    /// <summary>The index of a column, or a clear error naming the option that asked for it.</summary>
+    /// <summary>The index of a column, or a clear error naming the setting (or whatever else) that asked for it.</summary>
     /// <exception cref="InputError">No column has that name.</exception>
-    public int Column(string name, string option) => TableReader.Column(File, Header, name, option, Dialect);
+    public int Column(string name, UserMessage askedBy) => TableReader.Column(File, Header, name, askedBy, Dialect);
 
     /// <summary>"file: row N, column C" for messages.</summary>
     public string At(int line, int column) => $"{File}: row {line}, column {Header[column]}";

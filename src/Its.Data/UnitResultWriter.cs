@@ -4,6 +4,7 @@ using Its.Batch;
 using Its.Data.Output;
 using Parquet;
 using Parquet.Schema;
+using Its.Model;
 
 namespace Its.Data;
 
@@ -49,7 +50,7 @@ public abstract class UnitResultWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(path);
         if (Directory.Exists(path)) throw new InputError($"{path}: is a directory; give a file name for the results");
-        if (File.Exists(path) && !overwrite) throw new InputError($"{path}: exists; give --force to overwrite it");
+        if (File.Exists(path) && !overwrite) throw new InputError(new UserMessage($"{path}: exists; give {Setting.Of<PanelRun>(nameof(PanelRun.Overwrite), true)} to overwrite it"));
         try
         {
             if (System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) is { } dir) Directory.CreateDirectory(dir);

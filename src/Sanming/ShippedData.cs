@@ -1,4 +1,5 @@
 using Its.Data;
+using Its.Model;
 
 namespace Sanming;
 
@@ -15,6 +16,8 @@ public static class ShippedData
     /// The shipped panel: <c>data/</c> of the repository when run from a clone, else the copy
     /// installed with the kit (<see cref="KitData.Folders"/>).
     /// </summary>
+    /// <param name="otherwise">What the user can do instead, for the message; by default, load their own copy.</param>
     /// <exception cref="InputError">Not found.</exception>
-    public static string Locate() => KitData.Locate(FileName, "give --data FILE");
+    public static string Locate(UserMessage? otherwise = null) =>
+        KitData.Locate(FileName, otherwise ?? $"load a copy from its path ({nameof(SanmingLoader)}.{nameof(SanmingLoader.Load)})");
 }

@@ -87,16 +87,17 @@ public sealed class DateTextTests
 {
     private static Period Read(string text, Frequency? expected = null, string? format = null)
     {
-        Assert.True(DateText.TryParse(text, expected, format, out var period, out string error), error);
-        Assert.Equal("", error);
+        Assert.True(DateText.TryParse(text, expected, format, out var period, out var error), error.ToString());
+        Assert.Equal("", error.ToString());
         return period;
     }
 
+    // The refusal as the command line shows it, with its settings as options.
     private static string Refusal(string text, Frequency? expected = null, string? format = null)
     {
-        Assert.False(DateText.TryParse(text, expected, format, out var period, out string error), $"'{text}' read as {period}");
+        Assert.False(DateText.TryParse(text, expected, format, out var period, out var error), $"'{text}' read as {period}");
         Assert.Equal(default, period);
-        return error;
+        return error.Render(SettingFlags.Name);
     }
 
     [Theory]

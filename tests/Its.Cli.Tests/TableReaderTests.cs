@@ -28,8 +28,9 @@ public sealed class TableReaderTests : IDisposable
         return path;
     }
 
+    // The refusal as the command line shows it, with its settings as options.
     private static string Refused(string path, TableOptions? options = null) =>
-        Assert.Throws<InputError>(() => TextTable.Read(path, options)).Message;
+        SettingFlags.Message(Assert.Throws<InputError>(() => TextTable.Read(path, options)));
 
     [Theory]
     [InlineData(",")]

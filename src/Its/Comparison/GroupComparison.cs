@@ -308,7 +308,7 @@ public static class GroupComparison
     private static T Named<T>(string group, Func<T> action)
     {
         try { return action(); }
-        catch (ItsException e) { throw new ItsException($"group {group}: {e.Message}"); }
+        catch (ItsException e) { throw new ItsException(new UserMessage($"group {group}: {e.Text}")); }
     }
 }
 

@@ -242,8 +242,8 @@ public sealed class CountRegression : IScoreModel
         {
             double pearson = Enumerable.Range(0, n).Sum(i => (y[i] - mu[i]) * (y[i] - mu[i]) / mu[i]) / df;
             throw new ItsException(pearson > 1
-                ? $"the negative binomial theta has no finite estimate: the counts are far more dispersed than the model allows (Pearson chi-square / df = {pearson:G4}); check the offset and outlying months, or use --family quasipoisson"
-                : "the negative binomial theta has no finite estimate (the counts show no over-dispersion); use --family poisson");
+                ? new UserMessage($"the negative binomial theta has no finite estimate: the counts are far more dispersed than the model allows (Pearson chi-square / df = {pearson:G4}); check the offset and outlying months, or use {Setting.Of<ItsSpec>(nameof(ItsSpec.Family), Family.QuasiPoisson)}")
+                : new UserMessage($"the negative binomial theta has no finite estimate (the counts show no over-dispersion); use {Setting.Of<ItsSpec>(nameof(ItsSpec.Family), Family.Poisson)}"));
         }
         return (t, 1 / Math.Sqrt(info));
     }

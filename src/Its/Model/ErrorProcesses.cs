@@ -43,7 +43,7 @@ public abstract record ErrorProcess
     private protected void RequireConsecutiveRows(ItsModel model)
     {
         if (model.Series.MissingPeriods > 0 || model.Spec.TransitionPeriods > 0)
-            throw new ItsException($"{Name} errors need consecutive periods: with transition periods or gaps the autocorrelation would join periods that are not adjacent; drop --transition or fill the gaps, or use newey:L or prais");
+            throw new ItsException(new UserMessage($"{Name} errors need consecutive periods: with transition periods or gaps the autocorrelation would join periods that are not adjacent; drop {Setting.Of<ItsSpec>(nameof(ItsSpec.TransitionPeriods))} or fill the gaps, or use newey:L or prais"));
     }
 
     private protected static ErrorParameter[] ArmaParameters(IEnumerable<double> phi, IEnumerable<double> theta) =>

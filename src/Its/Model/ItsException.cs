@@ -7,5 +7,15 @@ namespace Its.Model;
 public sealed class ItsException : Exception
 {
     /// <summary>Creates the exception with a message for the user.</summary>
-    public ItsException(string message) : base(message) { }
+    public ItsException(string message) : this((UserMessage)message) { }
+
+    /// <summary>Creates the exception with a message that may name settings; <see cref="Exception.Message"/> names them in the library's terms.</summary>
+    public ItsException(UserMessage message) : base(message?.ToString())
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Text = message;
+    }
+
+    /// <summary>The message, for a front end to render with its own names for the settings.</summary>
+    public UserMessage Text { get; }
 }

@@ -131,7 +131,7 @@ public sealed class ItsModel
         var dispersion = new DispersionCheck(fit.PearsonChiSquare, fit.DfResidual, fit.Deviance);
         // Over-dispersion makes Poisson standard errors too small (Lopez Bernal et al. 2017).
         if (Spec.Family == Family.Poisson && dispersion.Ratio > 1.5 && Spec.Errors.IsClassical)
-            warnings.Add($"the counts are over-dispersed (Pearson chi-square / df = {dispersion.Ratio:F2}): Poisson standard errors are too small; use --family quasipoisson or negbin, or robust errors");
+            warnings.Add($"the counts are over-dispersed (Pearson chi-square / df = {dispersion.Ratio:F2}): Poisson standard errors are too small; use the quasi-Poisson or negative binomial family, or robust errors");
         var diagnostics = new ResidualDiagnostics(null, [],
             PortmanteauTest.LjungBox(residuals, lagTests), PortmanteauTest.BoxPierce(residuals, lagTests),
             Correlogram.Compute(residuals, lagTests), dispersion);

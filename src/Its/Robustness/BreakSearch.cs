@@ -86,7 +86,7 @@ public static class BreakSearch
                 double f = (rss0 - fit.ResidualSumOfSquares) / (fit.ResidualSumOfSquares / df);
                 return double.IsFinite(f) ? f : throw new ItsException($"the F statistic is {f}: rescale the outcome or the covariates");
             }
-            catch (ItsException e) { throw new ItsException($"with a break at {at}: {e.Message}"); }
+            catch (ItsException e) { throw new ItsException(new UserMessage($"with a break at {at}: {e.Text}")); }
         }
 
         var candidates = Enumerable.Range(from, to - from + 1)

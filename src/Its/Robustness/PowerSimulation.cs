@@ -121,9 +121,9 @@ public sealed record PowerScenario
     {
         ArgumentNullException.ThrowIfNull(series);
         ArgumentNullException.ThrowIfNull(spec);
-        if (spec.Family.IsCount()) throw new ItsException("power is simulated for Gaussian models; fit the series with --family gaussian (and --transform log)");
+        if (spec.Family.IsCount()) throw new ItsException(new UserMessage($"power is simulated for Gaussian models; fit the series with {Setting.Of<ItsSpec>(nameof(ItsSpec.Family), Family.Gaussian)} (and {Setting.Of<ItsSpec>(nameof(ItsSpec.Transform), OutcomeTransform.Log)})"));
         if (spec.Interruptions.Count != 1 || spec.TransitionPeriods > 0)
-            throw new ItsException("power is simulated for one interruption without transition periods; give one interruption and no --transition");
+            throw new ItsException(new UserMessage($"power is simulated for one interruption without transition periods; give one interruption and no {Setting.Of<ItsSpec>(nameof(ItsSpec.TransitionPeriods))}"));
         var fit = new ItsModel(series, spec with { Errors = AutoregressiveErrors.PraisWinsten }).Fit();
         var interruption = spec.Interruptions[0];
         int before = series.Periods.Count(p => p.CompareTo(interruption) < 0);
