@@ -185,7 +185,7 @@ public sealed class ItsModel
             if (df.Any(d => !(d > 0) || !double.IsFinite(d)))
                 throw new ItsException($"{gls.Name}: the Satterthwaite degrees of freedom are undefined here (the information matrix is singular, usually at the boundary); drop :satterthwaite");
         }
-        var ar = fit.Phi.Select((v, i) => new ErrorParameter($"phi{i + 1}", v)).Concat(fit.Theta.Select((v, i) => new ErrorParameter($"theta{i + 1}", v))).ToArray();
+        var ar = fit.ArCoefficients.Select((v, i) => new ErrorParameter($"phi{i + 1}", v)).Concat(fit.MaCoefficients.Select((v, i) => new ErrorParameter($"theta{i + 1}", v))).ToArray();
         return new Estimate(fit.Coefficients, fit.Covariance, fit.DfResidual, X.RowCount, fit.Sigma, fit.LogLikelihood, fit.Aic, diagnostics)
         {
             Iterations = fit.Iterations,
@@ -207,7 +207,7 @@ public sealed class ItsModel
         if (arima.Auto) warnings.Add($"arima:auto chose ARIMA({fit.P},0,{fit.Q}), the smallest AICc ({fit.Aicc:F2}) among p, q = 0..3 away from the stationarity and invertibility boundaries");
         if (!fit.Converged) warnings.Add($"ARIMA({fit.P},0,{fit.Q}) did not converge; the estimates are from the last iteration");
         warnings.AddRange(fit.Warnings);
-        var ar = fit.Phi.Select((v, i) => new ErrorParameter($"phi{i + 1}", v)).Concat(fit.Theta.Select((v, i) => new ErrorParameter($"theta{i + 1}", v))).ToArray();
+        var ar = fit.ArCoefficients.Select((v, i) => new ErrorParameter($"phi{i + 1}", v)).Concat(fit.MaCoefficients.Select((v, i) => new ErrorParameter($"theta{i + 1}", v))).ToArray();
         return new Estimate(fit.Coefficients, fit.Covariance, fit.N - Design.Terms.Count, fit.N, Math.Sqrt(fit.Sigma2), fit.LogLikelihood, fit.Aic, diagnostics)
         {
             Ar = ar,
@@ -229,8 +229,8 @@ public sealed class ItsModel
         var diagnostics = new ResidualDiagnostics(null, [],
             PortmanteauTest.LjungBox(residuals, lagTests), PortmanteauTest.BoxPierce(residuals, lagTests),
             Correlogram.Compute(residuals, lagTests), dispersion);
-        ErrorParameter[] parameters = fit.Theta is { } theta
-            ? [new("theta", theta), new("theta_se", fit.ThetaStdError!.Value)]
+        ErrorParameter[] parameters = fit.NegativeBinomialTheta is { } theta
+            ? [new("theta", theta), new("theta_se", fit.NegativeBinomialThetaStdError!.Value)]
             : Spec.Family == Family.QuasiPoisson ? [new("dispersion", fit.Dispersion)] : [];
         var plain = new Estimate(fit.Coefficients, fit.ModelCovariance(), fit.DfResidual, fit.N, Math.Sqrt(fit.Dispersion), fit.LogLikelihood, fit.Aic, diagnostics)
         {

@@ -57,8 +57,8 @@ public sealed class ArimaReferenceTests
             Close.Equal(coefficients[i].GetProperty("estimate").GetDouble(), fit.Coefficients[i], Likelihood, $"{term} estimate");
             Close.Equal(coefficients[i].GetProperty("std_error").GetDouble(), Math.Sqrt(fit.Covariance[i, i]), Hessian, $"{term} SE");
         }
-        Parameters(r.GetProperty("phi"), fit.Phi, "phi");
-        Parameters(r.GetProperty("theta"), fit.Theta, "theta");
+        Parameters(r.GetProperty("phi"), fit.ArCoefficients, "phi");
+        Parameters(r.GetProperty("theta"), fit.MaCoefficients, "theta");
         Close.Equal(r.GetProperty("sigma2").GetDouble(), fit.Sigma2, Likelihood, "sigma2");
         Close.Equal(r.GetProperty("loglik").GetDouble(), fit.LogLikelihood, Likelihood, "loglik");
         Close.Equal(r.GetProperty("aic").GetDouble(), fit.Aic, Likelihood, "aic");

@@ -59,8 +59,8 @@ public sealed class GlsReferenceTests
                 Close.Equal(df.GetDouble(), fit.SatterthwaiteDf(c), Satterthwaite, $"{terms[j]} Satterthwaite df");
             }
         }
-        Parameters(r.GetProperty("phi"), fit.Phi, tol, "phi");
-        Parameters(r.GetProperty("theta"), fit.Theta, tol, "theta");
+        Parameters(r.GetProperty("phi"), fit.ArCoefficients, tol, "phi");
+        Parameters(r.GetProperty("theta"), fit.MaCoefficients, tol, "theta");
         if (!boundary) Close.Equal(r.GetProperty("sigma").GetDouble(), fit.Sigma, tol, "sigma");
         Close.Equal(r.GetProperty("log_likelihood").GetDouble(), fit.LogLikelihood, tol, "logLik");
         Close.Equal(r.GetProperty("aic").GetDouble(), fit.Aic, tol, "AIC");
@@ -98,7 +98,7 @@ public sealed class GlsReferenceTests
         // The restricted likelihood rises toward rho = 1: the fit must not throw, and must say so.
         var (fit, _) = FitCase(Cases.Single(c => c.Name == "california_ar1_reml").Json);
         Assert.True(fit.NearBoundary);
-        Assert.True(fit.Phi[0] > 0.999);
+        Assert.True(fit.ArCoefficients[0] > 0.999);
         // No Satterthwaite df at the boundary, but no exception either.
         var df = fit.SatterthwaiteDf(Vector<double>.Build.Dense(4, i => i == 3 ? 1 : 0));
         Assert.True(double.IsNaN(df) || df > 0);
