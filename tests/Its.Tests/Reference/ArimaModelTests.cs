@@ -37,7 +37,7 @@ public sealed class ArimaModelTests
         }
         Close.Equal(r.GetProperty("loglik").GetDouble(), result.LogLikelihood!.Value, 1e-5, "log-likelihood");
         Close.Equal(r.GetProperty("aic").GetDouble(), result.Aic!.Value, 1e-5, "AIC");
-        Assert.Equal(Fixture.Numbers(r.GetProperty("phi")).Length, result.Ar.Count(a => a.Name.StartsWith("phi", StringComparison.Ordinal)));
+        Assert.Equal(Fixture.Numbers(r.GetProperty("phi")).Length, result.ErrorParameters.Count(a => a.Name.StartsWith("phi", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -49,8 +49,8 @@ public sealed class ArimaModelTests
         var periods = r.GetProperty("periods").EnumerateArray().Select(p => Period.Parse(p.GetString()!)).ToArray();
         var result = new ItsModel(new TimeSeries(periods, Fixture.Numbers(r.GetProperty("y"))),
             new ItsSpec { Interruptions = [Period.OfYear(1989)], Errors = ErrorModel.Parse("arima:auto") }).Fit();
-        var phi = result.Ar.Where(a => a.Name.StartsWith("phi", StringComparison.Ordinal)).Select(a => a.Estimate).ToArray();
-        var theta = result.Ar.Where(a => a.Name.StartsWith("theta", StringComparison.Ordinal)).Select(a => a.Estimate).ToArray();
+        var phi = result.ErrorParameters.Where(a => a.Name.StartsWith("phi", StringComparison.Ordinal)).Select(a => a.Estimate).ToArray();
+        var theta = result.ErrorParameters.Where(a => a.Name.StartsWith("theta", StringComparison.Ordinal)).Select(a => a.Estimate).ToArray();
         Assert.True(Estimation.ArmaCorrelation.SmallestRootModulus(phi, -1) >= 1.01);
         Assert.True(Estimation.ArmaCorrelation.SmallestRootModulus(theta, +1) >= 1.01);
         Assert.Contains(result.Warnings, w => w.StartsWith("arima:auto chose ARIMA(", StringComparison.Ordinal));

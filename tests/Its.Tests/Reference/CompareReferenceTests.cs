@@ -39,7 +39,7 @@ public sealed class CompareReferenceTests
         Assert.Equal(terms, pooled.Coefficients.Select(c => c.Term).ToArray());
         Assert.Equal(f.Json.GetProperty("df").GetInt32(), pooled.DfResidual);
         Assert.Equal(f.Json.GetProperty("n").GetInt32(), pooled.N);
-        Close.Equal(f.Json.GetProperty("sigma").GetDouble(), pooled.Sigma, ClosedForm, "sigma");
+        Close.Equal(f.Json.GetProperty("sigma").GetDouble(), pooled.ResidualScale, ClosedForm, "sigma");
         string[] fields = ["coef", "se", "t", "p", "ci_lower", "ci_upper"];
         foreach (string field in fields)
         {

@@ -52,10 +52,10 @@ public sealed class GaussianReferenceTests
         for (int i = 0; i < vcov.Length; i++)
             for (int j = 0; j < vcov.Length; j++)
                 Close.Equal(vcov[i][j], result.Covariance[i, j], tol, $"vcov[{i},{j}]", floor: vscale * 1e-6);
-        Close.Equal(r.GetProperty("sigma").GetDouble(), result.Sigma, tol, "sigma");
+        Close.Equal(r.GetProperty("sigma").GetDouble(), result.ResidualScale, tol, "sigma");
         Optional(r, "log_likelihood", result.LogLikelihood, tol);
         Optional(r, "aic", result.Aic, tol);
-        Optional(r, "rho", result.Ar.SingleOrDefault(a => a.Name == "rho")?.Estimate, tol);
+        Optional(r, "rho", result.ErrorParameters.SingleOrDefault(a => a.Name == "rho")?.Estimate, tol);
         Assert.Equal(r.GetProperty("lag").ValueKind == JsonValueKind.Null ? null : r.GetProperty("lag").GetInt32(), result.Lag);
 
         CheckDiagnostics(r.GetProperty("diagnostics"), result.Diagnostics);
