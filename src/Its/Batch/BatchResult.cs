@@ -111,7 +111,7 @@ public sealed class BatchResult
         var rows = LazyInitializer.EnsureInitialized(ref _rows, () => new Coefficient?[Count * Terms.Count]);
         int i = unit * Terms.Count + term;
         if (rows[i] is { } made) return made;
-        return rows[i] = Results.Coefficient.T(Terms[term], _estimates[i], _stdErrors[i], _df[unit], _critical.GetOrAdd(_df[unit], df => CriticalValue.T(df)));
+        return rows[i] = Results.Coefficient.TTest(Terms[term], _estimates[i], _stdErrors[i], _df[unit], _critical.GetOrAdd(_df[unit], df => CriticalValue.T(df)));
     }
 
     /// <summary>The coefficient table of series <paramref name="unit"/>, as a single fit's.</summary>

@@ -35,7 +35,7 @@ public sealed record Coefficient(string Term, double Estimate, double StdError, 
     /// A t (or z) row from an estimate and its standard error: t = b / SE, two-sided p on
     /// <paramref name="df"/>, and b +/- <paramref name="critical"/> SE.
     /// </summary>
-    internal static Coefficient T(string term, double estimate, double stdError, double df, double critical)
+    internal static Coefficient TTest(string term, double estimate, double stdError, double df, double critical)
     {
         double t = estimate / stdError;
         return new Coefficient(term, estimate, stdError, t, df, 2 * StudentT.CDF(0, 1, df, -Math.Abs(t)),

@@ -35,7 +35,7 @@ internal sealed class Inference
 
     /// <summary>A coefficient tested on its own (e.g. Satterthwaite) degrees of freedom.</summary>
     public Coefficient Coefficient(string term, int j, double df) =>
-        Results.Coefficient.T(term, _b[j], Math.Sqrt(_v[j, j]), df, CriticalValue.T(df));
+        Results.Coefficient.TTest(term, _b[j], Math.Sqrt(_v[j, j]), df, CriticalValue.T(df));
 
     /// <summary>The linear combination g'b with its t (or z) test and 95% CI, labelled <paramref name="label"/>.</summary>
     public Coefficient Contrast(string label, Vector<double> g) => Row(label, Estimate(g), StdError(g));
