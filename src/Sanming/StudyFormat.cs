@@ -20,7 +20,10 @@ internal static class StudyFormat
     public static string N(double x) => NumberFormat.Count(x);
 
     /// <summary>A log-scale coefficient as a percent with its CI, 100(exp(b) - 1).</summary>
-    public static string Percent(Coefficient c) => $"{F(LogScale.Percent(c.Estimate))} ({F(LogScale.Percent(c.Ci.Lower))} to {F(LogScale.Percent(c.Ci.Upper))})";
+    public static string Percent(Coefficient c) => Percent(c.PercentChange);
+
+    /// <summary>A percent with its CI, both already on the percent scale: <c>-1.83 (-2.08 to -1.58)</c>.</summary>
+    public static string Percent(IntervalEstimate percent) => $"{F(percent.Value)} ({F(percent.Ci.Lower)} to {F(percent.Ci.Upper)})";
 
     /// <summary>A coefficient on its own scale with its CI.</summary>
     public static string Plain(Coefficient c) => $"{F(c.Estimate)} ({F(c.Ci.Lower)} to {F(c.Ci.Upper)})";

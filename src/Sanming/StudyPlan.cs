@@ -134,9 +134,9 @@ public sealed record StudyPlan
             var joint = r.Tests.Single(t => t.Joint);
             return (IReadOnlyList<string>)[
                 c.Outcome.Label(),
-                $"{F(LogScale.Percent(hospital.Estimate))} ({NumberFormat.PValue(hospital.PValue)})",
-                $"{F(LogScale.Percent(chsi.Estimate))} ({NumberFormat.PValue(chsi.PValue)})",
-                $"{F(LogScale.Percent(slope.Estimate!.Value))} ({F(LogScale.Percent(slope.Ci!.Value.Lower))} to {F(LogScale.Percent(slope.Ci.Value.Upper))})",
+                $"{F(hospital.PercentChange.Value)} ({NumberFormat.PValue(hospital.PValue)})",
+                $"{F(chsi.PercentChange.Value)} ({NumberFormat.PValue(chsi.PValue)})",
+                StudyFormat.Percent(LogScale.Percent(slope.Difference!.Value)),
                 NumberFormat.PValue(slope.PValue), NumberFormat.PValue(level.PValue), NumberFormat.PValue(joint.PValue)];
         }).ToArray();
         string errors = comparisons.Count > 0 ? comparisons[0].Result.Pooled.Spec.Errors.Name : "";

@@ -70,7 +70,7 @@ public sealed class ArimaKalmanPathTests
         var kalman = ArimaRegression.FitCore(x, y, Terms, p, 0, 0, general: true);
 
         Close.Equal(kalman.LogLikelihood, fast.LogLikelihood, SamePath, "log-likelihood at the optimum");
-        for (int j = 0; j < p; j++) Close.Equal(kalman.Phi[j], fast.Phi[j], SameFit, $"phi[{j + 1}]");
+        for (int j = 0; j < p; j++) Close.Equal(kalman.ArCoefficients[j], fast.ArCoefficients[j], SameFit, $"phi[{j + 1}]");
         for (int j = 0; j < Terms.Length; j++)
         {
             Close.Equal(kalman.Coefficients[j], fast.Coefficients[j], SameFit, $"{Terms[j]} estimate");

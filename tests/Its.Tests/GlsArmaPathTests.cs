@@ -65,7 +65,7 @@ public sealed class GlsArmaPathTests
             var fast = GlsArma.FitCore(x, y, p, 0, method, general: false);
             var general = GlsArma.FitCore(x, y, p, 0, method, general: true);
             Close.Equal(general.LogLikelihood, fast.LogLikelihood, SamePath, $"{method} log-likelihood");
-            for (int j = 0; j < p; j++) Close.Equal(general.Phi[j], fast.Phi[j], SameFit, $"{method} phi[{j + 1}]", floor: 0.1);
+            for (int j = 0; j < p; j++) Close.Equal(general.ArCoefficients[j], fast.ArCoefficients[j], SameFit, $"{method} phi[{j + 1}]", floor: 0.1);
             for (int j = 0; j < 4; j++)
             {
                 Close.Equal(general.Coefficients[j], fast.Coefficients[j], SameFit, $"{method} {Terms[j]}", floor: 1);

@@ -52,10 +52,10 @@ public sealed class PanelFitterTests
             Assert.Equal(r.N, batch.N(i));
             Assert.Equal(r.DfResidual, batch.Df(i));
             Assert.Equal(r.Warnings.Count > 0 ? string.Join("; ", r.Warnings) : null, batch.Note(i));
-            Close(r.Sigma, batch.Sigma(i), unit.Id + " sigma");
-            if (r.Ar.Count > 0)
+            Close(r.ResidualScale, batch.Sigma(i), unit.Id + " sigma");
+            if (r.ErrorParameters.Count > 0)
             {
-                Close(r.Ar[0].Estimate, batch.Rho(i)!.Value, unit.Id + " rho");
+                Close(r.ErrorParameters[0].Estimate, batch.Rho(i)!.Value, unit.Id + " rho");
                 Assert.Equal(r.Iterations, batch.Iterations(i));
             }
             for (int j = 0; j < batch.Terms.Count; j++)

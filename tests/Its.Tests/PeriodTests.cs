@@ -60,4 +60,29 @@ public sealed class PeriodTests
     {
         Assert.Equal(DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture), Period.Parse(period).FirstDay);
     }
+
+    [Theory]
+    [InlineData(Frequency.Month, 13)]
+    [InlineData(Frequency.Month, 0)]
+    [InlineData(Frequency.Quarter, 5)]
+    [InlineData(Frequency.Quarter, 0)]
+    [InlineData(Frequency.Year, 2)]
+    [InlineData(Frequency.Year, 0)]
+    [InlineData((Frequency)7, 1)]
+    public void Refuses_a_sub_period_outside_its_frequency(Frequency frequency, int sub)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Period(frequency, 2017, sub));
+    }
+
+    [Theory]
+    [InlineData(Frequency.Month, 12, "2017-12")]
+    [InlineData(Frequency.Quarter, 4, "2017-Q4")]
+    [InlineData(Frequency.Year, 1, "2017")]
+    public void Accepts_every_sub_period_of_its_frequency(Frequency frequency, int sub, string label)
+    {
+        var p = new Period(frequency, 2017, sub);
+        Assert.Equal(label, p.ToString());
+        var (f, year, s) = p;
+        Assert.Equal((frequency, 2017, sub), (f, year, s));
+    }
 }

@@ -13,7 +13,7 @@ public sealed class WarningTests
     {
         var f = Case("california_levelslope_prais");
         var result = new ItsModel(f.Series(), f.Spec()).Fit();
-        Assert.True(result.Ar.Single().Estimate > 0.9);
+        Assert.True(result.ErrorParameters.Single().Estimate > 0.9);
         Assert.Contains(result.Warnings, w => w.Contains("close to 1", StringComparison.Ordinal));
     }
 

@@ -1,5 +1,4 @@
 using Its.Results;
-using MathNet.Numerics.Distributions;
 
 namespace Its.Batch;
 
@@ -112,9 +111,12 @@ public sealed class BatchResult
         var rows = LazyInitializer.EnsureInitialized(ref _rows, () => new Coefficient?[Count * Terms.Count]);
         int i = unit * Terms.Count + term;
         if (rows[i] is { } made) return made;
-        double est = _estimates[i], se = _stdErrors[i], t = est / se, q = _critical.GetOrAdd(_df[unit], df => CriticalValue.T(df));
-        return rows[i] = new Coefficient(Terms[term], est, se, t, _df[unit], 2 * StudentT.CDF(0, 1, _df[unit], -Math.Abs(t)), new Interval(est - q * se, est + q * se));
+        return rows[i] = Results.Coefficient.TTest(Terms[term], _estimates[i], _stdErrors[i], _df[unit], _critical.GetOrAdd(_df[unit], df => CriticalValue.T(df)));
     }
+
+    /// <summary>The coefficient table of series <paramref name="unit"/>, as a single fit's.</summary>
+    /// <exception cref="InvalidOperationException">The series was not fitted.</exception>
+    public CoefficientTable Coefficients(int unit) => new(Enumerable.Range(0, Terms.Count).Select(j => Coefficient(unit, j)));
 
     /// <summary>Index of a term, or -1.</summary>
     public int IndexOf(string term)

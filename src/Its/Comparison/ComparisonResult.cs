@@ -43,7 +43,7 @@ public sealed record PooledResult
     public required string Reference { get; init; }
 
     /// <summary>The other groups, in the order of their terms.</summary>
-    public required IReadOnlyList<string> Compared { get; init; }
+    public required IReadOnlyList<string> Compared { get; init => field = ReadOnly.Copy(value); }
 
     /// <summary>The spec every group is fitted with.</summary>
     public required ItsSpec Spec { get; init; }
@@ -52,10 +52,10 @@ public sealed record PooledResult
     public required LagScope LagScope { get; init; }
 
     /// <summary>Coefficients, in design order.</summary>
-    public required IReadOnlyList<Coefficient> Coefficients { get; init; }
+    public required CoefficientTable Coefficients { get; init; }
 
     /// <summary>Their covariance under the spec's error model.</summary>
-    public required double[,] Covariance { get; init; }
+    public required CovarianceMatrix Covariance { get; init; }
 
     /// <summary>Number of series stacked (more than the groups when a group holds several units).</summary>
     public required int Series { get; init; }
@@ -66,8 +66,8 @@ public sealed record PooledResult
     /// <summary>Residual degrees of freedom n - k.</summary>
     public required int DfResidual { get; init; }
 
-    /// <summary>Residual standard deviation, pooled over the groups (square root of the dispersion for count models).</summary>
-    public required double Sigma { get; init; }
+    /// <summary>The residual scale: the residual standard deviation pooled over the groups, the square root of the dispersion for count models.</summary>
+    public required double ResidualScale { get; init; }
 
     /// <summary>The Newey-West lag, for Newey-West errors.</summary>
     public int? Lag { get; init; }
@@ -77,8 +77,24 @@ public sealed record PooledResult
 
     /// <summary>The coefficient of a term.</summary>
     /// <exception cref="KeyNotFoundException">No such term.</exception>
-    public Coefficient this[string term] =>
-        Coefficients.FirstOrDefault(c => c.Term == term) ?? throw new KeyNotFoundException($"no term {term} in the pooled model");
+    public Coefficient this[string term] => Coefficients[term];
+
+    // t on n - k for Gaussian models, z for count models, as the coefficients.
+    private int? InferenceDf => Coefficients[0].Df is null ? null : DfResidual;
+
+    /// <summary>The linear contrast sum w_j b_j with its standard error, t (or z) test and 95% CI.</summary>
+    /// <inheritdoc cref="ItsResult.Contrast" path="/param|/returns|/exception"/>
+    public Coefficient Contrast(params (string Term, double Weight)[] weights) =>
+        LinearHypotheses.Contrast(Coefficients, Covariance, InferenceDf, weights);
+
+    /// <summary>The joint Wald test that every named coefficient is 0 (F on (q, n - k) df, chi-square for count models).</summary>
+    /// <inheritdoc cref="ItsResult.Wald(string[])" path="/param|/exception"/>
+    public WaldTest Wald(params string[] terms) => Wald(LinearHypotheses.EachZero(terms));
+
+    /// <summary>The joint Wald test of linear restrictions, each sum w_j b_j = 0 (F on (q, n - k) df, chi-square for count models).</summary>
+    /// <inheritdoc cref="ItsResult.Wald(IReadOnlyList{ValueTuple{string, double}}[])" path="/param|/exception"/>
+    public WaldTest Wald(params IReadOnlyList<(string Term, double Weight)>[] restrictions) =>
+        LinearHypotheses.Wald(Coefficients, Covariance, InferenceDf, restrictions);
 }
 
 /// <summary>
@@ -101,6 +117,9 @@ public sealed record DifferenceTest(
 {
     /// <summary>Whether this is the joint test of all interruption terms.</summary>
     public bool Joint => Estimate is null;
+
+    /// <summary>The difference with its 95% CI; null for the joint test.</summary>
+    public IntervalEstimate? Difference => Estimate is { } estimate ? new IntervalEstimate(estimate, Ci!.Value) : null;
 }
 
 /// <summary>Per-group fits, the pooled interaction model, and the tests of the group differences.</summary>

@@ -1,6 +1,5 @@
 using System.Runtime.ExceptionServices;
 using Its.Batch;
-using Its.Diagnostics;
 using Its.Estimation;
 using Its.Model;
 using Its.Results;
@@ -87,12 +86,12 @@ public static class GroupComparison
             Compared = compared,
             Spec = spec,
             LagScope = lagScope,
-            Coefficients = coefficients,
-            Covariance = v.ToArray(),
+            Coefficients = new CoefficientTable(coefficients),
+            Covariance = new CovarianceMatrix(v),
             Series = models.Length,
             N = n,
             DfResidual = n - columns,
-            Sigma = sigma,
+            ResidualScale = sigma,
             Lag = covariance.Lag,
         };
     }
@@ -146,29 +145,20 @@ public static class GroupComparison
     {
         ArgumentNullException.ThrowIfNull(pooled);
         var interruption = Design.InterruptionTerms(pooled.Spec);
-        var v = Matrix<double>.Build.DenseOfArray(pooled.Covariance);
         var tests = new List<DifferenceTest>();
         foreach (string group in pooled.Compared)
         {
-            var indices = new List<int>();
+            var names = new List<string>();
             foreach (string term in interruption)
             {
                 string name = Interacted(pooled.Prefix(group), term);
-                int j = IndexOf(pooled, name);
-                indices.Add(j);
-                var c = pooled.Coefficients[j];
+                names.Add(name);
+                var c = pooled[name];
                 tests.Add(new DifferenceTest(group, pooled.Reference, term, c.Estimate, c.StdError, c.Ci, c.Statistic, 1, c.Df, c.PValue));
             }
-            if (indices.Count < 2) continue;
-            var b = Vector<double>.Build.DenseOfEnumerable(indices.Select(j => pooled.Coefficients[j].Estimate));
-            var vb = Matrix<double>.Build.Dense(indices.Count, indices.Count, (r, s) => v[indices[r], indices[s]]);
-            double wald = b.DotProduct(vb.Cholesky().Solve(b));
-            int q = indices.Count;
-            double? df = pooled.Coefficients[0].Df;
-            var (statistic, p) = df is { } d
-                ? (wald / q, UpperTail.F(q, d, wald / q))
-                : (wald, UpperTail.ChiSquare(q, wald));
-            tests.Add(new DifferenceTest(group, pooled.Reference, string.Join("+", interruption), null, null, null, statistic, q, df, p));
+            if (names.Count < 2) continue;
+            var joint = pooled.Wald([.. names]);
+            tests.Add(new DifferenceTest(group, pooled.Reference, string.Join("+", interruption), null, null, null, joint.Statistic, joint.Restrictions, joint.DfResidual, joint.PValue));
         }
         return tests;
     }
@@ -260,12 +250,6 @@ public static class GroupComparison
     }
 
     private static string Interacted(string prefix, string term) => term == "intercept" ? prefix : $"{prefix}:{term}";
-
-    private static int IndexOf(PooledResult pooled, string term)
-    {
-        for (int j = 0; j < pooled.Coefficients.Count; j++) if (pooled.Coefficients[j].Term == term) return j;
-        throw new KeyNotFoundException($"no term {term} in the pooled model");
-    }
 
     // The group names, reference first, then the others in order of first appearance.
     private static List<string> GroupNames(IReadOnlyList<GroupSeries> series, string reference)

@@ -50,14 +50,14 @@ internal sealed class EffectCalculator(TimeSeries series, ItsSpec spec, Design d
         if (spec.Impact == Impact.Level) return list;
         var g = Vector<double>.Build.Dense(design.Terms.Count);
         g[design.IndexOf("time")] = 1;
+        string label = "time";
         for (int j = 1; j <= spec.Interruptions.Count; j++)
         {
             g[design.IndexOf($"slope{j}")] = 1;
-            double est = inference.Estimate(g), se = inference.StdError(g);
-            var ci = inference.Ci(est, se);
-            double t = est / se;
-            list.Add(new Trend(j, est, se, ci, _log ? LogScale.Percent(est) : null, _log ? ci.Map(LogScale.Percent) : null,
-                t, inference.Df, inference.PValue(t)));
+            label += $" + slope{j}";
+            var c = inference.Contrast(label, g);
+            IntervalEstimate? percent = _log ? c.PercentChange : null;
+            list.Add(new Trend(j, c.Estimate, c.StdError, c.Ci, percent?.Value, percent?.Ci, c.Statistic, c.Df, c.PValue));
         }
         return list;
     }

@@ -46,10 +46,10 @@ public sealed class ArimaRegression
     public Matrix<double> Covariance { get; private init; } = Matrix<double>.Build.Dense(0, 0);
 
     /// <summary>AR coefficients phi_1..phi_p, (1 - phi_1 B - ... - phi_p B^p) u_t = ...</summary>
-    public IReadOnlyList<double> Phi { get; private init; } = [];
+    public IReadOnlyList<double> ArCoefficients { get; private init; } = [];
 
     /// <summary>MA coefficients theta_1..theta_q, ... = (1 + theta_1 B + ... + theta_q B^q) e_t (R's sign).</summary>
-    public IReadOnlyList<double> Theta { get; private init; } = [];
+    public IReadOnlyList<double> MaCoefficients { get; private init; } = [];
 
     /// <summary>AR order.</summary>
     public int P { get; private init; }
@@ -149,8 +149,8 @@ public sealed class ArimaRegression
             Terms = regTerms,
             Coefficients = problem.Rotation * gamma, // b = V gamma, undoing R's SVD rotation
             Covariance = cov,
-            Phi = phi,
-            Theta = ma,
+            ArCoefficients = phi,
+            MaCoefficients = ma,
             P = p,
             D = d,
             Q = q,
@@ -211,8 +211,8 @@ public sealed class ArimaRegression
             Terms = best.Terms,
             Coefficients = best.Coefficients,
             Covariance = best.Covariance,
-            Phi = best.Phi,
-            Theta = best.Theta,
+            ArCoefficients = best.ArCoefficients,
+            MaCoefficients = best.MaCoefficients,
             P = best.P,
             D = best.D,
             Q = best.Q,
@@ -229,8 +229,8 @@ public sealed class ArimaRegression
 
     private static bool Usable(ArimaRegression fit) =>
         fit.Converged
-        && ArmaCorrelation.SmallestRootModulus(fit.Phi, -1) >= 1.01
-        && ArmaCorrelation.SmallestRootModulus(fit.Theta, +1) >= 1.01
+        && ArmaCorrelation.SmallestRootModulus(fit.ArCoefficients, -1) >= 1.01
+        && ArmaCorrelation.SmallestRootModulus(fit.MaCoefficients, +1) >= 1.01
         && Enumerable.Range(0, fit.Covariance.RowCount).All(i => fit.Covariance[i, i] > 0 && double.IsFinite(fit.Covariance[i, i]));
 
     /// <summary>

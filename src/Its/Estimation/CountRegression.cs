@@ -30,8 +30,8 @@ public sealed class CountRegression : IScoreModel
         Coefficients = weighted.Coefficients;
         LinearPredictor = eta;
         Mu = eta.Map(Math.Exp);
-        Theta = theta;
-        ThetaStdError = thetaSe;
+        NegativeBinomialTheta = theta;
+        NegativeBinomialThetaStdError = thetaSe;
         Iterations = iterations;
         Converged = converged;
         var w = WorkingWeights(Mu, theta);
@@ -70,10 +70,10 @@ public sealed class CountRegression : IScoreModel
     public Vector<double> Mu { get; }
 
     /// <summary>Negative binomial theta (variance mu + mu^2 / theta); null otherwise.</summary>
-    public double? Theta { get; }
+    public double? NegativeBinomialTheta { get; }
 
     /// <summary>Standard error of theta from its observed information (as MASS::theta.ml).</summary>
-    public double? ThetaStdError { get; }
+    public double? NegativeBinomialThetaStdError { get; }
 
     /// <summary>Pearson chi-square, sum (y - mu)^2 / V(mu).</summary>
     public double PearsonChiSquare { get; }

@@ -58,8 +58,8 @@ public sealed class GlsArma
     {
         _problem = problem;
         _u = u;
-        Phi = at.Phi;
-        Theta = at.Theta;
+        ArCoefficients = at.Phi;
+        MaCoefficients = at.Theta;
         Coefficients = at.Beta;
         double sigma2 = at.Rss / problem.M;
         Sigma = Math.Sqrt(sigma2);
@@ -72,8 +72,8 @@ public sealed class GlsArma
         Iterations = iterations;
         Converged = converged;
         NearBoundary = u.Any(v => Math.Abs(Math.Tanh(v / 2)) > BoundaryPartialAutocorrelation)
-            || ArmaCorrelation.SmallestRootModulus(Phi, -1) < BoundaryRootModulus
-            || ArmaCorrelation.SmallestRootModulus(Theta, 1) < BoundaryRootModulus;
+            || ArmaCorrelation.SmallestRootModulus(ArCoefficients, -1) < BoundaryRootModulus
+            || ArmaCorrelation.SmallestRootModulus(MaCoefficients, 1) < BoundaryRootModulus;
         _satterthwaite = new Lazy<(Matrix<double>, Matrix<double>[])>(() => SatterthwaiteParts(sigma2));
     }
 
@@ -87,10 +87,10 @@ public sealed class GlsArma
     public Matrix<double> Covariance { get; }
 
     /// <summary>AR coefficients phi_1..phi_p.</summary>
-    public IReadOnlyList<double> Phi { get; }
+    public IReadOnlyList<double> ArCoefficients { get; }
 
     /// <summary>MA coefficients theta_1..theta_q (errors a_t + theta_1 a_{t-1} + ...).</summary>
-    public IReadOnlyList<double> Theta { get; }
+    public IReadOnlyList<double> MaCoefficients { get; }
 
     /// <summary>Residual scale as <c>summary(gls)$sigma</c>: sqrt(RSS*/(n - k)) for REML, sqrt(RSS*/n) for ML.</summary>
     public double Sigma { get; }

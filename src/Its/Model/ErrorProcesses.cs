@@ -184,7 +184,7 @@ public sealed record GlsErrors(int P, int Q, LikelihoodMethod Method, bool Satte
         return new ProcessEstimate(fit.Coefficients, fit.Covariance, fit.DfResidual, x.RowCount, fit.Sigma, fit.LogLikelihood, fit.Aic, plain.Diagnostics)
         {
             Iterations = fit.Iterations,
-            Ar = ArmaParameters(fit.Phi, fit.Theta),
+            Ar = ArmaParameters(fit.ArCoefficients, fit.MaCoefficients),
             CoefficientDf = df,
         };
     }
@@ -235,7 +235,7 @@ public sealed record ArimaErrors(int P, int D, int Q, bool Auto = false) : Error
         warnings.AddRange(fit.Warnings);
         return new ProcessEstimate(fit.Coefficients, fit.Covariance, fit.N - terms.Count, fit.N, Math.Sqrt(fit.Sigma2), fit.LogLikelihood, fit.Aic, plain.Diagnostics)
         {
-            Ar = ArmaParameters(fit.Phi, fit.Theta),
+            Ar = ArmaParameters(fit.ArCoefficients, fit.MaCoefficients),
             ZTests = true,
         };
     }

@@ -74,14 +74,14 @@ public sealed class ItsModel
             Spec = Spec,
             OutcomeName = Series.OutcomeName,
             Frequency = Series.Frequency,
-            Coefficients = terms.Select((term, j) => e.CoefficientDf is { } sw ? inference.Coefficient(term, j, sw[j]) : inference.Coefficient(term, j)).ToArray(),
-            Covariance = e.V.ToArray(),
+            Coefficients = new CoefficientTable(terms.Select((term, j) => e.CoefficientDf is { } sw ? inference.Coefficient(term, j, sw[j]) : inference.Coefficient(term, j))),
+            Covariance = new CovarianceMatrix(e.V),
             N = e.N,
             DfResidual = e.Df,
-            Sigma = e.Sigma,
+            ResidualScale = e.Sigma,
             LogLikelihood = e.LogLik,
             Aic = e.Aic,
-            Ar = e.Ar,
+            ErrorParameters = e.Ar,
             FamilyParameters = e.FamilyParameters,
             Lag = e.Lag,
             Iterations = e.Iterations,
@@ -135,8 +135,8 @@ public sealed class ItsModel
         var diagnostics = new ResidualDiagnostics(null, [],
             PortmanteauTest.LjungBox(residuals, lagTests), PortmanteauTest.BoxPierce(residuals, lagTests),
             Correlogram.Compute(residuals, lagTests), dispersion);
-        ErrorParameter[] parameters = fit.Theta is { } theta
-            ? [new("theta", theta), new("theta_se", fit.ThetaStdError!.Value)]
+        ErrorParameter[] parameters = fit.NegativeBinomialTheta is { } theta
+            ? [new("theta", theta), new("theta_se", fit.NegativeBinomialThetaStdError!.Value)]
             : Spec.Family == Family.QuasiPoisson ? [new("dispersion", fit.Dispersion)] : [];
         if (Spec.Errors.Process is not IndependentErrors)
             throw new ItsException($"error model {Spec.Errors.Name} is not available for a {family} model (use ols, hc0-hc3 or newey)");
@@ -155,8 +155,8 @@ public sealed class ItsModel
         var numbers = new List<(string What, double?[] Values)>();
         foreach (var c in r.Coefficients)
             numbers.Add(($"the coefficient {c.Term}", [c.Estimate, c.StdError, c.Statistic, c.PValue, c.Ci.Lower, c.Ci.Upper]));
-        numbers.Add(("the covariance matrix", r.Covariance.Cast<double>().Select(v => (double?)v).ToArray()));
-        numbers.Add(("sigma and the log-likelihood", [r.Sigma, r.LogLikelihood, r.Aic]));
+        numbers.Add(("the covariance matrix", r.Covariance.Values.Select(v => (double?)v).ToArray()));
+        numbers.Add(("sigma and the log-likelihood", [r.ResidualScale, r.LogLikelihood, r.Aic]));
         foreach (var e in r.Effects)
             numbers.Add(($"the effect at {e.Period}", [e.Fitted, e.Counterfactual, e.Absolute, e.AbsoluteStdError, e.AbsoluteCi.Lower,
                 e.AbsoluteCi.Upper, e.Relative, e.RelativeStdError, e.RelativeCi?.Lower, e.RelativeCi?.Upper]));

@@ -42,23 +42,23 @@ public static class ComparisonReport
         var terms = Design.InterruptionTerms(spec);
         string Reading(string term) => term.StartsWith("slope", StringComparison.Ordinal) ? $"per {unit}" : "";
         // One format per column: percents for log models, else the precision of the SEs of the rows.
-        Func<double, string> Value;
-        Func<Interval, string> Interval;
-        ColumnFormat Shared(IEnumerable<(double Estimate, double StdError, Interval Ci)> rows)
+        Func<IntervalEstimate, string> Value;
+        Func<IntervalEstimate, string> Interval;
+        IntervalEstimate Shown(IntervalEstimate e) => log ? LogScale.Percent(e) : e;
+        ColumnFormat Shared(IEnumerable<(IntervalEstimate Estimate, double StdError)> rows)
         {
             var list = rows.ToArray();
-            return log
-                ? Percents(list.SelectMany(r => new[] { r.Estimate, r.Ci.Lower, r.Ci.Upper }).Select(LogScale.Percent))
-                : Estimates(list.Select(r => r.StdError), list.SelectMany(r => new[] { r.Estimate, r.Ci.Lower, r.Ci.Upper }));
+            var ends = list.Select(r => Shown(r.Estimate)).SelectMany(e => new[] { e.Value, e.Ci.Lower, e.Ci.Upper });
+            return log ? Percents(ends) : Estimates(list.Select(r => r.StdError), ends);
         }
         void Use(ColumnFormat f)
         {
-            Value = b => log ? f.Format(LogScale.Percent(b)) + "%" : f.Format(b);
-            Interval = ci => log ? $"{f.Format(LogScale.Percent(ci.Lower))}% to {f.Format(LogScale.Percent(ci.Upper))}%" : f.Ci(ci);
+            Value = e => log ? f.Format(Shown(e).Value) + "%" : f.Format(e.Value);
+            Interval = e => log ? $"{f.Format(Shown(e).Ci.Lower)}% to {f.Format(Shown(e).Ci.Upper)}%" : f.Ci(e.Ci);
         }
 
         var shown = comparison.Groups.SelectMany(g => new[] { "time" }.Concat(terms).Select(t => g.Result[t])).ToArray();
-        Use(Shared(shown.Select(c => (c.Estimate, c.StdError, c.Ci))));
+        Use(Shared(shown.Select(c => (new IntervalEstimate(c.Estimate, c.Ci), c.StdError))));
         var byGroup = new Table(
             $"Changes at the interruption by group ({spec.Errors.Name} errors{(log ? "; % change, 100(exp(b) - 1)" : "")})",
             ["group", "term", "estimate", "95% CI", "p"],
@@ -66,17 +66,18 @@ public static class ComparisonReport
             {
                 var c = g.Result[t];
                 string label = t == "time" ? $"pre-period trend per {unit}" : $"{t} {Reading(t)}".Trim();
-                return (IReadOnlyList<string>)[g.Name, label, Value!(c.Estimate), Interval!(c.Ci), PValue(c.PValue)];
+                var estimate = new IntervalEstimate(c.Estimate, c.Ci);
+                return (IReadOnlyList<string>)[g.Name, label, Value!(estimate), Interval!(estimate), PValue(c.PValue)];
             })).ToArray());
 
         bool z = comparison.Pooled.Coefficients[0].Df is null;
-        Use(Shared(comparison.Tests.Where(t => !t.Joint).Select(t => (t.Estimate!.Value, t.StdError!.Value, t.Ci!.Value))));
+        Use(Shared(comparison.Tests.Where(t => !t.Joint).Select(t => (t.Difference!.Value, t.StdError!.Value))));
         var tests = new Table(
             $"Differences from {comparison.Pooled.Reference} (pooled model; {(z ? "Wald z and chi-square" : "t and F")} tests{(log ? "; % difference, 100(exp(b) - 1)" : "")})",
             ["group", "term", "difference", "95% CI", "statistic", "p"],
             comparison.Tests.Select(t => (IReadOnlyList<string>)(t.Joint
                 ? [t.Group, $"{t.Term} jointly", "", "", $"{(t.DfResidual is { } d ? $"F({t.Df}, {d.ToString(CultureInfo.InvariantCulture)})" : $"chi2({t.Df})")} = {Statistic(t.Statistic)}", PValue(t.PValue)]
-                : [t.Group, $"{t.Term} {Reading(t.Term)}".Trim(), Value!(t.Estimate!.Value), Interval!(t.Ci!.Value), $"{(z ? "z" : "t")} = {Statistic(t.Statistic)}", PValue(t.PValue)])).ToArray());
+                : [t.Group, $"{t.Term} {Reading(t.Term)}".Trim(), Value!(t.Difference!.Value), Interval!(t.Difference!.Value), $"{(z ? "z" : "t")} = {Statistic(t.Statistic)}", PValue(t.PValue)])).ToArray());
 
         var tables = new List<Table>
         {
@@ -139,7 +140,7 @@ public static class ComparisonReport
         };
         // Model-based count covariances pool one dispersion over all groups: say so when the groups' own differ.
         if (p.Spec.Family == Family.QuasiPoisson && p.Spec.Errors.IsClassical)
-            notes.Add($"the pooled quasi-Poisson model has one dispersion for all groups ({Number(p.Sigma * p.Sigma)}; each group's own: "
+            notes.Add($"the pooled quasi-Poisson model has one dispersion for all groups ({Number(p.ResidualScale * p.ResidualScale)}; each group's own: "
                 + string.Join(", ", c.Groups.Select(g => $"{g.Name} {Number(g.Result.FamilyParameters.Single(f => f.Name == "dispersion").Estimate)}"))
                 + "): where they differ, the group with the larger one sets every standard error; hc0-hc3 or newey:L errors do not pool it");
         foreach (string group in p.Compared)
@@ -183,7 +184,7 @@ public static class ComparisonReport
         w.WriteString("errors", p.Spec.Errors.Name);
         ResultJson.Nullable(w, "lag", p.Lag);
         w.WriteString("lag_scope", p.LagScope == LagScope.WithinSeries ? "within" : "across");
-        w.WriteNumber("sigma", p.Sigma);
+        w.WriteNumber("sigma", p.ResidualScale);
         ResultJson.WriteCoefficients(w, p.Coefficients, p.Spec);
         ResultJson.WriteCovariance(w, p.Covariance);
         w.WriteEndObject();

@@ -56,14 +56,14 @@ public static class ResultJson
         WriteCoefficients(w, result.Coefficients, spec);
         WriteCovariance(w, result.Covariance);
         w.WriteStartObject("ar");
-        foreach (var a in result.Ar) w.WriteNumber(a.Name, a.Estimate);
+        foreach (var a in result.ErrorParameters) w.WriteNumber(a.Name, a.Estimate);
         w.WriteEndObject();
         w.WriteStartObject("family_parameters");
         foreach (var a in result.FamilyParameters) w.WriteNumber(a.Name, a.Estimate);
         w.WriteEndObject();
         Nullable(w, "lag", result.Lag);
         Nullable(w, "iterations", result.Iterations);
-        w.WriteNumber("sigma", result.Sigma);
+        w.WriteNumber("sigma", result.ResidualScale);
         Nullable(w, "log_likelihood", result.LogLikelihood);
         Nullable(w, "aic", result.Aic);
 
@@ -110,12 +110,14 @@ public static class ResultJson
             // count model's as rate ratios.
             if (LogScale.Applies(spec) && c.Term != "intercept")
             {
-                w.WriteNumber("percent", LogScale.Percent(c.Estimate));
-                Pair(w, "percent_ci", c.Ci.Map(LogScale.Percent));
+                var percent = c.PercentChange;
+                w.WriteNumber("percent", percent.Value);
+                Pair(w, "percent_ci", percent.Ci);
                 if (spec.Family.IsCount())
                 {
-                    w.WriteNumber("rate_ratio", Math.Exp(c.Estimate));
-                    Pair(w, "rate_ratio_ci", c.Ci.Map(Math.Exp));
+                    var ratio = c.RateRatio;
+                    w.WriteNumber("rate_ratio", ratio.Value);
+                    Pair(w, "rate_ratio_ci", ratio.Ci);
                 }
             }
             w.WriteEndObject();
@@ -124,9 +126,9 @@ public static class ResultJson
     }
 
     /// <summary>The <c>covariance</c> matrix as an array of rows.</summary>
-    internal static void WriteCovariance(Utf8JsonWriter w, double[,] covariance)
+    internal static void WriteCovariance(Utf8JsonWriter w, CovarianceMatrix covariance)
     {
-        int k = covariance.GetLength(0);
+        int k = covariance.Size;
         w.WriteStartArray("covariance");
         for (int i = 0; i < k; i++)
             Numbers(w, null, Enumerable.Range(0, k).Select(j => covariance[i, j]));

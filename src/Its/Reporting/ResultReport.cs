@@ -156,15 +156,15 @@ public static class ResultReport
         var estimate = Estimates(coefficients.Select(c => c.StdError), coefficients.SelectMany(c => new[] { c.Estimate, c.StdError, c.Ci.Lower, c.Ci.Upper }));
         var transformed = coefficients.Where(c => c.Term != "intercept").ToArray();
         var ratio = RateRatios;
-        var percent = Percents(transformed.SelectMany(c => new[] { c.Estimate, c.Ci.Lower, c.Ci.Upper }).Select(LogScale.Percent));
+        var percent = Percents(transformed.Select(c => c.PercentChange).SelectMany(p => new[] { p.Value, p.Ci.Lower, p.Ci.Upper }));
         return new Table($"{subject} ({spec.Family.Name()}, {spec.Errors.Name} errors, {test})", columns,
             coefficients.Select(c =>
             {
                 var row = new List<string> { c.Term, estimate.Format(c.Estimate), estimate.Format(c.StdError), Statistic(c.Statistic), PValue(c.PValue), estimate.Ci(c.Ci) };
                 if (log)
                     row.AddRange(c.Term == "intercept" ? ["", ""]
-                        : counts ? [ratio.Format(Math.Exp(c.Estimate)), ratio.Ci(c.Ci.Map(Math.Exp))]
-                        : [percent.Format(LogScale.Percent(c.Estimate)), percent.Ci(c.Ci.Map(LogScale.Percent))]);
+                        : counts ? [ratio.Format(c.RateRatio.Value), ratio.Ci(c.RateRatio.Ci)]
+                        : [percent.Format(c.PercentChange.Value), percent.Ci(c.PercentChange.Ci)]);
                 return (IReadOnlyList<string>)row;
             }).ToArray());
     }
@@ -181,8 +181,8 @@ public static class ResultReport
             $"{r.N} {unit}s fitted, {r.Parameters} parameters; interruption(s) {string.Join(", ", s.Interruptions)}; impact {s.Impact.Name()}; seasonality {s.Seasonality}; transform {s.Transform.Name()}"
                 + (s.TransitionPeriods > 0 ? $"; {s.TransitionPeriods} transition {unit}(s) left out" : ""),
             $"family {s.Family.Name()}" + (s.Offset is { } o ? $" with offset log({o})" : "") + $"; errors {s.Errors.Name}" + (r.Lag is { } lag ? $" (lag {lag})" : "")
-                + string.Concat(r.Ar.Concat(r.FamilyParameters).Select(a => $", {a.Name} = {Number(a.Estimate)}"))
-                + (s.Family.IsCount() ? "" : $"; sigma {Number(r.Sigma)}")
+                + string.Concat(r.ErrorParameters.Concat(r.FamilyParameters).Select(a => $", {a.Name} = {Number(a.Estimate)}"))
+                + (s.Family.IsCount() ? "" : $"; sigma {Number(r.ResidualScale)}")
                 + (r.LogLikelihood is { } ll ? $"; log-likelihood {Number(ll)}; AIC {Number(r.Aic!.Value)}" : ""),
         };
         notes.AddRange(r.Warnings.Select(w => "warning: " + w));
@@ -192,9 +192,10 @@ public static class ResultReport
     private static string Csv(ItsResult r)
     {
         bool log = LogScale.Applies(r.Spec);
+        static string[] Exacts(IntervalEstimate e) => [Exact(e.Value), Exact(e.Ci.Lower), Exact(e.Ci.Upper)];
         return CoefficientCsv.Render(["term"], r.Coefficients.Select(c => ((IReadOnlyList<string>)[c.Term],
                 (IReadOnlyList<string>)[.. CoefficientCsv.Cells(c),
-                    .. !log ? [] : c.Term == "intercept" ? new[] { "", "", "" } : [Exact(LogScale.Percent(c.Estimate)), Exact(LogScale.Percent(c.Ci.Lower)), Exact(LogScale.Percent(c.Ci.Upper))]])),
+                    .. !log ? [] : c.Term == "intercept" ? new[] { "", "", "" } : Exacts(c.PercentChange)])),
             log ? ["percent", "percent_ci_lower", "percent_ci_upper"] : null);
     }
 }

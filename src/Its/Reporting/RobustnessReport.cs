@@ -117,16 +117,16 @@ public static class RobustnessReport
         var fitted = rows.Where(r => r.Result is not null).Select(r => r.Result!).ToArray();
         // One format per term (its estimate and CI columns): percents for log models, else the precision of its SEs.
         var formats = terms.ToDictionary(t => t, t => log
-            ? Percents(fitted.SelectMany(r => new[] { r[t].Estimate, r[t].Ci.Lower, r[t].Ci.Upper }).Select(LogScale.Percent))
+            ? Percents(fitted.Select(r => r[t].PercentChange).SelectMany(p => new[] { p.Value, p.Ci.Lower, p.Ci.Upper }))
             : Estimates(fitted.Select(r => r[t].StdError), fitted.SelectMany(r => new[] { r[t].Estimate, r[t].Ci.Lower, r[t].Ci.Upper })));
-        string Value(string t, double b) => log ? formats[t].Format(LogScale.Percent(b)) + "%" : formats[t].Format(b);
-        string Ci(string t, Interval ci) => log ? $"{formats[t].Format(LogScale.Percent(ci.Lower))}% to {formats[t].Format(LogScale.Percent(ci.Upper))}%" : formats[t].Ci(ci);
+        string Value(string t, Coefficient c) => log ? formats[t].Format(c.PercentChange.Value) + "%" : formats[t].Format(c.Estimate);
+        string Ci(string t, Coefficient c) => log ? $"{formats[t].Format(c.PercentChange.Ci.Lower)}% to {formats[t].Format(c.PercentChange.Ci.Upper)}%" : formats[t].Ci(c.Ci);
         return new Table($"Interruption terms by error model{(log ? " (% change, 100(exp(b) - 1))" : "")}",
             ["interruption", "errors", .. terms.SelectMany(t => new[] { t, "95% CI", "p" }), "note"],
             rows.Select(r => (IReadOnlyList<string>)(r.Result is { } result
                 ? [r.Interruption.ToString(), r.Errors.Name,
-                   .. terms.SelectMany(t => new[] { Value(t, result[t].Estimate), Ci(t, result[t].Ci), PValue(result[t].PValue) }),
-                   string.Join(", ", result.Ar.Select(a => $"{a.Name} {Number(a.Estimate)}").Concat(result.Lag is { } lag ? [$"lag {lag}"] : []))]
+                   .. terms.SelectMany(t => new[] { Value(t, result[t]), Ci(t, result[t]), PValue(result[t].PValue) }),
+                   string.Join(", ", result.ErrorParameters.Select(a => $"{a.Name} {Number(a.Estimate)}").Concat(result.Lag is { } lag ? [$"lag {lag}"] : []))]
                 : [r.Interruption.ToString(), r.Errors.Name, .. terms.SelectMany(_ => new[] { "", "", "" }), "not fitted"])).ToArray());
     }
 
@@ -182,7 +182,7 @@ public static class RobustnessReport
             {
                 WriteTerms(w, terms.Select(t => result[t]).ToArray());
                 w.WriteStartObject("ar");
-                foreach (var a in result.Ar) w.WriteNumber(a.Name, a.Estimate);
+                foreach (var a in result.ErrorParameters) w.WriteNumber(a.Name, a.Estimate);
                 w.WriteEndObject();
                 ResultJson.Nullable(w, "lag", result.Lag);
                 w.WriteNull("failure");

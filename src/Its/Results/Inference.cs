@@ -1,30 +1,8 @@
+using Its.Diagnostics;
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Its.Results;
-
-/// <summary>A closed interval [Lower, Upper].</summary>
-/// <param name="Lower">Lower end.</param>
-/// <param name="Upper">Upper end.</param>
-public readonly record struct Interval(double Lower, double Upper)
-{
-    /// <summary>Applies an increasing function to both ends.</summary>
-    public Interval Map(Func<double, double> f)
-    {
-        ArgumentNullException.ThrowIfNull(f);
-        return new(f(Lower), f(Upper));
-    }
-}
-
-/// <summary>One row of a coefficient table, with t inference on <paramref name="Df"/> degrees of freedom, or z when it is null.</summary>
-/// <param name="Term">Term name (<c>intercept</c>, <c>time</c>, <c>level1</c>, ...).</param>
-/// <param name="Estimate">Coefficient.</param>
-/// <param name="StdError">Standard error under the fit's error model.</param>
-/// <param name="Statistic">t (or z) = estimate / standard error.</param>
-/// <param name="Df">Degrees of freedom of the t distribution; null for Wald z inference.</param>
-/// <param name="PValue">Two-sided p value.</param>
-/// <param name="Ci">95% confidence interval, estimate +/- t(0.975, df) SE (or z(0.975) SE).</param>
-public sealed record Coefficient(string Term, double Estimate, double StdError, double Statistic, double? Df, double PValue, Interval Ci);
 
 /// <summary>Inference for linear combinations of coefficients: t on <c>Df</c> degrees of freedom, or z when it is null.</summary>
 internal sealed class Inference
@@ -37,7 +15,7 @@ internal sealed class Inference
         _b = b;
         _v = v;
         Df = df;
-        Critical = df is { } d ? CriticalValue.T(d) : Normal.InvCDF(0, 1, 0.975);
+        Critical = df is { } d ? CriticalValue.T(d) : CriticalValue.Z(0.95);
     }
 
     public int? Df { get; }
@@ -53,18 +31,65 @@ internal sealed class Inference
 
     public double PValue(double t) => 2 * (Df is { } d ? StudentT.CDF(0, 1, d, -Math.Abs(t)) : Normal.CDF(0, 1, -Math.Abs(t)));
 
-    public Coefficient Coefficient(string term, int j)
-    {
-        double est = _b[j], se = Math.Sqrt(_v[j, j]), t = est / se;
-        return new Coefficient(term, est, se, t, Df, PValue(t), Ci(est, se));
-    }
+    public Coefficient Coefficient(string term, int j) => Row(term, _b[j], Math.Sqrt(_v[j, j]));
 
     /// <summary>A coefficient tested on its own (e.g. Satterthwaite) degrees of freedom.</summary>
-    public Coefficient Coefficient(string term, int j, double df)
+    public Coefficient Coefficient(string term, int j, double df) =>
+        Results.Coefficient.TTest(term, _b[j], Math.Sqrt(_v[j, j]), df, CriticalValue.T(df));
+
+    /// <summary>The linear combination g'b with its t (or z) test and 95% CI, labelled <paramref name="label"/>.</summary>
+    public Coefficient Contrast(string label, Vector<double> g) => Row(label, Estimate(g), StdError(g));
+
+    /// <summary>
+    /// The joint Wald test of the restrictions R b = 0 (one row of R each): W = (Rb)' (R V R')^-1 (Rb),
+    /// referred as W / q to F(q, df) under t inference, as W to chi-square(q) under z inference.
+    /// </summary>
+    /// <exception cref="ArgumentException">The restrictions are linearly dependent (R V R' is singular).</exception>
+    public WaldTest Wald(IReadOnlyList<Vector<double>> restrictions)
     {
-        double est = _b[j], se = Math.Sqrt(_v[j, j]), t = est / se, q = CriticalValue.T(df);
-        return new Coefficient(term, est, se, t, df, 2 * StudentT.CDF(0, 1, df, -Math.Abs(t)), new Interval(est - q * se, est + q * se));
+        var r = Matrix<double>.Build.DenseOfRowVectors(restrictions);
+        var rb = r * _b;
+        var rvr = r * _v * r.Transpose();
+        // A pivot that loses all but 1e-12 of its variance to the restrictions before it means that
+        // restriction repeats them (rounding keeps the factorisation from failing outright).
+        const string dependent = "the restrictions are linearly dependent (their covariance is singular)";
+        MathNet.Numerics.LinearAlgebra.Factorization.Cholesky<double> cholesky;
+        try
+        {
+            cholesky = rvr.Cholesky();
+        }
+        catch (ArgumentException)
+        {
+            throw new ArgumentException(dependent, nameof(restrictions));
+        }
+        for (int i = 0; i < rvr.RowCount; i++)
+            if (!(cholesky.Factor[i, i] * cholesky.Factor[i, i] > 1e-12 * rvr[i, i])) throw new ArgumentException(dependent, nameof(restrictions));
+        double wald = rb.DotProduct(cholesky.Solve(rb));
+        int q = restrictions.Count;
+        return Df is { } d
+            ? new WaldTest(q, wald / q, d, UpperTail.F(q, d, wald / q))
+            : new WaldTest(q, wald, null, UpperTail.ChiSquare(q, wald));
     }
+
+    private Coefficient Row(string term, double est, double se)
+    {
+        double t = est / se;
+        return new Coefficient(term, est, se, t, Df, PValue(t), Ci(est, se));
+    }
+}
+
+/// <summary>
+/// A joint Wald test of q linear restrictions on the coefficients, R b = 0: F = W / q on (q, df)
+/// under t inference, chi-square = W on q df under z inference, W = (Rb)' (R V R')^-1 (Rb).
+/// </summary>
+/// <param name="Restrictions">q, the number of restrictions (the numerator df).</param>
+/// <param name="Statistic">F under t inference, chi-square under z inference.</param>
+/// <param name="DfResidual">Denominator df of the F test; null for the chi-square test.</param>
+/// <param name="PValue">Upper-tail p value.</param>
+public sealed record WaldTest(int Restrictions, double Statistic, double? DfResidual, double PValue)
+{
+    /// <summary>Whether the statistic is F (t inference) rather than chi-square (z inference).</summary>
+    public bool IsF => DfResidual is not null;
 }
 
 /// <summary>Reading coefficients of a log-outcome model.</summary>
@@ -79,9 +104,12 @@ public static class LogScale
 
     /// <summary>100 (exp(b) - 1): the percent change that a change of b in log units means.</summary>
     public static double Percent(double logChange) => 100 * (Math.Exp(logChange) - 1);
+
+    /// <summary>A log-scale change and its CI read as a percent change, each end mapped by <see cref="Percent(double)"/> (exact, as the map is increasing).</summary>
+    public static IntervalEstimate Percent(IntervalEstimate logChange) => new(Percent(logChange.Value), logChange.Ci.Map(Percent));
 }
 
-/// <summary>Two-sided 95% critical values.</summary>
+/// <summary>Two-sided critical values: 95% unless a level is given.</summary>
 public static class CriticalValue
 {
     /// <summary>
@@ -89,36 +117,100 @@ public static class CriticalValue
     /// root finder gives up for very small df, where the quantile is huge, so the answer is then
     /// found by bisection on the CDF in log space.
     /// </summary>
-    public static double T(double df)
+    public static double T(double df) => T(df, 0.95);
+
+    /// <summary>t((1 + level) / 2, df), the critical value of a two-sided interval at <paramref name="level"/>, as <see cref="T(double)"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="df"/> is not positive, or <paramref name="level"/> is not in (0, 1).</exception>
+    public static double T(double df, double level)
     {
         if (!(df > 0)) throw new ArgumentOutOfRangeException(nameof(df), df, "degrees of freedom must be positive");
+        double p = UpperQuantile(level);
         if (df > 1e5)
         {
             // Cornish-Fisher expansion in 1/df (Abramowitz and Stegun 26.7.5): error O(df^-4), below
             // 1e-20 here, where MathNet's t CDF has lost digits.
-            double z = Normal.InvCDF(0, 1, 0.975), z2 = z * z;
+            double z = Normal.InvCDF(0, 1, p), z2 = z * z;
             return z + z * (z2 + 1) / (4 * df) + z * ((5 * z2 + 16) * z2 + 3) / (96 * df * df)
                 + z * (((3 * z2 + 19) * z2 + 17) * z2 - 15) / (384 * df * df * df);
         }
         double q;
         try
         {
-            q = StudentT.InvCDF(0, 1, df, 0.975);
+            q = StudentT.InvCDF(0, 1, df, p);
         }
         catch (MathNet.Numerics.NonConvergenceException)
         {
             double lo = 0, hi = 1;
-            while (StudentT.CDF(0, 1, df, hi) < 0.975 && hi < 1e300) { lo = hi; hi *= 16; }
+            while (StudentT.CDF(0, 1, df, hi) < p && hi < 1e300) { lo = hi; hi *= 16; }
             for (int i = 0; i < 2000 && hi - lo > 1e-12 * hi; i++)
             {
                 double mid = lo < 1 ? (lo + hi) / 2 : Math.Sqrt(lo * hi);
-                if (StudentT.CDF(0, 1, df, mid) < 0.975) lo = mid; else hi = mid;
+                if (StudentT.CDF(0, 1, df, mid) < p) lo = mid; else hi = mid;
             }
             return hi;
         }
         // MathNet's root finder stops near 1e-9 relative; Newton steps on the CDF finish the job.
-        for (int i = 0; i < 3; i++) q -= (StudentT.CDF(0, 1, df, q) - 0.975) / StudentT.PDF(0, 1, df, q);
+        for (int i = 0; i < 3; i++) q -= (StudentT.CDF(0, 1, df, q) - p) / StudentT.PDF(0, 1, df, q);
         return q;
     }
 
+    /// <summary>z((1 + level) / 2), the normal critical value of a two-sided interval at <paramref name="level"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="level"/> is not in (0, 1).</exception>
+    public static double Z(double level) => Normal.InvCDF(0, 1, UpperQuantile(level));
+
+    // (1 + level) / 2 is exactly 0.975 at level 0.95.
+    private static double UpperQuantile(double level) => level is > 0 and < 1
+        ? (1 + level) / 2
+        : throw new ArgumentOutOfRangeException(nameof(level), level, "the confidence level must be between 0 and 1 (0.95 for 95%)");
+
+}
+
+/// <summary>Contrasts and joint Wald tests on a fit's coefficient table and covariance.</summary>
+internal static class LinearHypotheses
+{
+    public static Coefficient Contrast(CoefficientTable table, CovarianceMatrix covariance, int? df, IReadOnlyList<(string Term, double Weight)> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        if (weights.Count == 0) throw new ArgumentException("a contrast needs at least one (term, weight)", nameof(weights));
+        return Of(table, covariance, df).Contrast(Label(weights), Row(table, weights));
+    }
+
+    public static WaldTest Wald(CoefficientTable table, CovarianceMatrix covariance, int? df, IReadOnlyList<IReadOnlyList<(string Term, double Weight)>> restrictions)
+    {
+        ArgumentNullException.ThrowIfNull(restrictions);
+        if (restrictions.Count == 0) throw new ArgumentException("a Wald test needs at least one restriction", nameof(restrictions));
+        if (restrictions.Any(r => r is null || r.Count == 0)) throw new ArgumentException("every restriction needs at least one (term, weight)", nameof(restrictions));
+        return Of(table, covariance, df).Wald(restrictions.Select(r => Row(table, r)).ToArray());
+    }
+
+    /// <summary>The restrictions b_j = 0, one per term.</summary>
+    public static IReadOnlyList<(string Term, double Weight)>[] EachZero(string[] terms)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        return terms.Select(t => (IReadOnlyList<(string, double)>)[(t, 1.0)]).ToArray();
+    }
+
+    private static Inference Of(CoefficientTable table, CovarianceMatrix covariance, int? df) =>
+        new(Vector<double>.Build.DenseOfEnumerable(table.Select(c => c.Estimate)), covariance.ToMatrix(), df);
+
+    // The weights as a row over the table's terms; a term named twice adds its weights.
+    private static Vector<double> Row(CoefficientTable table, IReadOnlyList<(string Term, double Weight)> weights)
+    {
+        var g = Vector<double>.Build.Dense(table.Count);
+        foreach (var (term, weight) in weights)
+        {
+            if (!double.IsFinite(weight)) throw new ArgumentException($"the weight of {term} is {weight}, not a finite number", nameof(weights));
+            g[table.IndexOf(term) is >= 0 and var j ? j : throw new KeyNotFoundException($"no term {term} in the model (its terms: {string.Join(", ", table.Terms)})")] += weight;
+        }
+        return g;
+    }
+
+    // "time + slope1", "level1 + 12 slope1", "level1 - slope1".
+    private static string Label(IReadOnlyList<(string Term, double Weight)> weights) =>
+        string.Concat(weights.Select((w, i) =>
+        {
+            string sign = w.Weight < 0 ? (i == 0 ? "-" : " - ") : (i == 0 ? "" : " + ");
+            double size = Math.Abs(w.Weight);
+            return sign + (size == 1 ? "" : size.ToString("G", System.Globalization.CultureInfo.InvariantCulture) + " ") + w.Term;
+        }));
 }

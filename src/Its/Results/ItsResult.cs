@@ -41,7 +41,8 @@ public sealed record ErrorParameter(string Name, double Estimate);
 
 /// <summary>
 /// The immutable result of an ITS fit: coefficients with inference under the chosen error model,
-/// their covariance, fit statistics, residual diagnostics, effects and the fitted path.
+/// their covariance, fit statistics, residual diagnostics, effects and the fitted path. Lists are
+/// copied when set, so changing the collection a result was made from does not change the result.
 /// </summary>
 public sealed record ItsResult
 {
@@ -55,10 +56,10 @@ public sealed record ItsResult
     public required Frequency Frequency { get; init; }
 
     /// <summary>The coefficient table, in design order.</summary>
-    public required IReadOnlyList<Coefficient> Coefficients { get; init; }
+    public required CoefficientTable Coefficients { get; init; }
 
     /// <summary>Covariance of the coefficients, k x k in design order.</summary>
-    public required double[,] Covariance { get; init; }
+    public required CovarianceMatrix Covariance { get; init; }
 
     /// <summary>Observations in the final regression.</summary>
     public required int N { get; init; }
@@ -66,8 +67,12 @@ public sealed record ItsResult
     /// <summary>Residual degrees of freedom n - k (t inference uses them; count models use z).</summary>
     public required int DfResidual { get; init; }
 
-    /// <summary>Residual standard deviation (of the transformed regression for AR(1) models).</summary>
-    public required double Sigma { get; init; }
+    /// <summary>
+    /// The residual scale: the residual standard deviation of a Gaussian fit (of the transformed
+    /// regression for AR(1) models, of the innovations for ARMA errors), the square root of the
+    /// dispersion of a count model.
+    /// </summary>
+    public required double ResidualScale { get; init; }
 
     /// <summary>Gaussian log-likelihood, where the model defines one.</summary>
     public double? LogLikelihood { get; init; }
@@ -75,11 +80,11 @@ public sealed record ItsResult
     /// <summary>AIC = -2 logLik + 2 (k + 1), where the model defines a likelihood.</summary>
     public double? Aic { get; init; }
 
-    /// <summary>Estimated error-process parameters (empty unless the error model has them).</summary>
-    public IReadOnlyList<ErrorParameter> Ar { get; init; } = [];
+    /// <summary>Estimated error-process parameters: AR (<c>rho</c>, <c>phi1</c>, ...) and MA (<c>theta1</c>, ...) terms; empty unless the error model has them.</summary>
+    public IReadOnlyList<ErrorParameter> ErrorParameters { get; init => field = ReadOnly.Copy(value); } = [];
 
     /// <summary>Parameters of the family: <c>theta</c> and <c>theta_se</c> (negative binomial), <c>dispersion</c> (quasi-Poisson).</summary>
-    public IReadOnlyList<ErrorParameter> FamilyParameters { get; init; } = [];
+    public IReadOnlyList<ErrorParameter> FamilyParameters { get; init => field = ReadOnly.Copy(value); } = [];
 
     /// <summary>Newey-West truncation lag used, for Newey-West errors.</summary>
     public int? Lag { get; init; }
@@ -91,22 +96,62 @@ public sealed record ItsResult
     public required ResidualDiagnostics Diagnostics { get; init; }
 
     /// <summary>Effects at the requested horizons.</summary>
-    public required IReadOnlyList<Effect> Effects { get; init; }
+    public required IReadOnlyList<Effect> Effects { get; init => field = ReadOnly.Copy(value); }
 
     /// <summary>Post-interruption trends (empty for level-only models).</summary>
-    public required IReadOnlyList<Trend> PostTrends { get; init; }
+    public required IReadOnlyList<Trend> PostTrends { get; init => field = ReadOnly.Copy(value); }
 
     /// <summary>Observed, fitted and counterfactual values for every period of the series.</summary>
-    public required IReadOnlyList<TrajectoryPoint> Trajectory { get; init; }
+    public required IReadOnlyList<TrajectoryPoint> Trajectory { get; init => field = ReadOnly.Copy(value); }
 
     /// <summary>Things the user should know about this fit.</summary>
-    public IReadOnlyList<string> Warnings { get; init; } = [];
+    public IReadOnlyList<string> Warnings { get; init => field = ReadOnly.Copy(value); } = [];
 
     /// <summary>Number of coefficients.</summary>
     public int Parameters => Coefficients.Count;
 
     /// <summary>The coefficient of a term.</summary>
     /// <exception cref="KeyNotFoundException">No such term.</exception>
-    public Coefficient this[string term] =>
-        Coefficients.FirstOrDefault(c => c.Term == term) ?? throw new KeyNotFoundException($"no term {term} in the model");
+    public Coefficient this[string term] => Coefficients[term];
+
+    // Contrasts and Wald tests use t on the residual df when the coefficients do (z otherwise);
+    // a Satterthwaite fit's per-coefficient df do not carry over to combinations.
+    private int? InferenceDf => Coefficients[0].Df is null ? null : DfResidual;
+
+    /// <summary>
+    /// The linear contrast sum w_j b_j with its standard error sqrt(w' V w), t (or z) statistic,
+    /// two-sided p value and 95% CI, on the residual df (z for count and ARIMA fits).
+    /// </summary>
+    /// <param name="weights">(term, weight) pairs, e.g. <c>("time", 1), ("slope1", 1)</c> for the post-interruption trend.</param>
+    /// <returns>A coefficient row whose term is the combination (<c>time + slope1</c>).</returns>
+    /// <exception cref="KeyNotFoundException">A term is not in the model.</exception>
+    /// <exception cref="ArgumentException">No weights, or a weight that is not finite.</exception>
+    public Coefficient Contrast(params (string Term, double Weight)[] weights) =>
+        LinearHypotheses.Contrast(Coefficients, Covariance, InferenceDf, weights);
+
+    /// <summary>The joint Wald test that every named coefficient is 0 (F on (q, df), chi-square under z inference).</summary>
+    /// <param name="terms">The terms, e.g. <c>"level1", "slope1"</c>.</param>
+    /// <exception cref="KeyNotFoundException">A term is not in the model.</exception>
+    /// <exception cref="ArgumentException">No terms, or a term named twice.</exception>
+    public WaldTest Wald(params string[] terms) => Wald(LinearHypotheses.EachZero(terms));
+
+    /// <summary>
+    /// The joint Wald test of linear restrictions, each sum w_j b_j = 0: W = (Rb)' (R V R')^-1 (Rb),
+    /// F = W / q on (q, residual df), or chi-square W on q df for count and ARIMA fits.
+    /// </summary>
+    /// <param name="restrictions">One list of (term, weight) pairs per restriction.</param>
+    /// <exception cref="KeyNotFoundException">A term is not in the model.</exception>
+    /// <exception cref="ArgumentException">No restrictions, an empty one, or restrictions that are linearly dependent.</exception>
+    public WaldTest Wald(params IReadOnlyList<(string Term, double Weight)>[] restrictions) =>
+        LinearHypotheses.Wald(Coefficients, Covariance, InferenceDf, restrictions);
+}
+
+/// <summary>Read-only copies of the lists a result is made from.</summary>
+internal static class ReadOnly
+{
+    public static IReadOnlyList<T> Copy<T>(IEnumerable<T> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        return Array.AsReadOnly(items.ToArray());
+    }
 }

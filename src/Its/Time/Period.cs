@@ -18,11 +18,38 @@ public enum Frequency
 /// One period of a regular series: a month (<c>2016-01</c>), a quarter (<c>2010-Q1</c>) or a year
 /// (<c>1989</c>). Periods of one frequency are totally ordered and can be counted apart.
 /// </summary>
-/// <param name="Frequency">Monthly, quarterly or annual.</param>
-/// <param name="Year">Calendar year.</param>
-/// <param name="Sub">Month 1..12, quarter 1..4, or 1 for annual periods.</param>
-public readonly partial record struct Period(Frequency Frequency, int Year, int Sub) : IComparable<Period>
+public readonly partial record struct Period : IComparable<Period>
 {
+    /// <summary>A period of the given frequency.</summary>
+    /// <param name="frequency">Monthly, quarterly or annual.</param>
+    /// <param name="year">Calendar year.</param>
+    /// <param name="sub">Month 1..12, quarter 1..4, or 1 for annual periods.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The frequency is not one of the enum's, or <paramref name="sub"/> is outside its range.</exception>
+    public Period(Frequency frequency, int year, int sub)
+    {
+        if (!Enum.IsDefined(frequency)) throw new ArgumentOutOfRangeException(nameof(frequency), frequency, "not a frequency");
+        Frequency = frequency;
+        Year = year;
+        Sub = frequency switch
+        {
+            Frequency.Month => CheckSub(sub, 12, "month"),
+            Frequency.Quarter => CheckSub(sub, 4, "quarter"),
+            _ => sub == 1 ? sub : throw new ArgumentOutOfRangeException(nameof(sub), sub, "an annual period has sub-period 1"),
+        };
+    }
+
+    /// <summary>Monthly, quarterly or annual.</summary>
+    public Frequency Frequency { get; }
+
+    /// <summary>Calendar year.</summary>
+    public int Year { get; }
+
+    /// <summary>Month 1..12, quarter 1..4, or 1 for annual periods.</summary>
+    public int Sub { get; }
+
+    /// <summary>Deconstructs into frequency, year and sub-period.</summary>
+    public void Deconstruct(out Frequency frequency, out int year, out int sub) => (frequency, year, sub) = (Frequency, Year, Sub);
+
     /// <summary>Periods per year: 12, 4 or 1.</summary>
     public static int PerYear(Frequency frequency) => frequency switch
     {
@@ -32,10 +59,10 @@ public readonly partial record struct Period(Frequency Frequency, int Year, int 
     };
 
     /// <summary>Creates a monthly period.</summary>
-    public static Period Month(int year, int month) => new(Frequency.Month, year, CheckSub(month, 12, "month"));
+    public static Period Month(int year, int month) => new(Frequency.Month, year, month);
 
     /// <summary>Creates a quarterly period.</summary>
-    public static Period Quarter(int year, int quarter) => new(Frequency.Quarter, year, CheckSub(quarter, 4, "quarter"));
+    public static Period Quarter(int year, int quarter) => new(Frequency.Quarter, year, quarter);
 
     /// <summary>Creates an annual period.</summary>
     public static Period OfYear(int year) => new(Frequency.Year, year, 1);
@@ -150,7 +177,7 @@ public readonly partial record struct Period(Frequency Frequency, int Year, int 
     };
 
     private static int CheckSub(int value, int max, string name) =>
-        value >= 1 && value <= max ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be 1..{max}");
+        value >= 1 && value <= max ? value : throw new ArgumentOutOfRangeException("sub", value, $"{name} must be 1..{max}");
 
     [GeneratedRegex(@"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")]
     private static partial Regex MonthPattern();

@@ -32,7 +32,7 @@ public sealed class ArimaModelTests
             compare.Number($"{at}.estimate", expected["estimate"], actual.Estimate);
             compare.Number($"{at}.std_error", expected["std_error"], actual.StdError);
         }
-        compare.Parameters("error_parameters", e.Object("error_parameters")!, result.Ar);
+        compare.Parameters("error_parameters", e.Object("error_parameters")!, result.ErrorParameters);
         compare.Number("log_likelihood", e["log_likelihood"], result.LogLikelihood);
         compare.Number("aic", e["aic"], result.Aic);
         compare.ThrowIfFailed();
@@ -46,8 +46,8 @@ public sealed class ArimaModelTests
         // On California the plain AICc loop (as R) picks a fit whose roots sit on the unit circle;
         // the model's arima:auto leaves such fits out, as forecast::auto.arima does.
         var result = new ItsModel(California.Series(), California.Spec() with { Errors = ErrorModel.Parse("arima:auto") }).Fit();
-        var phi = result.Ar.Where(a => a.Name.StartsWith("phi", StringComparison.Ordinal)).Select(a => a.Estimate).ToArray();
-        var theta = result.Ar.Where(a => a.Name.StartsWith("theta", StringComparison.Ordinal)).Select(a => a.Estimate).ToArray();
+        var phi = result.ErrorParameters.Where(a => a.Name.StartsWith("phi", StringComparison.Ordinal)).Select(a => a.Estimate).ToArray();
+        var theta = result.ErrorParameters.Where(a => a.Name.StartsWith("theta", StringComparison.Ordinal)).Select(a => a.Estimate).ToArray();
         Assert.True(Estimation.ArmaCorrelation.SmallestRootModulus(phi, -1) >= 1.01);
         Assert.True(Estimation.ArmaCorrelation.SmallestRootModulus(theta, +1) >= 1.01);
         Assert.Contains(result.Warnings, w => w.StartsWith("arima:auto chose ARIMA(", StringComparison.Ordinal));

@@ -94,12 +94,12 @@ public sealed partial class Comparison(Fixture fixture)
     }
 
     /// <summary>A covariance matrix, the floor scaled as its tolerance says.</summary>
-    public void Covariance(string label, JsonElement expected, double[,] actual)
+    public void Covariance(string label, JsonElement expected, Its.Results.CovarianceMatrix actual)
     {
         var v = expected.EnumerateArray().Select(Fixture.Numbers).ToArray();
         int k = v.Length;
-        Same($"{label} size", (k, k), (actual.GetLength(0), actual.GetLength(1)));
-        if (actual.GetLength(0) != k || actual.GetLength(1) != k) return;
+        Same($"{label} size", k, actual.Size);
+        if (actual.Size != k) return;
         var scale = Fixture.Tolerance(label, label).Scale;
         double largest = Enumerable.Range(0, k).Max(i => Math.Abs(v[i][i]));
         for (int i = 0; i < k; i++)

@@ -19,7 +19,7 @@ public static class FixtureChecker
     /// <summary>The kinds of case the checker fits, and the kit entry point each one uses.</summary>
     public static readonly IReadOnlyDictionary<string, string> Kinds = new Dictionary<string, string>
     {
-        ["model"] = "new ItsModel(series, spec).Fit()",
+        ["model"] = "new ItsModel(series, spec).Fit(), with its contrasts, Wald tests and intervals at other levels",
         ["arima-regression"] = "ArimaRegression.Fit on R's design columns (any d)",
         ["arima-order-choice"] = "ArimaRegression.FitAuto on R's design columns",
         ["break-search"] = "BreakSearch.Run(series, spec, trim)",
@@ -63,15 +63,18 @@ public static class FixtureChecker
                 case "df_residual": compare.Same(name, e[name].GetInt32(), result.DfResidual); break;
                 case "coefficients": Coefficients(e.Objects(name), result.Coefficients, compare); break;
                 case "vcov": compare.Covariance(name, e[name], result.Covariance); break;
-                case "sigma": compare.Number(name, e[name], result.Sigma); break;
+                case "sigma": compare.Number(name, e[name], result.ResidualScale); break;
                 case "log_likelihood": compare.Number(name, e[name], result.LogLikelihood); break;
                 case "aic": compare.Number(name, e[name], result.Aic); break;
                 case "lag": compare.Integer(name, e[name], result.Lag); break;
-                case "error_parameters": compare.Parameters(name, e.Object(name)!, result.Ar); break;
+                case "error_parameters": compare.Parameters(name, e.Object(name)!, result.ErrorParameters); break;
                 case "family_parameters": compare.Parameters(name, e.Object(name)!, result.FamilyParameters); break;
                 case "diagnostics": Diagnostics(e.Object(name)!, result.Diagnostics, compare); break;
                 case "effects": Effects(e.Objects(name), result, compare); break;
                 case "post_trends": Trends(e.Objects(name), result, compare); break;
+                case "coefficient_intervals_90": Intervals90(e.Objects(name), result, compare); break;
+                case "contrasts": Contrasts(e.Objects(name), result, compare); break;
+                case "wald_tests": WaldTests(e.Objects(name), result, compare); break;
                 case "near_boundary":
                     compare.Same(name, e[name].GetBoolean(), result.Warnings.Any(w => w.Contains(NearBoundaryWarning, StringComparison.Ordinal)));
                     break;
@@ -209,6 +212,48 @@ public static class FixtureChecker
         }
     }
 
+    private static void Intervals90(IReadOnlyList<ExpectedValues> rows, ItsResult result, Comparison compare)
+    {
+        compare.Same("coefficient_intervals_90 count", rows.Count, result.Coefficients.Count);
+        foreach (var (e, a) in rows.Zip(result.Coefficients))
+        {
+            compare.Same($"coefficient_intervals_90[{a.Term}].term", e["term"].GetString(), a.Term);
+            compare.Interval($"coefficient_intervals_90[{a.Term}].ci", e["ci"], a.ConfidenceInterval(0.90));
+        }
+    }
+
+    private static (string Term, double Weight)[] Weights(JsonElement weights) =>
+        weights.EnumerateObject().Select(p => (p.Name, p.Value.GetDouble())).ToArray();
+
+    private static void Contrasts(IReadOnlyList<ExpectedValues> rows, ItsResult result, Comparison compare)
+    {
+        foreach (var e in rows)
+        {
+            var c = result.Contrast(Weights(e["weights"]));
+            string at = $"contrasts[{c.Term}]";
+            compare.Number($"{at}.estimate", e["estimate"], c.Estimate);
+            compare.Number($"{at}.std_error", e["std_error"], c.StdError);
+            compare.Number($"{at}.statistic", e["statistic"], c.Statistic);
+            compare.Number($"{at}.p_value", e["p_value"], c.PValue);
+            compare.Interval($"{at}.ci", e["ci"], c.Ci);
+            compare.Number($"{at}.df", e["df"], c.Df);
+        }
+    }
+
+    private static void WaldTests(IReadOnlyList<ExpectedValues> rows, ItsResult result, Comparison compare)
+    {
+        foreach (var (e, i) in rows.Select((e, i) => (e, i)))
+        {
+            var restrictions = e["restrictions"].EnumerateArray().Select(r => (IReadOnlyList<(string, double)>)Weights(r)).ToArray();
+            var w = result.Wald(restrictions);
+            string at = $"wald_tests[{i}]";
+            compare.Integer($"{at}.restriction_count", e["restriction_count"], w.Restrictions);
+            compare.Number($"{at}.df_residual", e["df_residual"], w.DfResidual);
+            compare.Number($"{at}.statistic", e["statistic"], w.Statistic);
+            compare.Number($"{at}.p_value", e["p_value"], w.PValue);
+        }
+    }
+
     // ---- regression with ARIMA errors on R's design ----
 
     private static ArimaErrors Arima(Fixture fixture) =>
@@ -230,7 +275,7 @@ public static class FixtureChecker
             compare.Number($"{at}.estimate", rows[i]["estimate"], fit.Coefficients[i]);
             compare.Number($"{at}.std_error", rows[i]["std_error"], Math.Sqrt(fit.Covariance[i, i]));
         }
-        compare.Parameters("error_parameters", e.Object("error_parameters")!, ArmaParameters(fit.Phi, fit.Theta));
+        compare.Parameters("error_parameters", e.Object("error_parameters")!, ArmaParameters(fit.ArCoefficients, fit.MaCoefficients));
         compare.Number("sigma2", e["sigma2"], fit.Sigma2);
         compare.Number("log_likelihood", e["log_likelihood"], fit.LogLikelihood);
         compare.Number("aic", e["aic"], fit.Aic);
@@ -320,7 +365,7 @@ public static class FixtureChecker
         var pooled = GroupComparison.FitPooled(units, spec, reference, scope);
         compare.Same("n", e["n"].GetInt32(), pooled.N);
         compare.Same("df_residual", e["df_residual"].GetInt32(), pooled.DfResidual);
-        compare.Number("sigma", e["sigma"], pooled.Sigma);
+        compare.Number("sigma", e["sigma"], pooled.ResidualScale);
         Coefficients(e.Objects("coefficients"), pooled.Coefficients, compare);
         compare.Covariance("vcov", e["vcov"], pooled.Covariance);
         var tests = GroupComparison.Tests(pooled);

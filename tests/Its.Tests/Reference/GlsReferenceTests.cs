@@ -38,7 +38,7 @@ public sealed class GlsReferenceTests
             var c = Vector<double>.Build.Dense(terms.Length, i => i == j ? 1 : 0);
             compare.Number($"{at}.df", rows[j]["df"], errors.Satterthwaite ? fit.SatterthwaiteDf(c) : fit.DfResidual);
         }
-        compare.Parameters("error_parameters", e.Object("error_parameters")!, FixtureChecker.ArmaParameters(fit.Phi, fit.Theta));
+        compare.Parameters("error_parameters", e.Object("error_parameters")!, FixtureChecker.ArmaParameters(fit.ArCoefficients, fit.MaCoefficients));
         compare.Number("sigma", e["sigma"], fit.Sigma);
         compare.Number("log_likelihood", e["log_likelihood"], fit.LogLikelihood);
         compare.Number("aic", e["aic"], fit.Aic);
@@ -52,7 +52,7 @@ public sealed class GlsReferenceTests
         var fixture = Cases.Single(c => c.Name == "california_ar1_reml");
         var (fit, _) = FitCase(fixture);
         Assert.True(fit.NearBoundary);
-        Assert.True(fit.Phi[0] > 0.999);
+        Assert.True(fit.ArCoefficients[0] > 0.999);
         // No Satterthwaite df at the boundary, but no exception either.
         var df = fit.SatterthwaiteDf(Vector<double>.Build.Dense(4, i => i == 3 ? 1 : 0));
         Assert.True(double.IsNaN(df) || df > 0);
