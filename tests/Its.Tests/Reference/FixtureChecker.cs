@@ -109,17 +109,23 @@ public static class FixtureChecker
         {
             string at = $"coefficients[{a.Term}]";
             compare.Same($"{at}.term", e["term"].GetString(), a.Term);
-            foreach (string name in e.Names.Where(n => n != "term").ToArray())
+            Row(e, a, at, compare);
+        }
+    }
+
+    // The fields of a coefficient row, or of a contrast, that R reports.
+    private static void Row(ExpectedValues e, Coefficient a, string at, Comparison compare)
+    {
+        foreach (string name in e.Names.ToArray())
+        {
+            switch (name)
             {
-                switch (name)
-                {
-                    case "estimate": compare.Number($"{at}.estimate", e[name], a.Estimate); break;
-                    case "std_error": compare.Number($"{at}.std_error", e[name], a.StdError); break;
-                    case "statistic": compare.Number($"{at}.statistic", e[name], a.Statistic); break;
-                    case "p_value": compare.Number($"{at}.p_value", e[name], a.PValue); break;
-                    case "ci": compare.Interval($"{at}.ci", e[name], a.Ci); break;
-                    case "df": compare.Number($"{at}.df", e[name], a.Df); break;
-                }
+                case "estimate": compare.Number($"{at}.estimate", e[name], a.Estimate); break;
+                case "std_error": compare.Number($"{at}.std_error", e[name], a.StdError); break;
+                case "statistic": compare.Number($"{at}.statistic", e[name], a.Statistic); break;
+                case "p_value": compare.Number($"{at}.p_value", e[name], a.PValue); break;
+                case "ci": compare.Interval($"{at}.ci", e[name], a.Ci); break;
+                case "df": compare.Number($"{at}.df", e[name], a.Df); break;
             }
         }
     }
@@ -230,13 +236,7 @@ public static class FixtureChecker
         foreach (var e in rows)
         {
             var c = result.Contrast(Weights(e["weights"]));
-            string at = $"contrasts[{c.Term}]";
-            compare.Number($"{at}.estimate", e["estimate"], c.Estimate);
-            compare.Number($"{at}.std_error", e["std_error"], c.StdError);
-            compare.Number($"{at}.statistic", e["statistic"], c.Statistic);
-            compare.Number($"{at}.p_value", e["p_value"], c.PValue);
-            compare.Interval($"{at}.ci", e["ci"], c.Ci);
-            compare.Number($"{at}.df", e["df"], c.Df);
+            Row(e, c, $"contrasts[{c.Term}]", compare);
         }
     }
 
