@@ -236,9 +236,11 @@ internal sealed partial class CodeAssistant(ScriptEnvironment environment)
             hostObjectType: typeof(NotebookGlobals));
     }
 
-    // The script's references, each with the documentation file beside it. The runtime's own
-    // assemblies have none; the targeting pack's reference assemblies of the same version do, so
-    // they stand in for them when the SDK is installed.
+    /// <summary>
+    /// The references of a script, each with the documentation file beside it. The runtime's own
+    /// assemblies have none; the targeting pack's reference assemblies of the same version do, so
+    /// they stand in for them when the SDK is installed.
+    /// </summary>
     public static ImmutableArray<MetadataReference> DocumentedReferences(Script root)
     {
         string runtime = RuntimeEnvironment.GetRuntimeDirectory();

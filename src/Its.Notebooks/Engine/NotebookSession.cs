@@ -60,7 +60,6 @@ public sealed class NotebookSession
     private readonly string _root;
     private readonly PackageRestore _packages;
     private readonly ScriptEnvironment _environment;
-    private readonly string? _figures;
     private readonly string? _kernel;
     private ScriptOptions _options;
     private readonly NotebookGlobals _globals = new();
@@ -93,7 +92,7 @@ public sealed class NotebookSession
         _formatter = formatter;
         _environment = ScriptEnvironment.For(options.Libraries);
         _assistant = new CodeAssistant(_environment);
-        _figures = options.FiguresDirectory is { } figures ? Path.GetFullPath(figures) : null;
+        FiguresDirectory = options.FiguresDirectory is { } figures ? Path.GetFullPath(figures) : null;
         _kernel = options.Kernel;
         Directory = directory is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
         if (Directory is not null && !System.IO.Directory.Exists(Directory))
@@ -115,7 +114,7 @@ public sealed class NotebookSession
     public bool IsAbandoned { get; private set; }
 
     /// <summary>The folder <c>FigureFiles.Save</c> writes the cells' figures to, as a full path; null when figures are only shown.</summary>
-    public string? FiguresDirectory => _figures;
+    public string? FiguresDirectory { get; }
 
     /// <summary>The namespaces every cell imports (those of the engine's list its assemblies have, and the host's).</summary>
     public IReadOnlyList<string> Imports => _environment.Imports;
@@ -234,7 +233,7 @@ public sealed class NotebookSession
             {
                 CellOutputs.Current = outputs;
                 CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
-                using var figures = FigureFiles.Into(_figures);
+                using var figures = FigureFiles.Into(FiguresDirectory);
                 try
                 {
                     var state = (previous is null ? script.RunAsync(_globals, _ => true) : script.RunFromAsync(previous, _ => true)).GetAwaiter().GetResult();
@@ -393,7 +392,7 @@ public sealed class NotebookSession
             CellOutputs.Current = outputs;
             CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
             // The session's figure folder, for the cell and the threads and tasks it starts.
-            using var figures = FigureFiles.Into(_figures);
+            using var figures = FigureFiles.Into(FiguresDirectory);
             try
             {
                 // The script catches every exception of the cell's code and keeps it in the state.

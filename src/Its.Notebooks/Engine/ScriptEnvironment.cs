@@ -59,6 +59,9 @@ internal sealed class ScriptEnvironment
 
     private static readonly ConcurrentDictionary<ScriptLibraries, Lazy<ScriptEnvironment>> built = new();
 
+    private static readonly Lazy<CSharpParseOptions> parseOptions = new(() =>
+        (CSharpParseOptions)CSharpScript.Create("", ScriptOptions.Default.WithReferences(Array.Empty<MetadataReference>())).GetCompilation().SyntaxTrees.First().Options);
+
     private readonly Dictionary<string, CarriedPackage> _carried;
     private readonly Lazy<Script<object>> _root;
     private readonly Lazy<ImmutableArray<MetadataReference>> _documented;
@@ -107,8 +110,8 @@ internal sealed class ScriptEnvironment
     /// <summary>The references of <see cref="Root"/>, each with its documentation file, for completion and inspection.</summary>
     public ImmutableArray<MetadataReference> DocumentedReferences => _documented.Value;
 
-    /// <summary>How cells are parsed: as C# script, in the language version the scripting API compiles.</summary>
-    public static CSharpParseOptions ParseOptions => (CSharpParseOptions)Engine.Root.GetCompilation().SyntaxTrees.First().Options;
+    /// <summary>How cells are parsed: as C# script, in the language version the scripting API compiles (whatever the references).</summary>
+    public static CSharpParseOptions ParseOptions => parseOptions.Value;
 
     /// <summary>The C# version cells are written in, as <c>14.0</c>.</summary>
     public static string LanguageVersion => ParseOptions.LanguageVersion.ToDisplayString();
