@@ -3,11 +3,11 @@
 // as a notebook or the kernel sees them. Prints one line per measure; times in milliseconds.
 using System.Diagnostics;
 using System.Globalization;
+using Its.Cli;
 using Its.Notebooks.Engine;
-using Its.Notebooks.Formatting;
 
 int cells = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 50;
-var formatter = new KitFormatter();
+var formatter = KitComposition.Formatter;
 double Time(NotebookSession session, string code, int count)
 {
     var clock = Stopwatch.StartNew();
@@ -16,10 +16,10 @@ double Time(NotebookSession session, string code, int count)
     return clock.Elapsed.TotalMilliseconds;
 }
 
-var first = new NotebookSession(formatter);
+var first = new NotebookSession(formatter, options: KitComposition.Session());
 double firstCell = Time(first, "var x = 1;", 1);
 var trivial = Enumerable.Range(2, cells).Select(i => Time(first, $"x + {i}", i)).Order().ToArray();
-var second = new NotebookSession(formatter);
+var second = new NotebookSession(formatter, options: KitComposition.Session());
 double secondSession = Time(second, "var y = 2;", 1);
 var kit = Time(second, "var panel = SanmingLoader.Load(ShippedData.Locate()); panel.Months.Count", 2);
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Its.Data;
-using Its.Notebooks.Formatting;
-using Its.Notebooks.Kernel;
+using Its.Kernel;
 
 namespace Its.Cli;
 
@@ -37,7 +36,7 @@ public static class KernelCommand
             try { info = ConnectionInfo.Read(path, accepted); }
             catch (ConnectionFileException e) { throw new InputError(e.Message + Flag(e.Risk)); }
             foreach (string warning in info.Warnings()) error.WriteLine($"its: warning: {warning}");
-            using var kernel = new JupyterKernel(info, new KitFormatter(), error, Environment.CurrentDirectory);
+            using var kernel = new JupyterKernel(info, KitComposition.Formatter, error, Environment.CurrentDirectory, KitComposition.Session());
             try
             {
                 kernel.Run();

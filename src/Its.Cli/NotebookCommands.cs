@@ -4,7 +4,6 @@ using Its.Data;
 using Its.Data.Output;
 using Its.Notebooks.Batch;
 using Its.Notebooks.Engine;
-using Its.Notebooks.Formatting;
 using Its.Notebooks.Nbformat;
 
 namespace Its.Cli;
@@ -156,9 +155,9 @@ public static class NotebookCommands
     }
 
     private static NotebookRunner Runner(int seconds, bool allowErrors, string? figures, WorkerProgress? progress) => seconds > 0
-        ? new NotebookRunner(new KitFormatter(), new NotebookRunOptions
+        ? new NotebookRunner(KitComposition.Formatter, new NotebookRunOptions
         {
-            CellTimeout = TimeSpan.FromSeconds(seconds), AllowErrors = allowErrors, FiguresDirectory = figures, Progress = progress is null ? null : progress.Cell,
+            CellTimeout = TimeSpan.FromSeconds(seconds), AllowErrors = allowErrors, Session = KitComposition.Session(figures), Progress = progress is null ? null : progress.Cell,
         })
         : throw new InputError($"--timeout {seconds}: must be 1 or more seconds");
 
@@ -172,7 +171,7 @@ public static class NotebookCommands
         {
             progress?.Starting(path);
             NotebookOutcome outcome;
-            try { outcome = NotebookBatch.Run(path, runner, executed, html); }
+            try { outcome = NotebookBatch.Run(path, runner, executed, html, KitComposition.Provenance); }
             catch (NotebookFormatException e) { throw new InputError(e.Message); }
             catch (IOException e) { throw new InputError(e.Message); }
             catch (UnauthorizedAccessException e) { throw new InputError(e.Message); }
@@ -187,7 +186,7 @@ public static class NotebookCommands
         }
         if (html is not null)
         {
-            NotebookBatch.WriteIndex(html, outcomes);
+            NotebookBatch.WriteIndex(html, outcomes, KitComposition.Provenance);
             output.WriteLine($"index: {shown(Path.Combine(html, "index.html"))}");
         }
         return outcomes.All(o => o.Run.Succeeded) || allowErrors ? ExitCodes.Success : ExitCodes.Failure;

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Its.Cli;
 using Its.Notebooks.Engine;
-using Its.Notebooks.Formatting;
 using Its.Notebooks.Nbformat;
 using Microsoft.Playwright;
 
@@ -16,7 +16,7 @@ namespace Its.Cli.Tests;
 /// plotly.js SVG, with no line saying plotly.js is missing. Chromium reaches nothing but the file
 /// or the local server: plotly.js comes with the notebook's first chart.
 /// </summary>
-[Collection(FigureFilesCollection.Name)]
+[Collection(ReproducedReportsCollection.Name)]
 public sealed class ChartFrontEndTests(InstalledKernel kernel) : IClassFixture<InstalledKernel>
 {
     // The divs of the kit's charts, and how many of them plotly.js drew; any fallback line left on the page.
@@ -129,7 +129,7 @@ public sealed class ChartFrontEndTests(InstalledKernel kernel) : IClassFixture<I
     [Fact]
     public async Task A_chart_whose_script_runs_before_plotly_js_waits_for_it_and_without_it_says_how_to_load_it()
     {
-        var session = new NotebookSession(new KitFormatter());
+        var session = new NotebookSession(KitComposition.Formatter, options: KitComposition.Session());
         Assert.Equal(CellStatus.Ok, session.RunCell(Fit, 1).Status);
         var outputs = session.RunCell("display(ItsFigure.From(fit));\ndisplay(ItsFigure.From(fit, \"visits per month\"));", 2).Outputs;
         string[] html = outputs.Select(o => ((DisplayOutput)o).Data.Data["text/html"]).ToArray();

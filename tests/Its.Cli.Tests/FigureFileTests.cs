@@ -11,7 +11,7 @@ namespace Its.Cli.Tests;
 /// the SVG is near black where the PNG is not, the post period is shaded light, and every shape
 /// in the SVG names its fill and stroke.
 /// </summary>
-[Collection(FigureFilesCollection.Name)]
+[Collection(ReproducedReportsCollection.Name)]
 public sealed class FigureFileTests(ReproducedReports reports)
 {
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Its.Data;
-using Its.Notebooks.Kernel;
+using Its.Kernel;
 
 namespace Its.Cli.Tests;
 
@@ -245,7 +245,7 @@ public sealed class FreshMachineTests(FreshMachine machine)
     [Fact]
     public void Pack_writes_every_package_with_its_metadata_docs_and_symbols()
     {
-        string[] ids = ["ItsKit.Core", "ItsKit.Data", "ItsKit.Plots", "ItsKit.Sanming", "ItsKit.Notebooks", "its-kit"];
+        string[] ids = ["ItsKit.Core", "ItsKit.Data", "ItsKit.Plots", "ItsKit.Sanming", "ItsKit.Notebooks", "ItsKit.Kernel", "its-kit"];
         foreach (string id in ids)
         {
             string package = Path.Combine(machine.Feed, $"{id}.{FreshMachine.Version}.nupkg");

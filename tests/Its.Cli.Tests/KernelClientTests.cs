@@ -1,4 +1,4 @@
-using Its.Notebooks.Kernel;
+using Its.Kernel;
 
 namespace Its.Cli.Tests;
 
@@ -38,7 +38,7 @@ public sealed class InstalledKernel : IDisposable
 /// non-loopback address or an empty key refused unless the flag accepts it, and user expressions,
 /// history, inspection and the magics.
 /// </summary>
-[Collection(FigureFilesCollection.Name)]
+[Collection(ReproducedReportsCollection.Name)]
 public sealed class KernelClientTests(ReproducedReports reports, InstalledKernel kernel) : IClassFixture<InstalledKernel>
 {
     private static readonly string scripts = Path.Combine(AppContext.BaseDirectory, "Kernel");

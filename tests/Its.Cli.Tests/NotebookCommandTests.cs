@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Its.Cli.Tests;
 
 /// <summary><c>its notebook run</c>: outputs, a failing cell, a cell past the timeout, and bad input.</summary>
-[Collection(FigureFilesCollection.Name)]
+[Collection(ReproducedReportsCollection.Name)]
 public sealed class NotebookCommandTests : IDisposable
 {
     private readonly TempFolder _folder = new();
@@ -57,6 +57,7 @@ public sealed class NotebookCommandTests : IDisposable
         // The saved figure is also the cell's value, shown as the interactive chart.
         using var nb = JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder.Path, "out", "figs.ipynb")));
         Assert.True(nb.RootElement.GetProperty("cells")[1].GetProperty("outputs")[0].GetProperty("data").TryGetProperty("text/html", out _));
+        // The folder was the run's session's, not the process's.
         Assert.Null(Its.Plots.FigureFiles.Directory);
 
         var without = CliRun.Of("notebook", "run", path, "--output", Path.Combine(_folder.Path, "out2"));
@@ -111,13 +112,12 @@ public sealed class NotebookCommandTests : IDisposable
 }
 
 /// <summary>
-/// Tests that run notebooks which may save figures: <see cref="Its.Plots.FigureFiles.Directory"/>
-/// belongs to the process while a notebook runs, so these run one after another. They share one
-/// pair of <c>its reproduce</c> runs, which the kernel's outputs are compared with.
+/// Tests that run the kit's notebooks: they share one pair of <c>its reproduce</c> runs, which the
+/// kernel's outputs are compared with, and run one after another, each taking both cores.
 /// </summary>
 [CollectionDefinition(Name)]
-public sealed class FigureFilesCollection : ICollectionFixture<ReproducedReports>
+public sealed class ReproducedReportsCollection : ICollectionFixture<ReproducedReports>
 {
     /// <summary>The collection's name.</summary>
-    public const string Name = "figure files";
+    public const string Name = "reproduced reports";
 }

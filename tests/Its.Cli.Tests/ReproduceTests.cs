@@ -38,7 +38,7 @@ public sealed class ReproducedReports : IDisposable
 /// no network request. The peers come from Debian (.ci/run installs them); a missing peer fails
 /// the test with the package to install.
 /// </summary>
-[Collection(FigureFilesCollection.Name)]
+[Collection(ReproducedReportsCollection.Name)]
 public sealed class ReproduceTests(ReproducedReports reports)
 {
     private const string Python = Peers.Python;

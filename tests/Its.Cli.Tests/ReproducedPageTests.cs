@@ -12,7 +12,7 @@ namespace Its.Cli.Tests;
 /// whose links resolve and a footer with the kit's version and the data's provenance; the index
 /// lists every notebook with its purpose and thumbnails of its figures.
 /// </summary>
-[Collection(FigureFilesCollection.Name)]
+[Collection(ReproducedReportsCollection.Name)]
 public sealed partial class ReproducedPageTests(ReproducedReports reports)
 {
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Its.Notebooks.Kernel;
+using Its.Kernel;
 
 namespace Its.Notebooks.Tests;
 

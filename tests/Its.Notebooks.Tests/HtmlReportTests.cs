@@ -10,7 +10,7 @@ namespace Its.Notebooks.Tests;
 /// <summary>The report page: escaped, markdown rendered, plotly.js once when needed, offline, deterministic.</summary>
 public sealed class HtmlReportTests
 {
-    private static readonly KitFormatter Formatter = new();
+    private static readonly NotebookFormatter Formatter = Kit.Formatter;
 
     private static Cell Markdown(string source, JsonObject? attachments = null) => new("markdown", source) { Attachments = attachments };
 
@@ -209,8 +209,9 @@ public sealed class HtmlReportTests
             Markdown("## Data <i>\n\n### `Loading` it\n\n## Models\n\n## Data <i>"),
             Code("1", 1),
         ]);
-        string page = HtmlReport.Render(notebook, version: "0.9.0");
-        AssertHas(page, "<nav class=\"toc\" aria-label=\"Contents\">", "<li><a href=\"#data-i\">Data &lt;i&gt;</a>\n<ul>\n<li><a href=\"#loading-it\">Loading it</a></li>\n</ul></li>",
+        const string provenance = "<strong>Data.</strong> The panel is <strong>synthetic</strong> (<code>data/README.md</code>; <code>data/SOURCES.md</code>).";
+        string page = HtmlReport.Render(notebook, version: "0.9.0", provenance: provenance);
+        AssertHas(page, $"<p class=\"provenance\">{provenance}</p>\n</footer>", "<nav class=\"toc\" aria-label=\"Contents\">", "<li><a href=\"#data-i\">Data &lt;i&gt;</a>\n<ul>\n<li><a href=\"#loading-it\">Loading it</a></li>\n</ul></li>",
             "<li><a href=\"#models\">Models</a></li>", "<li><a href=\"#data-i-1\">Data &lt;i&gt;</a></li>", "<h2 id=\"data-i-1\">",
             "<footer class=\"page-footer\">", "<span class=\"version\">0.9.0</span>", "<strong>synthetic</strong>", "data/SOURCES.md", "data/README.md");
         Assert.DoesNotContain("href=\"#the-study\"", page, StringComparison.Ordinal);
@@ -220,6 +221,8 @@ public sealed class HtmlReportTests
         Assert.DoesNotContain("+", HtmlReport.KitVersion, StringComparison.Ordinal);
         Assert.Contains($"<span class=\"version\">{HtmlReport.KitVersion}</span>", HtmlReport.Render(notebook), StringComparison.Ordinal);
         Assert.Contains("@media print", page, StringComparison.Ordinal);
+        // The note on the data is the host's: a page without one has none.
+        Assert.DoesNotContain("class=\"provenance\"", HtmlReport.Render(notebook), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
-using Its.Notebooks.Kernel;
+using Its.Kernel;
 using NetMQ;
 using NetMQ.Sockets;
 

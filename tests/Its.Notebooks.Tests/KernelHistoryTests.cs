@@ -1,4 +1,4 @@
-using Its.Notebooks.Kernel;
+using Its.Kernel;
 
 namespace Its.Notebooks.Tests;
 

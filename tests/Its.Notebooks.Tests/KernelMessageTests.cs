@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Its.Notebooks.Kernel;
+using Its.Kernel;
 using NetMQ;
 
 namespace Its.Notebooks.Tests;

@@ -12,10 +12,13 @@ using Sanming;
 
 namespace Its.Notebooks.Tests;
 
-/// <summary>Each branch of the kit's formatter: text always, HTML where the value has it, every text escaped.</summary>
+/// <summary>
+/// Each branch of the engine's formatter composed with the kit's formatters (<see cref="Kit"/>):
+/// text always, HTML where the value has it, every text escaped.
+/// </summary>
 public sealed class KitFormatterTests
 {
-    private static readonly KitFormatter Formatter = new();
+    private static readonly NotebookFormatter Formatter = Kit.Formatter;
 
     private static string Html(MimeBundle bundle)
     {
@@ -235,7 +238,7 @@ public sealed class KitFormatterTests
     [Fact]
     public void The_first_chart_of_a_session_carries_plotly_js_once_and_later_charts_do_not()
     {
-        var session = new Engine.NotebookSession(new KitFormatter());
+        var session = new Engine.NotebookSession(Kit.Formatter);
         Assert.Equal(Engine.CellStatus.Ok, session.RunCell(Fit + "\nfit", 1).Status);
         var first = session.RunCell("display(ItsFigure.From(fit));\ndisplay(ItsFigure.From(fit));", 2);
         var later = session.RunCell("ItsFigure.From(fit, \"visits per month\")", 3);
@@ -244,13 +247,13 @@ public sealed class KitFormatterTests
         // Only plotly.js in front differs: the identical chart after it is the formatter's own, PNG and all.
         var (withJs, without) = (((DisplayOutput)first.Outputs[0]).Data, ((DisplayOutput)first.Outputs[1]).Data);
         Assert.EndsWith(Html(without), Html(withJs), StringComparison.Ordinal);
-        Assert.Equal(Html(without), PlotlyHtml.WithoutPlotlyJs(Html(withJs)));
+        Assert.Equal(Html(without), PlotlyJsLoader.WithoutPlotlyJs(Html(withJs)));
         Assert.Equal(without.Data["image/png"], withJs.Data["image/png"]);
         Assert.True(JsonNode.DeepEquals(without.Metadata, withJs.Metadata));
         // plotly.js sets window.Plotly with or without require.js: its AMD and CommonJS branches see no define, module or exports.
         Assert.Contains("(function (define, module, exports) {", Html(withJs), StringComparison.Ordinal);
         // A new session sends it again.
-        var again = new Engine.NotebookSession(new KitFormatter());
+        var again = new Engine.NotebookSession(Kit.Formatter);
         Assert.Equal(Engine.CellStatus.Ok, again.RunCell(Fit, 1).Status);
         Assert.Equal([1], again.RunCell("ItsFigure.From(fit)", 2).Outputs.Select(PlotlyJsCopies));
     }
@@ -363,7 +366,7 @@ public sealed class KitFormatterTests
         var bundle = Formatter.Format(Enumerable.Range(0, 100).ToList());
         Assert.Equal($"[{string.Join(", ", Enumerable.Range(0, 20))}, ...] (100 items, first 20 shown)", bundle.PlainText);
         string html = Html(bundle);
-        Assert.Equal(KitFormatter.Limit, html.Split("<li>").Length - 1);
+        Assert.Equal(NotebookFormatter.Limit, html.Split("<li>").Length - 1);
         Assert.Contains("100 items, first 20 shown", html, StringComparison.Ordinal);
 
         // An endless sequence is read only as far as shown.

@@ -10,7 +10,7 @@ public sealed class SharedSession
     private int _count;
 
     /// <summary>The session, with no directory.</summary>
-    public NotebookSession Session { get; } = new(new PlainFormatter());
+    public NotebookSession Session { get; } = new(new PlainFormatter(), options: Kit.Session);
 
     /// <summary>Runs a cell with the next execution count.</summary>
     public CellResult Run(string code) => Session.RunCell(code, Interlocked.Increment(ref _count));
@@ -87,10 +87,14 @@ public sealed class NotebookSessionTests(SharedSession shared) : IClassFixture<S
     [Fact]
     public void Cells_import_the_kit_s_namespaces()
     {
-        Assert.Contains("Its.Model", NotebookSession.Imports);
-        Assert.Contains("Sanming", NotebookSession.Imports);
-        Assert.Contains("Plotly.NET", NotebookSession.Imports);
-        Assert.Contains("Microsoft.Data.Analysis", NotebookSession.Imports);
+        Assert.Contains("Its.Model", shared.Session.Imports);
+        Assert.Contains("Sanming", shared.Session.Imports);
+        Assert.Contains("Plotly.NET", shared.Session.Imports);
+        Assert.Contains("Microsoft.Data.Analysis", shared.Session.Imports);
+        // The study is the host's: a session without its libraries has none of it.
+        var engineOnly = new NotebookSession(new PlainFormatter());
+        Assert.Contains("Its.Model", engineOnly.Imports);
+        Assert.DoesNotContain("Sanming", engineOnly.Imports);
     }
 
     [Fact]
@@ -238,12 +242,12 @@ public sealed class NotebookSessionTests(SharedSession shared) : IClassFixture<S
     {
         // Restores themselves, from a feed of their own, are in PackageRestoreTests; this one only
         // shows the directive is taken apart for a restore (the session's, which is not run here).
-        var prepared = Assert.IsType<PreparedCell.Code>(CellSource.Prepare("var before = 1;\n#r \"nuget: Newtonsoft.Json, 13.0.3\"\n#i \"nuget: ./feed\"\nbefore"));
+        var prepared = Assert.IsType<PreparedCell.Code>(CellSource.Prepare("var before = 1;\n#r \"nuget: Newtonsoft.Json, 13.0.3\"\n#i \"nuget: ./feed\"\nbefore", ScriptEnvironment.Engine));
         Assert.Equal("var before = 1;\n\n\nbefore", prepared.Text);
         Assert.Equal([new PackageDirective("Newtonsoft.Json", "13.0.3", 2, "#r \"nuget: Newtonsoft.Json, 13.0.3\"")], prepared.Packages);
         Assert.Equal([new SourceDirective("./feed", 3, "#i \"nuget: ./feed\"")], prepared.Sources);
         Assert.Empty(prepared.Notes);
-        var latest = Assert.IsType<PreparedCell.Code>(CellSource.Prepare("#r \"nuget:Newtonsoft.Json\""));
+        var latest = Assert.IsType<PreparedCell.Code>(CellSource.Prepare("#r \"nuget:Newtonsoft.Json\"", ScriptEnvironment.Engine));
         Assert.Null(Assert.Single(latest.Packages).Version);
     }
 

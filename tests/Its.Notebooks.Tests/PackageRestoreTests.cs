@@ -22,7 +22,7 @@ public sealed class PackageRestoreTests(PackageFeed feed, ITestOutputHelper log)
     private static readonly TimeSpan bounded = TimeSpan.FromSeconds(60);
 
     private NotebookSession Session(string? directory = null, PackageRestoreOptions? options = null) =>
-        new(new PlainFormatter(), directory, options ?? feed.Options);
+        new(new PlainFormatter(), directory, Kit.Session with { PackageRestore = options ?? feed.Options });
 
     private string FeedSource => $"#i \"nuget: {feed.Feed}\"";
 
@@ -125,7 +125,7 @@ public sealed class PackageRestoreTests(PackageFeed feed, ITestOutputHelper log)
         // A restore here would fail: there is no dotnet to run, and nowhere to write its project.
         string nowhere = Path.Combine(Folder, "no-projects");
         var session = Session(options: feed.Options with { Dotnet = Path.Combine(Folder, "no-dotnet"), ProjectsDirectory = nowhere });
-        string kit = ScriptEnvironment.Carried("ItsKit.Core")!.Version;
+        string kit = ScriptEnvironment.Engine.Carried("ItsKit.Core")!.Version;
         var result = session.RunCell("""
             #r "nuget: ItsKit.Core, 0.1.0"
             #r "nuget: ItsKit.Data"
@@ -188,7 +188,7 @@ public sealed class PackageRestoreTests(PackageFeed feed, ITestOutputHelper log)
         string path = Path.Combine(Folder, "packages.ipynb");
         File.WriteAllText(path, notebook.ToJson());
         string executed = Path.Combine(Folder, "executed");
-        var runner = new NotebookRunner(new PlainFormatter(), new NotebookRunOptions { CellTimeout = bounded, PackageRestore = feed.Options });
+        var runner = new NotebookRunner(new PlainFormatter(), new NotebookRunOptions { CellTimeout = bounded, Session = new() { PackageRestore = feed.Options } });
 
         var outcome = NotebookBatch.Run(path, runner, executed, htmlDirectory: null);
 

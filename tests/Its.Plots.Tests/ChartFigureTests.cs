@@ -12,7 +12,6 @@ namespace Its.Plots.Tests;
 /// reference lines), and both renderers draw them: the Plotly JSON with its traces and a height,
 /// the SVG with its text and an explicit fill on every shape, the same bytes twice.
 /// </summary>
-[Collection("FigureFiles.Directory")]
 public sealed class ChartFigureTests
 {
     private static readonly Period Start = Period.Month(2016, 1);
@@ -174,9 +173,7 @@ public sealed class ChartFigureTests
             string html = File.ReadAllText(Path.Combine(folder, "f.html"));
             Assert.Contains("Plotly.newPlot", html);
             Assert.DoesNotContain("<script src=", html);
-            FigureFiles.Directory = folder;
-            try { Assert.Same(figure, FigureFiles.Save(figure, "chart")); }
-            finally { FigureFiles.Directory = null; }
+            using (FigureFiles.Into(folder)) Assert.Same(figure, FigureFiles.Save(figure, "chart"));
             Assert.True(File.Exists(Path.Combine(folder, "chart.svg")));
             Assert.True(File.Exists(Path.Combine(folder, "chart.png")));
         }

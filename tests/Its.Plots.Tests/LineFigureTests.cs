@@ -6,7 +6,6 @@ using Plotly.NET;
 namespace Its.Plots.Tests;
 
 /// <summary>The line figure holds the series as given, and the chart draws one line per series.</summary>
-[Collection("FigureFiles.Directory")]
 public sealed class LineFigureTests
 {
     private static readonly Period Start = Period.Month(2016, 1);
@@ -64,13 +63,11 @@ public sealed class LineFigureTests
         string folder = Directory.CreateTempSubdirectory("its-figures-").FullName;
         try
         {
-            FigureFiles.Directory = folder;
-            Assert.Same(figure, FigureFiles.Save(figure, "01-visits"));
+            using (FigureFiles.Into(folder)) Assert.Same(figure, FigureFiles.Save(figure, "01-visits"));
             Assert.True(File.Exists(Path.Combine(folder, "01-visits.svg")) && File.Exists(Path.Combine(folder, "01-visits.png")));
         }
         finally
         {
-            FigureFiles.Directory = null;
             Directory.Delete(folder, recursive: true);
         }
     }

@@ -101,25 +101,20 @@ public sealed class StaticRendererTests
     }
 }
 
-/// <summary><see cref="FigureFiles"/>: writes only while a folder is set, under names that are safe file names.</summary>
-// FigureFiles.Directory is process-wide: the classes that set it do not run side by side.
-[Collection("FigureFiles.Directory")]
+/// <summary><see cref="FigureFiles"/>: writes only inside a scope with a folder, under names that are safe file names.</summary>
 public sealed class FigureFilesTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("its-figures-").FullName;
 
-    public void Dispose()
-    {
-        FigureFiles.Directory = null;
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
     public void With_a_folder_both_files_are_written_and_the_figure_returned()
     {
         var figure = StaticRendererTests.Figure();
-        FigureFiles.Directory = Path.Combine(_folder, "figures");
-        Assert.Same(figure, FigureFiles.Save(figure, "02-outpatient_visits"));
+        using (FigureFiles.Into(Path.Combine(_folder, "figures")))
+            Assert.Same(figure, FigureFiles.Save(figure, "02-outpatient_visits"));
+        Assert.Null(FigureFiles.Directory);
         Assert.Equal(StaticRenderer.Svg(figure), File.ReadAllText(Path.Combine(_folder, "figures", "02-outpatient_visits.svg")));
         Assert.Equal(StaticRenderer.Png(figure), File.ReadAllBytes(Path.Combine(_folder, "figures", "02-outpatient_visits.png")));
     }
@@ -128,9 +123,33 @@ public sealed class FigureFilesTests : IDisposable
     public void Without_a_folder_nothing_is_written()
     {
         var figure = StaticRendererTests.Figure();
-        FigureFiles.Directory = null;
         Assert.Same(figure, FigureFiles.Save(figure, "quiet"));
+        using (FigureFiles.Into(_folder))
+        using (FigureFiles.Into(null))
+            Assert.Same(figure, FigureFiles.Save(figure, "quieter"));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_folder));
+    }
+
+    [Fact]
+    public void A_scope_belongs_to_the_code_that_opened_it_and_the_tasks_it_starts()
+    {
+        var figure = StaticRendererTests.Figure();
+        string first = Path.Combine(_folder, "first"), second = Path.Combine(_folder, "second");
+        using var both = new Barrier(2);
+        // Each thread saves while the other's scope is open: neither sees the other's folder.
+        void Save(string folder, string name)
+        {
+            using var scope = FigureFiles.Into(folder);
+            both.SignalAndWait();
+            Task.Run(() => FigureFiles.Save(figure, name)).Wait();
+            both.SignalAndWait();
+        }
+        var threads = new[] { new Thread(() => Save(first, "a")), new Thread(() => Save(second, "b")) };
+        foreach (var t in threads) t.Start();
+        foreach (var t in threads) t.Join();
+        Assert.Equal(["a.png", "a.svg"], Directory.GetFiles(first).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["b.png", "b.svg"], Directory.GetFiles(second).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Null(FigureFiles.Directory);
     }
 
     [Theory]
@@ -142,7 +161,7 @@ public sealed class FigureFilesTests : IDisposable
     [InlineData("é")]
     public void Bad_names_are_refused(string name)
     {
-        FigureFiles.Directory = _folder;
+        using var scope = FigureFiles.Into(_folder);
         var e = Assert.Throws<ArgumentException>(() => FigureFiles.Save(StaticRendererTests.Figure(), name));
         Assert.Equal("name", e.ParamName);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_folder));

@@ -31,16 +31,17 @@ public static class NotebookBatch
     /// <param name="runner">The runner (formatter, timeout, errors allowed or not).</param>
     /// <param name="executedDirectory">Folder for the executed notebook, or null for none.</param>
     /// <param name="htmlDirectory">Folder for the HTML page, or null for none.</param>
+    /// <param name="provenance">The page footer's note on where the data come from, as HTML (<see cref="HtmlReport.Render"/>); null for none.</param>
     /// <exception cref="NotebookFormatException">The file is not a notebook.</exception>
     /// <exception cref="IOException">A file cannot be read or written, or an output would overwrite the notebook itself.</exception>
-    public static NotebookOutcome Run(string path, NotebookRunner runner, string? executedDirectory, string? htmlDirectory)
+    public static NotebookOutcome Run(string path, NotebookRunner runner, string? executedDirectory, string? htmlDirectory, string? provenance = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(runner);
         string full = Path.GetFullPath(path);
         string name = Path.GetFileNameWithoutExtension(full);
         var notebook = Notebook.Parse(File.ReadAllText(full), Path.GetFileName(full));
-        string? figures = runner.Options.FiguresDirectory is { } f ? Path.GetFullPath(f) : null;
+        string? figures = runner.Options.Session.FiguresDirectory is { } f ? Path.GetFullPath(f) : null;
         var before = FigureFiles(figures);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var run = runner.Run(notebook, Path.GetDirectoryName(full)!);
@@ -50,7 +51,7 @@ public static class NotebookBatch
             .Select(file => file.Key).Order(StringComparer.Ordinal).ToArray();
         string title = Title(run.Notebook) ?? name;
         string? executed = executedDirectory is null ? null : Write(executedDirectory, name + ".ipynb", run.Notebook.ToJson(), full);
-        string? html = htmlDirectory is null ? null : Write(htmlDirectory, name + ".html", HtmlReport.Render(run.Notebook, title), full);
+        string? html = htmlDirectory is null ? null : Write(htmlDirectory, name + ".html", HtmlReport.Render(run.Notebook, title, provenance: provenance), full);
         return new NotebookOutcome(name, title, run, executed, html, clock.Elapsed) { Figures = saved };
     }
 
@@ -59,8 +60,11 @@ public static class NotebookBatch
             : new DirectoryInfo(directory).GetFiles("*.png").ToDictionary(f => f.FullName, f => (f.LastWriteTimeUtc, f.Length), StringComparer.Ordinal);
 
     /// <summary>Writes <c>index.html</c> linking the notebooks' pages, which sit in the same folder.</summary>
+    /// <param name="htmlDirectory">The folder of the pages.</param>
+    /// <param name="outcomes">The notebooks' outcomes, in order.</param>
+    /// <param name="provenance">The footer's note on where the data come from, as HTML; null for none.</param>
     /// <returns>The index's path.</returns>
-    public static string WriteIndex(string htmlDirectory, IEnumerable<NotebookOutcome> outcomes)
+    public static string WriteIndex(string htmlDirectory, IEnumerable<NotebookOutcome> outcomes, string? provenance = null)
     {
         ArgumentNullException.ThrowIfNull(outcomes);
         string full = Path.GetFullPath(htmlDirectory);
@@ -71,7 +75,7 @@ public static class NotebookBatch
             // Relative to the index, with / whatever the platform: the index works wherever the folder is copied.
             Figures = o.Figures.Select(f => Path.GetRelativePath(full, f).Replace('\\', '/')).ToArray(),
         });
-        return Write(htmlDirectory, "index.html", HtmlReport.Index(entries), null);
+        return Write(htmlDirectory, "index.html", HtmlReport.Index(entries, provenance: provenance), null);
     }
 
     /// <summary>The text of the first Markdown heading of a notebook, or null.</summary>

@@ -51,7 +51,7 @@ public static partial class CellSource
     public static bool? IsComplete(string source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return Prepare(source) switch
+        return Prepare(source, ScriptEnvironment.Engine) switch
         {
             PreparedCell.Code code => SyntaxFactory.IsCompleteSubmission(CSharpSyntaxTree.ParseText(code.Text, ScriptEnvironment.ParseOptions)),
             PreparedCell.Refused => null,
@@ -62,9 +62,9 @@ public static partial class CellSource
     /// <summary>
     /// The cell as C# scripting compiles it: directive lines the kit handles are blanked, not
     /// removed, so line numbers in messages are the cell's own; with the packages the cell asks
-    /// for that the kit does not carry, and the package sources it names, for the session to restore.
+    /// for that the environment does not carry, and the package sources it names, for the session to restore.
     /// </summary>
-    internal static PreparedCell Prepare(string source)
+    internal static PreparedCell Prepare(string source, ScriptEnvironment environment)
     {
         if (MarkdownOf(source) is { } markdown) return new PreparedCell.Markdown(markdown);
         string[] lines = source.Split('\n');
@@ -100,7 +100,7 @@ public static partial class CellSource
                     return new PreparedCell.Refused(i + 1, line, $"{id} is not a NuGet package id (letters, digits, and . _ - between them)");
                 if (!PackageVersion().IsMatch(version))
                     return new PreparedCell.Refused(i + 1, line, $"{version} is not a NuGet version, range or wildcard (as 1.2.3, [1.0,2.0) or 5.*)");
-                if (ScriptEnvironment.Carried(id) is { } package)
+                if (environment.Carried(id) is { } package)
                 {
                     if (version.Length > 0 && !SameVersion(version, package.Version))
                         notes.Add($"{line}: the kit carries {package.Id} {package.Version} and uses it\n");

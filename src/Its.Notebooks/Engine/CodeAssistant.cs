@@ -41,12 +41,10 @@ public sealed record Inspection(string Text);
 /// and the code being edited is a new submission at the end of the chain. Nothing runs, and the
 /// session's state is not touched: the chain is an immutable solution of its own.
 /// </summary>
-internal sealed partial class CodeAssistant
+internal sealed partial class CodeAssistant(ScriptEnvironment environment)
 {
     // The MEF container of the Features assemblies takes seconds to build: once per process.
     private static readonly Lazy<AdhocWorkspace> workspace = new(() => new AdhocWorkspace(MefHostServices.DefaultHost));
-
-    private static readonly Lazy<ImmutableArray<MetadataReference>> references = new(DocumentedReferences);
 
     private static readonly SymbolDisplayFormat signature = SymbolDisplayFormat.MinimallyQualifiedFormat
         .AddMemberOptions(SymbolDisplayMemberOptions.IncludeContainingType | SymbolDisplayMemberOptions.IncludeConstantValue)
@@ -66,7 +64,7 @@ internal sealed partial class CodeAssistant
     private bool _catchingUp;
 
     /// <summary>Builds the MEF host and completes once, so that the first completion a user asks for is fast.</summary>
-    public static void Warm() => new CodeAssistant().Complete("Console.", 8, ScriptEnvironment.Options);
+    public static void Warm(ScriptEnvironment environment) => new CodeAssistant(environment).Complete("Console.", 8, environment.Options);
 
     /// <summary>Adds a cell that compiled to the chain.</summary>
     /// <param name="code">The cell as written.</param>
@@ -233,18 +231,20 @@ internal sealed partial class CodeAssistant
             documents: [document],
             projectReferences: previous is null ? [] : [new ProjectReference(previous)],
             // With the packages the session restored.
-            metadataReferences: references.Value.AddRange(options.MetadataReferences.Except(ScriptEnvironment.Options.MetadataReferences)).Where(r => !chained.Contains(r)),
+            metadataReferences: environment.DocumentedReferences.AddRange(options.MetadataReferences.Except(environment.Options.MetadataReferences)).Where(r => !chained.Contains(r)),
             isSubmission: true,
             hostObjectType: typeof(NotebookGlobals));
     }
 
-    // The script's references, each with the documentation file beside it. The runtime's own
-    // assemblies have none; the targeting pack's reference assemblies of the same version do, so
-    // they stand in for them when the SDK is installed.
-    private static ImmutableArray<MetadataReference> DocumentedReferences()
+    /// <summary>
+    /// The references of a script, each with the documentation file beside it. The runtime's own
+    /// assemblies have none; the targeting pack's reference assemblies of the same version do, so
+    /// they stand in for them when the SDK is installed.
+    /// </summary>
+    public static ImmutableArray<MetadataReference> DocumentedReferences(Script root)
     {
         string runtime = RuntimeEnvironment.GetRuntimeDirectory();
-        var resolved = ScriptEnvironment.Root.GetCompilation().References.OfType<PortableExecutableReference>()
+        var resolved = root.GetCompilation().References.OfType<PortableExecutableReference>()
             .Select(r => r.FilePath).OfType<string>().ToList();
         var framework = TargetingPack(runtime) is { } pack
             ? Directory.EnumerateFiles(pack, "*.dll").ToList()

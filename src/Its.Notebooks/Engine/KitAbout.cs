@@ -4,7 +4,6 @@ using System.Net;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Its.Data;
-using Its.Notebooks.Kernel;
 using Its.Notebooks.Nbformat;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -18,9 +17,10 @@ internal static class KitAbout
         typeof(KitAbout).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0";
 
     /// <summary>The lines of the about, label and value, as text/plain and text/html.</summary>
-    public static MimeBundle Bundle()
+    /// <param name="kernel">The kernel to name, as <c>name (display name)</c>; null for none.</param>
+    public static MimeBundle Bundle(string? kernel)
     {
-        var rows = Rows();
+        var rows = Rows(kernel);
         int width = rows.Max(r => r.Label.Length);
         string plain = string.Join('\n', rows.Select(r => $"{(r.Label + ":").PadRight(width + 2)}{r.Value}"));
         string html = "<table>" + string.Concat(rows.Select(r =>
@@ -28,17 +28,18 @@ internal static class KitAbout
         return new MimeBundle(new Dictionary<string, string> { ["text/plain"] = plain, ["text/html"] = html });
     }
 
-    private static List<(string Label, string Value)> Rows()
+    private static List<(string Label, string Value)> Rows(string? kernel)
     {
         string roslyn = typeof(CSharpCompilation).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "?";
-        var rows = new List<(string, string)>
-        {
-            ("kernel", $"{KernelSpec.Name} ({KernelSpec.DisplayName})"),
+        var rows = new List<(string, string)>();
+        if (kernel is not null) rows.Add(("kernel", kernel));
+        rows.AddRange(
+        [
             ("kit", Version),
             (".NET", RuntimeInformation.FrameworkDescription),
             ("Roslyn", roslyn),
             ("C#", ScriptEnvironment.LanguageVersion),
-        };
+        ]);
         foreach (string folder in KitData.Folders()) rows.Add(("data", folder));
         if (Repository() is { } url) rows.Add(("documentation", url));
         // The XML docs beside the kit's assemblies are what inspection (Shift+Tab) shows.

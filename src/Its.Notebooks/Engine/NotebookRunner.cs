@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Its.Notebooks.Formatting;
 using Its.Notebooks.Nbformat;
-using Its.Plots;
 
 namespace Its.Notebooks.Engine;
 
@@ -23,12 +22,8 @@ public sealed record NotebookRunOptions
     /// </summary>
     public bool AllowErrors { get; init; }
 
-    /// <summary>
-    /// The folder <c>FigureFiles.Save</c> writes figures to (SVG and 300-dpi PNG)
-    /// while the notebook runs, relative to the current directory; null (the default): figures are
-    /// only shown.
-    /// </summary>
-    public string? FiguresDirectory { get; init; }
+    /// <summary>What each notebook's session is given: the host's libraries, the figure folder, the kernel's name; the defaults by default.</summary>
+    public NotebookSessionOptions Session { get; init; } = new();
 
     /// <summary>
     /// Told on the running thread before each code cell runs and after it ends, for a supervisor
@@ -36,9 +31,6 @@ public sealed record NotebookRunOptions
     /// default) for none.
     /// </summary>
     public Action<CellProgress>? Progress { get; init; }
-
-    /// <summary>How <c>#r "nuget: ..."</c> restores packages; null (the default): with the machine's NuGet setup.</summary>
-    internal PackageRestoreOptions? PackageRestore { get; init; }
 }
 
 /// <summary>A code cell about to run, or that has just ended.</summary>
@@ -103,23 +95,8 @@ public sealed class NotebookRunner(IMimeFormatter formatter, NotebookRunOptions?
     {
         ArgumentNullException.ThrowIfNull(notebook);
         ArgumentNullException.ThrowIfNull(directory);
-        // Resolved before the cells run: they run in the notebook's directory.
-        string? figures = _options.FiguresDirectory is { } f ? Path.GetFullPath(f) : null;
-        string? before = FigureFiles.Directory;
-        FigureFiles.Directory = figures;
-        try
-        {
-            return RunCells(notebook, directory);
-        }
-        finally
-        {
-            FigureFiles.Directory = before;
-        }
-    }
-
-    private NotebookRun RunCells(Notebook notebook, string directory)
-    {
-        var session = new NotebookSession(_formatter, directory, _options.PackageRestore);
+        // The session resolves the figure folder before the cells run: they run in the notebook's directory.
+        var session = new NotebookSession(_formatter, directory, _options.Session);
         var cells = new List<Cell>();
         var failures = new List<NotebookFailure>();
         int count = 0;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Its.Notebooks.Formatting;
 using Its.Notebooks.Nbformat;
+using Its.Plots;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Scripting;
@@ -12,10 +13,11 @@ namespace Its.Notebooks.Engine;
 /// <summary>
 /// One C# scripting session: code cells run one after another and share their variables, types
 /// and <c>#r</c> references, as in a Jupyter kernel. Cell code sees the kit's assemblies and the
-/// packages it carries, imports the common namespaces, and can call <c>display(x)</c>
-/// (<see cref="NotebookGlobals"/>). Each cell runs on a thread of its own with the invariant
-/// culture, and with the notebook's directory as the current directory. The session's first chart
-/// (<see cref="KitFormatter"/>) carries plotly.js for the ones after it.
+/// packages it carries, and the libraries its host adds (<see cref="NotebookSessionOptions"/>),
+/// imports the common namespaces, and can call <c>display(x)</c> (<see cref="NotebookGlobals"/>).
+/// Each cell runs on a thread of its own with the invariant culture, with the notebook's directory
+/// as the current directory, and with the session's figure folder as the one <c>FigureFiles.Save</c>
+/// writes to. The session's first chart carries plotly.js for the ones after it.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -57,11 +59,13 @@ public sealed class NotebookSession
     private readonly IMimeFormatter _formatter;
     private readonly string _root;
     private readonly PackageRestore _packages;
+    private readonly ScriptEnvironment _environment;
+    private readonly string? _kernel;
     private ScriptOptions _options;
     private readonly NotebookGlobals _globals = new();
     private readonly CellErrors _errors;
     private readonly object _gate = new();
-    private readonly CodeAssistant _assistant = new();
+    private readonly CodeAssistant _assistant;
     private ScriptState<object>? _state;
     // The restored packages' references no cell in the chain has named yet (see Run).
     private ImmutableArray<MetadataReference> _unchained = [];
@@ -79,26 +83,25 @@ public sealed class NotebookSession
     /// and <c>#load</c> look, and what messages show paths relative to. Null leaves the process's
     /// current directory as it is.
     /// </param>
+    /// <param name="options">The host's libraries, the figure folder and the kernel's name; the defaults when null.</param>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
-    public NotebookSession(IMimeFormatter formatter, string? directory = null)
-        : this(formatter, directory, null)
-    {
-    }
-
-    /// <summary>A new session whose package restores run as the options say (a NuGet setup of their own).</summary>
-    /// <inheritdoc cref="NotebookSession(IMimeFormatter, string?)"/>
-    internal NotebookSession(IMimeFormatter formatter, string? directory, PackageRestoreOptions? packages)
+    public NotebookSession(IMimeFormatter formatter, string? directory = null, NotebookSessionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(formatter);
+        options ??= new NotebookSessionOptions();
         _formatter = formatter;
+        _environment = ScriptEnvironment.For(options.Libraries);
+        _assistant = new CodeAssistant(_environment);
+        FiguresDirectory = options.FiguresDirectory is { } figures ? Path.GetFullPath(figures) : null;
+        _kernel = options.Kernel;
         Directory = directory is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
         if (Directory is not null && !System.IO.Directory.Exists(Directory))
             throw new DirectoryNotFoundException($"the notebook's directory {Directory} does not exist");
         _root = Directory ?? Environment.CurrentDirectory;
-        _options = ScriptEnvironment.Options
+        _options = _environment.Options
             .WithMetadataResolver(new ReusedReferences(ScriptMetadataResolver.Default.WithBaseDirectory(_root)))
             .WithSourceResolver(ScriptSourceResolver.Default.WithBaseDirectory(_root));
-        _packages = new PackageRestore(packages ?? PackageRestoreOptions.Default);
+        _packages = new PackageRestore(options.PackageRestore ?? PackageRestoreOptions.Default);
         _errors = new CellErrors(Directory);
         CellConsoleWriter.Install();
         CellOutputs.HandleUnhandled();
@@ -110,8 +113,24 @@ public sealed class NotebookSession
     /// <summary>Whether a cell timed out, after which the session runs no more cells.</summary>
     public bool IsAbandoned { get; private set; }
 
-    /// <summary>The namespaces every cell imports (those of the list the kit's assemblies have).</summary>
-    public static IReadOnlyList<string> Imports => ScriptEnvironment.Imports;
+    /// <summary>The folder <c>FigureFiles.Save</c> writes the cells' figures to, as a full path; null when figures are only shown.</summary>
+    public string? FiguresDirectory { get; }
+
+    /// <summary>The namespaces every cell imports (those of the engine's list its assemblies have, and the host's).</summary>
+    public IReadOnlyList<string> Imports => _environment.Imports;
+
+    /// <summary>The C# version cells are written in, as <c>14.0</c>.</summary>
+    public static string LanguageVersion => ScriptEnvironment.LanguageVersion;
+
+    /// <summary>
+    /// Compiles and runs a trivial script with the session's references, outside its chain of
+    /// cells, so that its first cell does not pay for loading the compiler (sessions with the same
+    /// libraries share what it loads).
+    /// </summary>
+    public void Warm() => _environment.Warm();
+
+    /// <summary>Completes once outside the session's cells, so that the first completion a user asks for is fast (it takes seconds).</summary>
+    public void WarmCodeAssistance() => CodeAssistant.Warm(_environment);
 
     /// <summary>How long a cell past its timeout has to stop before it is abandoned.</summary>
     public static TimeSpan StopGrace { get; } = TimeSpan.FromSeconds(2);
@@ -202,7 +221,7 @@ public sealed class NotebookSession
             if (expression.Trim().Length == 0 || parsed.ContainsDiagnostics || parsed.FullSpan.Length != expression.Length)
                 return new Evaluation(null, new ErrorOutput("SyntaxError", $"not a C# expression: {expression}", [$"not a C# expression: {expression}"]));
             var options = _options.WithFilePath("user expression").WithReferences(_unchained);
-            var script = (_state?.Script ?? ScriptEnvironment.Root).ContinueWith(expression, options);
+            var script = (_state?.Script ?? _environment.Root).ContinueWith(expression, options);
             var errors = Errors(script);
             if (errors.Count > 0) return new Evaluation(null, _errors.Compilation(errors).Output);
             if (ProcessEnders.Find(script.GetCompilation()) is { Count: > 0 } enders) return new Evaluation(null, _errors.ProcessEnding(enders).Output);
@@ -214,6 +233,7 @@ public sealed class NotebookSession
             {
                 CellOutputs.Current = outputs;
                 CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+                using var figures = FigureFiles.Into(FiguresDirectory);
                 try
                 {
                     var state = (previous is null ? script.RunAsync(_globals, _ => true) : script.RunFromAsync(previous, _ => true)).GetAwaiter().GetResult();
@@ -265,7 +285,7 @@ public sealed class NotebookSession
 
     private CellResult Run(string code, int executionCount, TimeSpan timeout, CellOutputs outputs)
     {
-        return CellSource.Prepare(code) switch
+        return CellSource.Prepare(code, _environment) switch
         {
             PreparedCell.Markdown => new CellResult(CellStatus.Markdown, []),
             PreparedCell.Refused refused => Failed([], CellErrors.Refused(executionCount, refused.Line, refused.Directive, refused.Reason)),
@@ -278,7 +298,7 @@ public sealed class NotebookSession
     {
         var clock = Stopwatch.StartNew();
         var timer = prepared.Timed ? new CellTimer() : null;
-        if (prepared.About) outputs.Display(KitAbout.Bundle());
+        if (prepared.About) outputs.Display(KitAbout.Bundle(_kernel));
         // Notes come first, even before compilation errors, which another package version may explain.
         while (_late.TryDequeue(out var late))
             outputs.Write("stderr", $"In[{late.ExecutionCount}] left work running that failed after the cell ended, on {late.Failure.Where}: {late.Failure.Exception.GetType().Name}: {_errors.Clean(late.Failure.Exception.Message)}\n");
@@ -349,7 +369,7 @@ public sealed class NotebookSession
         // lacks: references named again are kept again by every later cell's compilation, which
         // made a long session's memory grow with the square of its cells.
         var options = _options.WithFilePath(file).WithReferences(_unchained);
-        var previousScript = _state?.Script ?? ScriptEnvironment.Root;
+        var previousScript = _state?.Script ?? _environment.Root;
         // The code that runs has interruption checks in its loops; errors are reported on the code as written.
         string instrumented = Interruption.Instrument(prepared.Text, ScriptEnvironment.ParseOptions);
         var script = previousScript.ContinueWith(instrumented, options);
@@ -371,6 +391,8 @@ public sealed class NotebookSession
         {
             CellOutputs.Current = outputs;
             CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+            // The session's figure folder, for the cell and the threads and tasks it starts.
+            using var figures = FigureFiles.Into(FiguresDirectory);
             try
             {
                 // The script catches every exception of the cell's code and keeps it in the state.
@@ -428,7 +450,7 @@ public sealed class NotebookSession
     {
         var bundle = value as MimeBundle ?? _formatter.Format(value);
         // plotly.js goes out once, with the session's first chart: the charts after it on the page use it.
-        return PlotlyHtml.IsChart(bundle) && Interlocked.Exchange(ref _plotlyJsSent, 1) == 0 ? PlotlyHtml.WithPlotlyJs(bundle) : bundle;
+        return PlotlyJsLoader.IsChart(bundle) && Interlocked.Exchange(ref _plotlyJsSent, 1) == 0 ? PlotlyJsLoader.WithPlotlyJs(bundle) : bundle;
     }
 
     private static CellResult Failed(IReadOnlyList<CellOutput> outputs, CellError error) =>

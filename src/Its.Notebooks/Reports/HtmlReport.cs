@@ -65,7 +65,8 @@ public static partial class HtmlReport
     /// <param name="notebook">The notebook, with the outputs of its code cells.</param>
     /// <param name="title">The page title; the first markdown heading of the notebook when null, else "Notebook".</param>
     /// <param name="version">The kit version the footer names; <see cref="KitVersion"/> when null.</param>
-    public static string Render(Notebook notebook, string? title = null, string? version = null)
+    /// <param name="provenance">The footer's note on where the data come from, as HTML the host writes (not escaped); null for none.</param>
+    public static string Render(Notebook notebook, string? title = null, string? version = null, string? provenance = null)
     {
         ArgumentNullException.ThrowIfNull(notebook);
         var body = new StringBuilder();
@@ -90,7 +91,7 @@ public static partial class HtmlReport
                     foreach (var output in cell.Outputs)
                     {
                         body.Append(Output(output, page));
-                        chart |= output is DisplayOutput { Data: var d } && PlotlyHtml.IsChart(d) || output is ExecuteResultOutput { Data: var r } && PlotlyHtml.IsChart(r);
+                        chart |= output is DisplayOutput { Data: var d } && PlotlyJsLoader.IsChart(d) || output is ExecuteResultOutput { Data: var r } && PlotlyJsLoader.IsChart(r);
                     }
                     body.Append("</section>\n");
                     break;
@@ -100,7 +101,7 @@ public static partial class HtmlReport
             }
         }
         title ??= FirstHeading(notebook) ?? "Notebook";
-        return Page(title, body.Insert(contents, Toc(page.Headings)).ToString(), chart, version);
+        return Page(title, body.Insert(contents, Toc(page.Headings)).ToString(), chart, version, provenance);
     }
 
     /// <summary>
@@ -134,7 +135,8 @@ public static partial class HtmlReport
     /// <param name="notebooks">The entries, in order.</param>
     /// <param name="title">The index's title.</param>
     /// <param name="version">The kit version the footer names; <see cref="KitVersion"/> when null.</param>
-    public static string Index(IEnumerable<IndexEntry> notebooks, string title = "Reports", string? version = null)
+    /// <param name="provenance">The footer's note on where the data come from, as HTML the host writes (not escaped); null for none.</param>
+    public static string Index(IEnumerable<IndexEntry> notebooks, string title = "Reports", string? version = null, string? provenance = null)
     {
         ArgumentNullException.ThrowIfNull(notebooks);
         var body = new StringBuilder();
@@ -160,27 +162,24 @@ public static partial class HtmlReport
             body.Append("</li>\n");
         }
         body.Append("</ul>\n");
-        return Page(title, body.ToString(), chart: false, version);
+        return Page(title, body.ToString(), chart: false, version, provenance);
     }
 
-    private static string Page(string title, string body, bool chart, string? version)
+    private static string Page(string title, string body, bool chart, string? version, string? provenance)
     {
         var page = new StringBuilder();
         page.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             .Append("<title>").Append(E(title)).Append("</title>\n<style>\n").Append(Css).Append("</style>\n");
         if (chart) page.Append("<script type=\"text/javascript\">\n").Append(PlotlyJs.Value).Append("\n</script>\n");
-        page.Append("</head>\n<body>\n<main>\n").Append(body).Append("</main>\n").Append(Footer(version ?? KitVersion)).Append("</body>\n</html>\n");
+        page.Append("</head>\n<body>\n<main>\n").Append(body).Append("</main>\n").Append(Footer(version ?? KitVersion, provenance)).Append("</body>\n</html>\n");
         return page.ToString();
     }
 
-    private static string Footer(string version) =>
+    private static string Footer(string version, string? provenance) =>
         "<footer class=\"page-footer\">\n<p>Made with the ITS kit, version <span class=\"version\">" + E(version) + "</span>.</p>\n"
-        + "<p class=\"provenance\"><strong>Data.</strong> The Sanming panel (<code>data/sanming_monthly.csv</code>) is <strong>synthetic</strong>: "
-        + "generated from a model calibrated to the published results of Lin, Liu, Xiang and Luo (2025), because the real data are not public; "
-        + "its numbers illustrate the method, not Sanming (<code>data/README.md</code>, <code>data/CALIBRATION.md</code>). "
-        + "The reference datasets (Sicily, Lopez Bernal et al. 2017; California's Proposition 99, Linden 2015) are copies of the files their authors published; "
-        + "their origins and checksums are in <code>data/SOURCES.md</code>.</p>\n</footer>\n";
+        + (provenance is null ? "" : "<p class=\"provenance\">" + provenance + "</p>\n")
+        + "</footer>\n";
 
     // The table of contents: the headings of the markdown cells below the title, linked to their anchors.
     private static string Toc(List<(int Level, string Text, string Id)> headings)
@@ -216,7 +215,7 @@ public static partial class HtmlReport
     {
         var data = bundle.Data;
         // The page has plotly.js in its head: a session's first chart does not bring a second copy.
-        if (data.TryGetValue("text/html", out string? html)) return $"<div class=\"html\">{TableCells.Classify(PlotlyHtml.WithoutPlotlyJs(html))}</div>";
+        if (data.TryGetValue("text/html", out string? html)) return $"<div class=\"html\">{TableCells.Classify(PlotlyJsLoader.WithoutPlotlyJs(html))}</div>";
         if (data.TryGetValue("image/svg+xml", out string? svg)) return $"<div class=\"svg\">{svg}</div>";
         foreach (string type in new[] { "image/png", "image/jpeg" })
             if (data.TryGetValue(type, out string? b64))

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Its.Data.Output;
 
-namespace Its.Notebooks.Kernel;
+namespace Its.Kernel;
 
 /// <summary>
 /// The kit's kernelspec (https://jupyter-client.readthedocs.io/en/stable/kernels.html#kernel-specs):

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Its.Notebooks.Kernel;
+namespace Its.Kernel;
 
 /// <summary>
 /// The cells a kernel ran with <c>store_history</c>, for <c>history_request</c>: each cell's

@@ -4,21 +4,19 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using Its.Notebooks.Nbformat;
 using Plotly.NET;
 
-namespace Its.Notebooks.Formatting;
+namespace Its.Plots;
 
 /// <summary>
 /// A plotly.js figure (<c>{"data": [...], "layout": {...}}</c>) as an HTML fragment: a div and a
 /// script that draws into it with <c>window.Plotly</c>. plotly.js itself is not in the fragment: the
 /// kit's HTML report loads it once per page, and a notebook session puts it once, before its first
-/// chart (<see cref="WithPlotlyJs"/>), so a page or a notebook with ten charts carries it once. A
+/// chart, so a page or a notebook with ten charts carries it once. A
 /// chart whose script runs before plotly.js is there waits for it a few seconds, then says how to
 /// load it; where scripts do not run (an untrusted notebook) the div keeps a line saying so.
 /// </summary>
-internal static partial class PlotlyHtml
+public static class PlotlyHtml
 {
     /// <summary>The MIME type of a Plotly figure as JSON, which Jupyter front ends with a Plotly renderer draw.</summary>
     public const string MimeType = "application/vnd.plotly.v1+json";
@@ -33,30 +31,8 @@ internal static partial class PlotlyHtml
 
     private const string Missing = "plotly.js is not loaded on this page: run the notebook's first chart cell again, or open the notebook's HTML report.";
 
-    // The opening of the script that loads plotly.js, in front of a session's first chart.
-    private const string LoaderMarker = "<script type=\"text/javascript\" data-its-plotly-js>";
-
     /// <summary>The figure of a Plotly.NET chart (its config is the kit's, see <see cref="Fragment"/>).</summary>
     public static JsonObject Figure(GenericChart chart) => Figure(GenericChart.toFigureJson(chart), "Plotly.NET");
-
-    /// <summary>
-    /// The figure of an XPlot.Plotly chart. XPlot exposes its traces and layout only inside the
-    /// script it writes (<c>var data = [...]; var layout = {...}; Plotly.newPlot(...)</c>), so they
-    /// are read from there and checked as JSON; the chart's random div id is dropped.
-    /// </summary>
-    /// <exception cref="FormatException">XPlot wrote a script of another shape.</exception>
-    public static JsonObject Figure(XPlot.Plotly.PlotlyChart chart)
-    {
-        var m = XPlotScript().Match(chart.GetPlottingJS());
-        if (!m.Success) throw new FormatException("the XPlot.Plotly chart's script is not 'var data = ...; var layout = ...; Plotly.newPlot(...)'");
-        var layout = Parse(m.Groups["layout"].Value, "XPlot.Plotly layout");
-        return new JsonObject
-        {
-            ["data"] = Parse(m.Groups["data"].Value, "XPlot.Plotly data"),
-            // XPlot writes "" for a chart without a layout.
-            ["layout"] = layout is JsonObject ? layout : new JsonObject(),
-        };
-    }
 
     private static JsonObject Figure(string json, string source) =>
         Parse(json, source + " figure") as JsonObject ?? throw new FormatException($"the {source} figure is not a JSON object");
@@ -121,47 +97,9 @@ internal static partial class PlotlyHtml
             """;
     }
 
-    /// <summary>Whether a bundle is a chart the kit made (its HTML has a chart's div).</summary>
-    public static bool IsChart(MimeBundle bundle) =>
-        bundle.Data.TryGetValue("text/html", out string? html) && html.Contains(ChartMarker, StringComparison.Ordinal);
-
-    /// <summary>
-    /// A chart's bundle with plotly.js in front of its HTML (once per notebook session: the charts
-    /// after it use the same <c>window.Plotly</c>). plotly.js runs in a function whose <c>define</c>,
-    /// <c>module</c> and <c>exports</c> are undefined, so its UMD wrapper sets <c>window.Plotly</c>
-    /// also in a front end that loads require.js (the classic Notebook), where it would otherwise
-    /// register an AMD module only. A page that has plotly.js already keeps its own.
-    /// </summary>
-    public static MimeBundle WithPlotlyJs(MimeBundle chart)
-    {
-        ArgumentNullException.ThrowIfNull(chart);
-        var data = chart.Data.ToDictionary();
-        data["text/html"] = Loader.Value + data["text/html"];
-        return new MimeBundle(data) { Metadata = (JsonObject)chart.Metadata.DeepClone() };
-    }
-
-    /// <summary>A chart's HTML without the plotly.js <see cref="WithPlotlyJs"/> put in front of it (for a page that has its own).</summary>
-    public static string WithoutPlotlyJs(string html)
-    {
-        ArgumentNullException.ThrowIfNull(html);
-        if (!html.StartsWith(LoaderMarker, StringComparison.Ordinal)) return html;
-        // plotly.js holds no "</script" (FigureExport.PlotlyJs checks), so the first one ends the loader.
-        int end = html.IndexOf(LoaderEnd, LoaderMarker.Length, StringComparison.Ordinal);
-        return end < 0 ? html : html[(end + LoaderEnd.Length)..];
-    }
-
-    private const string LoaderEnd = "</script>\n";
-
-    private static readonly Lazy<string> Loader = new(() =>
-        LoaderMarker + "\nif (!window.Plotly) (function (define, module, exports) {\n" + Its.Plots.FigureExport.PlotlyJs.Value + "\n}).call(window);\n" + LoaderEnd);
-
     /// <summary>The height in pixels the report gives a chart whose layout sets none (plotly.js's own default).</summary>
     public const int DefaultHeight = 450;
 
     private static bool HasHeight(JsonObject figure) =>
         figure["layout"] is JsonObject layout && layout["height"] is JsonValue h && h.TryGetValue(out double pixels) && pixels > 0;
-
-    // XPlot's inline template; JSON never holds a raw newline, so ";" + newline ends each value.
-    [GeneratedRegex(@"var data = (?<data>.*?);[ \t]*\r?\n\s*var layout = (?<layout>.*?);[ \t]*\r?\n\s*Plotly\.newPlot\(", RegexOptions.Singleline)]
-    private static partial Regex XPlotScript();
 }

@@ -8,7 +8,7 @@ using Its.Notebooks.Nbformat;
 using NetMQ;
 using NetMQ.Sockets;
 
-namespace Its.Notebooks.Kernel;
+namespace Its.Kernel;
 
 /// <summary>
 /// A Jupyter kernel (messaging protocol 5.3 over ZeroMQ) on the notebook engine: any Jupyter
@@ -52,22 +52,23 @@ public sealed class JupyterKernel : IDisposable
 
     /// <summary>A kernel ready to bind to the connection's sockets.</summary>
     /// <param name="connection">Addresses and key, from the connection file.</param>
-    /// <param name="formatter">Turns displayed values into MIME bundles: <see cref="KitFormatter"/> for the outputs <c>its reproduce</c> writes.</param>
+    /// <param name="formatter">Turns displayed values into MIME bundles: the host's, the same as for the outputs <c>its reproduce</c> writes.</param>
     /// <param name="log">Where refused messages and failures are told (the kernel's stderr, which front ends keep in their log).</param>
     /// <param name="directory">The directory cells run in: the notebook's, where front ends start kernels.</param>
-    public JupyterKernel(ConnectionInfo connection, IMimeFormatter formatter, TextWriter log, string directory)
+    /// <param name="session">What the kernel's session is given: the host's libraries, the kernel's name for <c>#!about</c>; the defaults when null.</param>
+    public JupyterKernel(ConnectionInfo connection, IMimeFormatter formatter, TextWriter log, string directory, NotebookSessionOptions? session = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(log);
         _connection = connection;
         _log = log;
         _codec = new MessageCodec(connection.Key);
-        _session = new NotebookSession(formatter, directory);
+        _session = new NotebookSession(formatter, directory, session);
     }
 
     /// <summary>The kit's version, as the kernel reports it.</summary>
     public static string Version =>
-        KitAbout.Version;
+        typeof(JupyterKernel).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0";
 
     /// <summary>
     /// Binds the sockets (to the connection's address only) and serves until a shutdown request.
@@ -134,10 +135,10 @@ public sealed class JupyterKernel : IDisposable
         var quiet = TimeSpan.FromSeconds(1.5);
         try
         {
-            ScriptEnvironment.Warm();
+            _session.Warm();
             while (!_stopping && (Volatile.Read(ref _busy) > 0 || Environment.TickCount64 - Interlocked.Read(ref _lastRequest) < quiet.TotalMilliseconds))
                 Thread.Sleep(poll);
-            if (!_stopping) CodeAssistant.Warm();
+            if (!_stopping) _session.WarmCodeAssistance();
         }
         catch (Exception e)
         {
@@ -241,7 +242,7 @@ public sealed class JupyterKernel : IDisposable
         ["protocol_version"] = KernelMessage.ProtocolVersion,
         ["implementation"] = "its",
         ["implementation_version"] = Version,
-        ["language_info"] = KernelSpec.LanguageInfo(ScriptEnvironment.LanguageVersion),
+        ["language_info"] = KernelSpec.LanguageInfo(NotebookSession.LanguageVersion),
         ["banner"] = $"C# (ITS kit) {Version}: the interrupted time series kit's notebook engine. display(x) shows a value; the kit's namespaces are imported.",
         ["help_links"] = new JsonArray(),
         ["debugger"] = false,

@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using NetMQ;
 
-namespace Its.Notebooks.Kernel;
+namespace Its.Kernel;
 
 /// <summary>
 /// A message of the Jupyter messaging protocol

@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Its.Notebooks.Kernel;
+namespace Its.Kernel;
 
 /// <summary>A connection file that cannot be used: the message names the file and what is wrong.</summary>
 /// <param name="message">The file and what is wrong with it.</param>
