@@ -1,7 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Its.Data;
 using Its.Data.Output;
 using Its.Model;
@@ -39,11 +36,8 @@ public static class SanmingCommand
             string? given = p.GetValue(data);
             string file = given ?? ShippedData.Locate("give --data FILE");
             var panel = SanmingLoader.Load(TextTable.Read(file, table.Read(p)));
-            var study = FitCommand.FitOrExplain(file, () => new StudyOutput(
-                plan.Run(panel),
-                Its.Comparison.GroupComparison.Supports(plan.Errors) ? plan.Compare(panel) : [],
-                plan.Shares(panel)));
-            output.Write(Render(study, plan, reportFormat));
+            var study = FitCommand.FitOrExplain(file, () => StudyResults.Run(plan, panel));
+            output.Write(StudyReport.Render(study, reportFormat));
             if (given is null && reportFormat == ReportFormat.Text)
                 output.WriteLine($"Data: {ShippedData.RelativePath}, SYNTHETIC, calibrated to the published results (data/README.md); give --data FILE for real data.");
             return ExitCodes.Success;
@@ -118,77 +112,4 @@ public static class SanmingCommand
 
     private static Period Month(string text, string option) =>
         Period.TryParse(text, Frequency.Month, out var p, out string error) ? p : throw new InputError($"{option} {text}: {error}");
-
-    private sealed record StudyOutput(IReadOnlyList<StudyFit> Fits, IReadOnlyList<StudyComparison> Comparisons, IReadOnlyList<StudyFit> Shares);
-
-    private static string Render(StudyOutput study, StudyPlan plan, ReportFormat format)
-    {
-        if (format == ReportFormat.Json)
-            return ResultJson.Document(w =>
-            {
-                w.WriteStartObject();
-                w.WriteStartArray("fits");
-                foreach (var f in study.Fits) WriteFit(w, f);
-                w.WriteEndArray();
-                w.WriteStartArray("comparisons");
-                foreach (var c in study.Comparisons)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("outcome_name", c.Outcome.Column());
-                    w.WritePropertyName("comparison");
-                    ComparisonReport.Write(w, c.Result);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                w.WriteStartArray("shares");
-                foreach (var f in study.Shares) WriteFit(w, f);
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }) + "\n";
-        var tables = new List<Table> { StudyPlan.MainTable(study.Fits) };
-        if (study.Comparisons.Count > 0) tables.Add(StudyPlan.DifferenceTable(study.Comparisons));
-        tables.Add(StudyPlan.ShareTable(study.Shares));
-        string Join(Func<Table, string> render, string separator) => string.Join(separator, tables.Select(render));
-        switch (format)
-        {
-            case ReportFormat.Csv: return Csv(study);
-            case ReportFormat.Markdown: return Join(t => t.ToMarkdown(), "\n");
-            case ReportFormat.Html: return Join(t => t.ToHtml(), "");
-            case ReportFormat.Latex: return Join(t => t.ToLatex(), "\n");
-            default:
-                var warnings = study.Fits.Concat(study.Shares).SelectMany(f => f.Result.Warnings.Select(w => $"warning ({f.Outcome.Label()}, {f.Group}): {w}\n"));
-                string skipped = study.Comparisons.Count == 0
-                    ? $"The hospital-vs-CHSI difference tests need ols, hc0-hc3 or newey:L errors; they are not computed under {plan.Errors.Name}.\n"
-                    : "";
-                return Join(t => t.ToText(), "\n") + skipped + string.Concat(warnings);
-        }
-    }
-
-    // Long form, one table: the fits and share fits (interruption terms and pre-period trend) and
-    // the difference tests, every number at full precision.
-    private static string Csv(StudyOutput study)
-    {
-        string[] terms = ["time", "level1", "slope1"];
-        var rows = new List<(IReadOnlyList<string>, IReadOnlyList<string>)>();
-        foreach (var (section, fits) in new[] { ("fit", study.Fits), ("share", study.Shares) })
-            foreach (var f in fits)
-                rows.AddRange(terms.Select(t => ((IReadOnlyList<string>)[section, f.Outcome.Column(), f.Group, t], CoefficientCsv.Cells(f.Result[t]))));
-        foreach (var c in study.Comparisons)
-            foreach (var t in c.Result.Tests.Where(t => !t.Joint))
-            {
-                var pooled = c.Result.Pooled[$"group:{t.Term}"];
-                rows.Add((["difference", c.Outcome.Column(), $"{t.Group} - {t.Reference}", t.Term], CoefficientCsv.Cells(pooled)));
-            }
-        return CoefficientCsv.Render(["section", "outcome", "group", "term"], rows);
-    }
-
-    private static void WriteFit(Utf8JsonWriter w, StudyFit f)
-    {
-        w.WriteStartObject();
-        w.WriteString("outcome_name", f.Outcome.Column());
-        w.WriteString("group", f.Group);
-        w.WritePropertyName("result");
-        ResultJson.Write(w, f.Result);
-        w.WriteEndObject();
-    }
 }
