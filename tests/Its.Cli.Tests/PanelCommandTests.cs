@@ -399,7 +399,7 @@ public sealed class PanelCommandTests : IDisposable
 
         var gls = CliRun.Of(Panel(input, output, "--force", "--errors", "gls-ar:1"));
         Assert.Equal(2, gls.ExitCode);
-        Assert.Contains("has no panel path; use ols, hc0..hc3, newey:L, prais or cochrane-orcutt", gls.Error);
+        Assert.Contains("has no panel path; use ols, hc0..hc3, newey:L (also :parzen or :qs), prais or cochrane-orcutt", gls.Error);
 
         var missing = CliRun.Of(Panel(Path.Combine(_dir.Path, "nope-*.csv"), output));
         Assert.Equal(2, missing.ExitCode);
