@@ -25,7 +25,7 @@ public static class PowerCommand
         var rho = new Option<double>("--rho") { Description = "AR(1) autocorrelation of the errors, between -1 and 1", DefaultValueFactory = _ => 0 };
         var sd = new Option<double>("--sd") { Description = "SD of the AR(1) innovations (the errors' SD when rho is 0)", DefaultValueFactory = _ => 1 };
         var errors = new Option<string>("--errors") { Description = "Error model of the fits (see its fit --help)", DefaultValueFactory = _ => "ols" };
-        var seasonality = new Option<string>("--seasonality") { Description = "Seasonal terms of the fits: none, month or fourier:K (the simulated series have none)", DefaultValueFactory = _ => "none" };
+        var seasonality = new Option<string>("--seasonality") { Description = "Seasonal terms of the fits: none, month, quarter or fourier:K (the simulated series have none)", DefaultValueFactory = _ => "none" };
         var impact = new Option<string>("--impact") { Description = "Interruption terms of the fits: level+slope, level or slope", DefaultValueFactory = _ => "level+slope" };
         var period = new Option<string>("--period") { Description = "month, quarter or year", DefaultValueFactory = _ => "month" };
         var replicates = new Option<int>("--replicates") { Description = "Number of simulated series", DefaultValueFactory = _ => 1000 };

@@ -16,7 +16,7 @@ public sealed class SpecOptions
     private readonly Option<string> _impact = new("--impact") { Description = "level+slope, level or slope", DefaultValueFactory = _ => "level+slope" };
     private readonly Option<int> _transition = new("--transition") { Description = "Periods left out of the fit from each interruption on (washout)", DefaultValueFactory = _ => 0 };
     private readonly Option<string> _transform = new("--transform") { Description = "none or log", DefaultValueFactory = _ => "none" };
-    private readonly Option<string> _seasonality = new("--seasonality") { Description = "none, month (11 dummies) or fourier:K", DefaultValueFactory = _ => "none" };
+    private readonly Option<string> _seasonality = new("--seasonality") { Description = "none, month (11 dummies, monthly data), quarter (3 dummies, quarterly data) or fourier:K (K pairs of period 12 or 4)", DefaultValueFactory = _ => "none" };
     private readonly Option<string> _errors;
 
     /// <summary>Makes the options; <paramref name="defaultErrors"/> is the <c>--errors</c> default, <paramref name="errorsHelp"/> lists the choices.</summary>

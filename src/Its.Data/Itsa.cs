@@ -26,7 +26,7 @@ public static class Itsa
     /// <param name="errors">Error model: ols, hc0-hc3, newey:L, newey:auto, prais, gls-ar:P, arima:p,0,q, ... (<see cref="ErrorModel.Parse"/>).</param>
     /// <param name="impact">level+slope, level or slope.</param>
     /// <param name="transform">none or log.</param>
-    /// <param name="seasonality">none, month (11 dummies) or fourier:K.</param>
+    /// <param name="seasonality">none, month (11 dummies, monthly data), quarter (3 dummies, quarterly data) or fourier:K (K pairs of the data's period).</param>
     /// <param name="family">gaussian, poisson, quasipoisson or negbin.</param>
     /// <param name="transition">Periods left out of the fit from each interruption on (washout).</param>
     /// <param name="date">Date column (default: <c>month</c>, unless <paramref name="year"/> is given).</param>
@@ -74,7 +74,7 @@ public static class Itsa
     /// <param name="errors">Error model: ols, hc0-hc3, newey:L, newey:auto, prais, gls-ar:P, arima:p,0,q, ... (<see cref="ErrorModel.Parse"/>).</param>
     /// <param name="impact">level+slope, level or slope.</param>
     /// <param name="transform">none or log.</param>
-    /// <param name="seasonality">none, month (11 dummies) or fourier:K.</param>
+    /// <param name="seasonality">none, month (11 dummies, monthly data), quarter (3 dummies, quarterly data) or fourier:K (K pairs of the data's period).</param>
     /// <param name="family">gaussian, poisson, quasipoisson or negbin.</param>
     /// <param name="transition">Periods left out of the fit from each interruption on (washout).</param>
     /// <param name="covariates">Covariates of the series to adjust for.</param>

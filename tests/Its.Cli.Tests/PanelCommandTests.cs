@@ -125,6 +125,38 @@ public sealed class PanelCommandTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("quarter")]
+    [InlineData("fourier:2")]
+    public void Quarterly_units_with_seasonal_terms_equal_their_fits(string seasonality)
+    {
+        var rng = new Random(20160301);
+        var rows = new List<(string, string, string)>();
+        for (int u = 0; u < 4; u++)
+            for (int t = 0; t < 28; t++)
+            {
+                double v = 50 + u + 0.5 * t + (t >= 14 ? 4 : 0) + new[] { 0.0, 3, -2, 5 }[(t + 2) % 4] + rng.NextDouble() * 2;
+                rows.Add(($"unit{u}", $"{2016 + (t + 2) / 4}-Q{(t + 2) % 4 + 1}", v.ToString("F4", CultureInfo.InvariantCulture)));
+            }
+        string input = Csv("quarters.csv", rows);
+        string output = Path.Combine(_dir.Path, "quarters-out.csv");
+        var run = CliRun.Of("panel", input, "--id", "id", "--outcome", "visits", "--interruption", "2019-Q4", "--seasonality", seasonality, "--errors", "newey:2", "--out", output);
+        Assert.Equal("", run.Error);
+        Assert.Equal(0, run.ExitCode);
+        var results = Results(output);
+        var fit = CliRun.Of("fit", input, "--where", "id=unit2", "--outcome", "visits", "--interruption", "2019-Q4", "--seasonality", seasonality, "--errors", "newey:2", "--format", "json");
+        Assert.Equal(0, fit.ExitCode);
+        var terms = JsonDocument.Parse(fit.Output).RootElement.GetProperty("coefficients").EnumerateArray().ToArray();
+        Assert.Equal(seasonality == "quarter" ? ["intercept", "time", "level1", "slope1", "quarter2", "quarter3", "quarter4"] : ["intercept", "time", "level1", "slope1", "sin1", "cos1", "cos2"],
+            terms.Select(c => c.GetProperty("term").GetString()));
+        foreach (var c in terms)
+        {
+            var row = results[("unit2", c.GetProperty("term").GetString()!)];
+            Close(c.GetProperty("estimate").GetDouble(), row["estimate"], $"unit2 {row["term"]} estimate");
+            Close(c.GetProperty("std_error").GetDouble(), row["std_error"], $"unit2 {row["term"]} std_error");
+        }
+    }
+
     [Fact]
     public async Task Parquet_in_and_out_gives_the_numbers_of_csv()
     {

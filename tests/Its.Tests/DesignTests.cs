@@ -50,6 +50,41 @@ public sealed class DesignTests
         Assert.Equal(Math.Cos(2 * Math.PI * 2 * 11 / 12), fourier.Full[0, 7], 15);
     }
 
+    private static TimeSeries Regular(int n, Period start) =>
+        new(Enumerable.Range(0, n).Select(start.Add).ToArray(), Enumerable.Range(0, n).Select(t => 10.0 + t % 5).ToArray());
+
+    [Fact]
+    public void Quarterly_seasonal_terms_follow_the_calendar_quarter()
+    {
+        var series = Regular(16, Period.Quarter(2016, 3));
+        var dummies = Design.Build(series, new ItsSpec { Interruptions = [Period.Quarter(2018, 1)], Seasonality = Seasonality.QuarterDummies });
+        Assert.Equal(["intercept", "time", "level1", "slope1", "quarter2", "quarter3", "quarter4"], dummies.Terms);
+        // Row 0 is Q3, row 2 is Q1 (the reference).
+        Assert.Equal([0, 1, 0], dummies.Full.Row(0).ToArray()[4..]);
+        Assert.Equal([0, 0, 0], dummies.Full.Row(2).ToArray()[4..]);
+
+        // Period 4: the second pair has no sine (sin(pi q) = 0), its cosine alternates.
+        var fourier = Design.Build(series, new ItsSpec { Interruptions = [Period.Quarter(2018, 1)], Seasonality = Seasonality.Fourier(2) });
+        Assert.Equal(["intercept", "time", "level1", "slope1", "sin1", "cos1", "cos2"], fourier.Terms);
+        Assert.Equal(Math.Sin(2 * Math.PI * 3 / 4), fourier.Full[0, 4], 15);
+        Assert.Equal(-1, fourier.Full[0, 6], 15);
+        Assert.Equal(1, fourier.Full[1, 6], 15);
+    }
+
+    [Theory]
+    [InlineData("month", Frequency.Quarter, "seasonality month needs monthly data, but the series is quarterly; use quarter or fourier:K")]
+    [InlineData("quarter", Frequency.Month, "seasonality quarter needs quarterly data, but the series is monthly; use month or fourier:K")]
+    [InlineData("fourier:3", Frequency.Quarter, "seasonality fourier:3: quarterly data have a period of 4, so at most 2 Fourier pairs")]
+    [InlineData("quarter", Frequency.Year, "seasonality quarter needs quarterly data, but the series is annual; annual data have no seasons")]
+    [InlineData("fourier:1", Frequency.Year, "seasonality fourier:1 needs monthly or quarterly data, but the series is annual; annual data have no seasons")]
+    public void Seasonal_terms_that_the_frequency_does_not_have_are_refused(string seasonality, Frequency frequency, string message)
+    {
+        var start = new Period(frequency, 2000, 1);
+        var series = Regular(24, start);
+        var e = Assert.Throws<ItsException>(() => Design.Build(series, new ItsSpec { Interruptions = [start.Add(12)], Seasonality = Seasonality.Parse(seasonality) }));
+        Assert.Equal(message, e.Message);
+    }
+
     [Fact]
     public void Transition_periods_are_left_out_but_keep_their_coding()
     {

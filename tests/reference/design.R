@@ -20,6 +20,9 @@ period_labels <- function(frequency, start_year, start_sub, n) {
 # Calendar month (1..12) of monthly labels "YYYY-MM".
 calendar_month <- function(periods) as.integer(substr(periods, 6, 7))
 
+# Quarter (1..4) of quarterly labels "YYYY-Qn".
+calendar_quarter <- function(periods) as.integer(substr(periods, 7, 7))
+
 # Design matrix built from the period index only, with the Stata itsa time coding:
 # time = 0 at the first period; level{j} = 1 from T_j on; slope{j} = t - T_j from T_j on (0 at T_j).
 # Column order: intercept, time, interruption terms, seasonal terms, covariates.
@@ -39,17 +42,30 @@ make_design <- function(series, interruptions, impact, seasonality, covariates) 
     colnames(X)[ncol(X) - length(nm) + seq_along(nm)] <- nm
   }
   if (seasonality != "none") {
-    # Seasonal terms exist only for monthly series.
-    stopifnot(series$frequency == "month")
-    m <- calendar_month(periods)
+    # Month dummies for monthly series, quarter dummies for quarterly ones, Fourier pairs of the
+    # series' period (12 or 4) at the period's position in its year; annual series have none.
+    stopifnot(series$frequency %in% c("month", "quarter"))
+    S <- if (series$frequency == "month") 12L else 4L
+    s <- if (S == 12L) calendar_month(periods) else calendar_quarter(periods)
     if (seasonality == "month") {
-      for (k in 2:12) X <- cbind(X, as.numeric(m == k))
+      stopifnot(S == 12L)
+      for (k in 2:12) X <- cbind(X, as.numeric(s == k))
       colnames(X)[ncol(X) - 10:0] <- paste0("month", 2:12)
+    } else if (seasonality == "quarter") {
+      stopifnot(S == 4L)
+      for (k in 2:4) X <- cbind(X, as.numeric(s == k))
+      colnames(X)[ncol(X) - 2:0] <- paste0("quarter", 2:4)
     } else if (startsWith(seasonality, "fourier:")) {
       K <- as.integer(sub("fourier:", "", seasonality))
+      stopifnot(2L * K <= S)
       for (j in seq_len(K)) {
-        X <- cbind(X, sin(2 * pi * j * m / 12), cos(2 * pi * j * m / 12))
-        colnames(X)[ncol(X) - 1:0] <- c(paste0("sin", j), paste0("cos", j))
+        # At j = S / 2 the sine is 0 in every period; forecast::fourier leaves it out too.
+        if (2L * j != S) {
+          X <- cbind(X, sin(2 * pi * j * s / S))
+          colnames(X)[ncol(X)] <- paste0("sin", j)
+        }
+        X <- cbind(X, cos(2 * pi * j * s / S))
+        colnames(X)[ncol(X)] <- paste0("cos", j)
       }
     } else stop("unknown seasonality ", seasonality)
   }

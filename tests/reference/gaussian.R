@@ -378,6 +378,31 @@ s7_series <- make_series("month", s7_periods, unname(s7_y))
 add(run_case("synthetic_level_log_hc1", s7_series, "log(y)", "2018-07", impact = "level",
              seasonality = "fourier:2", transform = "log", errors = "hc1", horizons = c(0, 6, 17)))
 
+# 8. Synthetic quarterly series with a seasonal pattern, started in Q3 so that the seasonal
+# columns follow the calendar quarter, not the row: quarter dummies and Fourier pairs of period 4.
+set.seed(20120701)
+s8_periods <- period_labels("quarter", 2012L, 3L, 32L)
+s8_q <- calendar_quarter(s8_periods)
+s8_t <- seq_along(s8_periods) - 1
+s8_y <- round(80 + 0.6 * s8_t - 4 * (s8_t >= 16) - 0.3 * pmax(s8_t - 16, 0) +
+              c(0, 3, -2, 5)[s8_q] + ar1(32, 0.2, 1), 6)
+s8_series <- make_series("quarter", s8_periods, unname(s8_y))
+# Fourier of period 4 on a series started in Q1 are forecast::fourier's columns (which count
+# from the first row): the same convention, checked here once.
+q1_periods <- period_labels("quarter", 2012L, 1L, 8L)
+q1_X <- make_design(make_series("quarter", q1_periods, NULL), "2013-Q1", "level", "fourier:2",
+                    character(0))
+stopifnot(max(abs(q1_X[, c("sin1", "cos1", "cos2")] -
+                  forecast::fourier(ts(rep(0, 8), frequency = 4, start = c(2012, 1)), K = 2))) < 1e-12)
+for (e in c("ols", "newey:2")) {
+  add(run_case(paste0("synthetic_quarterly_dummies_", e), s8_series, "y", "2016-Q3",
+               seasonality = "quarter", errors = e, horizons = c(0, 4, 15)))
+}
+add(run_case("synthetic_quarterly_fourier2_hc3", s8_series, "y", "2016-Q3",
+             seasonality = "fourier:2", errors = "hc3", horizons = c(0, 8)))
+add(run_case("synthetic_quarterly_log_fourier1_newey:1", s8_series, "log(y)", "2016-Q3",
+             seasonality = "fourier:1", transform = "log", errors = "newey:1", horizons = c(0, 8)))
+
 # ---------------------------------------------------------------------------------------------
 # Output
 # ---------------------------------------------------------------------------------------------

@@ -45,7 +45,9 @@ public sealed class PanelFitter
             throw new ItsException($"error model {spec.Errors.Name} has no panel path; use ols, hc0..hc3, newey:L (also :parzen or :qs), prais or cochrane-orcutt");
         Spec = spec;
         OutcomeName = outcomeName;
-        Terms = Design.TermNames(spec);
+        if (spec.Interruptions.Count == 0) throw new ItsException("no interruption given");
+        // Every unit has the interruptions' frequency (CheckFrequency), so the seasonal terms are theirs.
+        Terms = Design.TermNames(spec, spec.Interruptions[0].Frequency);
     }
 
     /// <summary>The spec fitted to every unit.</summary>
@@ -110,8 +112,7 @@ public sealed class PanelFitter
         var frequency = unit.Start.Frequency;
         foreach (var p in Spec.Interruptions.Where(p => p.Frequency != frequency))
             throw new ItsException($"unit {unit.Id}: interruption {p} is a {Period.Describe(p.Frequency)}, but the unit is {Period.Adjective(frequency)}");
-        if (Spec.Seasonality is not NoSeasonality && frequency != Frequency.Month)
-            throw new ItsException($"unit {unit.Id}: seasonality {Spec.Seasonality} needs monthly data, but the unit is {Period.Adjective(frequency)}");
+        if (Spec.Seasonality.Refusal(frequency, "the unit") is { } seasons) throw new ItsException($"unit {unit.Id}: {seasons}");
     }
 
     // The unit's fitted values, transformed, in y[0..n); false (and the unit failed) when one is unusable.

@@ -68,7 +68,7 @@ public sealed class Design
         ArgumentNullException.ThrowIfNull(series);
         ArgumentNullException.ThrowIfNull(spec);
         Check(series, spec);
-        var terms = TermNames(spec);
+        var terms = TermNames(spec, series.Frequency);
         int n = series.Count, k = terms.Count;
         var full = Matrix<double>.Build.Dense(n, k);
         var time = new int[n];
@@ -102,29 +102,14 @@ public sealed class Design
         return terms;
     }
 
-    internal static List<string> TermNames(ItsSpec spec)
+    internal static List<string> TermNames(ItsSpec spec, Frequency frequency)
     {
         var terms = new List<string> { "intercept", "time" };
         terms.AddRange(InterruptionTerms(spec));
-        switch (spec.Seasonality)
-        {
-            case MonthDummySeasonality:
-                for (int m = 2; m <= 12; m++) terms.Add($"month{m}");
-                break;
-            case FourierSeasonality f:
-                for (int j = 1; j <= f.Pairs; j++)
-                {
-                    if (HasSine(j)) terms.Add($"sin{j}");
-                    terms.Add($"cos{j}");
-                }
-                break;
-        }
+        terms.AddRange(spec.Seasonality.Terms(frequency));
         terms.AddRange(spec.Covariates);
         return terms;
     }
-
-    // sin(2 pi 6 m / 12) is 0 in every month, so the sixth pair has its cosine only (as forecast::fourier).
-    private static bool HasSine(int pair) => 2 * pair != 12;
 
     private static double[] RowOf(Period start, ItsSpec spec, Period period, double[] covariates)
     {
@@ -136,20 +121,7 @@ public sealed class Design
             if (spec.Impact != Impact.Slope) row.Add(t >= tj ? 1 : 0);
             if (spec.Impact != Impact.Level) row.Add(t >= tj ? t - tj : 0);
         }
-        switch (spec.Seasonality)
-        {
-            case MonthDummySeasonality:
-                for (int m = 2; m <= 12; m++) row.Add(period.CalendarMonth == m ? 1 : 0);
-                break;
-            case FourierSeasonality f:
-                for (int j = 1; j <= f.Pairs; j++)
-                {
-                    double angle = 2 * Math.PI * j * period.CalendarMonth / 12.0;
-                    if (HasSine(j)) row.Add(Math.Sin(angle));
-                    row.Add(Math.Cos(angle));
-                }
-                break;
-        }
+        spec.Seasonality.AddValues(row, period);
         row.AddRange(covariates);
         return row.ToArray();
     }
@@ -167,13 +139,12 @@ public sealed class Design
         var first = series.Periods[0];
         var last = series.Periods[^1];
         string unit = Period.Describe(series.Frequency);
-        if (spec.Seasonality is not NoSeasonality && series.Frequency != Frequency.Month)
-            throw new ItsException($"seasonality {spec.Seasonality} needs monthly data, but the series is {Period.Adjective(series.Frequency)}");
+        if (spec.Seasonality.Refusal(series.Frequency) is { } seasons) throw new ItsException(seasons);
         foreach (string c in spec.Covariates)
             if (!series.Covariates.ContainsKey(c)) throw new ItsException($"covariate {c} is not in the data");
         if (spec.Covariates.Distinct(StringComparer.Ordinal).Count() != spec.Covariates.Count)
             throw new ItsException("a covariate is named twice");
-        var generated = TermNames(spec with { Covariates = [] });
+        var generated = TermNames(spec with { Covariates = [] }, series.Frequency);
         foreach (string c in spec.Covariates.Where(generated.Contains))
             throw new ItsException($"covariate {c} has the name of a model term; rename the column");
         if (spec.TransitionPeriods >= series.Count)

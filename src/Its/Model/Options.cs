@@ -1,3 +1,4 @@
+using Its.Time;
 using System.Globalization;
 
 namespace Its.Model;
@@ -22,36 +23,59 @@ public enum OutcomeTransform
     Log,
 }
 
-/// <summary>Seasonal terms of a monthly model.</summary>
+/// <summary>
+/// Seasonal terms: calendar-month dummies for monthly data, quarter dummies for quarterly data, or
+/// Fourier pairs of the data's period (12 months or 4 quarters). Each kind names its own columns
+/// and computes them from the period's position in its year; annual data have no seasons.
+/// </summary>
 public abstract record Seasonality
 {
     /// <summary>No seasonal terms.</summary>
     public static Seasonality None { get; } = new NoSeasonality();
 
-    /// <summary>Eleven calendar-month dummies <c>month2</c>..<c>month12</c>, January the reference.</summary>
+    /// <summary>Eleven calendar-month dummies <c>month2</c>..<c>month12</c>, January the reference (monthly data).</summary>
     public static Seasonality MonthDummies { get; } = new MonthDummySeasonality();
 
+    /// <summary>Three quarter dummies <c>quarter2</c>..<c>quarter4</c>, the first quarter the reference (quarterly data).</summary>
+    public static Seasonality QuarterDummies { get; } = new QuarterDummySeasonality();
+
     /// <summary>
-    /// <paramref name="pairs"/> Fourier pairs <c>sin{j}</c>, <c>cos{j}</c> of 2 pi j m / 12, m the calendar
-    /// month; with 6 pairs the sixth has no sine, which is 0 in every month.
+    /// <paramref name="pairs"/> Fourier pairs <c>sin{j}</c>, <c>cos{j}</c> of 2 pi j s / S, s the month
+    /// (1..12, S = 12) or quarter (1..4, S = 4) of the period; at j = S / 2 the sine is 0 in every
+    /// period and is left out (as <c>forecast::fourier</c>). At most 6 pairs for monthly data, 2 for quarterly.
     /// </summary>
     public static Seasonality Fourier(int pairs) => pairs is >= 1 and <= 6
         ? new FourierSeasonality(pairs)
         : throw new ArgumentOutOfRangeException(nameof(pairs), pairs, "Fourier seasonality needs 1 to 6 pairs");
 
-    /// <summary>Reads <c>none</c>, <c>month</c> or <c>fourier:K</c>.</summary>
+    /// <summary>Reads <c>none</c>, <c>month</c>, <c>quarter</c> or <c>fourier:K</c>.</summary>
     /// <exception cref="FormatException">The text is none of these.</exception>
     public static Seasonality Parse(string text)
     {
         string s = text.Trim().ToLowerInvariant();
         if (s == "none") return None;
         if (s is "month" or "months") return MonthDummies;
+        if (s is "quarter" or "quarters") return QuarterDummies;
         if (s.StartsWith("fourier:", StringComparison.Ordinal)
             && int.TryParse(s["fourier:".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out int k)
             && k is >= 1 and <= 6)
             return Fourier(k);
-        throw new FormatException($"'{text}' is not a seasonality (expected none, month or fourier:K with K 1..6)");
+        throw new FormatException($"'{text}' is not a seasonality (expected none, month, quarter or fourier:K with K 1..6)");
     }
+
+    /// <summary>Why these terms cannot be fitted to data of a frequency; null when they can.</summary>
+    /// <param name="frequency">The data's frequency.</param>
+    /// <param name="subject">What the data are, for the message ("the series", "unit 17").</param>
+    internal abstract string? Refusal(Frequency frequency, string subject = "the series");
+
+    /// <summary>The term names, for data of a frequency the terms accept.</summary>
+    internal abstract IEnumerable<string> Terms(Frequency frequency);
+
+    /// <summary>The terms' values in a period, in the order of <see cref="Terms"/>.</summary>
+    internal abstract void AddValues(List<double> row, Period period);
+
+    private protected static string Needs(Seasonality seasonality, string data, Frequency frequency, string subject) =>
+        $"seasonality {seasonality} needs {data} data, but {subject} is {Period.Adjective(frequency)}";
 }
 
 /// <summary>No seasonal terms.</summary>
@@ -59,21 +83,85 @@ public sealed record NoSeasonality : Seasonality
 {
     /// <inheritdoc />
     public override string ToString() => "none";
+
+    internal override string? Refusal(Frequency frequency, string subject) => null;
+
+    internal override IEnumerable<string> Terms(Frequency frequency) => [];
+
+    internal override void AddValues(List<double> row, Period period) { }
 }
 
-/// <summary>Calendar-month dummies.</summary>
+/// <summary>Calendar-month dummies of monthly data.</summary>
 public sealed record MonthDummySeasonality : Seasonality
 {
     /// <inheritdoc />
     public override string ToString() => "month";
+
+    internal override string? Refusal(Frequency frequency, string subject) => frequency == Frequency.Month ? null
+        : Needs(this, "monthly", frequency, subject) + (frequency == Frequency.Quarter ? "; use quarter or fourier:K" : "; annual data have no seasons");
+
+    internal override IEnumerable<string> Terms(Frequency frequency) => Enumerable.Range(2, 11).Select(m => $"month{m}");
+
+    internal override void AddValues(List<double> row, Period period)
+    {
+        for (int m = 2; m <= 12; m++) row.Add(period.CalendarMonth == m ? 1 : 0);
+    }
 }
 
-/// <summary>Fourier pairs of period 12 months.</summary>
-/// <param name="Pairs">Number of sine/cosine pairs, 1..6.</param>
+/// <summary>Quarter dummies of quarterly data.</summary>
+public sealed record QuarterDummySeasonality : Seasonality
+{
+    /// <inheritdoc />
+    public override string ToString() => "quarter";
+
+    internal override string? Refusal(Frequency frequency, string subject) => frequency == Frequency.Quarter ? null
+        : Needs(this, "quarterly", frequency, subject) + (frequency == Frequency.Month ? "; use month or fourier:K" : "; annual data have no seasons");
+
+    internal override IEnumerable<string> Terms(Frequency frequency) => Enumerable.Range(2, 3).Select(q => $"quarter{q}");
+
+    internal override void AddValues(List<double> row, Period period)
+    {
+        for (int q = 2; q <= 4; q++) row.Add(period.Sub == q ? 1 : 0);
+    }
+}
+
+/// <summary>Fourier pairs of the data's period: 12 months or 4 quarters.</summary>
+/// <param name="Pairs">Number of sine/cosine pairs: 1..6 for monthly data, 1..2 for quarterly.</param>
 public sealed record FourierSeasonality(int Pairs) : Seasonality
 {
     /// <inheritdoc />
     public override string ToString() => $"fourier:{Pairs}";
+
+    internal override string? Refusal(Frequency frequency, string subject) => frequency switch
+    {
+        Frequency.Year => Needs(this, "monthly or quarterly", frequency, subject) + "; annual data have no seasons",
+        _ when 2 * Pairs > Period.PerYear(frequency) =>
+            $"seasonality {this}: {Period.Adjective(frequency)} data have a period of {Period.PerYear(frequency)}, so at most {Period.PerYear(frequency) / 2} Fourier pairs",
+        _ => null,
+    };
+
+    internal override IEnumerable<string> Terms(Frequency frequency)
+    {
+        for (int j = 1; j <= Pairs; j++)
+        {
+            if (HasSine(j, Period.PerYear(frequency))) yield return $"sin{j}";
+            yield return $"cos{j}";
+        }
+    }
+
+    internal override void AddValues(List<double> row, Period period)
+    {
+        int seasons = Period.PerYear(period.Frequency);
+        for (int j = 1; j <= Pairs; j++)
+        {
+            double angle = 2 * Math.PI * j * period.Sub / seasons;
+            if (HasSine(j, seasons)) row.Add(Math.Sin(angle));
+            row.Add(Math.Cos(angle));
+        }
+    }
+
+    // sin(2 pi j s / S) is 0 in every period when 2j = S, so that pair has its cosine only.
+    private static bool HasSine(int pair, int seasons) => 2 * pair != seasons;
 }
 
 /// <summary>Parsing and naming of the simple option enums, with the spellings of the command line.</summary>
