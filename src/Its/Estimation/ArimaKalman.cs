@@ -50,14 +50,20 @@ internal sealed class ArimaKalman
     private readonly double[] _stages, _variance;
 
     /// <summary>Buffers for an ARIMA(p, d, q); <paramref name="general"/> forces the Kalman path for pure AR models.</summary>
-    public ArimaKalman(int p, int d, int q, bool general = false)
+    public ArimaKalman(int p, int d, int q, bool general = false) : this(p, DifferenceOperator(d), q, general) { }
+
+    /// <summary>
+    /// Buffers for an ARMA(p, q) (the expanded seasonal polynomials when seasonal) whose series is
+    /// integrated by the differencing operator 1 - sum_k delta_k B^k (<see cref="DifferenceOperator(int, int, int)"/>).
+    /// </summary>
+    public ArimaKalman(int p, IReadOnlyList<double> delta, int q, bool general = false)
     {
         _p = p;
         _q = q;
         _r = Math.Max(p, q + 1);
-        _delta = DifferenceOperator(d);
+        _delta = delta.ToArray();
         _rd = _r + _delta.Length;
-        _autoregressive = !general && q == 0 && d == 0;
+        _autoregressive = !general && q == 0 && _delta.Length == 0;
         int rd = _rd;
         _t = new double[rd * rd];
         _z = new double[rd];
@@ -74,21 +80,27 @@ internal sealed class ArimaKalman
     /// Delta of R's makeARIMA: (1 - B)^d = 1 - sum_k delta_k B^k, so delta = (1) for d = 1 and
     /// (2, -1) for d = 2.
     /// </summary>
-    public static double[] DifferenceOperator(int d)
+    public static double[] DifferenceOperator(int d) => DifferenceOperator(d, 0, 1);
+
+    /// <summary>
+    /// Delta of R's makeARIMA for (1 - B)^d (1 - B^s)^D = 1 - sum_k delta_k B^k, of length d + s D.
+    /// </summary>
+    public static double[] DifferenceOperator(int d, int seasonalD, int period)
     {
         var poly = new double[] { 1 };
-        for (int i = 0; i < d; i++)
+        for (int i = 0; i < d + seasonalD; i++)
         {
-            var next = new double[poly.Length + 1];
+            int lag = i < d ? 1 : period;
+            var next = new double[poly.Length + lag];
             for (int k = 0; k < poly.Length; k++)
             {
                 next[k] += poly[k];
-                next[k + 1] -= poly[k];
+                next[k + lag] -= poly[k];
             }
             poly = next;
         }
-        var delta = new double[d];
-        for (int k = 0; k < d; k++) delta[k] = -poly[k + 1];
+        var delta = new double[poly.Length - 1];
+        for (int k = 0; k < delta.Length; k++) delta[k] = -poly[k + 1];
         return delta;
     }
 

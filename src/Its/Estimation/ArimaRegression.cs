@@ -88,6 +88,15 @@ public sealed class ArimaRegression
     /// <summary>For <see cref="FitAuto"/>, every (p, q) tried with its AICc (NaN where the fit failed); otherwise empty.</summary>
     public IReadOnlyList<(int P, int Q, double Aicc)> Candidates { get; private init; } = [];
 
+    /// <summary>The seasonal AR parameters (R's sar1..), empty without a seasonal AR part.</summary>
+    public IReadOnlyList<double> SeasonalArCoefficients { get; private init; } = [];
+
+    /// <summary>The seasonal MA parameters (R's sma1..), empty without a seasonal MA part.</summary>
+    public IReadOnlyList<double> SeasonalMaCoefficients { get; private init; } = [];
+
+    /// <summary>The seasonal orders, <see cref="SeasonalOrder.None"/> for a non-seasonal fit.</summary>
+    public SeasonalOrder Seasonal { get; private init; } = SeasonalOrder.None;
+
     /// <summary>Fits y on X with ARIMA(p, d, q) errors by exact maximum likelihood.</summary>
     /// <param name="x">Design, n x k, the intercept column (term "intercept") first.</param>
     /// <param name="y">Outcome, length n.</param>
@@ -99,10 +108,26 @@ public sealed class ArimaRegression
     public static ArimaRegression Fit(Matrix<double> x, Vector<double> y, IReadOnlyList<string> terms, int p, int d, int q) =>
         FitCore(x, y, terms, p, d, q, general: false);
 
+    /// <summary>
+    /// Fits y on X with multiplicative seasonal ARIMA(p, d, q)(P, D, Q)[s] errors by exact maximum
+    /// likelihood, as R <c>stats::arima(y, order, seasonal = list(order, period), xreg, method = "ML")</c>.
+    /// </summary>
+    /// <param name="x">Design, the intercept column (term "intercept") first.</param>
+    /// <param name="y">Outcome.</param>
+    /// <param name="terms">Column names of X.</param>
+    /// <param name="p">AR order.</param>
+    /// <param name="d">Order of differencing; with d + D &gt;= 1 the "intercept" column is left out.</param>
+    /// <param name="q">MA order.</param>
+    /// <param name="seasonal">The seasonal orders and period.</param>
+    /// <exception cref="ItsException">Too few observations for the parameters, or a regressor is collinear after differencing.</exception>
+    public static ArimaRegression Fit(Matrix<double> x, Vector<double> y, IReadOnlyList<string> terms, int p, int d, int q, SeasonalOrder seasonal) =>
+        FitCore(x, y, terms, p, d, q, general: false, seasonal);
+
     // general: the Kalman filter also for pure AR models with d = 0 (which otherwise take the
     // Durbin-Levinson prewhitening path); for the tests that compare the two.
-    internal static ArimaRegression FitCore(Matrix<double> x, Vector<double> y, IReadOnlyList<string> terms, int p, int d, int q, bool general)
+    internal static ArimaRegression FitCore(Matrix<double> x, Vector<double> y, IReadOnlyList<string> terms, int p, int d, int q, bool general, SeasonalOrder? seasonalOrder = null)
     {
+        var seasonal = seasonalOrder ?? SeasonalOrder.None;
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         ArgumentNullException.ThrowIfNull(terms);
@@ -113,17 +138,19 @@ public sealed class ArimaRegression
         ArgumentOutOfRangeException.ThrowIfNegative(q);
         if (p > 50 || q > 50) throw new ItsException($"ARIMA orders up to 50 are supported, not p = {p}, q = {q}");
 
-        var keep = Enumerable.Range(0, terms.Count).Where(j => d == 0 || terms[j] != "intercept").ToArray();
+        bool differenced = d + seasonal.D > 0;
+        var keep = Enumerable.Range(0, terms.Count).Where(j => !differenced || terms[j] != "intercept").ToArray();
         var regTerms = keep.Select(j => terms[j]).ToArray();
         var xr = Matrix<double>.Build.Dense(x.RowCount, keep.Length, (i, j) => x[i, keep[j]]);
-        int k = keep.Length, n = y.Count - d, narma = p + q;
+        int k = keep.Length, n = y.Count - d - seasonal.D * seasonal.Period, narma = p + q + seasonal.P + seasonal.Q;
+        string order = $"ARIMA({p},{d},{q}){seasonal}";
         if (n - (narma + k + 1) - 1 <= 0)
-            throw new ItsException($"ARIMA({p},{d},{q}) with {k} regression terms has {narma + k + 1} parameters but only {n} observations after differencing");
+            throw new ItsException($"{order} with {k} regression terms has {narma + k + 1} parameters but only {n} observations after differencing");
 
-        var problem = new Problem(xr, y, regTerms, p, d, q, general);
+        var problem = new Problem(xr, y, regTerms, p, d, q, seasonal, general);
         var (theta, converged) = problem.Maximise();
         theta = problem.InvertMa(theta);
-        var (phi, ma) = problem.Arma(theta);
+        var (phi, ma) = problem.ExpandedArma(theta);
         var (gamma, _) = problem.Profile(theta);
         var full = Vector<double>.Build.Dense(narma + k);
         for (int i = 0; i < narma; i++) full[i] = theta[i];
@@ -138,7 +165,7 @@ public sealed class ArimaRegression
         bool maBoundary = ArmaCorrelation.SmallestRootModulus(ma, +1) < 1 + 1e-3;
         converged = converged && (gradient.Count == 0 || gradient.AbsoluteMaximum() < GradientTolerance || maBoundary);
         if (!converged)
-            warnings.Add($"the ARIMA({p},{d},{q}) likelihood maximisation did not converge: the estimates may not be the maximum");
+            warnings.Add($"the {order} likelihood maximisation did not converge: the estimates may not be the maximum");
         RootWarnings(phi, ma, warnings);
 
         double logLik = -0.5 * (2 * n * f + n + n * Math.Log(2 * Math.PI)); // R arima: value = 2 n f + n + n log(2 pi)
@@ -149,8 +176,11 @@ public sealed class ArimaRegression
             Terms = regTerms,
             Coefficients = problem.Rotation * gamma, // b = V gamma, undoing R's SVD rotation
             Covariance = cov,
-            ArCoefficients = phi,
-            MaCoefficients = ma,
+            ArCoefficients = PartialToAutoregressive(theta.SubVector(0, p).ToArray()),
+            MaCoefficients = theta.SubVector(p, q).ToArray(),
+            SeasonalArCoefficients = PartialToAutoregressive(theta.SubVector(p + q, seasonal.P).ToArray()),
+            SeasonalMaCoefficients = theta.SubVector(p + q + seasonal.P, seasonal.Q).ToArray(),
+            Seasonal = seasonal,
             P = p,
             D = d,
             Q = q,
@@ -298,24 +328,34 @@ public sealed class ArimaRegression
         private readonly Vector<double> _y;
         private readonly Matrix<double> _xRotated;
         private readonly int _p, _d, _q, _k, _n;
+        private readonly SeasonalOrder _seasonal;
+        // The raw ARMA parameters: p AR, q MA, P seasonal AR, Q seasonal MA (R's order).
+        private readonly int _narma;
         private readonly double[] _parscale;
         private readonly ArimaKalman _kalman;
         // [X V, y] column-major (column j at j n), its filtered copy, y - X V gamma, R's Householder
         // diagonal, the AR and MA coefficients of the current evaluation, and the partial autocorrelations
-        // and Durbin-Levinson stages of R's partrans.
+        // and Durbin-Levinson stages of R's partrans (non-seasonal, then seasonal), and the expanded
+        // AR and MA polynomials of a seasonal model.
         private readonly double[] _data, _white, _resid, _diagonal, _phi, _theta, _partial, _stages;
+        private readonly double[] _seasonalPhi, _seasonalPartial, _seasonalStages, _expandedPhi, _expandedTheta;
 
-        public Problem(Matrix<double> xr, Vector<double> y, IReadOnlyList<string> terms, int p, int d, int q, bool general = false)
+        public Problem(Matrix<double> xr, Vector<double> y, IReadOnlyList<string> terms, int p, int d, int q, SeasonalOrder seasonal, bool general = false)
         {
             _y = y;
             _p = p;
             _d = d;
             _q = q;
+            _seasonal = seasonal;
+            _narma = p + q + seasonal.P + seasonal.Q;
             _k = xr.ColumnCount;
             _n = y.Count;
-            _parscale = Enumerable.Repeat(1.0, p + q + _k).ToArray();
+            _parscale = Enumerable.Repeat(1.0, _narma + _k).ToArray();
             Rotation = Matrix<double>.Build.DenseIdentity(_k);
-            _kalman = new ArimaKalman(p, d, q, general);
+            int s = seasonal.Period;
+            _expandedPhi = new double[p + s * seasonal.P];
+            _expandedTheta = new double[q + s * seasonal.Q];
+            _kalman = new ArimaKalman(_expandedPhi.Length, ArimaKalman.DifferenceOperator(d, seasonal.D, s), _expandedTheta.Length, general);
             _white = new double[_n * (_k + 1)];
             _resid = new double[_n];
             _diagonal = new double[_k];
@@ -323,6 +363,9 @@ public sealed class ArimaRegression
             _theta = new double[q];
             _partial = new double[p];
             _stages = new double[p * p];
+            _seasonalPhi = new double[seasonal.P];
+            _seasonalPartial = new double[seasonal.P];
+            _seasonalStages = new double[seasonal.P * seasonal.P];
             if (_k == 0)
             {
                 _xRotated = xr;
@@ -330,14 +373,14 @@ public sealed class ArimaRegression
             else
             {
                 // Collinear after differencing: say which term, in the user's names.
-                _ = new LeastSquares(Difference(xr, d), Difference(y, d), terms);
+                _ = new LeastSquares(Difference(xr), Difference(y), terms);
                 // R arima: with more than one regressor, optimise over gamma = V'b, X V from the SVD X = U S V'.
                 if (_k > 1) Rotation = xr.Svd(true).VT.Transpose();
                 _xRotated = xr * Rotation;
                 // R arima: parscale of the coefficients is 10 x their OLS SEs on the differenced data.
-                var ols = new LeastSquares(Difference(_xRotated, d), Difference(y, d), terms);
+                var ols = new LeastSquares(Difference(_xRotated), Difference(y), terms);
                 var cov = ols.ClassicalCovariance();
-                for (int j = 0; j < _k; j++) _parscale[p + q + j] = 10 * Math.Sqrt(cov[j, j]);
+                for (int j = 0; j < _k; j++) _parscale[_narma + j] = 10 * Math.Sqrt(cov[j, j]);
             }
             _data = new double[_n * (_k + 1)];
             for (int j = 0; j < _k; j++)
@@ -348,26 +391,64 @@ public sealed class ArimaRegression
         /// <summary>V of R's SVD rotation (identity for one regressor).</summary>
         public Matrix<double> Rotation { get; }
 
-        private static Matrix<double> Difference(Matrix<double> m, int d)
+        // R arima: diff(x, 1, d), then diff(x, s, D).
+        private Matrix<double> Difference(Matrix<double> m)
         {
-            for (int i = 0; i < d; i++)
-                m = Matrix<double>.Build.Dense(m.RowCount - 1, m.ColumnCount, (r, c) => m[r + 1, c] - m[r, c]);
+            for (int i = 0; i < _d + _seasonal.D; i++)
+            {
+                int lag = i < _d ? 1 : _seasonal.Period;
+                var previous = m;
+                m = Matrix<double>.Build.Dense(m.RowCount - lag, m.ColumnCount, (r, c) => previous[r + lag, c] - previous[r, c]);
+            }
             return m;
         }
 
-        private static Vector<double> Difference(Vector<double> v, int d) =>
-            Difference(v.ToColumnMatrix(), d).Column(0);
+        private Vector<double> Difference(Vector<double> v) => Difference(v.ToColumnMatrix()).Column(0);
 
-        public (double[] Phi, double[] Theta) Arma(Vector<double> theta) =>
-            (PartialToAutoregressive(theta.SubVector(0, _p).ToArray()), theta.SubVector(_p, _q).ToArray());
+        /// <summary>The expanded AR and MA polynomials (R's makeARIMA phi and theta) of the raw parameters.</summary>
+        public (double[] Phi, double[] Theta) ExpandedArma(Vector<double> theta)
+        {
+            SetArma(theta);
+            return (Phi.ToArray(), Theta.ToArray());
+        }
 
-        // The AR (R's partrans) and MA coefficients of the parameters into _phi and _theta.
+        // The AR (R's partrans, the non-seasonal and seasonal parts separately) and MA coefficients of
+        // the parameters into _phi and _theta, and their products into the expanded polynomials
+        // (1 - phi(B))(1 - Phi(B^s)) and (1 + theta(B))(1 + Theta(B^s)), as R's arima does.
         private void SetArma(Vector<double> parameters)
         {
             for (int i = 0; i < _p; i++) _partial[i] = Math.Tanh(parameters[i]);
             Prewhitening.ToAutoregressive(_partial, _stages, _phi);
             for (int i = 0; i < _q; i++) _theta[i] = parameters[_p + i];
+            int sp = _seasonal.P, sq = _seasonal.Q, s = _seasonal.Period, offset = _p + _q;
+            if (sp > 0)
+            {
+                for (int i = 0; i < sp; i++) _seasonalPartial[i] = Math.Tanh(parameters[offset + i]);
+                Prewhitening.ToAutoregressive(_seasonalPartial, _seasonalStages, _seasonalPhi);
+                Array.Clear(_expandedPhi);
+                _phi.CopyTo(_expandedPhi, 0);
+                for (int j = 0; j < sp; j++)
+                {
+                    _expandedPhi[(j + 1) * s - 1] += _seasonalPhi[j];
+                    for (int i = 0; i < _p; i++) _expandedPhi[(j + 1) * s + i] -= _phi[i] * _seasonalPhi[j];
+                }
+            }
+            if (sq > 0)
+            {
+                Array.Clear(_expandedTheta);
+                _theta.CopyTo(_expandedTheta, 0);
+                for (int j = 0; j < sq; j++)
+                {
+                    double sma = parameters[offset + sp + j];
+                    _expandedTheta[(j + 1) * s - 1] += sma;
+                    for (int i = 0; i < _q; i++) _expandedTheta[(j + 1) * s + i] += _theta[i] * sma;
+                }
+            }
         }
+
+        private ReadOnlySpan<double> Phi => _seasonal.P == 0 ? _phi : _expandedPhi;
+
+        private ReadOnlySpan<double> Theta => _seasonal.Q == 0 ? _theta : _expandedTheta;
 
         /// <summary>GLS coefficients (rotated) given the ARMA parameters, and the profiled objective.</summary>
         public (Vector<double> Gamma, double Value) Profile(Vector<double> theta)
@@ -384,7 +465,7 @@ public sealed class ArimaRegression
         {
             SetArma(theta);
             int n = _n, k = _k;
-            int m = _kalman.Filter(_phi, _theta, _data, n, k + 1, _white, out double sumLog);
+            int m = _kalman.Filter(Phi, Theta, _data, n, k + 1, _white, out double sumLog);
             if (m <= k) return double.NaN;
             if (!InPlaceQr.Factor(_white, n, m, k, _diagonal)) return double.NaN;
             double ssq = InPlaceQr.ResidualSumOfSquares(_white, n, m, k);
@@ -395,14 +476,14 @@ public sealed class ArimaRegression
         public double Objective(Vector<double> full, out double ssq)
         {
             SetArma(full);
-            int n = _n, k = _k, narma = _p + _q;
+            int n = _n, k = _k, narma = _narma;
             for (int i = 0; i < n; i++)
             {
                 double s = 0;
                 for (int j = 0; j < k; j++) s += _data[j * n + i] * full[narma + j];
                 _resid[i] = _data[k * n + i] - s;
             }
-            int m = _kalman.Filter(_phi, _theta, _resid, n, 1, _white, out double sumLog);
+            int m = _kalman.Filter(Phi, Theta, _resid, n, 1, _white, out double sumLog);
             var w = _white.AsSpan(0, m);
             ssq = InPlaceQr.Dot(w, w);
             return 0.5 * (Math.Log(ssq / m) + sumLog / m);
@@ -435,7 +516,7 @@ public sealed class ArimaRegression
         /// </summary>
         public (Vector<double> Theta, bool Converged) Maximise()
         {
-            int m = _p + _q;
+            int m = _narma;
             var start = Vector<double>.Build.Dense(m);
             if (m == 0) return (start, true);
             var objective = ObjectiveFunction.Gradient(SafeProfile, t => ProfileGradient(t, 1e-6));
@@ -473,11 +554,18 @@ public sealed class ArimaRegression
         /// <summary>The ARMA parameters with any non-invertible MA part reflected (R's maInvert).</summary>
         public Vector<double> InvertMa(Vector<double> theta)
         {
-            if (_q == 0) return theta;
-            var inverted = InvertMovingAverage(theta.SubVector(_p, _q).ToArray());
             var result = theta.Clone();
-            for (int i = 0; i < _q; i++) result[_p + i] = inverted[i];
+            Invert(result, _p, _q);
+            Invert(result, _p + _q + _seasonal.P, _seasonal.Q);
             return result;
+        }
+
+        // R's maInvert on one MA part (the seasonal part separately, as R does).
+        private static void Invert(Vector<double> parameters, int start, int count)
+        {
+            if (count == 0) return;
+            var inverted = InvertMovingAverage(parameters.SubVector(start, count).ToArray());
+            for (int i = 0; i < count; i++) parameters[start + i] = inverted[i];
         }
 
         /// <summary>
@@ -487,8 +575,8 @@ public sealed class ArimaRegression
         /// </summary>
         public Matrix<double> Covariance(Vector<double> full, List<string> warnings)
         {
-            int m = full.Count, narma = _p + _q;
-            int n = _y.Count - _d;
+            int m = full.Count, narma = _narma;
+            int n = _y.Count - _d - _seasonal.D * _seasonal.Period;
             if (_k == 0) return Matrix<double>.Build.Dense(0, 0);
             var hess = Matrix<double>.Build.Dense(m, m);
             for (int i = 0; i < m; i++)
@@ -514,4 +602,21 @@ public sealed class ArimaRegression
             NumericalDerivatives.Gradient(v => Objective(Vector<double>.Build.DenseOfArray(v), out _), x.ToArray(),
                 _parscale.Select(s => Ndeps * s).ToArray());
     }
+}
+
+/// <summary>The seasonal part (P, D, Q)[s] of a seasonal ARIMA.</summary>
+/// <param name="P">Seasonal AR order.</param>
+/// <param name="D">Seasonal differencing order.</param>
+/// <param name="Q">Seasonal MA order.</param>
+/// <param name="Period">Period s (12 monthly, 4 quarterly).</param>
+public sealed record SeasonalOrder(int P, int D, int Q, int Period)
+{
+    /// <summary>No seasonal part.</summary>
+    public static SeasonalOrder None { get; } = new(0, 0, 0, 1);
+
+    /// <summary>Whether there is a seasonal part.</summary>
+    public bool Any => P + D + Q > 0;
+
+    /// <summary>R's spelling, "(P,D,Q)[s]", empty when there is no seasonal part.</summary>
+    public override string ToString() => Any ? $"({P},{D},{Q})[{Period}]" : "";
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Its.Batch;
 using Its.Estimation;
 using Its.Results;
+using Its.Time;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Its.Model;
@@ -192,50 +193,83 @@ public sealed record GlsErrors(int P, int Q, LikelihoodMethod Method, bool Satte
 
 /// <summary>
 /// Regression with ARIMA(p, d, q) errors by exact Gaussian maximum likelihood, as R
-/// <c>stats::arima(y, order, xreg, method = "ML")</c>; <c>arima:auto</c> picks p and q in 0..3 by
-/// AICc (d = 0) among fits that converged away from the unit circle (roots of modulus 1.01 or
-/// more, as <c>forecast::auto.arima</c>). Inference is Wald z, as R reports for arima fits.
+/// <c>stats::arima(y, order, xreg, method = "ML")</c>, or with multiplicative seasonal
+/// ARIMA(p, d, q)(P, D, Q)[s] errors (<c>arima:p,d,q:P,D,Q</c>, s = 12 for monthly and 4 for
+/// quarterly data), as R <c>stats::arima(y, order, seasonal = list(order, period = s), xreg, method = "ML")</c>;
+/// <c>arima:auto</c> picks p and q in 0..3 by AICc (d = 0) among fits that converged away from
+/// the unit circle (roots of modulus 1.01 or more, as <c>forecast::auto.arima</c>). Inference is
+/// Wald z, as R reports for arima fits.
 /// </summary>
 /// <param name="P">AR order (ignored when <paramref name="Auto"/>).</param>
 /// <param name="D">Differencing order.</param>
 /// <param name="Q">MA order (ignored when <paramref name="Auto"/>).</param>
 /// <param name="Auto">Choose p and q by AICc.</param>
-public sealed record ArimaErrors(int P, int D, int Q, bool Auto = false) : ErrorProcess
+/// <param name="SeasonalP">Seasonal AR order.</param>
+/// <param name="SeasonalD">Seasonal differencing order.</param>
+/// <param name="SeasonalQ">Seasonal MA order.</param>
+public sealed record ArimaErrors(int P, int D, int Q, bool Auto = false, int SeasonalP = 0, int SeasonalD = 0, int SeasonalQ = 0) : ErrorProcess
 {
-    /// <inheritdoc />
-    public override string Name => Auto ? "arima:auto" : $"arima:{P},{D},{Q}";
+    /// <summary>Whether the errors have a seasonal part.</summary>
+    public bool Seasonal => SeasonalP + SeasonalD + SeasonalQ > 0;
 
-    /// <summary>Reads <c>arima:p,d,q</c> or <c>arima:auto</c>.</summary>
+    /// <inheritdoc />
+    public override string Name => Auto ? "arima:auto"
+        : Seasonal ? $"arima:{P},{D},{Q}:{SeasonalP},{SeasonalD},{SeasonalQ}"
+        : $"arima:{P},{D},{Q}";
+
+    /// <summary>Reads <c>arima:p,d,q</c>, <c>arima:p,d,q:P,D,Q</c> or <c>arima:auto</c>.</summary>
     /// <exception cref="FormatException">Not an ARIMA specification.</exception>
     public static ArimaErrors Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         string s = text.Trim().ToLowerInvariant();
         if (s == "arima:auto") return new ArimaErrors(0, 0, 0, Auto: true);
-        var orders = s["arima:".Length..].Split(',');
-        if (orders.Length != 3 || !orders.All(o => int.TryParse(o, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v <= 6))
-            throw new FormatException($"'{text}': expected arima:p,d,q with whole numbers 0 to 6, or arima:auto");
-        var v = orders.Select(o => int.Parse(o, CultureInfo.InvariantCulture)).ToArray();
-        return new ArimaErrors(v[0], v[1], v[2]);
+        var parts = s["arima:".Length..].Split(':');
+        var orders = parts.Select(part => part.Split(',')).ToArray();
+        if (parts.Length > 2 || orders.Any(o => o.Length != 3 || !o.All(v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int order) && order <= 6)))
+            throw new FormatException($"'{text}': expected arima:p,d,q or arima:p,d,q:P,D,Q (seasonal) with whole numbers 0 to 6, or arima:auto");
+        var v = orders.SelectMany(o => o).Select(o => int.Parse(o, CultureInfo.InvariantCulture)).ToArray();
+        return parts.Length == 1
+            ? new ArimaErrors(v[0], v[1], v[2])
+            : new ArimaErrors(v[0], v[1], v[2], SeasonalP: v[3], SeasonalD: v[4], SeasonalQ: v[5]);
     }
+
+    /// <summary>The seasonal orders with the period of the series' frequency.</summary>
+    /// <exception cref="ItsException">Seasonal orders on annual data.</exception>
+    public SeasonalOrder SeasonalPart(Frequency frequency) =>
+        !Seasonal ? Estimation.SeasonalOrder.None
+        : frequency switch
+        {
+            Frequency.Month => new(SeasonalP, SeasonalD, SeasonalQ, 12),
+            Frequency.Quarter => new(SeasonalP, SeasonalD, SeasonalQ, 4),
+            _ => throw new ItsException($"{Name}: seasonal ARIMA orders need monthly (period 12) or quarterly (period 4) data, and the series is annual; use arima:{P},{D},{Q}"),
+        };
+
+    /// <summary>phi1.., theta1.., then the seasonal sar1.., sma1.. (R's names).</summary>
+    internal static ErrorParameter[] Parameters(ArimaRegression fit) =>
+        ArmaParameters(fit.ArCoefficients, fit.MaCoefficients)
+            .Concat(fit.SeasonalArCoefficients.Select((v, i) => new ErrorParameter($"sar{i + 1}", v)))
+            .Concat(fit.SeasonalMaCoefficients.Select((v, i) => new ErrorParameter($"sma{i + 1}", v)))
+            .ToArray();
 
     internal override ProcessEstimate Estimate(ItsModel model, LeastSquares ols, ProcessEstimate plain, CovarianceEstimator covariance, List<string> warnings)
     {
         // Differencing removes the level, so fitted values, counterfactuals and relative effects
         // would be undefined; the estimator supports d >= 1 (as stats::arima), the ITS model does not.
         RequireConsecutiveRows(model);
-        if (D != 0)
-            throw new ItsException($"{Name}: differenced errors (d >= 1) leave the level of the series unidentified, so fitted values and effects are undefined; use d = 0");
+        if (D != 0 || SeasonalD != 0)
+            throw new ItsException($"{Name}: differenced errors (d >= 1 or D >= 1) leave the level of the series unidentified, so fitted values and effects are undefined; use d = 0 and D = 0");
         var terms = model.Design.Terms;
+        var seasonal = SeasonalPart(model.Series.Frequency);
         var fit = Auto
             ? ArimaRegression.FitAuto(model.X, model.Outcome, terms, 0, usableOnly: true)
-            : ArimaRegression.Fit(model.X, model.Outcome, terms, P, 0, Q);
+            : ArimaRegression.Fit(model.X, model.Outcome, terms, P, 0, Q, seasonal);
         if (Auto) warnings.Add($"arima:auto chose ARIMA({fit.P},0,{fit.Q}), the smallest AICc ({fit.Aicc:F2}) among p, q = 0..3 away from the stationarity and invertibility boundaries");
-        if (!fit.Converged) warnings.Add($"ARIMA({fit.P},0,{fit.Q}) did not converge; the estimates are from the last iteration");
+        if (!fit.Converged) warnings.Add($"ARIMA({fit.P},0,{fit.Q}){fit.Seasonal} did not converge; the estimates are from the last iteration");
         warnings.AddRange(fit.Warnings);
         return new ProcessEstimate(fit.Coefficients, fit.Covariance, fit.N - terms.Count, fit.N, Math.Sqrt(fit.Sigma2), fit.LogLikelihood, fit.Aic, plain.Diagnostics)
         {
-            Ar = ArmaParameters(fit.ArCoefficients, fit.MaCoefficients),
+            Ar = Parameters(fit),
             ZTests = true,
         };
     }

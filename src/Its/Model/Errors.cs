@@ -87,6 +87,22 @@ public static class Errors
             ? new ArimaErrors(p, 0, q)
             : throw new ArgumentOutOfRangeException(nameof(p), $"the orders must be 0 to 6, not ({p}, {q})");
 
+    /// <summary>
+    /// <c>arima:p,0,q:P,0,Q</c>: regression with multiplicative seasonal ARIMA(p, 0, q)(P, 0, Q)[s]
+    /// errors by exact ML, s = 12 for monthly and 4 for quarterly series, R <c>arima(y, order = c(p, 0, q),
+    /// seasonal = list(order = c(P, 0, Q), period = s), xreg, method = "ML")</c>.
+    /// </summary>
+    /// <param name="p">AR order, 0 to 6.</param>
+    /// <param name="q">MA order, 0 to 6.</param>
+    /// <param name="seasonalP">Seasonal AR order, 0 to 6.</param>
+    /// <param name="seasonalQ">Seasonal MA order, 0 to 6.</param>
+    /// <example><c>Errors = Errors.SeasonalArima(1, 0, 1, 0)</c></example>
+    /// <exception cref="ArgumentOutOfRangeException">An order is outside 0..6.</exception>
+    public static ErrorModel SeasonalArima(int p, int q, int seasonalP, int seasonalQ) =>
+        new[] { p, q, seasonalP, seasonalQ }.All(o => o is >= 0 and <= 6)
+            ? new ArimaErrors(p, 0, q, SeasonalP: seasonalP, SeasonalQ: seasonalQ)
+            : throw new ArgumentOutOfRangeException(nameof(p), $"the orders must be 0 to 6, not ({p}, {q})({seasonalP}, {seasonalQ})");
+
     /// <summary><c>arima:auto</c>: the ARMA(p, q) errors of smallest AICc, p, q = 0..3, as <c>forecast::auto.arima</c>.</summary>
     /// <example><c>Errors = Errors.ArimaAuto</c></example>
     public static ErrorModel ArimaAuto { get; } = new ArimaErrors(0, 0, 0, Auto: true);

@@ -264,7 +264,7 @@ public static class FixtureChecker
     {
         var order = Arima(fixture);
         var (x, y, terms) = fixture.Design();
-        var fit = ArimaRegression.Fit(x, y, terms, order.P, order.D, order.Q);
+        var fit = ArimaRegression.Fit(x, y, terms, order.P, order.D, order.Q, order.SeasonalPart(fixture.Series().Frequency));
         compare.Same("converged", true, fit.Converged);
         compare.Same("n", e["n"].GetInt32(), fit.N);
         var rows = e.Objects("coefficients");
@@ -275,7 +275,9 @@ public static class FixtureChecker
             compare.Number($"{at}.estimate", rows[i]["estimate"], fit.Coefficients[i]);
             compare.Number($"{at}.std_error", rows[i]["std_error"], Math.Sqrt(fit.Covariance[i, i]));
         }
-        compare.Parameters("error_parameters", e.Object("error_parameters")!, ArmaParameters(fit.ArCoefficients, fit.MaCoefficients));
+        compare.Parameters("error_parameters", e.Object("error_parameters")!, ArmaParameters(fit.ArCoefficients, fit.MaCoefficients)
+            .Concat(fit.SeasonalArCoefficients.Select((v, i) => new ErrorParameter($"sar{i + 1}", v)))
+            .Concat(fit.SeasonalMaCoefficients.Select((v, i) => new ErrorParameter($"sma{i + 1}", v))).ToArray());
         compare.Number("sigma2", e["sigma2"], fit.Sigma2);
         compare.Number("log_likelihood", e["log_likelihood"], fit.LogLikelihood);
         compare.Number("aic", e["aic"], fit.Aic);
