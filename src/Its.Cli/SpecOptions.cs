@@ -21,7 +21,7 @@ public sealed class SpecOptions
 
     /// <summary>Makes the options; <paramref name="defaultErrors"/> is the <c>--errors</c> default, <paramref name="errorsHelp"/> lists the choices.</summary>
     public SpecOptions(string defaultErrors = "ols",
-        string errorsHelp = "ols, hc0-hc3, newey:L, newey:L:parzen, newey:L:qs, newey:auto, newey:r-default, prais, cochrane-orcutt, gls-ar:P[:ml][:satterthwaite], gls-arma:P,Q, arima:p,0,q, arima:auto")
+        string errorsHelp = "ols, hc0-hc3, newey:L, newey:L:parzen, newey:L:qs, newey:auto, newey:r-default, prais, cochrane-orcutt, gls-ar:P[:ml][:satterthwaite], gls-arma:P,Q, arima:p,d,q, arima:p,d,q:P,D,Q (seasonal), arima:auto")
     {
         _errors = new("--errors") { Description = errorsHelp, DefaultValueFactory = _ => defaultErrors };
     }

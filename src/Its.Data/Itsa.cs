@@ -23,7 +23,7 @@ public static class Itsa
     /// <param name="file">The table, with a header row.</param>
     /// <param name="outcome">Outcome column.</param>
     /// <param name="interruption">The first period under the intervention, as the dates are written (2017-10, 2017-Q4, 2017, Oct 2017); several separated by commas.</param>
-    /// <param name="errors">Error model: ols, hc0-hc3, newey:L, newey:auto, prais, gls-ar:P, arima:p,0,q, ... (<see cref="ErrorModel.Parse"/>).</param>
+    /// <param name="errors">Error model: ols, hc0-hc3, newey:L, newey:auto, prais, gls-ar:P, arima:p,d,q, arima:p,d,q:P,D,Q, ... (<see cref="ErrorModel.Parse"/>).</param>
     /// <param name="impact">level+slope, level or slope.</param>
     /// <param name="transform">none or log.</param>
     /// <param name="seasonality">none, month (11 dummies, monthly data), quarter (3 dummies, quarterly data) or fourier:K (K pairs of the data's period).</param>
@@ -71,7 +71,7 @@ public static class Itsa
 
     /// <summary>Fits a series already loaded (e.g. by <see cref="SeriesLoader"/> or the study's loader).</summary>
     /// <param name="interruption">The first period under the intervention (2017-10, 2017-Q4, 2017); several separated by commas.</param>
-    /// <param name="errors">Error model: ols, hc0-hc3, newey:L, newey:auto, prais, gls-ar:P, arima:p,0,q, ... (<see cref="ErrorModel.Parse"/>).</param>
+    /// <param name="errors">Error model: ols, hc0-hc3, newey:L, newey:auto, prais, gls-ar:P, arima:p,d,q, arima:p,d,q:P,D,Q, ... (<see cref="ErrorModel.Parse"/>).</param>
     /// <param name="impact">level+slope, level or slope.</param>
     /// <param name="transform">none or log.</param>
     /// <param name="seasonality">none, month (11 dummies, monthly data), quarter (3 dummies, quarterly data) or fourier:K (K pairs of the data's period).</param>

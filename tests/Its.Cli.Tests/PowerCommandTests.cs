@@ -96,7 +96,7 @@ public sealed class PowerCommandTests
     [InlineData(new[] { "--period", "week" }, "--period week")]
     [InlineData(new[] { "--format", "pdf" }, "--format pdf")]
     [InlineData(new[] { "--seasonality", "month", "--period", "quarter" }, "seasonality month needs monthly data")]
-    [InlineData(new[] { "--errors", "arima:1,1,0", "--replicates", "3" }, "every one of the 3 fits failed")]
+    [InlineData(new[] { "--errors", "arima:1,0,0:1,0,0", "--period", "year", "--replicates", "3" }, "every one of the 3 fits failed")]
     public void Refuses_a_bad_value_in_one_line(string[] options, string message)
     {
         var run = CliRun.Of(Power(options));

@@ -129,8 +129,7 @@ public sealed class EdgeCaseTests
 
     [Theory]
     [InlineData("gls-ar:1")]
-    [InlineData("arima:1,0,0")]
-    public void Gls_and_arima_refuse_transition_periods(string errors)
+    public void Gls_refuses_transition_periods(string errors)
     {
         var e = Assert.Throws<ItsException>(() => new ItsModel(Series(t => t + Noise(t)),
             new ItsSpec { Interruptions = [Start.Add(18)], TransitionPeriods = 2, Errors = ErrorModel.Parse(errors) }).Fit());

@@ -54,10 +54,14 @@ public sealed class ErrorModelTests
         Assert.Equal(ErrorModel.Parse("gls-ar:2"), Errors.GlsAr(2));
         Assert.Equal(ErrorModel.Parse("gls-arma:1,1:ml"), Errors.GlsArma(1, 1, LikelihoodMethod.Ml));
         Assert.Equal(ErrorModel.Parse("arima:2,0,1"), Errors.Arima(2, 1));
+        Assert.Equal(ErrorModel.Parse("arima:0,1,1"), Errors.Arima(0, 1, 1));
+        Assert.Equal(ErrorModel.Parse("arima:2,1,0:0,1,1"), Errors.SeasonalArima(2, 1, 0, 0, 1, 1));
+        Assert.Equal("arima:2,1,0:0,1,1", Errors.SeasonalArima(2, 1, 0, 0, 1, 1).Name);
         Assert.Equal(ErrorModel.Parse("arima:auto"), Errors.ArimaAuto);
         Assert.Throws<ArgumentOutOfRangeException>(() => Errors.NeweyWest(-1));
         Assert.Throws<ArgumentOutOfRangeException>(() => Errors.GlsArma(0, 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => Errors.Arima(7, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Errors.SeasonalArima(0, 0, 0, 0, 7, 0));
     }
 
     [Fact]

@@ -148,7 +148,7 @@ public sealed class PowerSimulationTests
         ["level NaN"] = (Null with { LevelChange = double.NaN }, "LevelChange = NaN: must be a finite number"),
         ["month dummies on quarters"] = (Null with { Frequency = Frequency.Quarter, Seasonality = Seasonality.MonthDummies }, "needs monthly data"),
         ["more parameters than periods"] = (Null with { PeriodsBefore = 3, PeriodsAfter = 3, Seasonality = Seasonality.MonthDummies }, "15 parameters but the scenario has only 6 periods"),
-        ["every fit fails"] = (Null with { Errors = ErrorModel.Parse("arima:1,1,0"), Replicates = 5 }, "every one of the 5 fits failed; the first: arima:1,1,0: differenced errors"),
+        ["every fit fails"] = (Null with { Frequency = Frequency.Year, Errors = ErrorModel.Parse("arima:1,0,0:1,0,0"), Replicates = 5 }, "every one of the 5 fits failed; the first: arima:1,0,0:1,0,0: seasonal ARIMA orders need monthly"),
     };
 
     public static TheoryData<string> BadNames() => [.. Bad.Keys];

@@ -16,7 +16,8 @@
 # ARIMA(2,1,0)(0,1,1)[12] case takes only the step and ramp regressors (Schaffer et al. 2021's
 # worked example); its design is R's, the model's own design would add time.
 #
-# Only base R, stats and jsonlite are used. The output is deterministic.
+# base R, stats and jsonlite compute the numbers; forecast (r-cran-forecast) only cross-checks that
+# forecast::Arima gives the same fits. The output is deterministic.
 
 suppressPackageStartupMessages(library(jsonlite))
 
@@ -123,8 +124,132 @@ for (i in seq_along(w)) {
 q_y <- round(unname(20 + 0.05 * q_X[, "time"] + 2 * q_X[, "level1"] + 0.1 * q_X[, "slope1"] + v[burn + 1:64]), 6)
 add(run_case("quarterly_sarima100_100", "quarter", q_periods, q_y, q_X, "2013-Q1", c(1, 0, 0), c(1, 0, 0)))
 
+# forecast::Arima fits the same models: Schaffer et al.'s call on case 1, and case 3 with
+# forecast's drift (its coefficient on 1..n is the kit's on time = 0..n-1).
+fa <- forecast::Arima(ts(sar_y, start = c(2012, 1), frequency = 12), order = c(2, 1, 0), seasonal = c(0, 1, 1),
+                      xreg = m_X[, c("level1", "slope1")], method = "ML", optim.control = control)
+stopifnot(isTRUE(all.equal(unname(coef(fa)), unlist(unname(c(cases[[1]]$expected$error_parameters,
+  vapply(cases[[1]]$expected$coefficients, `[[`, 0, "estimate")))), tolerance = 1e-8)))
+fd <- forecast::Arima(ts(ar_y, start = c(2015, 1), frequency = 12), order = c(0, 1, 1), include.drift = TRUE,
+                      xreg = a_X[, c("level1", "slope1")], method = "ML", optim.control = control)
+stopifnot(isTRUE(all.equal(unname(coef(fd)[c("drift", "level1", "slope1")]),
+  vapply(cases[[3]]$expected$coefficients, `[[`, 0, "estimate"), tolerance = 1e-6)))
+
+# ---------------------------------------------------------------------------------------------
+# The ITS model with ARIMA errors (kind "model": the kit builds its own design from the spec)
+# ---------------------------------------------------------------------------------------------
+#
+# Transition (washout) periods are NA in y, which stats::arima treats as missing observations of
+# the exact likelihood. With differencing (d + D >= 1) the terms the differencing annihilates
+# (always the intercept; time when d = D = 1) are not estimated, and the kit anchors the level to
+# the model's Kalman predictions of u = y - X b (src/Its/Effects/LevelAnchor.cs): before the
+# interruption the one-step predictions (KalmanRun), from it on the forecast from the pre-period
+# rows (KalmanForecast), the counterfactual being that forecast with the interruption terms
+# removed. The effects below are computed that way here, from R's own filter.
+
+quad_se <- function(g, V) sqrt(as.numeric(t(g) %*% V %*% g))
+
+# Kalman one-step predictions (rows 1..m) and forecasts (rows m+1..n) of a series observed on its
+# first m rows, under the fitted model's expanded phi, theta and Delta (R's makeARIMA, kappa 1e6).
+kalman_path <- function(fit, v, m, n) {
+  mod <- makeARIMA(fit$model$phi, fit$model$theta, fit$model$Delta, kappa = 1e6)
+  run <- KalmanRun(v[seq_len(m)], mod, update = TRUE)
+  c(v[seq_len(m)] - run$resid, KalmanForecast(n - m, attr(run, "mod"))$pred)
+}
+
+its_case <- function(name, frequency, periods, y, X, interruption, order, seasonal, transition, horizons,
+                     impact = "level+slope") {
+  s <- period_of(frequency)
+  first_row <- match(interruption, periods)
+  y_na <- y
+  if (transition > 0) y_na[first_row + seq_len(transition) - 1] <- NA
+  delta_len <- order[2] + s * seasonal[2]
+  # The columns the differencing leaves non-zero, as the kit keeps them.
+  keep <- if (delta_len == 0) seq_len(ncol(X)) else which(apply(X, 2, function(col) {
+    dcol <- col
+    if (order[2] > 0) dcol <- diff(dcol, 1, order[2])
+    if (seasonal[2] > 0) dcol <- diff(dcol, s, seasonal[2])
+    max(abs(dcol)) > 1e-10 * max(1, abs(col))
+  }))
+  Xk <- X[, keep, drop = FALSE]
+  differenced <- delta_len > 0
+  xreg <- if (differenced) Xk else Xk[, -1, drop = FALSE]
+  fit <- arima(y_na, order = order, seasonal = list(order = seasonal, period = s), xreg = xreg,
+               include.mean = !differenced, method = "ML", optim.control = control)
+  stopifnot(fit$code == 0)
+  narma <- sum(order[-2]) + sum(seasonal[-2])
+  cf <- coef(fit)
+  b <- unname(cf[narma + seq_len(ncol(Xk))])
+  V <- unname(vcov(fit)[narma + seq_len(ncol(Xk)), narma + seq_len(ncol(Xk))])
+  se <- sqrt(diag(V))
+  arma_names <- c(sprintf("phi%d", seq_len(order[1])), sprintf("theta%d", seq_len(order[3])),
+                  sprintf("sar%d", seq_len(seasonal[1])), sprintf("sma%d", seq_len(seasonal[3])))
+  interrupt <- interruption_columns(Xk)
+  n <- nrow(Xk)
+  m <- first_row - 1
+  # c_i and A_i of the anchor: the predictions of y and of each column; none without differencing.
+  if (differenced) {
+    const <- kalman_path(fit, y, m, n)
+    A <- sapply(seq_len(ncol(Xk)), function(j) kalman_path(fit, Xk[, j], m, n))
+  } else {
+    const <- rep(0, n)
+    A <- matrix(0, n, ncol(Xk))
+  }
+  effects <- lapply(horizons, function(K) {
+    row <- first_row + K
+    x <- Xk[row, ] - A[row, ]
+    xcf <- Xk[row, ]
+    xcf[interrupt] <- 0
+    xcf <- xcf - A[row, ]
+    fitted <- sum(x * b) + const[row]
+    cfv <- sum(xcf * b) + const[row]
+    list(periods_after = K, period = periods[row], fitted = fitted, counterfactual = cfv,
+         absolute = fitted - cfv, absolute_se = quad_se(x - xcf, V),
+         relative = fitted / cfv - 1, relative_se = quad_se(x / cfv - fitted / cfv^2 * xcf, V))
+  })
+  fixture_case(
+    name, kind = "model",
+    call = sprintf(paste0('arima(y, order = c(%d, %d, %d), seasonal = list(order = c(%d, %d, %d), period = %d), ',
+                          'xreg = X[, keep]%s, include.mean = %s, method = "ML"), y NA in the %d transition %s(s); ',
+                          'effects from KalmanRun / KalmanForecast of makeARIMA(fit$model$phi, fit$model$theta, fit$model$Delta)'),
+                   order[1], order[2], order[3], seasonal[1], seasonal[2], seasonal[3], s,
+                   if (differenced) "" else "[, -1]", if (differenced) "FALSE" else "TRUE", transition, frequency),
+    data = list(series = make_series(frequency, periods, y)),
+    spec = list(interruptions = I(interruption), impact = impact, seasonality = "none",
+                transition = transition, effects_at = I(horizons),
+                errors = if (sum(seasonal) > 0)
+                  sprintf("arima:%d,%d,%d:%d,%d,%d", order[1], order[2], order[3], seasonal[1], seasonal[2], seasonal[3])
+                else sprintf("arima:%d,%d,%d", order[1], order[2], order[3])),
+    expected = list(
+      n = fit$nobs,
+      coefficients = coefficient_rows(colnames(Xk), b, se),
+      error_parameters = as.list(setNames(unname(cf[seq_len(narma)]), arma_names)),
+      log_likelihood = fit$loglik, aic = fit$aic,
+      effects = effects),
+    tolerance = arima_tolerance)
+}
+
+# 5. Schaffer et al. (2021)'s model through the ITS spec: ARIMA(2,1,0)(0,1,1)[12], where the
+# differencing removes the intercept and time and leaves the step and the ramp.
+m_full <- its_design("month", m_periods, "2018-01")
+add(its_case("its_sarima210_011", "month", m_periods, sar_y, m_full, "2018-01", c(2, 1, 0), c(0, 1, 1), 0L, c(0L, 12L, 47L)))
+
+# 6. A washout of 3 months with AR(1) x seasonal AR(1) errors (no differencing).
+add(its_case("its_sarima100_100_washout", "month", a_periods, ar_y, a_X, "2020-01", c(1, 0, 0), c(1, 0, 0), 3L, c(3L, 20L)))
+
+# 7. A washout of 2 months with ARIMA(0,1,1) errors and a slope change only: time is the drift,
+# and its forecast from the pre-period enters the anchor. (With d = 1 a level change differences
+# to a pulse at the interruption, which the washout hides: R's arima then fails to start, and the
+# kit refuses the model.)
+add(its_case("its_arima011_washout", "month", a_periods, ar_y, a_X[, c("intercept", "time", "slope1")], "2020-01",
+             c(0, 1, 1), c(0, 0, 0), 2L, c(2L, 27L), impact = "slope"))
+
+# 8. The quarterly series with a washout of one quarter and ARIMA(1,0,0)(0,1,1)[4] errors.
+add(its_case("its_quarterly_sarima100_011_washout", "quarter", q_periods, q_y, q_X, "2013-Q1", c(1, 0, 0), c(0, 1, 1), 1L, c(1L, 23L)))
+
 write_fixture(out_file, "arima_seasonal.R",
   paste("Reference results for regression with seasonal ARIMA errors (exact ML),",
         "generated by tests/reference/arima_seasonal.R"),
-  list(r = R.version.string, jsonlite = as.character(packageVersion("jsonlite"))),
+  list(r = R.version.string, jsonlite = as.character(packageVersion("jsonlite")),
+       forecast = as.character(packageVersion("forecast"))),
   cases)

@@ -5,8 +5,12 @@ using MathNet.Numerics.LinearAlgebra;
 
 namespace Its.Effects;
 
-/// <summary>Effects, trends and the fitted path from a design row x and its counterfactual x_cf.</summary>
-internal sealed class EffectCalculator(TimeSeries series, ItsSpec spec, Design design, Inference inference)
+/// <summary>
+/// Effects, trends and the fitted path from a design row x and its counterfactual x_cf, over the
+/// estimated design columns; with a <see cref="LevelAnchor"/> (differenced errors) the linear
+/// predictor is anchored to the Kalman predictions of the series.
+/// </summary>
+internal sealed class EffectCalculator(TimeSeries series, ItsSpec spec, Design design, Inference inference, IReadOnlyList<int> columns, LevelAnchor? anchor)
 {
     // Log outcome or log link: effects are read on the original (count) scale.
     private readonly bool _log = spec.Transform == OutcomeTransform.Log || spec.Family.IsCount();
@@ -19,11 +23,12 @@ internal sealed class EffectCalculator(TimeSeries series, ItsSpec spec, Design d
         if (periodsAfter < 0 || periodsAfter > available)
             throw new ItsException($"effect horizon {periodsAfter} is outside the post period (0 to {available} {Period.Describe(series.Frequency)}s after {first})");
         var period = first.Add(periodsAfter);
-        var x = Vector<double>.Build.DenseOfArray(Design.Row(series, spec, period));
-        var xcf = Counterfactual(x);
+        var row = Vector<double>.Build.DenseOfArray(Design.Row(series, spec, period));
+        var (x, c) = Linear(row, period);
+        var (xcf, _) = Linear(Counterfactual(row), period);
         var g = x - xcf;
         double d = inference.Estimate(g), dse = inference.StdError(g);
-        double linFitted = inference.Estimate(x), linCf = inference.Estimate(xcf);
+        double linFitted = inference.Estimate(x) + c, linCf = inference.Estimate(xcf) + c;
         if (_log)
         {
             double? exposure = Exposure(period);
@@ -47,13 +52,15 @@ internal sealed class EffectCalculator(TimeSeries series, ItsSpec spec, Design d
     public IReadOnlyList<Trend> Trends()
     {
         var list = new List<Trend>();
-        if (spec.Impact == Impact.Level) return list;
-        var g = Vector<double>.Build.Dense(design.Terms.Count);
-        g[design.IndexOf("time")] = 1;
+        // Without a time term (removed by differencing) the slope terms are changes of no estimated trend.
+        int time = IndexOf("time");
+        if (spec.Impact == Impact.Level || time < 0) return list;
+        var g = Vector<double>.Build.Dense(columns.Count);
+        g[time] = 1;
         string label = "time";
         for (int j = 1; j <= spec.Interruptions.Count; j++)
         {
-            g[design.IndexOf($"slope{j}")] = 1;
+            g[IndexOf($"slope{j}")] = 1;
             label += $" + slope{j}";
             var c = inference.Contrast(label, g);
             IntervalEstimate? percent = _log ? c.PercentChange : null;
@@ -69,16 +76,16 @@ internal sealed class EffectCalculator(TimeSeries series, ItsSpec spec, Design d
         var points = new List<TrajectoryPoint>(series.Count);
         for (int i = 0; i < series.Count; i++)
         {
-            var x = design.Full.Row(i);
+            var (x, c) = Linear(design.Full.Row(i), i);
             double offset = spec.Offset is { } o ? Math.Log(series.Covariates[o][i]) : 0;
             double Scale(double linear) => _log ? Math.Exp(linear + offset) : linear;
-            double fitted = Scale(inference.Estimate(x));
+            double fitted = Scale(inference.Estimate(x) + c);
             double? cf = null;
             Interval? cfCi = null;
             if (series.Periods[i].CompareTo(first) >= 0)
             {
-                var xcf = Counterfactual(x);
-                double lin = inference.Estimate(xcf);
+                var (xcf, _) = Linear(Counterfactual(design.Full.Row(i)), i);
+                double lin = inference.Estimate(xcf) + c;
                 cf = Scale(lin);
                 cfCi = inference.Ci(lin, inference.StdError(xcf)).Map(Scale);
             }
@@ -94,6 +101,26 @@ internal sealed class EffectCalculator(TimeSeries series, ItsSpec spec, Design d
         for (int i = 0; i < series.Count; i++)
             if (series.Periods[i] == period) return series.Covariates[name][i];
         throw new ItsException($"{period} has no row in the data, so the offset {name} has no value there");
+    }
+
+    // A design row as a contrast of the estimated coefficients and a constant: x'b + c is the linear predictor.
+    private (Vector<double> G, double C) Linear(Vector<double> row, int seriesRow)
+    {
+        var g = Vector<double>.Build.Dense(columns.Count, j => row[columns[j]]);
+        return anchor is null ? (g, 0) : (g - anchor.Adjustment.Row(seriesRow), anchor.Constant[seriesRow]);
+    }
+
+    private (Vector<double> G, double C) Linear(Vector<double> row, Period period)
+    {
+        if (anchor is null) return Linear(row, -1);
+        int i = Enumerable.Range(0, series.Count).FirstOrDefault(r => series.Periods[r] == period, -1);
+        return i >= 0 ? Linear(row, i) : throw new ItsException($"{period} has no row in the data, so the differenced model has no prediction there");
+    }
+
+    private int IndexOf(string term)
+    {
+        for (int j = 0; j < columns.Count; j++) if (design.Terms[columns[j]] == term) return j;
+        return -1;
     }
 
     private Vector<double> Counterfactual(Vector<double> x)

@@ -86,7 +86,7 @@ public sealed class ArimaRegression
     public IReadOnlyList<string> Warnings { get; private init; } = [];
 
     /// <summary>For <see cref="FitAuto"/>, every (p, q) tried with its AICc (NaN where the fit failed); otherwise empty.</summary>
-    public IReadOnlyList<(int P, int Q, double Aicc)> Candidates { get; private init; } = [];
+    public IReadOnlyList<(int P, int Q, double Aicc)> Candidates { get; private set; } = [];
 
     /// <summary>The seasonal AR parameters (R's sar1..), empty without a seasonal AR part.</summary>
     public IReadOnlyList<double> SeasonalArCoefficients { get; private init; } = [];
@@ -96,6 +96,24 @@ public sealed class ArimaRegression
 
     /// <summary>The seasonal orders, <see cref="SeasonalOrder.None"/> for a non-seasonal fit.</summary>
     public SeasonalOrder Seasonal { get; private init; } = SeasonalOrder.None;
+
+    // The AR and MA polynomials with the seasonal parts multiplied in (R's makeARIMA phi and theta).
+    private double[] ExpandedAr { get; init; } = [];
+    private double[] ExpandedMa { get; init; } = [];
+
+    /// <summary>
+    /// The Kalman one-step predictions of the columns of <paramref name="columns"/> (rows in time
+    /// order, one per period) under the fitted ARIMA, with the rows where <paramref name="observed"/>
+    /// is false treated as missing, so that after them the predictions are forecasts; and their
+    /// variances in units of sigma^2 (1e4 or more on the diffuse rows, which have no prediction).
+    /// </summary>
+    internal (Matrix<double> Predictions, double[] Variances) Predict(Matrix<double> columns, bool[] observed)
+    {
+        int n = columns.RowCount, m = columns.ColumnCount;
+        var kalman = new ArimaKalman(ExpandedAr.Length, ArimaKalman.DifferenceOperator(D, Seasonal.D, Seasonal.Period), ExpandedMa.Length, general: true, observed);
+        var (predictions, variances) = kalman.Predict(ExpandedAr, ExpandedMa, columns.ToColumnMajorArray(), n, m);
+        return (Matrix<double>.Build.Dense(n, m, predictions), variances);
+    }
 
     /// <summary>Fits y on X with ARIMA(p, d, q) errors by exact maximum likelihood.</summary>
     /// <param name="x">Design, n x k, the intercept column (term "intercept") first.</param>
@@ -138,16 +156,19 @@ public sealed class ArimaRegression
         ArgumentOutOfRangeException.ThrowIfNegative(q);
         if (p > 50 || q > 50) throw new ItsException($"ARIMA orders up to 50 are supported, not p = {p}, q = {q}");
 
+        // R arima: NA in y are missing observations of the likelihood.
+        var observed = y.Select(double.IsFinite).ToArray();
+        if (!x.Enumerate().All(double.IsFinite)) throw new ArgumentException("X has a value that is not a finite number", nameof(x));
         bool differenced = d + seasonal.D > 0;
         var keep = Enumerable.Range(0, terms.Count).Where(j => !differenced || terms[j] != "intercept").ToArray();
         var regTerms = keep.Select(j => terms[j]).ToArray();
         var xr = Matrix<double>.Build.Dense(x.RowCount, keep.Length, (i, j) => x[i, keep[j]]);
-        int k = keep.Length, n = y.Count - d - seasonal.D * seasonal.Period, narma = p + q + seasonal.P + seasonal.Q;
+        int k = keep.Length, n = observed.Count(o => o) - d - seasonal.D * seasonal.Period, narma = p + q + seasonal.P + seasonal.Q;
         string order = $"ARIMA({p},{d},{q}){seasonal}";
         if (n - (narma + k + 1) - 1 <= 0)
             throw new ItsException($"{order} with {k} regression terms has {narma + k + 1} parameters but only {n} observations after differencing");
 
-        var problem = new Problem(xr, y, regTerms, p, d, q, seasonal, general);
+        var problem = new Problem(xr, y, observed, n, regTerms, p, d, q, seasonal, general);
         var (theta, converged) = problem.Maximise();
         theta = problem.InvertMa(theta);
         var (phi, ma) = problem.ExpandedArma(theta);
@@ -181,6 +202,8 @@ public sealed class ArimaRegression
             SeasonalArCoefficients = PartialToAutoregressive(theta.SubVector(p + q, seasonal.P).ToArray()),
             SeasonalMaCoefficients = theta.SubVector(p + q + seasonal.P, seasonal.Q).ToArray(),
             Seasonal = seasonal,
+            ExpandedAr = phi,
+            ExpandedMa = ma,
             P = p,
             D = d,
             Q = q,
@@ -236,25 +259,9 @@ public sealed class ArimaRegression
             }
         if (best is null)
             throw new ItsException($"no ARIMA(p,{d},q) with p <= {maxP}, q <= {maxQ} could be fitted{(usableOnly ? " away from the stationarity and invertibility boundaries" : "")}: {firstError ?? "every candidate was at a boundary"}");
-        return new ArimaRegression
-        {
-            Terms = best.Terms,
-            Coefficients = best.Coefficients,
-            Covariance = best.Covariance,
-            ArCoefficients = best.ArCoefficients,
-            MaCoefficients = best.MaCoefficients,
-            P = best.P,
-            D = best.D,
-            Q = best.Q,
-            Sigma2 = best.Sigma2,
-            LogLikelihood = best.LogLikelihood,
-            Aic = best.Aic,
-            Aicc = best.Aicc,
-            N = best.N,
-            Converged = best.Converged,
-            Warnings = best.Warnings,
-            Candidates = candidates,
-        };
+        var chosen = (ArimaRegression)best.MemberwiseClone();
+        chosen.Candidates = candidates;
+        return chosen;
     }
 
     private static bool Usable(ArimaRegression fit) =>
@@ -325,9 +332,9 @@ public sealed class ArimaRegression
     /// </summary>
     private sealed class Problem
     {
-        private readonly Vector<double> _y;
         private readonly Matrix<double> _xRotated;
-        private readonly int _p, _d, _q, _k, _n;
+        // _n rows, _used of them in the likelihood after differencing (R's n.used).
+        private readonly int _p, _d, _q, _k, _n, _used;
         private readonly SeasonalOrder _seasonal;
         // The raw ARMA parameters: p AR, q MA, P seasonal AR, Q seasonal MA (R's order).
         private readonly int _narma;
@@ -340,9 +347,9 @@ public sealed class ArimaRegression
         private readonly double[] _data, _white, _resid, _diagonal, _phi, _theta, _partial, _stages;
         private readonly double[] _seasonalPhi, _seasonalPartial, _seasonalStages, _expandedPhi, _expandedTheta;
 
-        public Problem(Matrix<double> xr, Vector<double> y, IReadOnlyList<string> terms, int p, int d, int q, SeasonalOrder seasonal, bool general = false)
+        public Problem(Matrix<double> xr, Vector<double> y, bool[] observed, int used, IReadOnlyList<string> terms, int p, int d, int q, SeasonalOrder seasonal, bool general = false)
         {
-            _y = y;
+            _used = used;
             _p = p;
             _d = d;
             _q = q;
@@ -355,7 +362,7 @@ public sealed class ArimaRegression
             int s = seasonal.Period;
             _expandedPhi = new double[p + s * seasonal.P];
             _expandedTheta = new double[q + s * seasonal.Q];
-            _kalman = new ArimaKalman(_expandedPhi.Length, ArimaKalman.DifferenceOperator(d, seasonal.D, s), _expandedTheta.Length, general);
+            _kalman = new ArimaKalman(_expandedPhi.Length, ArimaKalman.DifferenceOperator(d, seasonal.D, s), _expandedTheta.Length, general, observed);
             _white = new double[_n * (_k + 1)];
             _resid = new double[_n];
             _diagonal = new double[_k];
@@ -373,12 +380,14 @@ public sealed class ArimaRegression
             else
             {
                 // Collinear after differencing: say which term, in the user's names.
-                _ = new LeastSquares(Difference(xr), Difference(y), terms);
+                var (dx, dy) = Difference(xr, y);
+                _ = new LeastSquares(dx, dy, terms);
                 // R arima: with more than one regressor, optimise over gamma = V'b, X V from the SVD X = U S V'.
                 if (_k > 1) Rotation = xr.Svd(true).VT.Transpose();
                 _xRotated = xr * Rotation;
                 // R arima: parscale of the coefficients is 10 x their OLS SEs on the differenced data.
-                var ols = new LeastSquares(Difference(_xRotated), Difference(y), terms);
+                var (dxr, _) = Difference(_xRotated, y);
+                var ols = new LeastSquares(dxr, dy, terms);
                 var cov = ols.ClassicalCovariance();
                 for (int j = 0; j < _k; j++) _parscale[_narma + j] = 10 * Math.Sqrt(cov[j, j]);
             }
@@ -391,19 +400,20 @@ public sealed class ArimaRegression
         /// <summary>V of R's SVD rotation (identity for one regressor).</summary>
         public Matrix<double> Rotation { get; }
 
-        // R arima: diff(x, 1, d), then diff(x, s, D).
-        private Matrix<double> Difference(Matrix<double> m)
+        // R arima: diff(x, 1, d), then diff(x, s, D), rows with a missing y left out (lm's na.omit).
+        private (Matrix<double> X, Vector<double> Y) Difference(Matrix<double> x, Vector<double> y)
         {
+            var m = x.Append(y.ToColumnMatrix());
             for (int i = 0; i < _d + _seasonal.D; i++)
             {
                 int lag = i < _d ? 1 : _seasonal.Period;
                 var previous = m;
                 m = Matrix<double>.Build.Dense(m.RowCount - lag, m.ColumnCount, (r, c) => previous[r + lag, c] - previous[r, c]);
             }
-            return m;
+            var rows = Enumerable.Range(0, m.RowCount).Where(r => double.IsFinite(m[r, _k])).Select(m.Row).ToArray();
+            var kept = Matrix<double>.Build.DenseOfRowVectors(rows);
+            return (kept.SubMatrix(0, kept.RowCount, 0, _k), kept.Column(_k));
         }
-
-        private Vector<double> Difference(Vector<double> v) => Difference(v.ToColumnMatrix()).Column(0);
 
         /// <summary>The expanded AR and MA polynomials (R's makeARIMA phi and theta) of the raw parameters.</summary>
         public (double[] Phi, double[] Theta) ExpandedArma(Vector<double> theta)
@@ -576,7 +586,7 @@ public sealed class ArimaRegression
         public Matrix<double> Covariance(Vector<double> full, List<string> warnings)
         {
             int m = full.Count, narma = _narma;
-            int n = _y.Count - _d - _seasonal.D * _seasonal.Period;
+            int n = _used;
             if (_k == 0) return Matrix<double>.Build.Dense(0, 0);
             var hess = Matrix<double>.Build.Dense(m, m);
             for (int i = 0; i < m; i++)

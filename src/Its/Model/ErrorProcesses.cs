@@ -198,7 +198,9 @@ public sealed record GlsErrors(int P, int Q, LikelihoodMethod Method, bool Satte
 /// quarterly data), as R <c>stats::arima(y, order, seasonal = list(order, period = s), xreg, method = "ML")</c>;
 /// <c>arima:auto</c> picks p and q in 0..3 by AICc (d = 0) among fits that converged away from
 /// the unit circle (roots of modulus 1.01 or more, as <c>forecast::auto.arima</c>). Inference is
-/// Wald z, as R reports for arima fits.
+/// Wald z, as R reports for arima fits. Transition periods are missing observations of the
+/// likelihood (R's NA). With d + D &gt;= 1 the design columns the differencing makes zero are not
+/// estimated and the level is anchored to the model's predictions (<see cref="Effects.LevelAnchor"/>).
 /// </summary>
 /// <param name="P">AR order (ignored when <paramref name="Auto"/>).</param>
 /// <param name="D">Differencing order.</param>
@@ -254,23 +256,90 @@ public sealed record ArimaErrors(int P, int D, int Q, bool Auto = false, int Sea
 
     internal override ProcessEstimate Estimate(ItsModel model, LeastSquares ols, ProcessEstimate plain, CovarianceEstimator covariance, List<string> warnings)
     {
-        // Differencing removes the level, so fitted values, counterfactuals and relative effects
-        // would be undefined; the estimator supports d >= 1 (as stats::arima), the ITS model does not.
-        RequireConsecutiveRows(model);
-        if (D != 0 || SeasonalD != 0)
-            throw new ItsException($"{Name}: differenced errors (d >= 1 or D >= 1) leave the level of the series unidentified, so fitted values and effects are undefined; use d = 0 and D = 0");
-        var terms = model.Design.Terms;
-        var seasonal = SeasonalPart(model.Series.Frequency);
+        var series = model.Series;
+        var design = model.Design;
+        if (series.MissingPeriods > 0)
+            throw new ItsException($"{Name} errors need one row per period: the series has {series.MissingPeriods} missing {Time.Period.Describe(series.Frequency)}(s); fill the gaps, or use newey:L or prais");
+        // Every period enters the filter; the transition periods are missing observations of the
+        // likelihood, as stats::arima treats NA.
+        var y = Vector<double>.Build.Dense(series.Count, double.NaN);
+        for (int r = 0; r < design.FitRows.Count; r++) y[design.FitRows[r]] = model.Outcome[r];
+        var seasonal = SeasonalPart(series.Frequency);
+        var columns = Estimated(design, y, seasonal);
+        var x = Matrix<double>.Build.Dense(series.Count, columns.Length, (i, j) => design.Full[i, columns[j]]);
+        var terms = columns.Select(j => design.Terms[j]).ToArray();
         var fit = Auto
-            ? ArimaRegression.FitAuto(model.X, model.Outcome, terms, 0, usableOnly: true)
-            : ArimaRegression.Fit(model.X, model.Outcome, terms, P, 0, Q, seasonal);
+            ? ArimaRegression.FitAuto(x, y, terms, 0, usableOnly: true)
+            : ArimaRegression.Fit(x, y, terms, P, D, Q, seasonal);
         if (Auto) warnings.Add($"arima:auto chose ARIMA({fit.P},0,{fit.Q}), the smallest AICc ({fit.Aicc:F2}) among p, q = 0..3 away from the stationarity and invertibility boundaries");
-        if (!fit.Converged) warnings.Add($"ARIMA({fit.P},0,{fit.Q}){fit.Seasonal} did not converge; the estimates are from the last iteration");
+        if (!fit.Converged) warnings.Add($"ARIMA({fit.P},{fit.D},{fit.Q}){fit.Seasonal} did not converge; the estimates are from the last iteration");
         warnings.AddRange(fit.Warnings);
-        return new ProcessEstimate(fit.Coefficients, fit.Covariance, fit.N - terms.Count, fit.N, Math.Sqrt(fit.Sigma2), fit.LogLikelihood, fit.Aic, plain.Diagnostics)
+        var removed = Enumerable.Range(0, design.Terms.Count).Except(columns).Select(j => design.Terms[j]).ToArray();
+        if (removed.Length > 0)
+            warnings.Add($"{Name}: the differencing removes {Listing(removed)}, which {(removed.Length == 1 ? "is" : "are")} not estimated; the level (and any trend or season removed) is carried by the differenced errors, and fitted values and counterfactuals are the model's predictions from the pre-interruption {Time.Period.Describe(series.Frequency)}s");
+        return new ProcessEstimate(fit.Coefficients, fit.Covariance, fit.N - terms.Length, fit.N, Math.Sqrt(fit.Sigma2), fit.LogLikelihood, fit.Aic, plain.Diagnostics)
         {
             Ar = Parameters(fit),
             ZTests = true,
+            Columns = columns,
+            Anchor = removed.Length > 0 ? Anchor(model, fit, x, y) : null,
         };
+    }
+
+    private static string Listing(string[] terms) =>
+        terms.Length == 1 ? terms[0] : $"{string.Join(", ", terms[..^1])} and {terms[^1]}";
+
+    // The design columns the differencing leaves non-zero (all without differencing), as R's arima
+    // would need them: the intercept always goes, time with d >= 2 or d = D = 1, fixed seasons with D >= 1.
+    // An interruption term whose differences are non-zero only where a transition period hides
+    // them is not estimable (R's arima fails to start there).
+    private int[] Estimated(Design design, Vector<double> y, Estimation.SeasonalOrder seasonal)
+    {
+        var delta = ArimaKalman.DifferenceOperator(D, seasonal.D, seasonal.Period);
+        if (delta.Length == 0) return Enumerable.Range(0, design.Terms.Count).ToArray();
+        var full = design.Full;
+        double Difference(Func<int, double> value, int i)
+        {
+            double v = value(i);
+            for (int k = 0; k < delta.Length; k++) if (delta[k] != 0) v -= delta[k] * value(i - k - 1);
+            return v;
+        }
+        var kept = new List<int>();
+        for (int j = 0; j < full.ColumnCount; j++)
+        {
+            double scale = Math.Max(full.Column(j).AbsoluteMaximum(), 1), anywhere = 0, observed = 0;
+            for (int i = delta.Length; i < full.RowCount; i++)
+            {
+                double v = Math.Abs(Difference(r => full[r, j], i));
+                anywhere = Math.Max(anywhere, v);
+                if (double.IsFinite(Difference(r => y[r], i))) observed = Math.Max(observed, v);
+            }
+            bool interruption = design.InterruptionColumns[j];
+            if (interruption && !(observed > 1e-10 * scale))
+                throw new ItsException(anywhere > 1e-10 * scale
+                    ? $"{Name}: after differencing, {design.Terms[j]} changes only in the transition periods, which are missing, so its effect is not estimable; use fewer transition periods, d = 0 and D = 0, or impact slope"
+                    : $"{Name}: the differencing removes {design.Terms[j]} (it is constant after differencing), so the interruption has no estimable effect; use fewer differences");
+            if (anywhere > 1e-10 * scale) kept.Add(j);
+        }
+        return kept.ToArray();
+    }
+
+    // The Kalman predictions of y and of every estimated column from the pre-interruption rows (see LevelAnchor).
+    private static Effects.LevelAnchor Anchor(ItsModel model, ArimaRegression fit, Matrix<double> x, Vector<double> y)
+    {
+        var series = model.Series;
+        var first = model.Spec.Interruptions[0];
+        var observed = Enumerable.Range(0, series.Count).Select(i => double.IsFinite(y[i]) && series.Periods[i].CompareTo(first) < 0).ToArray();
+        var data = x.InsertColumn(0, y.Map(v => double.IsFinite(v) ? v : 0));
+        var (predictions, variances) = fit.Predict(data, observed);
+        var constant = predictions.Column(0).ToArray();
+        var adjustment = predictions.RemoveColumn(0);
+        for (int i = 0; i < series.Count; i++)
+        {
+            if (variances[i] < ArimaKalman.DiffuseGain) continue;
+            constant[i] = y[i];
+            adjustment.SetRow(i, x.Row(i));
+        }
+        return new Effects.LevelAnchor(constant, adjustment);
     }
 }

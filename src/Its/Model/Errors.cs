@@ -88,20 +88,34 @@ public static class Errors
             : throw new ArgumentOutOfRangeException(nameof(p), $"the orders must be 0 to 6, not ({p}, {q})");
 
     /// <summary>
-    /// <c>arima:p,0,q:P,0,Q</c>: regression with multiplicative seasonal ARIMA(p, 0, q)(P, 0, Q)[s]
-    /// errors by exact ML, s = 12 for monthly and 4 for quarterly series, R <c>arima(y, order = c(p, 0, q),
-    /// seasonal = list(order = c(P, 0, Q), period = s), xreg, method = "ML")</c>.
+    /// <c>arima:p,d,q</c>: regression with ARIMA(p, d, q) errors by exact ML, R <c>arima(y, order = c(p, d, q), xreg, method = "ML")</c>;
+    /// with d &gt;= 1 the terms the differencing removes are not estimated, and fitted values and
+    /// counterfactuals are the model's predictions from the pre-interruption periods.
     /// </summary>
     /// <param name="p">AR order, 0 to 6.</param>
+    /// <param name="d">Differencing order, 0 to 6.</param>
+    /// <param name="q">MA order, 0 to 6.</param>
+    /// <example><c>Errors = Errors.Arima(0, 1, 1)</c></example>
+    /// <exception cref="ArgumentOutOfRangeException">An order is outside 0..6.</exception>
+    public static ErrorModel Arima(int p, int d, int q) => SeasonalArima(p, d, q, 0, 0, 0);
+
+    /// <summary>
+    /// <c>arima:p,d,q:P,D,Q</c>: regression with multiplicative seasonal ARIMA(p, d, q)(P, D, Q)[s]
+    /// errors by exact ML, s = 12 for monthly and 4 for quarterly series, R <c>arima(y, order = c(p, d, q),
+    /// seasonal = list(order = c(P, D, Q), period = s), xreg, method = "ML")</c>.
+    /// </summary>
+    /// <param name="p">AR order, 0 to 6.</param>
+    /// <param name="d">Differencing order, 0 to 6.</param>
     /// <param name="q">MA order, 0 to 6.</param>
     /// <param name="seasonalP">Seasonal AR order, 0 to 6.</param>
+    /// <param name="seasonalD">Seasonal differencing order, 0 to 6.</param>
     /// <param name="seasonalQ">Seasonal MA order, 0 to 6.</param>
-    /// <example><c>Errors = Errors.SeasonalArima(1, 0, 1, 0)</c></example>
+    /// <example>Schaffer et al. (2021)'s model: <c>Errors = Errors.SeasonalArima(2, 1, 0, 0, 1, 1)</c></example>
     /// <exception cref="ArgumentOutOfRangeException">An order is outside 0..6.</exception>
-    public static ErrorModel SeasonalArima(int p, int q, int seasonalP, int seasonalQ) =>
-        new[] { p, q, seasonalP, seasonalQ }.All(o => o is >= 0 and <= 6)
-            ? new ArimaErrors(p, 0, q, SeasonalP: seasonalP, SeasonalQ: seasonalQ)
-            : throw new ArgumentOutOfRangeException(nameof(p), $"the orders must be 0 to 6, not ({p}, {q})({seasonalP}, {seasonalQ})");
+    public static ErrorModel SeasonalArima(int p, int d, int q, int seasonalP, int seasonalD, int seasonalQ) =>
+        new[] { p, d, q, seasonalP, seasonalD, seasonalQ }.All(o => o is >= 0 and <= 6)
+            ? new ArimaErrors(p, d, q, SeasonalP: seasonalP, SeasonalD: seasonalD, SeasonalQ: seasonalQ)
+            : throw new ArgumentOutOfRangeException(nameof(p), $"the orders must be 0 to 6, not ({p},{d},{q})({seasonalP},{seasonalD},{seasonalQ})");
 
     /// <summary><c>arima:auto</c>: the ARMA(p, q) errors of smallest AICc, p, q = 0..3, as <c>forecast::auto.arima</c>.</summary>
     /// <example><c>Errors = Errors.ArimaAuto</c></example>

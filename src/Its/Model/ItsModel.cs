@@ -50,11 +50,12 @@ public sealed class ItsModel
     /// <exception cref="ItsException">The design is singular, the model fits exactly, or the error model cannot be estimated.</exception>
     public ItsResult Fit()
     {
-        var terms = Design.Terms;
         var warnings = DesignWarnings(Series, Spec).ToList();
 
         var e = Spec.Family.IsCount() ? EstimateCounts(warnings) : EstimateGaussian(warnings);
-        for (int j = 0; j < terms.Count; j++)
+        var columns = e.Columns ?? Enumerable.Range(0, Design.Terms.Count).ToArray();
+        var terms = columns.Select(j => Design.Terms[j]).ToArray();
+        for (int j = 0; j < terms.Length; j++)
             if (!(e.V[j, j] > 0) || !double.IsFinite(e.V[j, j]))
                 throw new ItsException(double.IsInfinity(e.V[j, j])
                     ? Thresholds.VarianceOverflows(terms[j])
@@ -62,7 +63,7 @@ public sealed class ItsModel
 
         // Count models and ARIMA fits use Wald z inference (as R's coeftest on glm and arima fits).
         var inference = new Inference(e.B, e.V, e.ZTests ? null : e.Df);
-        var effects = new EffectCalculator(Series, Spec, Design, inference);
+        var effects = new EffectCalculator(Series, Spec, Design, inference, columns, e.Anchor);
         var horizons = Spec.EffectsAt.Count > 0
             ? Spec.EffectsAt
             : new[] { 0, Series.Periods[^1].PeriodsSince(Spec.Interruptions[0]) }.Distinct().ToArray();
@@ -100,7 +101,9 @@ public sealed class ItsModel
         if (series.MissingPeriods > 0)
             yield return $"the series has {series.MissingPeriods} missing {unit}(s); autocorrelation-based errors and diagnostics treat the observed rows as consecutive";
         if (spec.TransitionPeriods > 0)
-            yield return $"{spec.TransitionPeriods} transition {unit}(s) after each interruption are left out; autocorrelation-based errors and diagnostics treat the remaining rows as consecutive";
+            yield return spec.Errors.Process is ArimaErrors
+                ? $"{spec.TransitionPeriods} transition {unit}(s) after each interruption are left out; the ARIMA likelihood treats them as missing observations, the residual diagnostics treat the remaining rows as consecutive"
+                : $"{spec.TransitionPeriods} transition {unit}(s) after each interruption are left out; autocorrelation-based errors and diagnostics treat the remaining rows as consecutive";
     }
 
     private ProcessEstimate EstimateGaussian(List<string> warnings)

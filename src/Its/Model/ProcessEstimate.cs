@@ -16,6 +16,12 @@ internal sealed record ProcessEstimate(Vector<double> B, Matrix<double> V, int D
     public ErrorParameter[] Ar { get; init; } = [];
     public ErrorParameter[] FamilyParameters { get; init; } = [];
 
+    /// <summary>The design columns estimated (B's order), or null for all of them.</summary>
+    public int[]? Columns { get; init; }
+
+    /// <summary>The level of a model with differenced errors, or null when x'b has one.</summary>
+    public Effects.LevelAnchor? Anchor { get; init; }
+
     /// <summary>Degrees of freedom of each coefficient's test (Satterthwaite), or null for <see cref="Df"/>.</summary>
     public double[]? CoefficientDf { get; init; }
 

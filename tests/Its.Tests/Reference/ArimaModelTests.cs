@@ -55,10 +55,38 @@ public sealed class ArimaModelTests
     }
 
     [Fact]
-    public void Differenced_errors_are_refused_with_the_reason()
+    public void Differenced_errors_drop_the_intercept_and_keep_each_effect_the_contrast_of_its_terms()
     {
-        var model = new ItsModel(California.Series(), California.Spec() with { Errors = ErrorModel.Parse("arima:1,1,0") });
+        var result = new ItsModel(California.Series(), California.Spec() with { Errors = ErrorModel.Parse("arima:1,1,0") }).Fit();
+        Assert.Equal(["time", "level1", "slope1"], result.Coefficients.Select(c => c.Term));
+        Assert.Contains(result.Warnings, w => w.Contains("the differencing removes intercept, which is not estimated"));
+        var level = result.Coefficients["level1"].Estimate;
+        var slope = result.Coefficients["slope1"].Estimate;
+        foreach (var effect in result.Effects)
+        {
+            Assert.Equal(level + effect.PeriodsAfter * slope, effect.Absolute, 1e-9);
+            Assert.Equal(effect.Fitted - effect.Counterfactual, effect.Absolute, 1e-9);
+        }
+        // The first row is diffuse: the model has no prediction there, and the fitted value is the observation.
+        Assert.Equal(result.Trajectory[0].Observed, result.Trajectory[0].Fitted, 1e-9 * result.Trajectory[0].Observed);
+        Assert.Single(result.PostTrends);
+    }
+
+    [Fact]
+    public void Regular_and_seasonal_differencing_remove_time_and_report_no_trend()
+    {
+        var fixture = Fixture.Load("arima_seasonal.json").Single(f => f.Name == "its_sarima210_011");
+        var result = new ItsModel(fixture.Series(), fixture.Spec()).Fit();
+        Assert.Equal(["level1", "slope1"], result.Coefficients.Select(c => c.Term));
+        Assert.Contains(result.Warnings, w => w.Contains("the differencing removes intercept and time, which are not estimated"));
+        Assert.Empty(result.PostTrends);
+    }
+
+    [Fact]
+    public void A_washout_that_hides_the_differenced_level_change_is_refused_with_the_reason()
+    {
+        var model = new ItsModel(California.Series(), California.Spec() with { Errors = ErrorModel.Parse("arima:0,1,1"), TransitionPeriods = 2 });
         var e = Assert.Throws<ItsException>(model.Fit);
-        Assert.Contains("d >= 1", e.Message);
+        Assert.Contains("level1 changes only in the transition periods", e.Message);
     }
 }
