@@ -25,6 +25,7 @@ public sealed class ModelOptions
     private readonly Option<string[]> _where = new("--where") { Description = "COL=VALUE: keep only these rows (one unit of a long file); repeatable" };
     private readonly Option<string[]> _covariate = new("--covariate") { Description = "Covariate column; repeatable" };
     private readonly Option<string[]> _effectsAt = new("--effects-at") { Description = "Horizons K (periods after the first interruption, 0 = that period), e.g. 0,12,24" };
+    private readonly Option<string?> _cumulative = new("--cumulative") { Description = "Sum the effects over periods K1 to K2 after the first interruption: K1:K2, K1: (to the end of the series) or all" };
     private readonly Option<string> _family = new("--family") { Description = "gaussian, poisson, quasipoisson or negbin (count families use a log link)", DefaultValueFactory = _ => "gaussian" };
     private readonly Option<string?> _offset = new("--offset") { Description = "Population-at-risk column of a count model; log(COL) is the offset" };
     private readonly Option<int> _testLag = new("--test-lag") { Description = "Lag of the Ljung-Box and Box-Pierce tests and of the residual ACF/PACF", DefaultValueFactory = _ => 12 };
@@ -47,7 +48,7 @@ public sealed class ModelOptions
             command.Options.Add(o);
         _table.AddTo(command);
         _spec.AddTo(command);
-        foreach (var o in new Option[] { _covariate, _family, _offset, _effectsAt, _testLag, _allowGaps, _shareOf, _format })
+        foreach (var o in new Option[] { _covariate, _family, _offset, _effectsAt, _cumulative, _testLag, _allowGaps, _shareOf, _format })
             command.Options.Add(o);
     }
 
@@ -88,6 +89,7 @@ public sealed class ModelOptions
             Family = family,
             Offset = series.Offset,
             EffectsAt = ParseHorizons(p.GetValue(_effectsAt) ?? []),
+            Cumulative = p.GetValue(_cumulative) is { } window ? OptionParsing.Parse(() => EffectWindow.Parse(window), "--cumulative") : null,
             PortmanteauLag = p.GetValue(_testLag) is >= 1 and var lag ? lag : throw new InputError($"--test-lag {p.GetValue(_testLag)}: must be 1 or more"),
         };
         return (series, spec);

@@ -158,7 +158,7 @@ kalman_path <- function(fit, v, m, n) {
 }
 
 its_case <- function(name, frequency, periods, y, X, interruption, order, seasonal, transition, horizons,
-                     impact = "level+slope") {
+                     impact = "level+slope", window = NULL) {
   s <- period_of(frequency)
   first_row <- match(interruption, periods)
   y_na <- y
@@ -207,6 +207,34 @@ its_case <- function(name, frequency, periods, y, X, interruption, order, season
          absolute = fitted - cfv, absolute_se = quad_se(x - xcf, V),
          relative = fitted / cfv - 1, relative_se = quad_se(x / cfv - fitted / cfv^2 * xcf, V))
   })
+  # The cumulative effect over window[1]..window[2]: the sums of the anchored rows, their
+  # gradients in b the sums of x_i - A_i and xcf_i - A_i (delta method).
+  sum_effect <- NULL
+  if (!is.null(window)) {
+    rows <- first_row + window[1]:window[2]
+    xs <- Xk[rows, , drop = FALSE] - A[rows, , drop = FALSE]
+    xcfs <- Xk[rows, , drop = FALSE]
+    xcfs[, interrupt] <- 0
+    xcfs <- xcfs - A[rows, , drop = FALSE]
+    F <- sum(xs %*% b + const[rows]); U <- sum(xcfs %*% b + const[rows])
+    gF <- colSums(xs); gU <- colSums(xcfs)
+    sum_effect <- list(from = window[1], to = window[2], fitted = F, counterfactual = U, absolute = F - U,
+                       absolute_se = quad_se(gF - gU, V), relative = F / U - 1,
+                       relative_se = quad_se(gF / U - gU * F / U^2, V))
+  }
+  expected <- list(
+      n = fit$nobs,
+      coefficients = coefficient_rows(colnames(Xk), b, se),
+      error_parameters = as.list(setNames(unname(cf[seq_len(narma)]), arma_names)),
+      log_likelihood = fit$loglik, aic = fit$aic,
+      effects = effects)
+  if (!is.null(sum_effect)) expected$cumulative <- sum_effect
+  spec <- list(interruptions = I(interruption), impact = impact, seasonality = "none",
+                transition = transition, effects_at = I(horizons),
+                errors = if (sum(seasonal) > 0)
+                  sprintf("arima:%d,%d,%d:%d,%d,%d", order[1], order[2], order[3], seasonal[1], seasonal[2], seasonal[3])
+                else sprintf("arima:%d,%d,%d", order[1], order[2], order[3]))
+  if (!is.null(window)) spec$cumulative <- sprintf("%d:%d", window[1], window[2])
   fixture_case(
     name, kind = "model",
     call = sprintf(paste0('arima(y, order = c(%d, %d, %d), seasonal = list(order = c(%d, %d, %d), period = %d), ',
@@ -215,24 +243,16 @@ its_case <- function(name, frequency, periods, y, X, interruption, order, season
                    order[1], order[2], order[3], seasonal[1], seasonal[2], seasonal[3], s,
                    if (differenced) "" else "[, -1]", if (differenced) "FALSE" else "TRUE", transition, frequency),
     data = list(series = make_series(frequency, periods, y)),
-    spec = list(interruptions = I(interruption), impact = impact, seasonality = "none",
-                transition = transition, effects_at = I(horizons),
-                errors = if (sum(seasonal) > 0)
-                  sprintf("arima:%d,%d,%d:%d,%d,%d", order[1], order[2], order[3], seasonal[1], seasonal[2], seasonal[3])
-                else sprintf("arima:%d,%d,%d", order[1], order[2], order[3])),
-    expected = list(
-      n = fit$nobs,
-      coefficients = coefficient_rows(colnames(Xk), b, se),
-      error_parameters = as.list(setNames(unname(cf[seq_len(narma)]), arma_names)),
-      log_likelihood = fit$loglik, aic = fit$aic,
-      effects = effects),
+    spec = spec,
+    expected = expected,
     tolerance = arima_tolerance)
 }
 
 # 5. Schaffer et al. (2021)'s model through the ITS spec: ARIMA(2,1,0)(0,1,1)[12], where the
 # differencing removes the intercept and time and leaves the step and the ramp.
 m_full <- its_design("month", m_periods, "2018-01")
-add(its_case("its_sarima210_011", "month", m_periods, sar_y, m_full, "2018-01", c(2, 1, 0), c(0, 1, 1), 0L, c(0L, 12L, 47L)))
+add(its_case("its_sarima210_011", "month", m_periods, sar_y, m_full, "2018-01", c(2, 1, 0), c(0, 1, 1), 0L, c(0L, 12L, 47L),
+             window = c(0L, 23L)))
 
 # 6. A washout of 3 months with AR(1) x seasonal AR(1) errors (no differencing).
 add(its_case("its_sarima100_100_washout", "month", a_periods, ar_y, a_X, "2020-01", c(1, 0, 0), c(1, 0, 0), 3L, c(3L, 20L)))
@@ -242,7 +262,7 @@ add(its_case("its_sarima100_100_washout", "month", a_periods, ar_y, a_X, "2020-0
 # to a pulse at the interruption, which the washout hides: R's arima then fails to start, and the
 # kit refuses the model.)
 add(its_case("its_arima011_washout", "month", a_periods, ar_y, a_X[, c("intercept", "time", "slope1")], "2020-01",
-             c(0, 1, 1), c(0, 0, 0), 2L, c(2L, 27L), impact = "slope"))
+             c(0, 1, 1), c(0, 0, 0), 2L, c(2L, 27L), impact = "slope", window = c(2L, 13L)))
 
 # 8. The quarterly series with a washout of one quarter and ARIMA(1,0,0)(0,1,1)[4] errors.
 add(its_case("its_quarterly_sarima100_011_washout", "quarter", q_periods, q_y, q_X, "2013-Q1", c(1, 0, 0), c(0, 1, 1), 1L, c(1L, 23L)))

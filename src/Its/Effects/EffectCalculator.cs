@@ -49,6 +49,53 @@ internal sealed class EffectCalculator(TimeSeries series, ItsSpec spec, Design d
             rel, relSe, inference.Ci(rel, relSe));
     }
 
+    public CumulativeEffect Cumulative(EffectWindow window)
+    {
+        var first = spec.Interruptions[0];
+        int available = series.Periods[^1].PeriodsSince(first);
+        int to = window.To ?? available;
+        if (window.From < 0 || to > available || to < window.From)
+            throw new ItsException($"cumulative window {window.From}:{to} is outside the post period (0 to {available} {Period.Describe(series.Frequency)}s after {first})");
+        int k = columns.Count;
+        Vector<double> gFitted = Vector<double>.Build.Dense(k), gCf = Vector<double>.Build.Dense(k);
+        double fitted = 0, cf = 0;
+        for (int h = window.From; h <= to; h++)
+        {
+            var period = first.Add(h);
+            var row = Vector<double>.Build.DenseOfArray(Design.Row(series, spec, period));
+            var (x, c) = Linear(row, period);
+            var (xcf, _) = Linear(Counterfactual(row), period);
+            double f = inference.Estimate(x) + c, u = inference.Estimate(xcf) + c;
+            if (_log)
+            {
+                // d exp(x'b) / db = exp(x'b) x
+                double scale = Exposure(period) ?? 1;
+                f = scale * Math.Exp(f);
+                u = scale * Math.Exp(u);
+                gFitted += f * x;
+                gCf += u * xcf;
+            }
+            else
+            {
+                gFitted += x;
+                gCf += xcf;
+            }
+            fitted += f;
+            cf += u;
+        }
+        double abs = fitted - cf, absSe = inference.StdError(gFitted - gCf);
+        double? rel = null, relSe = null;
+        Interval? relCi = null;
+        if (_log || inference.Ci(cf, inference.StdError(gCf)).Lower > 0)
+        {
+            rel = fitted / cf - 1;
+            relSe = inference.StdError(gFitted / cf - gCf * (fitted / (cf * cf)));
+            relCi = inference.Ci(rel.Value, relSe.Value);
+        }
+        return new CumulativeEffect(window.From, to, first.Add(window.From), first.Add(to), fitted, cf,
+            abs, absSe, inference.Ci(abs, absSe), rel, relSe, relCi);
+    }
+
     public IReadOnlyList<Trend> Trends()
     {
         var list = new List<Trend>();

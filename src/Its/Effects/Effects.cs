@@ -51,3 +51,27 @@ public sealed record Trend(int Interruption, double Estimate, double StdError, I
 /// <param name="Counterfactual">Model value without the interruption terms; null before the first interruption.</param>
 /// <param name="CounterfactualCi">Its 95% CI; null before the first interruption.</param>
 public sealed record TrajectoryPoint(Period Period, double Observed, bool InFit, double Fitted, double? Counterfactual, Interval? CounterfactualCi);
+
+/// <summary>
+/// The effect summed over a window of periods after the first interruption, as CausalImpact's
+/// cumulative effect: fitted and counterfactual totals on the outcome's original scale, their
+/// difference and the relative change sum(fitted) / sum(counterfactual) - 1, with delta-method
+/// standard errors (the sums are linear in b for untransformed models, and sums of exp(x'b) for
+/// log models).
+/// </summary>
+/// <param name="From">First period after the interruption.</param>
+/// <param name="To">Last period after the interruption.</param>
+/// <param name="First">The first period of the window.</param>
+/// <param name="Last">The last period of the window.</param>
+/// <param name="Fitted">Sum of the fitted values.</param>
+/// <param name="Counterfactual">Sum of the counterfactuals.</param>
+/// <param name="Absolute">Fitted - counterfactual.</param>
+/// <param name="AbsoluteStdError">Its standard error.</param>
+/// <param name="AbsoluteCi">Absolute +/- critical value x SE.</param>
+/// <param name="Relative">Fitted / counterfactual - 1; null when the counterfactual's 95% CI reaches 0 or below.</param>
+/// <param name="RelativeStdError">Its delta-method standard error.</param>
+/// <param name="RelativeCi">Relative +/- critical value x SE.</param>
+public sealed record CumulativeEffect(
+    int From, int To, Period First, Period Last, double Fitted, double Counterfactual,
+    double Absolute, double AbsoluteStdError, Interval AbsoluteCi,
+    double? Relative, double? RelativeStdError, Interval? RelativeCi);

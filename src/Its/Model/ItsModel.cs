@@ -88,6 +88,7 @@ public sealed class ItsModel
             Iterations = e.Iterations,
             Diagnostics = e.Diagnostics,
             Effects = effectList,
+            Cumulative = Spec.Cumulative is { } window ? effects.Cumulative(window) : null,
             PostTrends = effects.Trends(),
             Trajectory = effects.Trajectory(),
             Warnings = warnings,
@@ -163,6 +164,9 @@ public sealed class ItsModel
         foreach (var e in r.Effects)
             numbers.Add(($"the effect at {e.Period}", [e.Fitted, e.Counterfactual, e.Absolute, e.AbsoluteStdError, e.AbsoluteCi.Lower,
                 e.AbsoluteCi.Upper, e.Relative, e.RelativeStdError, e.RelativeCi?.Lower, e.RelativeCi?.Upper]));
+        if (r.Cumulative is { } sum)
+            numbers.Add(("the cumulative effect", [sum.Fitted, sum.Counterfactual, sum.Absolute, sum.AbsoluteStdError, sum.AbsoluteCi.Lower,
+                sum.AbsoluteCi.Upper, sum.Relative, sum.RelativeStdError, sum.RelativeCi?.Lower, sum.RelativeCi?.Upper]));
         foreach (var t in r.PostTrends)
             numbers.Add(("the post-interruption trend", [t.Estimate, t.StdError, t.Ci.Lower, t.Ci.Upper, t.Percent, t.PercentCi?.Lower, t.PercentCi?.Upper]));
         foreach (var p in r.Trajectory)

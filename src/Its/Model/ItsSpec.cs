@@ -44,9 +44,41 @@ public sealed record ItsSpec
     /// </summary>
     public IReadOnlyList<int> EffectsAt { get; init; } = [];
 
+    /// <summary>The window of periods whose effects are summed into <see cref="Results.ItsResult.Cumulative"/>; null for none.</summary>
+    public EffectWindow? Cumulative { get; init; }
+
     /// <summary>Lag for the Ljung-Box and Box-Pierce tests, and the largest ACF/PACF lag.</summary>
     public int PortmanteauLag { get; init; } = 12;
 
     /// <summary>Largest Breusch-Godfrey order tested (orders 1..this, as far as the df allow).</summary>
     public int BreuschGodfreyMaxOrder { get; init; } = 12;
+}
+
+/// <summary>
+/// Periods From..To after the first interruption, both included (0 is the interruption period);
+/// To null runs to the last period of the series.
+/// </summary>
+/// <param name="From">First period after the interruption.</param>
+/// <param name="To">Last period after the interruption, or null for the end of the series.</param>
+public sealed record EffectWindow(int From, int? To)
+{
+    /// <summary>The whole post period.</summary>
+    public static EffectWindow All { get; } = new(0, null);
+
+    /// <summary>Reads <c>all</c>, <c>K1:K2</c> or <c>K1:</c> (to the end).</summary>
+    /// <exception cref="FormatException">Not a window.</exception>
+    public static EffectWindow Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string s = text.Trim().ToLowerInvariant();
+        if (s == "all") return All;
+        var parts = s.Split(':');
+        static int? Number(string part) => int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int v) ? v : null;
+        if (parts.Length == 2 && Number(parts[0]) is { } from && (parts[1] == "" || Number(parts[1]) is { } to && to >= from))
+            return new EffectWindow(from, parts[1] == "" ? null : Number(parts[1]));
+        throw new FormatException($"'{text}' is not a window of periods after the interruption (expected all, K1:K2 with 0 <= K1 <= K2, or K1:)");
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => this == All ? "all" : $"{From}:{To}";
 }

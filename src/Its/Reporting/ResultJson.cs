@@ -71,6 +71,7 @@ public static class ResultJson
         w.WriteStartArray("effects");
         foreach (var e in result.Effects) WriteEffect(w, e);
         w.WriteEndArray();
+        if (result.Cumulative is { } sum) WriteCumulative(w, sum); else w.WriteNull("cumulative");
         w.WriteStartArray("post_trend");
         foreach (var t in result.PostTrends) WriteTrend(w, t);
         w.WriteEndArray();
@@ -204,6 +205,25 @@ public static class ResultJson
             w.WriteNumber("fitted_rate", e.Fitted / exposure);
             w.WriteNumber("counterfactual_rate", e.Counterfactual / exposure);
         }
+        w.WriteEndObject();
+    }
+
+    // The same fields as an effect's, the window named by its first and last months.
+    private static void WriteCumulative(Utf8JsonWriter w, CumulativeEffect c)
+    {
+        w.WriteStartObject("cumulative");
+        w.WriteNumber("months_after_from", c.From);
+        w.WriteNumber("months_after_to", c.To);
+        w.WriteString("first_month", c.First.ToString());
+        w.WriteString("last_month", c.Last.ToString());
+        w.WriteNumber("fitted", c.Fitted);
+        w.WriteNumber("counterfactual", c.Counterfactual);
+        w.WriteNumber("absolute", c.Absolute);
+        w.WriteNumber("absolute_se", c.AbsoluteStdError);
+        Pair(w, "absolute_ci", c.AbsoluteCi);
+        Nullable(w, "relative", c.Relative);
+        Nullable(w, "relative_se", c.RelativeStdError);
+        if (c.RelativeCi is { } ci) Pair(w, "relative_ci", ci); else w.WriteNull("relative_ci");
         w.WriteEndObject();
     }
 

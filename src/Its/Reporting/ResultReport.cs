@@ -104,6 +104,19 @@ public static class ResultReport
                 absolute.Format(e.Absolute), absolute.Ci(e.AbsoluteCi), e.Relative is { } rel ? relative.Format(100 * rel) : "n/a",
                 e.RelativeCi is { } rci ? relative.Ci(rci.Map(v => 100 * v)) : ""]).ToArray()));
 
+        if (result.Cumulative is { } sum)
+        {
+            var totals = Measured([sum.Fitted, sum.Counterfactual], counts);
+            var sumAbsolute = counts || totals == Counts ? Counts : Estimates([sum.AbsoluteStdError], [sum.Absolute, sum.AbsoluteCi.Lower, sum.AbsoluteCi.Upper]);
+            var sumRelative = Percents(new[] { sum.Relative ?? 0, sum.RelativeCi?.Lower ?? 0, sum.RelativeCi?.Upper ?? 0 }.Select(v => 100 * v));
+            tables.Add(new Table($"Cumulative effect ({unit}s {sum.From} to {sum.To} after {result.Spec.Interruptions[0]}, summed)",
+                [unit + "s", "fitted", "counterfactual", "absolute", "95% CI", "relative (%)", "95% CI (%)"],
+                [[
+                    $"{sum.First} to {sum.Last}", totals.Format(sum.Fitted), totals.Format(sum.Counterfactual),
+                    sumAbsolute.Format(sum.Absolute), sumAbsolute.Ci(sum.AbsoluteCi), sum.Relative is { } rel ? sumRelative.Format(100 * rel) : "n/a",
+                    sum.RelativeCi is { } rci ? sumRelative.Ci(rci.Map(v => 100 * v)) : ""]]));
+        }
+
         if (result.PostTrends.Count > 0)
         {
             var trends = result.PostTrends;

@@ -98,6 +98,9 @@ public sealed record ItsResult
     /// <summary>Effects at the requested horizons.</summary>
     public required IReadOnlyList<Effect> Effects { get; init => field = ReadOnly.Copy(value); }
 
+    /// <summary>The effect summed over <see cref="ItsSpec.Cumulative"/>'s window, or null when none was asked for.</summary>
+    public CumulativeEffect? Cumulative { get; init; }
+
     /// <summary>Post-interruption trends (empty for level-only models).</summary>
     public required IReadOnlyList<Trend> PostTrends { get; init => field = ReadOnly.Copy(value); }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Its.Batch;
 using Its.Comparison;
+using Its.Effects;
 using Its.Diagnostics;
 using Its.Estimation;
 using Its.Model;
@@ -71,6 +72,7 @@ public static class FixtureChecker
                 case "family_parameters": compare.Parameters(name, e.Object(name)!, result.FamilyParameters); break;
                 case "diagnostics": Diagnostics(e.Object(name)!, result.Diagnostics, compare); break;
                 case "effects": Effects(e.Objects(name), result, compare); break;
+                case "cumulative": Cumulative(e.Object(name)!, result.Cumulative, compare); break;
                 case "post_trends": Trends(e.Objects(name), result, compare); break;
                 case "coefficient_intervals_90": Intervals90(e.Objects(name), result, compare); break;
                 case "contrasts": Contrasts(e.Objects(name), result, compare); break;
@@ -199,6 +201,34 @@ public static class FixtureChecker
                     case "relative_se": compare.Number(field, e[name], a.RelativeStdError); break;
                     case "relative_ci": compare.Interval(field, e[name], a.RelativeCi); break;
                 }
+            }
+        }
+    }
+
+    private static void Cumulative(ExpectedValues e, CumulativeEffect? a, Comparison compare)
+    {
+        if (a is null)
+        {
+            compare.Fail("cumulative: R has a cumulative effect, the kit none");
+            return;
+        }
+        foreach (string name in e.Names.ToArray())
+        {
+            string field = $"cumulative.{name}";
+            switch (name)
+            {
+                case "from": compare.Same(field, e[name].GetInt32(), a.From); break;
+                case "to": compare.Same(field, e[name].GetInt32(), a.To); break;
+                case "first": compare.Same(field, e[name].GetString(), a.First.ToString()); break;
+                case "last": compare.Same(field, e[name].GetString(), a.Last.ToString()); break;
+                case "fitted": compare.Number(field, e[name], a.Fitted); break;
+                case "counterfactual": compare.Number(field, e[name], a.Counterfactual); break;
+                case "absolute": compare.Number(field, e[name], a.Absolute); break;
+                case "absolute_se": compare.Number(field, e[name], a.AbsoluteStdError); break;
+                case "absolute_ci": compare.Interval(field, e[name], a.AbsoluteCi); break;
+                case "relative": compare.Number(field, e[name], a.Relative); break;
+                case "relative_se": compare.Number(field, e[name], a.RelativeStdError); break;
+                case "relative_ci": compare.Interval(field, e[name], a.RelativeCi); break;
             }
         }
     }
