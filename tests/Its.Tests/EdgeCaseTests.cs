@@ -154,4 +154,20 @@ public sealed class EdgeCaseTests
             new ItsSpec { Interruptions = [Start.Add(18)], Covariates = ["x"], EffectsAt = [6] }).Fit());
         Assert.Equal("2018-01 has no row in the data, so covariate x has no value there", e.Message);
     }
+
+    [Fact]
+    public void Under_dispersed_counts_stop_theta_at_its_bound_with_the_poisson_fit_and_a_warning()
+    {
+        // Counts that vary less than Poisson: the negative binomial likelihood rises without end in theta.
+        var series = Series(t => 50 + (t * 7 % 5) - 2 + (t >= 18 ? 6 : 0));
+        var spec = new ItsSpec { Interruptions = [Start.Add(18)] };
+        var negbin = new ItsModel(series, spec with { Family = Family.NegativeBinomial }).Fit();
+        var poisson = new ItsModel(series, spec with { Family = Family.Poisson }).Fit();
+        double mean = series.Outcome.Average();
+        var theta = negbin.FamilyParameters.Single(p => p.Name == "theta").Estimate;
+        Assert.InRange(theta, 0.99e6 * mean, 1.01e6 * mean);
+        Assert.Contains(negbin.Warnings, w => w.Contains("theta stops at its bound") && w.Contains("use the Poisson family"));
+        foreach (var (n, p) in negbin.Coefficients.Zip(poisson.Coefficients))
+            Assert.Equal(p.Estimate, n.Estimate, 1e-6 * Math.Max(1, Math.Abs(p.Estimate)));
+    }
 }

@@ -15,12 +15,15 @@ public sealed class CountRegression : IScoreModel
     // at 1e-8 by default; the fixtures use 1e-12, so both sides report the optimum.
     private const double Tolerance = 1e-12;
     private const int MaxIterations = 5000;
+    // Theta's upper bound relative to the mean count: there the negative binomial variance
+    // mu (1 + mu / theta) is the Poisson's to 1e-6, and the likelihood is flat in theta.
+    private const double ThetaBoundPerMean = 1e6;
 
     private readonly Vector<double> _y;
     private readonly LeastSquares _weighted;
 
     private CountRegression(Family family, Matrix<double> x, Vector<double> y, Vector<double> offset, LeastSquares weighted,
-        Vector<double> eta, double? theta, double? thetaSe, int iterations, bool converged)
+        Vector<double> eta, double? theta, double? thetaSe, int iterations, bool converged, bool thetaAtBound = false)
     {
         Family = family;
         X = x;
@@ -32,6 +35,7 @@ public sealed class CountRegression : IScoreModel
         Mu = eta.Map(Math.Exp);
         NegativeBinomialTheta = theta;
         NegativeBinomialThetaStdError = thetaSe;
+        NegativeBinomialThetaAtBound = thetaAtBound;
         Iterations = iterations;
         Converged = converged;
         var w = WorkingWeights(Mu, theta);
@@ -74,6 +78,13 @@ public sealed class CountRegression : IScoreModel
 
     /// <summary>Standard error of theta from its observed information (as MASS::theta.ml).</summary>
     public double? NegativeBinomialThetaStdError { get; }
+
+    /// <summary>
+    /// Whether theta stopped at its upper bound, 1e6 times the mean fitted count, because the
+    /// likelihood still rises there: the counts show no over-dispersion and the model is the
+    /// Poisson one (MASS's theta.ml stops at its iteration limit with a warning instead).
+    /// </summary>
+    public bool NegativeBinomialThetaAtBound { get; }
 
     /// <summary>Pearson chi-square, sum (y - mu)^2 / V(mu).</summary>
     public double PearsonChiSquare { get; }
@@ -144,11 +155,12 @@ public sealed class CountRegression : IScoreModel
 
         // MASS::glm.nb: alternate theta by ML given mu and IRLS given theta until both settle.
         double theta = double.NaN, thetaSe = double.NaN;
+        bool atBound = false;
         for (int round = 0; round < MaxIterations; round++)
         {
             var mu = eta.Map(Math.Exp);
             double previous = theta;
-            (theta, thetaSe) = ThetaMaximumLikelihood(y, mu, x.RowCount - x.ColumnCount);
+            (theta, thetaSe, atBound) = ThetaMaximumLikelihood(y, mu, x.RowCount - x.ColumnCount);
             int it;
             bool ok;
             (weighted, it, ok) = Irls(x, y, offset, eta, theta, terms);
@@ -157,10 +169,13 @@ public sealed class CountRegression : IScoreModel
             var next = x * weighted.Coefficients + offset;
             double change = (next - eta).AbsoluteMaximum();
             eta = next;
-            if (Math.Abs(theta - previous) <= Tolerance * Math.Abs(theta) && change <= 1e-10)
-                return new CountRegression(family, x, y, offset, weighted, eta, theta, thetaSe, iterations, converged);
+            // Settled: theta moves by a relative 1e-12, or by 1e-8 of its standard error where its
+            // likelihood is flat (large theta), and the fitted means no longer move.
+            double moved = Math.Abs(theta - previous);
+            if ((moved <= Tolerance * Math.Abs(theta) || moved <= 1e-8 * thetaSe) && change <= 1e-10)
+                return new CountRegression(family, x, y, offset, weighted, eta, theta, thetaSe, iterations, converged, atBound);
         }
-        return new CountRegression(family, x, y, offset, weighted, eta, theta, thetaSe, iterations, false);
+        return new CountRegression(family, x, y, offset, weighted, eta, theta, thetaSe, iterations, false, atBound);
     }
 
     // Weighted least squares of the working response z = eta - offset + (y - mu)/mu on X with
@@ -218,23 +233,34 @@ public sealed class CountRegression : IScoreModel
     }
 
     // MASS::theta.ml: Newton's method on the score of theta given mu, from the moment estimate
-    // n / sum (y/mu - 1)^2; the SE is 1 / sqrt(information).
-    private static (double Theta, double StdError) ThetaMaximumLikelihood(Vector<double> y, Vector<double> mu, int df)
+    // n / sum (y/mu - 1)^2; the SE is 1 / sqrt(information). Past the bound with the score still
+    // positive (no over-dispersion: the likelihood rises towards the Poisson limit) theta stops at
+    // the bound.
+    private static (double Theta, double StdError, bool AtBound) ThetaMaximumLikelihood(Vector<double> y, Vector<double> mu, int df)
     {
         int n = y.Count;
+        double bound = ThetaBoundPerMean * mu.Average();
+        (double Score, double Information) Derivatives(double t)
+        {
+            double score = 0, info = 0;
+            for (int i = 0; i < n; i++)
+            {
+                // MASS's score psi(t + y) - psi(t) + log t + 1 - log(t + mu) - (y + t)/(mu + t), its
+                // terms regrouped so that nothing cancels when t is much larger than mu and y.
+                score += DigammaDifference(t, y[i]) - LogOnePlus(mu[i] / t) + (mu[i] - y[i]) / (mu[i] + t);
+                info += -Trigamma(t + y[i]) + Trigamma(t) - 1 / t + 2 / (mu[i] + t) - (y[i] + t) / ((mu[i] + t) * (mu[i] + t));
+            }
+            return (score, info);
+        }
         double t = n / Enumerable.Range(0, n).Sum(i => (y[i] / mu[i] - 1) * (y[i] / mu[i] - 1));
-        double info = double.NaN;
+        double information = double.NaN;
         for (int it = 0; it < 200; it++)
         {
             t = Math.Abs(t);
-            double score = 0;
-            info = 0;
-            for (int i = 0; i < n; i++)
-            {
-                score += SpecialFunctions.DiGamma(t + y[i]) - SpecialFunctions.DiGamma(t) + Math.Log(t) + 1 - Math.Log(t + mu[i]) - (y[i] + t) / (mu[i] + t);
-                info += -Trigamma(t + y[i]) + Trigamma(t) - 1 / t + 2 / (mu[i] + t) - (y[i] + t) / ((mu[i] + t) * (mu[i] + t));
-            }
-            double step = score / info;
+            if (t > bound && Derivatives(bound) is { Score: > 0, Information: > 0 and var atBound })
+                return (bound, 1 / Math.Sqrt(atBound), true);
+            (double score, information) = Derivatives(t);
+            double step = score / information;
             t += step;
             if (Math.Abs(step) <= 1e-13 * Math.Abs(t)) break;
         }
@@ -245,7 +271,24 @@ public sealed class CountRegression : IScoreModel
                 ? new UserMessage($"the negative binomial theta has no finite estimate: the counts are far more dispersed than the model allows (Pearson chi-square / df = {pearson:G4}); check the offset and outlying months, or use {Setting.Of<ItsSpec>(nameof(ItsSpec.Family), Family.QuasiPoisson)}")
                 : new UserMessage($"the negative binomial theta has no finite estimate (the counts show no over-dispersion); use {Setting.Of<ItsSpec>(nameof(ItsSpec.Family), Family.Poisson)}"));
         }
-        return (t, 1 / Math.Sqrt(info));
+        return (t, 1 / Math.Sqrt(information), false);
+    }
+
+    // psi(t + y) - psi(t), as the sum of 1/(t + j), j < y, for whole counts below 1,000 (exact where
+    // the difference of two digammas loses its digits, t much larger than y).
+    private static double DigammaDifference(double t, double y)
+    {
+        if (y >= 1000 || y != Math.Floor(y)) return SpecialFunctions.DiGamma(t + y) - SpecialFunctions.DiGamma(t);
+        double sum = 0;
+        for (int j = 0; j < y; j++) sum += 1 / (t + j);
+        return sum;
+    }
+
+    // log(1 + x) accurate for small x (Goldberg 1991, Theorem 4): the rounding of 1 + x cancels.
+    private static double LogOnePlus(double x)
+    {
+        double u = 1 + x;
+        return u == 1 ? x : Math.Log(u) * x / (u - 1);
     }
 
     // psi'(x) by recurrence to x >= 6 and the asymptotic series (Abramowitz and Stegun 6.4.12).

@@ -130,6 +130,8 @@ public sealed class ItsModel
         var fit = CountRegression.Fit(Spec.Family, X, Outcome, LogOffset, Design.Terms);
         string family = Spec.Family.Name();
         if (!fit.Converged) warnings.Add($"the {family} fit did not converge; the estimates are from the last iteration");
+        if (fit.NegativeBinomialThetaAtBound)
+            warnings.Add($"the counts show no over-dispersion: the negative binomial theta stops at its bound {fit.NegativeBinomialTheta:G4} (1e6 times the mean count), where the model is the Poisson one; use the Poisson family");
         int lagTests = Math.Min(Spec.PortmanteauLag, fit.N - 1);
         var residuals = fit.DevianceResiduals.ToArray();
         var dispersion = new DispersionCheck(fit.PearsonChiSquare, fit.DfResidual, fit.Deviance);
