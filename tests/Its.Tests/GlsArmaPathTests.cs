@@ -6,7 +6,7 @@ namespace Its.Tests;
 
 /// <summary>
 /// GlsArma evaluates AR(p) likelihoods by the exact prewhitening filter (Lambda^-1 = L'L, O(n)) and ARMA
-/// likelihoods by the Cholesky factor of the n x n correlation matrix. Both are exact, so for AR errors
+/// likelihoods by the Kalman filter's innovations (the inverse Cholesky factor of Lambda, also O(n)). Both are exact, so for AR errors
 /// they must agree to rounding: the profiled log-likelihood and the coefficients at given correlation
 /// parameters, and the whole fit.
 /// </summary>
@@ -23,8 +23,8 @@ public sealed class GlsArmaPathTests
 
     private static (Matrix<double> X, Vector<double> Y) Case(int n, double[] phi) => AutoregressiveCase.Make(n, phi);
 
-    // Near the edge of the fitted range (u = 14.51 is phi = 1 - 1e-6) the Cholesky path loses digits to
-    // 1 - phi^2 = 2e-6 in its pivots (about 1e-16 / 2e-6 each) while the filter takes 1 - r^2 = sech^2(u/2)
+    // Near the edge of the fitted range (u = 14.51 is phi = 1 - 1e-6) the Kalman path loses digits to
+    // 1 - phi^2 = 2e-6 in its variances (about 1e-16 / 2e-6 each) while the filter takes 1 - r^2 = sech^2(u/2)
     // exactly, so there the paths agree to 1e-8 only.
     private const double NearEdge = 1e-8;
 
@@ -79,4 +79,21 @@ public sealed class GlsArmaPathTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(new[] { 0.5, -0.2 }, new[] { 0.3, 0.1 })]
+    [InlineData(new[] { 1.029, -0.4623 }, new[] { -0.2122, -0.1162 })]
+    [InlineData(new double[0], new[] { -0.6 })]
+    [InlineData(new[] { 0.9 }, new double[0])]
+    public void Nlme_s_parameters_and_the_ARMA_coefficients_map_back_and_forth(double[] phi, double[] theta)
+    {
+        var u = ArmaCorrelation.ToUnconstrained(phi, theta)!;
+        var (phiBack, thetaBack) = ArmaCorrelation.FromUnconstrained(u, phi.Length, theta.Length);
+        Assert.Equal(phi, phiBack, (a, b) => Math.Abs(a - b) < 1e-12);
+        Assert.Equal(theta, thetaBack, (a, b) => Math.Abs(a - b) < 1e-12);
+    }
+
+    [Fact]
+    public void A_non_stationary_AR_part_has_no_unconstrained_parameters() =>
+        Assert.Null(ArmaCorrelation.ToUnconstrained([1.2], []));
 }

@@ -173,6 +173,18 @@ s_series <- make_series("month", s_periods, unname(s_y))
 add(run_case("synthetic_ar1_ar1_reml", s_series, "y", "2019-01", "none", 1, 0, "REML"))
 add(run_case("synthetic_ar1_arma11_reml", s_series, "y", "2019-01", "none", 1, 1, "REML"))
 
+# (d) Synthetic monthly series, 300 months, ARMA(2,2) errors (phi 0.5, -0.2; theta 0.3, 0.1; burn-in
+# 200): from u = 0 a search can stay on the ridge where the AR and MA parts move in step (the kit's
+# did, 67 below this REML log-likelihood, before it also started from the ML ARMA estimate).
+set.seed(20261203)
+arma22 <- as.numeric(arima.sim(list(ar = c(0.5, -0.2), ma = c(0.3, 0.1)), n = 300, n.start = 200))
+m_periods <- period_labels("month", 2000L, 1L, 300L)
+m_X <- make_design(make_series("month", m_periods, NULL), "2020-01", "level+slope", "none", character(0))
+m_y <- round(100 + 0.01 * m_X[, "time"] - 3 * m_X[, "level1"] + arma22, 6)
+m_series <- make_series("month", m_periods, unname(m_y))
+add(run_case("synthetic_arma22_arma22_reml", m_series, "y", "2020-01", "none", 2, 2, "REML"))
+add(run_case("synthetic_arma22_arma22_ml", m_series, "y", "2020-01", "none", 2, 2, "ML"))
+
 # ---------------------------------------------------------------------------------------------
 # Output
 # ---------------------------------------------------------------------------------------------

@@ -41,6 +41,9 @@ internal sealed class ArimaKalman
     private readonly bool _autoregressive;
     // Which rows are observed (R's NA in y); null when all are.
     private readonly bool[]? _observed;
+    // R's rule that leaves rows with F_t >= 1e4 out of the likelihood (false: every row is kept, as
+    // GLS keeps them, also for a stationary process whose variance is that large).
+    private readonly bool _dropDiffuse;
 
     // Kalman path (state dimension rd = r + d): T, Z, R, the state of every column (rd x m,
     // row-major), P, T P, M = P Z and the innovations of one row.
@@ -60,8 +63,9 @@ internal sealed class ArimaKalman
     /// Rows where <paramref name="observed"/> is false are missing, as R's NA: the filter predicts
     /// through them without an update, and they add nothing to the likelihood.
     /// </summary>
-    public ArimaKalman(int p, IReadOnlyList<double> delta, int q, bool general = false, bool[]? observed = null)
+    public ArimaKalman(int p, IReadOnlyList<double> delta, int q, bool general = false, bool[]? observed = null, bool dropDiffuse = true)
     {
+        _dropDiffuse = dropDiffuse;
         _p = p;
         _q = q;
         _r = Math.Max(p, q + 1);
@@ -327,7 +331,7 @@ internal sealed class ArimaKalman
                 for (int i = 0; i < rd; i++) s -= z[i] * anew[i * m + c];
                 resid[c] = s;
             }
-            if (gain < DiffuseGain)
+            if (gain < DiffuseGain || !_dropDiffuse)
             {
                 double scale = Math.Sqrt(gain);
                 for (int c = 0; c < m; c++) output[c * n + used] = resid[c] / scale;

@@ -25,6 +25,41 @@ public static class ArmaCorrelation
     }
 
     /// <summary>
+    /// The inverse of <see cref="FromPartialAutocorrelations"/>: the partial autocorrelations of the
+    /// AR coefficients by the step-down recursion a_{k-1,j} = (a_{k,j} + a_kk a_{k,k-j}) / (1 - a_kk^2),
+    /// or null when some |a_kk| &gt;= 1 (not stationary).
+    /// </summary>
+    public static double[]? ToPartialAutocorrelations(IReadOnlyList<double> a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        var current = a.ToArray();
+        var r = new double[current.Length];
+        for (int k = current.Length; k >= 1; k--)
+        {
+            double akk = current[k - 1];
+            if (!(Math.Abs(akk) < 1)) return null;
+            r[k - 1] = akk;
+            var lower = new double[k - 1];
+            for (int j = 0; j < k - 1; j++) lower[j] = (current[j] + akk * current[k - 2 - j]) / (1 - akk * akk);
+            current = lower;
+        }
+        return r;
+    }
+
+    /// <summary>
+    /// The inverse of <see cref="FromUnconstrained"/>: nlme's unconstrained parameters of a stationary,
+    /// invertible ARMA, or null when it is not.
+    /// </summary>
+    public static double[]? ToUnconstrained(IReadOnlyList<double> phi, IReadOnlyList<double> theta)
+    {
+        ArgumentNullException.ThrowIfNull(phi);
+        ArgumentNullException.ThrowIfNull(theta);
+        if (ToPartialAutocorrelations(phi) is not { } ar || ToPartialAutocorrelations(theta.Select(t => -t).ToArray()) is not { } ma) return null;
+        static double U(double r) => Math.Log((1 + r) / (1 - r));
+        return ar.Select(U).Concat(ma.Select(r => U(-r))).ToArray();
+    }
+
+    /// <summary>
     /// nlme's unconstrained corARMA parameters u (u_i = log((1 + r_i) / (1 - r_i)), so r_i = tanh(u_i / 2))
     /// to the AR and MA coefficients: phi = DL(r_1..r_p) and theta = -DL(-r_{p+1}..-r_{p+q}), DL the
     /// Durbin-Levinson map (nlme <c>ARMA_transPar</c> with sign +1 and -1), so theta_1 = r_{p+1} when q = 1.

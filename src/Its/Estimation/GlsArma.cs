@@ -20,9 +20,10 @@ public enum LikelihoodMethod
 /// Cov(e) = sigma^2 Lambda(phi, theta), fitted as R <c>nlme::gls(y ~ X - 1, correlation = corARMA(p, q),
 /// method = "REML" | "ML")</c>. Given the correlation parameters, beta and sigma^2 are profiled out by GLS
 /// (Lambda^-1 = L'L, X* = L X, y* = L y, beta = QR solve of X* beta = y*; for AR(p) errors L is the exact
-/// prewhitening filter, O(n) per evaluation, and with MA terms the inverse Cholesky factor of Lambda); the profiled
+/// prewhitening filter, and with MA terms the Kalman filter's innovations, both O(n) per evaluation); the profiled
 /// log-likelihood is maximised over nlme's unconstrained parameters u (partial autocorrelations
-/// r = tanh(u / 2), see <see cref="ArmaCorrelation.FromUnconstrained"/>) by BFGS from u = 0 and polished
+/// r = tanh(u / 2), see <see cref="ArmaCorrelation.FromUnconstrained"/>) by BFGS from u = 0 (and, with MA terms, also from the
+/// exact ML ARMA estimate) and polished
 /// by Newton steps.
 /// </summary>
 /// <remarks>
@@ -140,7 +141,7 @@ public sealed class GlsArma
     }
 
     // The fit with Lambda^-1 = L'L by the AR(p) prewhitening filter when q = 0 (general: false), or by
-    // the Cholesky factor of the n x n correlation matrix (general: true, and always when q > 0). Tests
+    // the Kalman filter's innovations (general: true, and always when q > 0). Tests
     // compare the two.
     internal static GlsArma FitCore(Matrix<double> x, Vector<double> y, int p, int q, LikelihoodMethod method, bool general)
     {
@@ -153,7 +154,7 @@ public sealed class GlsArma
 
     // The log-likelihood profiled over sigma^2 (at RSS*/m) and the GLS coefficients at the unconstrained
     // correlation parameters u, by the path FitCore would take; NaN and null where Lambda is not
-    // numerically positive definite. For tests of the AR(p) filter against the Cholesky path.
+    // numerically positive definite. For tests of the AR(p) filter against the Kalman path.
     internal static (double LogLikelihood, Vector<double>? Coefficients) ProfiledAt(Matrix<double> x, Vector<double> y, int p, int q, LikelihoodMethod method, double[] u, bool general)
     {
         var problem = new Problem(x, y, p, q, method, general);
@@ -238,18 +239,23 @@ public sealed class GlsArma
         }
         var objective = ObjectiveFunction.Gradient(Tracked, v => Vector<double>.Build.DenseOfArray(NumericalDerivatives.Gradient(problem.Objective, v.ToArray(), GradientStep)));
         int iterations = 0;
-        bool converged;
-        try
+        bool converged = false;
+        // With MA terms u = 0 is a saddle where the AR and MA parts start in step and BFGS can stay on
+        // the ridge (ARMA(2,2) on 300 months stopped 67 below nlme's REML log-likelihood): the exact ML
+        // ARMA estimate of the regression (ArimaRegression, the ML likelihood itself) is a second start.
+        foreach (var start in Starts(problem))
         {
-            var result = new BfgsMinimizer(1e-9, 1e-12, 1e-15, 1000).FindMinimum(objective, Vector<double>.Build.Dense(d));
-            iterations = result.Iterations;
-            converged = true;
-            if (Tracked(result.MinimizingPoint) <= bestValue) best = result.MinimizingPoint.ToArray();
-        }
-        catch (Exception e) when (e is OptimizationException or ArgumentException)
-        {
-            // Line search or iteration limit: continue from the best point seen.
-            converged = false;
+            try
+            {
+                var result = new BfgsMinimizer(1e-9, 1e-12, 1e-15, 1000).FindMinimum(objective, Vector<double>.Build.DenseOfArray(start));
+                iterations += result.Iterations;
+                converged = true;
+                Tracked(result.MinimizingPoint);
+            }
+            catch (Exception e) when (e is OptimizationException or ArgumentException)
+            {
+                // Line search or iteration limit: continue from the best point seen.
+            }
         }
         var u = Clamp(best);
         var (polished, steps, settled) = Polish(problem, u);
@@ -264,6 +270,26 @@ public sealed class GlsArma
             if (problem.Objective(edge) <= problem.Objective(u) + 1e-9) u = edge;
         }
         return (u, iterations, converged);
+    }
+
+    // u = 0 (nlme's start) and, with MA terms, the exact ML ARMA estimate in nlme's parametrisation.
+    private static IEnumerable<double[]> Starts(Problem problem)
+    {
+        int d = problem.P + problem.Q;
+        yield return new double[d];
+        if (problem.Q == 0) yield break;
+        double[]? start = null;
+        try
+        {
+            var terms = Enumerable.Range(0, problem.K).Select(j => $"x{j}").ToArray();
+            var ml = ArimaRegression.Fit(problem.X, problem.Y, terms, problem.P, 0, problem.Q);
+            start = ArmaCorrelation.ToUnconstrained(ml.ArCoefficients, ml.MaCoefficients);
+        }
+        catch (ItsException)
+        {
+            // No ML start: u = 0 alone.
+        }
+        if (start is not null && start.All(double.IsFinite)) yield return Clamp(start);
     }
 
     // Newton steps u <- u - H^-1 g with step halving, while the Hessian of -log L is positive definite;
@@ -295,8 +321,8 @@ public sealed class GlsArma
     // The data and the likelihood as a function of the unconstrained correlation parameters. Each evaluation
     // whitens [X y] by L with L' L = Lambda^-1 (L Lambda L' = I, L lower triangular), so X* = L X and
     // y* = L y, and factors X* by Householder QR. For AR(p) errors (q = 0) L is the exact prewhitening
-    // filter and an evaluation costs O(n p + n k^2); with MA terms L is the inverse of the Cholesky factor
-    // of the n x n Toeplitz correlation matrix, O(n^3). Buffers are reused between evaluations, so a
+    // filter and an evaluation costs O(n p + n k^2); with MA terms L is the Kalman filter's whitening (the
+    // inverse Cholesky factor of the Toeplitz correlation matrix without forming it), O(n r k). Buffers are reused between evaluations, so a
     // Problem is not for concurrent use (the lazy Satterthwaite parts are computed once, under a lock).
     private sealed class Problem
     {
@@ -311,8 +337,8 @@ public sealed class GlsArma
         private readonly double[] _stages;
         private readonly double[] _scale;
 
-        // General path: the lower Cholesky factor of Lambda, n x n row-major.
-        private double[]? _cholesky;
+        // General path: the Kalman filter of the ARMA(p, q), every row kept.
+        private readonly ArimaKalman? _kalman;
 
         public Problem(Matrix<double> x, Vector<double> y, int p, int q, LikelihoodMethod method, bool general)
         {
@@ -332,6 +358,7 @@ public sealed class GlsArma
             _partial = new double[p];
             _stages = new double[p * p];
             _scale = new double[p + 1];
+            if (General) _kalman = new ArimaKalman(p, [], q, general: true, dropDiffuse: false);
         }
 
         public Matrix<double> X { get; }
@@ -342,7 +369,7 @@ public sealed class GlsArma
         public int N => X.RowCount;
         public int K => X.ColumnCount;
 
-        // Whether Lambda is factored by Cholesky (MA terms, or asked for) rather than by the AR(p) filter.
+        // Whether Lambda is whitened by the Kalman filter (MA terms, or asked for) rather than by the AR(p) filter.
         public bool General { get; }
 
         // m = n - k (REML) or n (ML).
@@ -359,7 +386,7 @@ public sealed class GlsArma
             return double.IsFinite(value) ? value : double.PositiveInfinity;
         }
 
-        // The GLS fit given u, or null if the Cholesky factorisation of Lambda fails.
+        // The GLS fit given u, or null if Lambda is not numerically positive definite.
         public Evaluation? Evaluate(double[] u)
         {
             var (phi, theta) = ArmaCorrelation.FromUnconstrained(u, P, Q);
@@ -382,7 +409,7 @@ public sealed class GlsArma
                     + (Method == LikelihoodMethod.Reml ? logDetX : 0));
 
         // Fills _work with L [X y] and returns log|Lambda|, or NaN if Lambda is not numerically positive definite.
-        private double Whiten(double[] u) => General ? WhitenByCholesky(u) : WhitenAutoregressive(u);
+        private double Whiten(double[] u) => General ? WhitenByKalman(u) : WhitenAutoregressive(u);
 
         // AR(p) with partial autocorrelations r_j = tanh(u_j / 2): by the Durbin-Levinson recursion the
         // standardised one-step prediction errors e_t = (y_t - sum_{j<=min(t,p)} a_j^(min(t,p)) y_{t-j}) / sqrt(v_min(t,p))
@@ -420,40 +447,21 @@ public sealed class GlsArma
             return logDet;
         }
 
-        // Any ARMA(p, q): Lambda = C C' by Cholesky of the Toeplitz autocorrelations, L = C^-1 by forward substitution.
-        private double WhitenByCholesky(double[] u)
+        // Any ARMA(p, q), O(n) per column: the Kalman filter's standardised innovations v_t / sqrt(F_t)
+        // are the rows of C^-1 e for the lower Cholesky factor C of the covariance in units of the
+        // innovation variance, Gamma = gamma_0 Lambda (the innovations algorithm; Brockwell and Davis
+        // 1991, section 5.3), so L = C^-1 sqrt(gamma_0) whitens Lambda and log|Lambda| = sum log F_t - n log gamma_0.
+        private double WhitenByKalman(double[] u)
         {
             int n = N, columns = K + 1;
             var (phi, theta) = ArmaCorrelation.FromUnconstrained(u, P, Q);
-            var rho = ArmaCorrelation.Autocorrelations(phi, theta, n);
-            var l = _cholesky ??= new double[n * n];
-            for (int j = 0; j < n; j++)
-            {
-                double s = rho[0];
-                for (int m = 0; m < j; m++) s -= l[j * n + m] * l[j * n + m];
-                if (!(s > 0)) return double.NaN;
-                double d = Math.Sqrt(s);
-                l[j * n + j] = d;
-                for (int i = j + 1; i < n; i++)
-                {
-                    double t = rho[i - j];
-                    for (int m = 0; m < j; m++) t -= l[i * n + m] * l[j * n + m];
-                    l[i * n + j] = t / d;
-                }
-            }
-            double logDet = 0;
-            for (int i = 0; i < n; i++) logDet += 2 * Math.Log(l[i * n + i]);
-            for (int c = 0; c < columns; c++)
-            {
-                int o = c * n;
-                for (int i = 0; i < n; i++)
-                {
-                    double s = _data[o + i];
-                    for (int m = 0; m < i; m++) s -= l[i * n + m] * _work[o + m];
-                    _work[o + i] = s / l[i * n + i];
-                }
-            }
-            return logDet;
+            double gamma0 = ArimaKalman.StationaryCovariance(phi, theta, Math.Max(P, Q + 1))[0, 0];
+            if (!(gamma0 > 0) || !double.IsFinite(gamma0)) return double.NaN;
+            int used = _kalman!.Filter(phi, theta, _data, n, columns, _work, out double sumLog);
+            if (used != n || !double.IsFinite(sumLog)) return double.NaN;
+            double scale = Math.Sqrt(gamma0);
+            for (int i = 0; i < _work.Length; i++) _work[i] *= scale;
+            return sumLog - n * Math.Log(gamma0);
         }
 
         // Householder QR of X* (the first k columns of _work) applied to y* (column k); returns
