@@ -127,15 +127,6 @@ public sealed class EdgeCaseTests
         Assert.Contains("offset", e.Message);
     }
 
-    [Theory]
-    [InlineData("gls-ar:1")]
-    public void Gls_refuses_transition_periods(string errors)
-    {
-        var e = Assert.Throws<ItsException>(() => new ItsModel(Series(t => t + Noise(t)),
-            new ItsSpec { Interruptions = [Start.Add(18)], TransitionPeriods = 2, Errors = ErrorModel.Parse(errors) }).Fit());
-        Assert.Contains("need consecutive periods", e.Message);
-    }
-
     [Fact]
     public void A_transition_as_long_as_the_series_is_refused()
     {

@@ -141,7 +141,7 @@ public sealed class RobustnessTests
         var gappy = Sensitivity.Run(Series(-1, skip: 5), Spec);
         var gls = gappy.Single(r => r.Errors.Process is GlsErrors);
         Assert.Null(gls.Result);
-        Assert.Contains("consecutive periods", gls.Failure);
+        Assert.Contains("need one row per period", gls.Failure);
         Assert.NotNull(gappy.Single(r => r.Errors.Name == "prais").Result);
     }
 

@@ -185,6 +185,35 @@ m_series <- make_series("month", m_periods, unname(m_y))
 add(run_case("synthetic_arma22_arma22_reml", m_series, "y", "2020-01", "none", 2, 2, "REML"))
 add(run_case("synthetic_arma22_arma22_ml", m_series, "y", "2020-01", "none", 2, 2, "ML"))
 
+# (e) Washouts: the transition periods are left out and corARMA(form = ~ t) takes the period
+# index t as time, so the correlations still span the missing periods (the kit's Kalman filter
+# treats them as missing observations).
+washout_case <- function(name, series, interruptions, p, q, method, transition) {
+  X <- make_design(series, interruptions, "level+slope", "none", character(0))
+  rows <- setdiff(seq_along(series$y), transition_rows(series, interruptions, transition))
+  d <- data.frame(y = series$y[rows], t = rows)
+  d$X <- X[rows, , drop = FALSE]
+  fit <- gls(y ~ X - 1, data = d, correlation = corARMA(p = p, q = q, form = ~ t), method = method, control = control)
+  cp <- unname(coef(fit$modelStruct$corStruct, unconstrained = FALSE))
+  k <- ncol(X)
+  errors <- paste0(if (q == 0) sprintf("gls-ar:%d", p) else sprintf("gls-arma:%d,%d", p, q), ":", tolower(method))
+  fixture_case(
+    name, kind = "model",
+    call = sprintf("gls(y ~ X - 1, data = d[-transition rows], correlation = corARMA(p = %d, q = %d, form = ~ t), method = \"%s\", control = %s)",
+                   p, q, method, control_string),
+    data = list(series = series),
+    spec = list(interruptions = as.list(interruptions), impact = "level+slope", seasonality = "none",
+                transform = "none", transition = transition, errors = errors),
+    expected = list(
+      n = length(rows), df_residual = length(rows) - k,
+      coefficients = coefficient_rows(colnames(X), coef(fit), sqrt(diag(vcov(fit)))),
+      error_parameters = as.list(setNames(cp, c(sprintf("phi%d", seq_len(p)), sprintf("theta%d", seq_len(q))))),
+      sigma = fit$sigma, log_likelihood = as.numeric(logLik(fit)), aic = AIC(fit)),
+    tolerance = maximised_tolerance)
+}
+add(washout_case("synthetic_ar1_washout3_reml", s_series, "2019-01", 1, 0, "REML", 3L))
+add(washout_case("synthetic_arma22_washout6_ml", m_series, "2020-01", 2, 2, "ML", 6L))
+
 # ---------------------------------------------------------------------------------------------
 # Output
 # ---------------------------------------------------------------------------------------------

@@ -123,7 +123,8 @@ public sealed class GlsArma
 
     /// <summary>Fits y on X with ARMA(p, q) errors.</summary>
     /// <param name="x">Design, n x k with n &gt; k, full column rank.</param>
-    /// <param name="y">Outcome, length n, in time order with equal spacing.</param>
+    /// <param name="y">Outcome, length n, one row per period in time order; NaN marks a missing period
+    /// (a washout), whose correlations the ARMA process still spans, as <c>corARMA(form = ~ time)</c>.</param>
     /// <param name="terms">Column names, used to name a collinear term.</param>
     /// <param name="p">AR order, 0 or more.</param>
     /// <param name="q">MA order, 0 or more.</param>
@@ -133,10 +134,12 @@ public sealed class GlsArma
     {
         ArgumentOutOfRangeException.ThrowIfNegative(p);
         ArgumentOutOfRangeException.ThrowIfNegative(q);
-        // Checks dimensions and rank with the messages of OLS.
-        _ = new LeastSquares(x, y, terms);
-        if (x.RowCount <= x.ColumnCount + p + q)
-            throw new ItsException($"GLS with ARMA({p},{q}) errors needs more than {x.ColumnCount + p + q} observations; {x.RowCount} are fitted");
+        // Checks dimensions and rank with the messages of OLS, on the observed rows.
+        if (x.RowCount != y.Count) throw new ArgumentException("X and y differ in length", nameof(y));
+        var rows = Enumerable.Range(0, y.Count).Where(i => double.IsFinite(y[i])).ToArray();
+        _ = new LeastSquares(Matrix<double>.Build.DenseOfRowVectors(rows.Select(x.Row)), Vector<double>.Build.DenseOfEnumerable(rows.Select(i => y[i])), terms);
+        if (rows.Length <= x.ColumnCount + p + q)
+            throw new ItsException($"GLS with ARMA({p},{q}) errors needs more than {x.ColumnCount + p + q} observations; {rows.Length} are fitted");
         return FitCore(x, y, p, q, method, general: false);
     }
 
@@ -347,8 +350,11 @@ public sealed class GlsArma
             P = p;
             Q = q;
             Method = method;
-            General = general || q > 0;
-            int n = N, k = K;
+            Observed = y.Select(double.IsFinite).ToArray();
+            N = Observed.Count(o => o);
+            // The AR filter needs consecutive rows; missing ones are the Kalman filter's.
+            General = general || q > 0 || N < Rows;
+            int n = Rows, k = K;
             _data = new double[n * (k + 1)];
             for (int j = 0; j < k; j++)
                 for (int i = 0; i < n; i++) _data[j * n + i] = x[i, j];
@@ -358,7 +364,7 @@ public sealed class GlsArma
             _partial = new double[p];
             _stages = new double[p * p];
             _scale = new double[p + 1];
-            if (General) _kalman = new ArimaKalman(p, [], q, general: true, dropDiffuse: false);
+            if (General) _kalman = new ArimaKalman(p, [], q, general: true, observed: Observed, dropDiffuse: false);
         }
 
         public Matrix<double> X { get; }
@@ -366,7 +372,10 @@ public sealed class GlsArma
         public int P { get; }
         public int Q { get; }
         public LikelihoodMethod Method { get; }
-        public int N => X.RowCount;
+        // Rows (periods) of X and y, N of them observed.
+        public int Rows => X.RowCount;
+        public bool[] Observed { get; }
+        public int N { get; }
         public int K => X.ColumnCount;
 
         // Whether Lambda is whitened by the Kalman filter (MA terms, or asked for) rather than by the AR(p) filter.
@@ -393,7 +402,7 @@ public sealed class GlsArma
             double logDet = Whiten(u);
             if (double.IsNaN(logDet)) return null;
             var (rss, logDetX) = Decompose();
-            int n = N, k = K;
+            int n = Rows, k = K;
             var beta = new double[k];
             Triangular.SolveUpper(_work, n, _diagonal, beta);
             // R kept for the covariance (the buffers are reused): its strict upper triangle with stride k, and its diagonal.
@@ -420,7 +429,7 @@ public sealed class GlsArma
         // Lambda = correlation), and log|Lambda| = sum_t log v_min(t,p) (AR(1): (n - 1) log(1 - phi^2)).
         private double WhitenAutoregressive(double[] u)
         {
-            int n = N, p = P, columns = K + 1;
+            int n = Rows, p = P, columns = K + 1;
             double v = 1, logDet = 0;
             _scale[0] = 1;
             for (int t = 1; t <= p; t++)
@@ -453,25 +462,25 @@ public sealed class GlsArma
         // 1991, section 5.3), so L = C^-1 sqrt(gamma_0) whitens Lambda and log|Lambda| = sum log F_t - n log gamma_0.
         private double WhitenByKalman(double[] u)
         {
-            int n = N, columns = K + 1;
+            int n = Rows, columns = K + 1;
             var (phi, theta) = ArmaCorrelation.FromUnconstrained(u, P, Q);
             double gamma0 = ArimaKalman.StationaryCovariance(phi, theta, Math.Max(P, Q + 1))[0, 0];
             if (!(gamma0 > 0) || !double.IsFinite(gamma0)) return double.NaN;
             int used = _kalman!.Filter(phi, theta, _data, n, columns, _work, out double sumLog);
-            if (used != n || !double.IsFinite(sumLog)) return double.NaN;
+            if (used != N || !double.IsFinite(sumLog)) return double.NaN;
             double scale = Math.Sqrt(gamma0);
             for (int i = 0; i < _work.Length; i++) _work[i] *= scale;
-            return sumLog - n * Math.Log(gamma0);
+            return sumLog - N * Math.Log(gamma0);
         }
 
         // Householder QR of X* (the first k columns of _work) applied to y* (column k); returns
         // RSS* = |y* - X* beta|^2 and log|X*'X*| = sum log R_jj^2 (infinite when X* is singular).
         private (double Rss, double LogDetX) Decompose()
         {
-            if (!InPlaceQr.Factor(_work, N, N, K, _diagonal)) return (double.NaN, double.NegativeInfinity);
+            if (!InPlaceQr.Factor(_work, Rows, N, K, _diagonal)) return (double.NaN, double.NegativeInfinity);
             double logDetX = 0;
             for (int j = 0; j < K; j++) logDetX += 2 * Math.Log(Math.Abs(_diagonal[j]));
-            return (InPlaceQr.ResidualSumOfSquares(_work, N, N, K), logDetX);
+            return (InPlaceQr.ResidualSumOfSquares(_work, Rows, N, K), logDetX);
         }
     }
 

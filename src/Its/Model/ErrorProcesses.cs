@@ -41,10 +41,18 @@ public abstract record ErrorProcess
     // GLS and ARIMA model the autocorrelation between adjacent periods; R treats left-out periods as
     // missing (corAR1(form = ~t), arima with NA), which the kit does not, so it refuses rather than
     // join periods that are not adjacent.
-    private protected void RequireConsecutiveRows(ItsModel model)
+    // Every period of the series as one row, the transition periods missing (NaN), as the GLS and
+    // ARIMA likelihoods take them (R's NA, nlme's corARMA(form = ~ time)); gaps in the data, whose
+    // periods have no row, are refused.
+    private protected (Matrix<double> X, Vector<double> Y) AllPeriods(ItsModel model)
     {
-        if (model.Series.MissingPeriods > 0 || model.Spec.TransitionPeriods > 0)
-            throw new ItsException(new UserMessage($"{Name} errors need consecutive periods: with transition periods or gaps the autocorrelation would join periods that are not adjacent; drop {Setting.Of<ItsSpec>(nameof(ItsSpec.TransitionPeriods))} or fill the gaps, or use newey:L or prais"));
+        var series = model.Series;
+        var design = model.Design;
+        if (series.MissingPeriods > 0)
+            throw new ItsException(new UserMessage($"{Name} errors need one row per period: the series has {series.MissingPeriods} missing {Time.Period.Describe(series.Frequency)}(s); fill the gaps, or use newey:L or prais"));
+        var y = Vector<double>.Build.Dense(series.Count, double.NaN);
+        for (int r = 0; r < design.FitRows.Count; r++) y[design.FitRows[r]] = model.Outcome[r];
+        return (design.Full, y);
     }
 
     private protected static ErrorParameter[] ArmaParameters(IEnumerable<double> phi, IEnumerable<double> theta) =>
@@ -167,10 +175,9 @@ public sealed record GlsErrors(int P, int Q, LikelihoodMethod Method, bool Satte
 
     internal override ProcessEstimate Estimate(ItsModel model, LeastSquares ols, ProcessEstimate plain, CovarianceEstimator covariance, List<string> warnings)
     {
-        RequireConsecutiveRows(model);
-        var x = model.X;
+        var (x, y) = AllPeriods(model);
         var terms = model.Design.Terms;
-        var fit = GlsArma.Fit(x, model.Outcome, terms, P, Q, Method);
+        var fit = GlsArma.Fit(x, y, terms, P, Q, Method);
         if (!fit.Converged) warnings.Add($"{Name} did not converge in {fit.Iterations} iterations; the estimates are from the last iteration");
         if (fit.NearBoundary)
             warnings.Add($"{Name}: the ARMA parameters are at the stationarity boundary (a root of modulus near 1, as REML gives for a trending series): "
@@ -182,7 +189,7 @@ public sealed record GlsErrors(int P, int Q, LikelihoodMethod Method, bool Satte
             if (df.Any(d => !(d > 0) || !double.IsFinite(d)))
                 throw new ItsException($"{Name}: the Satterthwaite degrees of freedom are undefined here (the information matrix is singular, usually at the boundary); drop :satterthwaite");
         }
-        return new ProcessEstimate(fit.Coefficients, fit.Covariance, fit.DfResidual, x.RowCount, fit.Sigma, fit.LogLikelihood, fit.Aic, plain.Diagnostics)
+        return new ProcessEstimate(fit.Coefficients, fit.Covariance, fit.DfResidual, model.Outcome.Count, fit.Sigma, fit.LogLikelihood, fit.Aic, plain.Diagnostics)
         {
             Iterations = fit.Iterations,
             Ar = ArmaParameters(fit.ArCoefficients, fit.MaCoefficients),
@@ -258,12 +265,7 @@ public sealed record ArimaErrors(int P, int D, int Q, bool Auto = false, int Sea
     {
         var series = model.Series;
         var design = model.Design;
-        if (series.MissingPeriods > 0)
-            throw new ItsException($"{Name} errors need one row per period: the series has {series.MissingPeriods} missing {Time.Period.Describe(series.Frequency)}(s); fill the gaps, or use newey:L or prais");
-        // Every period enters the filter; the transition periods are missing observations of the
-        // likelihood, as stats::arima treats NA.
-        var y = Vector<double>.Build.Dense(series.Count, double.NaN);
-        for (int r = 0; r < design.FitRows.Count; r++) y[design.FitRows[r]] = model.Outcome[r];
+        var (_, y) = AllPeriods(model);
         var seasonal = SeasonalPart(series.Frequency);
         var columns = Estimated(design, y, seasonal);
         var x = Matrix<double>.Build.Dense(series.Count, columns.Length, (i, j) => design.Full[i, columns[j]]);

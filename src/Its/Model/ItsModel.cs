@@ -102,8 +102,8 @@ public sealed class ItsModel
         if (series.MissingPeriods > 0)
             yield return $"the series has {series.MissingPeriods} missing {unit}(s); autocorrelation-based errors and diagnostics treat the observed rows as consecutive";
         if (spec.TransitionPeriods > 0)
-            yield return spec.Errors.Process is ArimaErrors
-                ? $"{spec.TransitionPeriods} transition {unit}(s) after each interruption are left out; the ARIMA likelihood treats them as missing observations, the residual diagnostics treat the remaining rows as consecutive"
+            yield return spec.Errors.Process is ArimaErrors or GlsErrors
+                ? $"{spec.TransitionPeriods} transition {unit}(s) after each interruption are left out; the {(spec.Errors.Process is ArimaErrors ? "ARIMA" : "GLS")} likelihood treats them as missing observations, the residual diagnostics treat the remaining rows as consecutive"
                 : $"{spec.TransitionPeriods} transition {unit}(s) after each interruption are left out; autocorrelation-based errors and diagnostics treat the remaining rows as consecutive";
     }
 

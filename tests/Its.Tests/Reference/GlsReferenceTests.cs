@@ -13,7 +13,8 @@ public sealed class GlsReferenceTests
 {
     private static readonly IReadOnlyList<Fixture> Cases = Fixture.Load("gls.json");
 
-    public static TheoryData<string> CaseNames() => new(Cases.Select(c => c.Name));
+    // The cases fitted on R's design columns (the washout cases are fitted through the model only).
+    public static TheoryData<string> CaseNames() => new(Cases.Where(c => c.Data.TryGetProperty("design", out _)).Select(c => c.Name));
 
     [Theory]
     [MemberData(nameof(CaseNames))]
