@@ -191,7 +191,7 @@ public static class ResultReport
         string unit = Time.Period.Describe(r.Frequency);
         var notes = new List<string>
         {
-            $"{r.N} {unit}s fitted, {r.Parameters} parameters; interruption(s) {string.Join(", ", s.Interruptions)}; impact {s.Impact.Name()}; seasonality {s.Seasonality}; transform {s.Transform.Name()}"
+            $"{Fitted(r, unit)}, {r.Parameters} parameters; interruption(s) {string.Join(", ", s.Interruptions)}; impact {s.Impact.Name()}; seasonality {s.Seasonality}; transform {s.Transform.Name()}"
                 + (s.TransitionPeriods > 0 ? $"; {s.TransitionPeriods} transition {unit}(s) left out" : ""),
             $"family {s.Family.Name()}" + (s.Offset is { } o ? $" with offset log({o})" : "") + $"; errors {s.Errors.Name}" + (r.Lag is { } lag ? $" (lag {lag})" : "")
                 + string.Concat(r.ErrorParameters.Concat(r.FamilyParameters).Select(a => $", {a.Name} = {Number(a.Estimate)}"))
@@ -200,6 +200,15 @@ public static class ResultReport
         };
         notes.AddRange(r.Warnings.Select(w => "warning: " + w));
         return notes;
+    }
+
+    // Differenced errors fit fewer observations (R's nobs) than the periods that enter the filter.
+    private static string Fitted(ItsResult r, string unit)
+    {
+        int periods = r.Trajectory.Count(p => p.InFit);
+        return r.Spec.Errors.Process is ArimaErrors { D: > 0 } or ArimaErrors { SeasonalD: > 0 }
+            ? $"{periods} {unit}s fitted ({r.N} after differencing)"
+            : $"{r.N} {unit}s fitted";
     }
 
     private static string Csv(ItsResult r)

@@ -80,6 +80,7 @@ public sealed class ArimaModelTests
         Assert.Equal(["level1", "slope1"], result.Coefficients.Select(c => c.Term));
         Assert.Contains(result.Warnings, w => w.Contains("the differencing removes intercept and time, which are not estimated"));
         Assert.Empty(result.PostTrends);
+        Assert.Contains("120 months fitted (107 after differencing)", Its.Reporting.ResultReport.Render(result, Its.Reporting.ReportFormat.Text));
     }
 
     [Fact]
