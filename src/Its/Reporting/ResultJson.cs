@@ -191,14 +191,7 @@ public static class ResultJson
         w.WriteStartObject();
         w.WriteNumber("months_after", e.PeriodsAfter);
         w.WriteString("month", e.Period.ToString());
-        w.WriteNumber("fitted", e.Fitted);
-        w.WriteNumber("counterfactual", e.Counterfactual);
-        w.WriteNumber("absolute", e.Absolute);
-        w.WriteNumber("absolute_se", e.AbsoluteStdError);
-        Pair(w, "absolute_ci", e.AbsoluteCi);
-        Nullable(w, "relative", e.Relative);
-        Nullable(w, "relative_se", e.RelativeStdError);
-        if (e.RelativeCi is { } ci) Pair(w, "relative_ci", ci); else w.WriteNull("relative_ci");
+        WriteChange(w, e.Fitted, e.Counterfactual, e.Absolute, e.AbsoluteStdError, e.AbsoluteCi, e.Relative, e.RelativeStdError, e.RelativeCi);
         if (e.Exposure is { } exposure)
         {
             w.WriteNumber("exposure", exposure);
@@ -216,15 +209,22 @@ public static class ResultJson
         w.WriteNumber("months_after_to", c.To);
         w.WriteString("first_month", c.First.ToString());
         w.WriteString("last_month", c.Last.ToString());
-        w.WriteNumber("fitted", c.Fitted);
-        w.WriteNumber("counterfactual", c.Counterfactual);
-        w.WriteNumber("absolute", c.Absolute);
-        w.WriteNumber("absolute_se", c.AbsoluteStdError);
-        Pair(w, "absolute_ci", c.AbsoluteCi);
-        Nullable(w, "relative", c.Relative);
-        Nullable(w, "relative_se", c.RelativeStdError);
-        if (c.RelativeCi is { } ci) Pair(w, "relative_ci", ci); else w.WriteNull("relative_ci");
+        WriteChange(w, c.Fitted, c.Counterfactual, c.Absolute, c.AbsoluteStdError, c.AbsoluteCi, c.Relative, c.RelativeStdError, c.RelativeCi);
         w.WriteEndObject();
+    }
+
+    // The fields an effect and a cumulative effect share: fitted against counterfactual.
+    private static void WriteChange(Utf8JsonWriter w, double fitted, double counterfactual, double absolute, double absoluteSe, Interval absoluteCi,
+        double? relative, double? relativeSe, Interval? relativeCi)
+    {
+        w.WriteNumber("fitted", fitted);
+        w.WriteNumber("counterfactual", counterfactual);
+        w.WriteNumber("absolute", absolute);
+        w.WriteNumber("absolute_se", absoluteSe);
+        Pair(w, "absolute_ci", absoluteCi);
+        Nullable(w, "relative", relative);
+        Nullable(w, "relative_se", relativeSe);
+        if (relativeCi is { } ci) Pair(w, "relative_ci", ci); else w.WriteNull("relative_ci");
     }
 
     private static void WriteTrend(Utf8JsonWriter w, Trend t)

@@ -191,17 +191,27 @@ public static class FixtureChecker
                 {
                     case "periods_after": compare.Same(field, e[name].GetInt32(), a.PeriodsAfter); break;
                     case "period": compare.Same(field, e[name].GetString(), a.Period.ToString()); break;
-                    case "fitted": compare.Number(field, e[name], a.Fitted); break;
-                    case "counterfactual": compare.Number(field, e[name], a.Counterfactual); break;
                     case "exposure": compare.Number(field, e[name], a.Exposure); break;
-                    case "absolute": compare.Number(field, e[name], a.Absolute); break;
-                    case "absolute_se": compare.Number(field, e[name], a.AbsoluteStdError); break;
-                    case "absolute_ci": compare.Interval(field, e[name], a.AbsoluteCi); break;
-                    case "relative": compare.Number(field, e[name], a.Relative); break;
-                    case "relative_se": compare.Number(field, e[name], a.RelativeStdError); break;
-                    case "relative_ci": compare.Interval(field, e[name], a.RelativeCi); break;
+                    default: Change(e, name, field, compare, a.Fitted, a.Counterfactual, a.Absolute, a.AbsoluteStdError, a.AbsoluteCi, a.Relative, a.RelativeStdError, a.RelativeCi); break;
                 }
             }
+        }
+    }
+
+    // The fields an effect and a cumulative effect share; another name is not compared here.
+    private static void Change(ExpectedValues e, string name, string field, Comparison compare, double fitted, double counterfactual,
+        double absolute, double absoluteSe, Interval absoluteCi, double? relative, double? relativeSe, Interval? relativeCi)
+    {
+        switch (name)
+        {
+            case "fitted": compare.Number(field, e[name], fitted); break;
+            case "counterfactual": compare.Number(field, e[name], counterfactual); break;
+            case "absolute": compare.Number(field, e[name], absolute); break;
+            case "absolute_se": compare.Number(field, e[name], absoluteSe); break;
+            case "absolute_ci": compare.Interval(field, e[name], absoluteCi); break;
+            case "relative": compare.Number(field, e[name], relative); break;
+            case "relative_se": compare.Number(field, e[name], relativeSe); break;
+            case "relative_ci": compare.Interval(field, e[name], relativeCi); break;
         }
     }
 
@@ -221,14 +231,7 @@ public static class FixtureChecker
                 case "to": compare.Same(field, e[name].GetInt32(), a.To); break;
                 case "first": compare.Same(field, e[name].GetString(), a.First.ToString()); break;
                 case "last": compare.Same(field, e[name].GetString(), a.Last.ToString()); break;
-                case "fitted": compare.Number(field, e[name], a.Fitted); break;
-                case "counterfactual": compare.Number(field, e[name], a.Counterfactual); break;
-                case "absolute": compare.Number(field, e[name], a.Absolute); break;
-                case "absolute_se": compare.Number(field, e[name], a.AbsoluteStdError); break;
-                case "absolute_ci": compare.Interval(field, e[name], a.AbsoluteCi); break;
-                case "relative": compare.Number(field, e[name], a.Relative); break;
-                case "relative_se": compare.Number(field, e[name], a.RelativeStdError); break;
-                case "relative_ci": compare.Interval(field, e[name], a.RelativeCi); break;
+                default: Change(e, name, field, compare, a.Fitted, a.Counterfactual, a.Absolute, a.AbsoluteStdError, a.AbsoluteCi, a.Relative, a.RelativeStdError, a.RelativeCi); break;
             }
         }
     }
