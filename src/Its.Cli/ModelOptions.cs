@@ -28,7 +28,8 @@ public sealed class ModelOptions
     private readonly Option<string?> _cumulative = new("--cumulative") { Description = "Sum the effects over periods K1 to K2 after the first interruption: K1:K2, K1: (to the end of the series) or all" };
     private readonly Option<string> _family = new("--family") { Description = "gaussian, poisson, quasipoisson or negbin (count families use a log link)", DefaultValueFactory = _ => "gaussian" };
     private readonly Option<string?> _offset = new("--offset") { Description = "Population-at-risk column of a count model; log(COL) is the offset" };
-    private readonly Option<int> _testLag = new("--test-lag") { Description = "Lag of the Ljung-Box and Box-Pierce tests and of the residual ACF/PACF", DefaultValueFactory = _ => 12 };
+    private readonly Option<int> _testLag = new("--test-lag") { Description = "Lag of the Ljung-Box and Box-Pierce tests, of the residual ACF/PACF and the largest Cumby-Huizinga lag", DefaultValueFactory = _ => 12 };
+    private readonly Option<string?> _cumbyHuizinga = new("--cumby-huizinga") { Description = "Cumby-Huizinga variant, as Stata actest's options: robust (the default) or homoskedastic, with q0, bp (Box-Pierce, homoskedastic), small; comma-separated" };
     private readonly Option<bool> _allowGaps = new("--allow-gaps") { Description = "Fit a series with missing periods (rows absent, or an outcome that is missing) instead of refusing it" };
     private readonly Option<string?> _shareOf = new("--share-of") { Description = "COL=VALUE: fit the share (%) of the rows with COL=VALUE in the total of all COL values, period by period" };
     private readonly Option<string> _format = new("--format") { Description = "table, json, csv, markdown, latex or html", DefaultValueFactory = _ => "table" };
@@ -48,7 +49,7 @@ public sealed class ModelOptions
             command.Options.Add(o);
         _table.AddTo(command);
         _spec.AddTo(command);
-        foreach (var o in new Option[] { _covariate, _family, _offset, _effectsAt, _cumulative, _testLag, _allowGaps, _shareOf, _format })
+        foreach (var o in new Option[] { _covariate, _family, _offset, _effectsAt, _cumulative, _testLag, _cumbyHuizinga, _allowGaps, _shareOf, _format })
             command.Options.Add(o);
     }
 
@@ -91,6 +92,7 @@ public sealed class ModelOptions
             EffectsAt = ParseHorizons(p.GetValue(_effectsAt) ?? []),
             Cumulative = p.GetValue(_cumulative) is { } window ? OptionParsing.Parse(() => EffectWindow.Parse(window), "--cumulative") : null,
             PortmanteauLag = p.GetValue(_testLag) is >= 1 and var lag ? lag : throw new InputError($"--test-lag {p.GetValue(_testLag)}: must be 1 or more"),
+            CumbyHuizinga = p.GetValue(_cumbyHuizinga) is { } ch ? OptionParsing.Parse(() => Diagnostics.CumbyHuizingaOptions.Parse(ch), "--cumby-huizinga") : Diagnostics.CumbyHuizingaOptions.General,
         };
         return (series, spec);
     }

@@ -40,6 +40,7 @@ public static class Itsa
     /// <param name="allowGaps">Fit a series with missing periods instead of refusing it.</param>
     /// <param name="table">How the table is read (delimiter, decimal, encoding, sheet, missing-value tokens, date format).</param>
     /// <param name="cumulative">A window whose effects are summed (K1:K2, K1: or all periods after the first interruption), or null.</param>
+    /// <param name="cumbyHuizinga">The Cumby-Huizinga variant: robust or homoskedastic, with q0, bp, small (<see cref="Diagnostics.CumbyHuizingaOptions.Parse"/>).</param>
     /// <exception cref="InputError">The file or its data cannot make the series (the message names file, row and column).</exception>
     /// <exception cref="ArgumentException">An option is not valid (the message names it).</exception>
     /// <exception cref="ItsException">The model cannot be fitted to the series.</exception>
@@ -47,11 +48,12 @@ public static class Itsa
         string impact = "level+slope", string transform = "none", string seasonality = "none", string family = "gaussian", int transition = 0,
         string? date = null, string? year = null, string? month = null, string? quarter = null,
         IReadOnlyList<string>? where = null, IReadOnlyList<string>? covariates = null, string? offset = null,
-        IReadOnlyList<int>? effectsAt = null, bool allowGaps = false, TableOptions? table = null, string? cumulative = null)
+        IReadOnlyList<int>? effectsAt = null, bool allowGaps = false, TableOptions? table = null, string? cumulative = null,
+        string cumbyHuizinga = "robust")
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(outcome);
-        var spec = Spec(errors, impact, transform, seasonality, family, transition, covariates, offset, effectsAt, cumulative);
+        var spec = Spec(errors, impact, transform, seasonality, family, transition, covariates, offset, effectsAt, cumulative, cumbyHuizinga);
         var data = TextTable.Read(file, table ?? new TableOptions());
         var series = SeriesLoader.Load(data, new SeriesOptions
         {
@@ -82,15 +84,17 @@ public static class Itsa
     /// <param name="offset">The series' population-at-risk covariate, for a count model.</param>
     /// <param name="effectsAt">Horizons (periods after the first interruption) to report effects at.</param>
     /// <param name="cumulative">A window whose effects are summed (K1:K2, K1: or all periods after the first interruption), or null.</param>
+    /// <param name="cumbyHuizinga">The Cumby-Huizinga variant: robust or homoskedastic, with q0, bp, small (<see cref="Diagnostics.CumbyHuizingaOptions.Parse"/>).</param>
     /// <param name="series">The series.</param>
     /// <exception cref="ArgumentException">An option is not valid (the message names it).</exception>
     /// <exception cref="ItsException">The model cannot be fitted to the series.</exception>
     public static ItsResult Fit(TimeSeries series, string interruption, string errors = "ols",
         string impact = "level+slope", string transform = "none", string seasonality = "none", string family = "gaussian", int transition = 0,
-        IReadOnlyList<string>? covariates = null, string? offset = null, IReadOnlyList<int>? effectsAt = null, string? cumulative = null)
+        IReadOnlyList<string>? covariates = null, string? offset = null, IReadOnlyList<int>? effectsAt = null, string? cumulative = null,
+        string cumbyHuizinga = "robust")
     {
         ArgumentNullException.ThrowIfNull(series);
-        return Fit(series, Spec(errors, impact, transform, seasonality, family, transition, covariates, offset, effectsAt, cumulative), interruption, dateFormat: null);
+        return Fit(series, Spec(errors, impact, transform, seasonality, family, transition, covariates, offset, effectsAt, cumulative, cumbyHuizinga), interruption, dateFormat: null);
     }
 
     private static ItsResult Fit(TimeSeries series, ItsSpec spec, string interruption, string? dateFormat)
@@ -107,7 +111,7 @@ public static class Itsa
 
     // The spec without its interruptions, which need the data's frequency.
     private static ItsSpec Spec(string errors, string impact, string transform, string seasonality, string family, int transition,
-        IReadOnlyList<string>? covariates, string? offset, IReadOnlyList<int>? effectsAt, string? cumulative)
+        IReadOnlyList<string>? covariates, string? offset, IReadOnlyList<int>? effectsAt, string? cumulative, string cumbyHuizinga)
     {
         if (transition < 0) throw new ArgumentOutOfRangeException(nameof(transition), transition, "transition must be 0 or more");
         return new ItsSpec
@@ -123,6 +127,7 @@ public static class Itsa
             Offset = offset,
             EffectsAt = effectsAt ?? [],
             Cumulative = cumulative is null ? null : Option(cumulative, nameof(cumulative), EffectWindow.Parse),
+            CumbyHuizinga = Option(cumbyHuizinga, nameof(cumbyHuizinga), Diagnostics.CumbyHuizingaOptions.Parse),
         };
     }
 

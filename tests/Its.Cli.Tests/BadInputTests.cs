@@ -84,6 +84,8 @@ public sealed class BadInputTests : IDisposable
         { "bad gls order", Csv(GoodRows()), [.. Basic, "--errors", "gls-ar:x"], ["--errors", "gls-ar:P"] },
         { "satterthwaite with ml", Csv(GoodRows()), [.. Basic, "--errors", "gls-ar:1:ml:satterthwaite"], ["--errors", "Satterthwaite", "REML"] },
         { "bad arima order", Csv(GoodRows()), [.. Basic, "--errors", "arima:1,0"], ["--errors", "arima:p,d,q"] },
+        { "robust Box-Pierce", Csv(GoodRows()), [.. Basic, "--cumby-huizinga", "bp,robust"], ["--cumby-huizinga", "bp (Box-Pierce) is a homoskedastic form"] },
+        { "unknown Cumby-Huizinga variant", Csv(GoodRows()), [.. Basic, "--cumby-huizinga", "hac"], ["--cumby-huizinga", "'hac' is not a Cumby-Huizinga option"] },
         { "cumulative window backwards", Csv(GoodRows()), [.. Basic, "--cumulative", "5:2"], ["--cumulative", "not a window"] },
         { "washout hiding a differenced level change", Csv(GoodRows()), [.. Basic, "--errors", "arima:0,1,1", "--transition", "2"], ["level1 changes only in the transition periods", "use fewer transition periods"] },
         { "bad seasonality", Csv(GoodRows()), [.. Basic, "--seasonality", "fourier:9"], ["--seasonality", "fourier:9"] },

@@ -117,7 +117,8 @@ public sealed class ItsModel
             BreuschGodfreyTest.Compute(ols, Spec.BreuschGodfreyMaxOrder),
             PortmanteauTest.LjungBox(residuals, lagTests),
             PortmanteauTest.BoxPierce(residuals, lagTests),
-            Correlogram.Compute(residuals, lagTests));
+            Correlogram.Compute(residuals, lagTests),
+            CumbyHuizinga: CumbyHuizingaTest.Compute(ols, lagTests, Spec.CumbyHuizinga));
         double sigma = Math.Sqrt(ols.Sigma2);
         // AIC = -2 logLik + 2 (k + 1), the variance counted, as R's AIC(lm).
         double aic = -2 * ols.LogLikelihood + 2 * (ols.K + 1);

@@ -52,6 +52,12 @@ public sealed record ItsSpec
 
     /// <summary>Largest Breusch-Godfrey order tested (orders 1..this, as far as the df allow).</summary>
     public int BreuschGodfreyMaxOrder { get; init; } = 12;
+
+    /// <summary>
+    /// The Cumby-Huizinga variant (Stata <c>actest</c>'s options), tested at lags 1..<see cref="PortmanteauLag"/>;
+    /// the heteroskedasticity-robust general form by default.
+    /// </summary>
+    public Diagnostics.CumbyHuizingaOptions CumbyHuizinga { get; init; } = Diagnostics.CumbyHuizingaOptions.General;
 }
 
 /// <summary>

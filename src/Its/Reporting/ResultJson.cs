@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Its.Diagnostics;
 using Its.Effects;
 using Its.Model;
 using Its.Results;
@@ -67,7 +68,7 @@ public static class ResultJson
         Nullable(w, "log_likelihood", result.LogLikelihood);
         Nullable(w, "aic", result.Aic);
 
-        WriteDiagnostics(w, result.Diagnostics);
+        WriteDiagnostics(w, result.Diagnostics, result.Spec.CumbyHuizinga);
         w.WriteStartArray("effects");
         foreach (var e in result.Effects) WriteEffect(w, e);
         w.WriteEndArray();
@@ -136,7 +137,7 @@ public static class ResultJson
         w.WriteEndArray();
     }
 
-    private static void WriteDiagnostics(Utf8JsonWriter w, ResidualDiagnostics d)
+    private static void WriteDiagnostics(Utf8JsonWriter w, ResidualDiagnostics d, CumbyHuizingaOptions variant)
     {
         w.WriteStartObject("diagnostics");
         w.WriteString("residuals", d.Dispersion is null ? "ols" : "deviance");
@@ -180,6 +181,28 @@ public static class ResultJson
             w.WriteNumber("p_value", t.PValue);
             w.WriteEndObject();
         }
+        if (d.Dispersion is null)
+        {
+            w.WriteStartObject("cumby_huizinga");
+            w.WriteString("variant", variant.ToString());
+            w.WriteStartArray("tests");
+            foreach (var t in d.CumbyHuizinga)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("lag", t.Lag);
+                w.WriteNumber("lags_chisq", t.RangeChiSquare);
+                w.WriteNumber("lags_df", t.Lag);
+                w.WriteNumber("lags_p_value", t.RangePValue);
+                w.WriteNumber("lag_chisq", t.LagChiSquare);
+                w.WriteNumber("lag_df", 1);
+                w.WriteNumber("lag_p_value", t.LagPValue);
+                w.WriteBoolean("adjusted", t.Adjusted);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        else w.WriteNull("cumby_huizinga");
         Numbers(w, "acf", d.Correlogram.Acf);
         Numbers(w, "pacf", d.Correlogram.Pacf);
         w.WriteNumber("acf_bound", d.Correlogram.Bound);

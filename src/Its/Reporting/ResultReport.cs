@@ -146,6 +146,12 @@ public static class ResultReport
             rows.Add(["Pearson chi-square / df", Statistic(disp.Ratio), disp.Df.ToString(CultureInfo.InvariantCulture), "", "about 1 without over-dispersion"]);
         foreach (var b in d.BreuschGodfrey.Where(b => b.Order is 1 or 2 or 3 or 6 or 12))
             rows.Add([$"Breusch-Godfrey order {b.Order}", Statistic(b.ChiSquare), b.Order.ToString(CultureInfo.InvariantCulture), PValue(b.ChiSquarePValue), $"F = {Statistic(b.F)}, p {PClause(b.FPValue)}"]);
+        foreach (var c in d.CumbyHuizinga.Where(c => c.Lag is 1 or 2 or 3 or 6 or 12))
+        {
+            string single = c.Lag == 1 ? "" : $"; lag {c.Lag} alone{(result.Spec.CumbyHuizinga.Q0 ? "" : $" (H0: MA({c.Lag - 1}))")}: chi2 = {Statistic(c.LagChiSquare)}, p {PClause(c.LagPValue)}";
+            rows.Add([$"Cumby-Huizinga lags 1-{c.Lag}", Statistic(c.RangeChiSquare), c.Lag.ToString(CultureInfo.InvariantCulture), PValue(c.RangePValue),
+                $"{result.Spec.CumbyHuizinga}{single}{(c.Adjusted ? "; covariance made positive semidefinite" : "")}{(c.RangeChiSquare < 0 || c.LagChiSquare < 0 ? "; a negative statistic: the Box-Pierce form's I - B V B' is not positive definite for these residuals" : "")}"]);
+        }
         rows.Add(["Ljung-Box", Statistic(d.LjungBox.Statistic), d.LjungBox.Lag.ToString(CultureInfo.InvariantCulture), PValue(d.LjungBox.PValue), ""]);
         rows.Add(["Box-Pierce", Statistic(d.BoxPierce.Statistic), d.BoxPierce.Lag.ToString(CultureInfo.InvariantCulture), PValue(d.BoxPierce.PValue), ""]);
         var acf = d.Correlogram;

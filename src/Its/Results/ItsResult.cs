@@ -16,13 +16,20 @@ namespace Its.Results;
 /// <param name="BoxPierce">Box-Pierce test (R <c>Box.test</c>).</param>
 /// <param name="Correlogram">Residual ACF and PACF with their +/-1.96/sqrt(n) bound.</param>
 /// <param name="Dispersion">Over-dispersion of a count model; null for Gaussian models.</param>
+/// <param name="CumbyHuizinga">Cumby-Huizinga tests at lags 1..p (Stata <c>actest</c>) in the spec's
+/// variant; empty for count models.</param>
 public sealed record ResidualDiagnostics(
     DurbinWatsonTest? DurbinWatson,
     IReadOnlyList<BreuschGodfreyTest> BreuschGodfrey,
     PortmanteauTest LjungBox,
     PortmanteauTest BoxPierce,
     Correlogram Correlogram,
-    DispersionCheck? Dispersion = null);
+    DispersionCheck? Dispersion = null,
+    IReadOnlyList<CumbyHuizingaTest>? CumbyHuizinga = null)
+{
+    /// <summary>Cumby-Huizinga tests at lags 1..p; empty for count models.</summary>
+    public IReadOnlyList<CumbyHuizingaTest> CumbyHuizinga { get; init; } = CumbyHuizinga ?? [];
+}
 
 /// <summary>Over-dispersion of a count model: Pearson chi-square / (n - k), about 1 for Poisson data.</summary>
 /// <param name="PearsonChiSquare">sum (y - mu)^2 / V(mu).</param>

@@ -16,7 +16,7 @@ public sealed class Fixture
 
     // The options of `its fit` a spec may hold, and those of the other entry points by kind.
     private static readonly string[] SpecFields =
-        ["interruptions", "impact", "seasonality", "transform", "transition", "covariates", "family", "offset", "errors", "effects_at", "cumulative"];
+        ["interruptions", "impact", "seasonality", "transform", "transition", "covariates", "family", "offset", "errors", "effects_at", "cumulative", "cumby_huizinga"];
 
     private static readonly Dictionary<string, string[]> KindSpecFields = new()
     {
@@ -152,6 +152,7 @@ public sealed class Fixture
         if (Option("family") is { } family) spec = spec with { Family = FamilyNames.Parse(family.GetString()!) };
         if (Option("errors") is { } errors) spec = spec with { Errors = ErrorModel.Parse(errors.GetString()!) };
         if (Option("cumulative") is { } cumulative) spec = spec with { Cumulative = EffectWindow.Parse(cumulative.GetString()!) };
+        if (Option("cumby_huizinga") is { } ch) spec = spec with { CumbyHuizinga = Diagnostics.CumbyHuizingaOptions.Parse(ch.GetString()!) };
         return spec;
     }
 

@@ -70,7 +70,7 @@ public static class FixtureChecker
                 case "lag": compare.Integer(name, e[name], result.Lag); break;
                 case "error_parameters": compare.Parameters(name, e.Object(name)!, result.ErrorParameters); break;
                 case "family_parameters": compare.Parameters(name, e.Object(name)!, result.FamilyParameters); break;
-                case "diagnostics": Diagnostics(e.Object(name)!, result.Diagnostics, compare); break;
+                case "diagnostics": Diagnostics(e.Object(name)!, result.Diagnostics, result.Spec.CumbyHuizinga, compare); break;
                 case "effects": Effects(e.Objects(name), result, compare); break;
                 case "cumulative": Cumulative(e.Object(name)!, result.Cumulative, compare); break;
                 case "post_trends": Trends(e.Objects(name), result, compare); break;
@@ -132,7 +132,7 @@ public static class FixtureChecker
         }
     }
 
-    private static void Diagnostics(ExpectedValues e, ResidualDiagnostics d, Comparison compare)
+    private static void Diagnostics(ExpectedValues e, ResidualDiagnostics d, CumbyHuizingaOptions variant, Comparison compare)
     {
         foreach (string name in e.Names.ToArray())
         {
@@ -161,6 +161,7 @@ public static class FixtureChecker
                         compare.Number($"{order}.f_p_value", r["f_p_value"], a.FPValue);
                     }
                     break;
+                case "cumby_huizinga": CumbyHuizinga(at, e.Object(name)!, d, variant, compare); break;
                 case "ljung_box": Portmanteau(at, e.Object(name)!, d.LjungBox, compare); break;
                 case "box_pierce": Portmanteau(at, e.Object(name)!, d.BoxPierce, compare); break;
                 case "acf": compare.Series(at, e[name], d.Correlogram.Acf); break;
@@ -168,6 +169,25 @@ public static class FixtureChecker
                 case "deviance": compare.Number(at, e[name], d.Dispersion?.Deviance); break;
                 case "pearson_chisq": compare.Number(at, e[name], d.Dispersion?.PearsonChiSquare); break;
             }
+        }
+    }
+
+    private static void CumbyHuizinga(string at, ExpectedValues e, ResidualDiagnostics d, CumbyHuizingaOptions variant, Comparison compare)
+    {
+        compare.Same($"{at}.variant", e["variant"].GetString(), variant.ToString());
+        var tests = e.Objects("tests");
+        compare.Same($"{at} lags", tests.Count, d.CumbyHuizinga.Count);
+        foreach (var (r, a) in tests.Zip(d.CumbyHuizinga))
+        {
+            string lag = $"{at}[{a.Lag}]";
+            compare.Same($"{lag}.lag", r["lag"].GetInt32(), a.Lag);
+            compare.Same($"{lag}.lags_df", r["lags_df"].GetInt32(), a.Lag);
+            compare.Same($"{lag}.lag_df", r["lag_df"].GetInt32(), 1);
+            compare.Number($"{lag}.lags_chisq", r["lags_chisq"], a.RangeChiSquare);
+            compare.Number($"{lag}.lags_p_value", r["lags_p_value"], a.RangePValue);
+            compare.Number($"{lag}.lag_chisq", r["lag_chisq"], a.LagChiSquare);
+            compare.Number($"{lag}.lag_p_value", r["lag_p_value"], a.LagPValue);
+            compare.Same($"{lag}.adjusted", r["adjusted"].GetBoolean(), a.Adjusted);
         }
     }
 
