@@ -77,4 +77,26 @@ public sealed class ArimaKalmanPathTests
             Close.Equal(Math.Sqrt(kalman.Covariance[j, j]), Math.Sqrt(fast.Covariance[j, j]), SameFit, $"{Terms[j]} SE");
         }
     }
+
+    // Q0 = T Q0 T' + R R' of the state space (R's getQ0): the O(r^2) recursion must solve it to rounding,
+    // also for long seasonal polynomials and MA roots near the unit circle.
+    [Theory]
+    [InlineData(new[] { 0.5 }, new double[0])]
+    [InlineData(new double[0], new[] { 0.4, -0.3 })]
+    [InlineData(new[] { 1.3, -0.4 }, new[] { -0.55, -0.45 })]
+    [InlineData(new[] { 0.4, -0.2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.6, -0.24, 0.12 }, new[] { 0.3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -0.6, -0.18 })]
+    public void The_stationary_state_covariance_solves_its_Lyapunov_equation(double[] phi, double[] theta)
+    {
+        int r = Math.Max(phi.Length, theta.Length + 1);
+        var q = Matrix<double>.Build.DenseOfArray(ArimaKalman.StationaryCovariance(phi, theta, r));
+        var t = Matrix<double>.Build.Dense(r, r);
+        for (int i = 0; i < phi.Length; i++) t[i, 0] = phi[i];
+        for (int i = 0; i < r - 1; i++) t[i, i + 1] = 1;
+        var rv = Vector<double>.Build.Dense(r);
+        rv[0] = 1;
+        for (int k = 0; k < theta.Length; k++) rv[k + 1] = theta[k];
+        var residual = q - t * q * t.Transpose() - rv.OuterProduct(rv);
+        Assert.True(residual.InfinityNorm() < SamePath * q.InfinityNorm(), $"|Q - T Q T' - R R'| = {residual.InfinityNorm():G3}");
+        Assert.Equal(ArmaCorrelation.Autocovariances(phi, theta, 1)[0], q[0, 0], 1e-10 * q[0, 0]);
+    }
 }

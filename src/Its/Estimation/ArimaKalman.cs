@@ -348,25 +348,46 @@ internal sealed class ArimaKalman
     }
 
     /// <summary>
-    /// Unconditional covariance Q0 of the ARMA state (in units of sigma^2): the solution of
-    /// Q0 = T Q0 T' + R R', from vec Q0 = (I - T (x) T)^-1 vec(R R') (the same system Gardner et
-    /// al. 1980 solve; R's getQ0).
+    /// Unconditional covariance Q0 of the ARMA state (in units of sigma^2), the solution of
+    /// Q0 = T Q0 T' + R R' (R's getQ0), in O(r^2) from the process's autocovariances: with state
+    /// a_i,t = phi_i x_{t-1} + theta_{i-1} e_t + a_{i+1,t-1} (a_1 = x, a_{r+1} = 0),
+    /// Q(1, j) = sum_{k=j}^{r} (phi_k gamma(1 + k - j) + theta_{k-1} psi_{k-j}) and
+    /// Q(i, j) = phi_i phi_j gamma(0) + theta_{i-1} theta_{j-1} + phi_i Q(1, j+1) + phi_j Q(1, i+1) + Q(i+1, j+1).
     /// </summary>
     public static double[,] StationaryCovariance(ReadOnlySpan<double> phi, ReadOnlySpan<double> theta, int r)
     {
-        var t = Matrix<double>.Build.Dense(r, r);
-        for (int i = 0; i < phi.Length; i++) t[i, 0] = phi[i];
-        for (int i = 0; i < r - 1; i++) t[i, i + 1] = 1;
-        var rv = Vector<double>.Build.Dense(r);
-        rv[0] = 1;
-        for (int k = 0; k < theta.Length; k++) rv[k + 1] = theta[k];
-        var v = rv.OuterProduct(rv);
-        var system = Matrix<double>.Build.DenseIdentity(r * r) - t.KroneckerProduct(t);
-        // vec stacks columns: vec(T Q T') = (T (x) T) vec(Q).
-        var vecQ = system.Solve(Vector<double>.Build.DenseOfArray(v.ToColumnMajorArray()));
-        var q = new double[r, r];
-        for (int j = 0; j < r; j++)
-            for (int i = 0; i < r; i++) q[i, j] = vecQ[i + j * r];
-        return q;
+        // 1-based phi_1..phi_r and theta_0..theta_{r-1}, zero beyond the orders.
+        var f = new double[r + 2];
+        for (int i = 0; i < phi.Length; i++) f[i + 1] = phi[i];
+        var th = new double[r + 1];
+        th[0] = 1;
+        for (int k = 0; k < theta.Length && k + 1 < r; k++) th[k + 1] = theta[k];
+        var gamma = ArmaCorrelation.Autocovariances(phi.ToArray(), theta.ToArray(), r + 1);
+        var psi = new double[r + 1];
+        for (int j = 0; j <= r; j++)
+        {
+            psi[j] = j < th.Length ? th[j] : 0;
+            for (int i = 1; i <= Math.Min(j, phi.Length); i++) psi[j] += f[i] * psi[j - i];
+        }
+        // q is (r + 2) x (r + 2), 1-based, with the row and column r + 1 zero.
+        var q = new double[r + 2, r + 2];
+        for (int j = 1; j <= r; j++)
+        {
+            double s = 0;
+            for (int k = j; k <= r; k++) s += f[k] * gamma[1 + k - j] + th[k - 1] * psi[k - j];
+            q[1, j] = s;
+            q[j, 1] = s;
+        }
+        for (int i = r; i >= 2; i--)
+            for (int j = r; j >= i; j--)
+            {
+                double v = f[i] * f[j] * gamma[0] + th[i - 1] * th[j - 1] + f[i] * q[1, j + 1] + f[j] * q[1, i + 1] + q[i + 1, j + 1];
+                q[i, j] = v;
+                q[j, i] = v;
+            }
+        var result = new double[r, r];
+        for (int i = 0; i < r; i++)
+            for (int j = 0; j < r; j++) result[i, j] = q[i + 1, j + 1];
+        return result;
     }
 }

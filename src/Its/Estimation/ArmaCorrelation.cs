@@ -81,6 +81,16 @@ public static class ArmaCorrelation
     /// </summary>
     public static double[] Autocorrelations(IReadOnlyList<double> phi, IReadOnlyList<double> theta, int n)
     {
+        var gamma = Autocovariances(phi, theta, n);
+        return gamma.Select(g => g / gamma[0]).ToArray();
+    }
+
+    /// <summary>
+    /// Autocovariances gamma(0..n - 1) of the ARMA process with unit innovation variance (see
+    /// <see cref="Autocorrelations"/>).
+    /// </summary>
+    public static double[] Autocovariances(IReadOnlyList<double> phi, IReadOnlyList<double> theta, int n)
+    {
         ArgumentNullException.ThrowIfNull(phi);
         ArgumentNullException.ThrowIfNull(theta);
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
@@ -112,7 +122,7 @@ public static class ArmaCorrelation
             gamma[k] = C(k);
             for (int i = 1; i <= p; i++) gamma[k] += phi[i - 1] * gamma[k - i];
         }
-        return gamma.Take(n).Select(g => g / gamma[0]).ToArray();
+        return gamma.Take(n).ToArray();
     }
 
     /// <summary>

@@ -226,13 +226,35 @@ public sealed class GlsArma
         }
     }
 
-    // BFGS on -log L(u) from u = 0 (nlme's start), then Newton polishing with a finite-difference
-    // Hessian; a partial autocorrelation beyond 0.98 whose boundary value is no worse is moved there.
+    // From each start, BFGS on -log L(u) then Newton polishing with a finite-difference Hessian; a
+    // partial autocorrelation beyond 0.98 whose boundary value is no worse is moved there. The best
+    // end point is taken among those with the MA part clear of the unit circle (roots of modulus
+    // 1.01 or more) when there is one: a maximum on the MA boundary is a limit that nlme's
+    // parametrisation reaches only as u goes to infinity, where its search from u = 0 does not go.
     private static (double[] U, int Iterations, bool Converged) Maximise(Problem problem)
     {
         int d = problem.P + problem.Q;
         if (d == 0) return (Array.Empty<double>(), 0, true);
-        var best = new double[d];
+        int iterations = 0;
+        var ends = new List<(double[] U, double Value, bool Converged)>();
+        // With MA terms u = 0 is a saddle where the AR and MA parts start in step and BFGS can stay on
+        // the ridge (ARMA(2,2) on 300 months stopped 67 below nlme's REML log-likelihood): the exact ML
+        // ARMA estimate of the regression (ArimaRegression, the ML likelihood itself) is a second start.
+        foreach (var start in Starts(problem))
+        {
+            var (u, steps, converged) = FromStart(problem, start);
+            iterations += steps;
+            ends.Add((u, problem.Objective(u), converged));
+        }
+        var interior = ends.Where(e => problem.Q == 0 || ArmaCorrelation.SmallestRootModulus(ArmaCorrelation.FromUnconstrained(e.U, problem.P, problem.Q).Theta, +1) >= 1.01).ToList();
+        var best = (interior.Count > 0 ? interior : ends).MinBy(e => e.Value);
+        return (best.U, iterations, best.Converged);
+    }
+
+    private static (double[] U, int Iterations, bool Converged) FromStart(Problem problem, double[] start)
+    {
+        int d = start.Length;
+        var best = (double[])start.Clone();
         double bestValue = problem.Objective(best);
         double Tracked(Vector<double> v)
         {
@@ -243,26 +265,18 @@ public sealed class GlsArma
         var objective = ObjectiveFunction.Gradient(Tracked, v => Vector<double>.Build.DenseOfArray(NumericalDerivatives.Gradient(problem.Objective, v.ToArray(), GradientStep)));
         int iterations = 0;
         bool converged = false;
-        // With MA terms u = 0 is a saddle where the AR and MA parts start in step and BFGS can stay on
-        // the ridge (ARMA(2,2) on 300 months stopped 67 below nlme's REML log-likelihood): the exact ML
-        // ARMA estimate of the regression (ArimaRegression, the ML likelihood itself) is a second start.
-        foreach (var start in Starts(problem))
+        try
         {
-            try
-            {
-                var result = new BfgsMinimizer(1e-9, 1e-12, 1e-15, 1000).FindMinimum(objective, Vector<double>.Build.DenseOfArray(start));
-                iterations += result.Iterations;
-                converged = true;
-                Tracked(result.MinimizingPoint);
-            }
-            catch (Exception e) when (e is OptimizationException or ArgumentException)
-            {
-                // Line search or iteration limit: continue from the best point seen.
-            }
+            var result = new BfgsMinimizer(1e-9, 1e-12, 1e-15, 1000).FindMinimum(objective, Vector<double>.Build.DenseOfArray(start));
+            iterations += result.Iterations;
+            converged = true;
+            Tracked(result.MinimizingPoint);
         }
-        var u = Clamp(best);
-        var (polished, steps, settled) = Polish(problem, u);
-        u = polished;
+        catch (Exception e) when (e is OptimizationException or ArgumentException)
+        {
+            // Line search or iteration limit: continue from the best point seen.
+        }
+        var (u, steps, settled) = Polish(problem, Clamp(best));
         iterations += steps;
         converged |= settled;
         for (int i = 0; i < d; i++)
