@@ -82,11 +82,11 @@ public sealed class ArimaRegression
     /// </summary>
     public bool Converged { get; private init; }
 
+    /// <summary>Whether the inverse Hessian has a negative variance of some parameter (forecast's <c>checkarima</c>).</summary>
+    public bool NegativeVariance { get; private init; }
+
     /// <summary>Problems with the fit that the numbers alone do not show (unit roots, non-convergence).</summary>
     public IReadOnlyList<string> Warnings { get; private init; } = [];
-
-    /// <summary>For <see cref="FitAuto"/>, every (p, q) tried with its AICc (NaN where the fit failed); otherwise empty.</summary>
-    public IReadOnlyList<(int P, int Q, double Aicc)> Candidates { get; private set; } = [];
 
     /// <summary>The seasonal AR parameters (R's sar1..), empty without a seasonal AR part.</summary>
     public IReadOnlyList<double> SeasonalArCoefficients { get; private init; } = [];
@@ -98,8 +98,8 @@ public sealed class ArimaRegression
     public SeasonalOrder Seasonal { get; private init; } = SeasonalOrder.None;
 
     // The AR and MA polynomials with the seasonal parts multiplied in (R's makeARIMA phi and theta).
-    private double[] ExpandedAr { get; init; } = [];
-    private double[] ExpandedMa { get; init; } = [];
+    internal double[] ExpandedAr { get; private init; } = [];
+    internal double[] ExpandedMa { get; private init; } = [];
 
     /// <summary>
     /// The Kalman one-step predictions of the columns of <paramref name="columns"/> (rows in time
@@ -143,7 +143,10 @@ public sealed class ArimaRegression
 
     // general: the Kalman filter also for pure AR models with d = 0 (which otherwise take the
     // Durbin-Levinson prewhitening path); for the tests that compare the two.
-    internal static ArimaRegression FitCore(Matrix<double> x, Vector<double> y, IReadOnlyList<string> terms, int p, int d, int q, bool general, SeasonalOrder? seasonalOrder = null)
+    // cssStart: start the likelihood search at the conditional-sum-of-squares estimates, as R's
+    // method = "CSS-ML" (forecast's default), refusing an AR part the CSS fit finds non-stationary.
+    internal static ArimaRegression FitCore(Matrix<double> x, Vector<double> y, IReadOnlyList<string> terms, int p, int d, int q, bool general, SeasonalOrder? seasonalOrder = null,
+        bool cssStart = false)
     {
         var seasonal = seasonalOrder ?? SeasonalOrder.None;
         ArgumentNullException.ThrowIfNull(x);
@@ -169,7 +172,7 @@ public sealed class ArimaRegression
             throw new ItsException($"{order} with {k} regression terms has {narma + k + 1} parameters but only {n} observations after differencing");
 
         var problem = new Problem(xr, y, observed, n, regTerms, p, d, q, seasonal, general);
-        var (theta, converged) = problem.Maximise();
+        var (theta, converged) = problem.Maximise(cssStart ? problem.CssStart().SubVector(0, narma) : null);
         theta = problem.InvertMa(theta);
         var (phi, ma) = problem.ExpandedArma(theta);
         var (gamma, _) = problem.Profile(theta);
@@ -179,7 +182,7 @@ public sealed class ArimaRegression
         double f = problem.Objective(full, out double ssq);
 
         var warnings = new List<string>();
-        var cov = problem.Covariance(full, warnings);
+        var cov = problem.Covariance(full, warnings, out bool negativeVariance);
         var gradient = problem.ProfileGradient(theta);
         // An MA root on the unit circle is a maximum on the invertibility boundary, where the
         // likelihood is symmetric in the root's modulus and has a kink, not a zero gradient.
@@ -213,62 +216,10 @@ public sealed class ArimaRegression
             Aicc = aic + 2.0 * npar * (npar + 1) / (n - npar - 1),
             N = n,
             Converged = converged,
+            NegativeVariance = negativeVariance,
             Warnings = warnings,
         };
     }
-
-    /// <summary>
-    /// Fits every ARIMA(p, d, q) with p in 0..maxP and q in 0..maxQ and returns the one with the
-    /// smallest AICc (the first in the order p, then q, on a tie). Orders that cannot be fitted are
-    /// skipped; <see cref="Candidates"/> lists all of them.
-    /// </summary>
-    /// <exception cref="ItsException">No order could be fitted.</exception>
-    /// <param name="x">Design.</param>
-    /// <param name="y">Outcome.</param>
-    /// <param name="terms">Term names.</param>
-    /// <param name="d">Differencing order.</param>
-    /// <param name="maxP">Largest AR order tried.</param>
-    /// <param name="maxQ">Largest MA order tried.</param>
-    /// <param name="usableOnly">
-    /// Skip candidates that did not converge, have an AR or MA root of modulus below 1.01 or a
-    /// covariance that is not positive (as <c>forecast::auto.arima</c> does); false keeps every
-    /// candidate, as a plain loop over <c>stats::arima</c> fits.
-    /// </param>
-    public static ArimaRegression FitAuto(Matrix<double> x, Vector<double> y, IReadOnlyList<string> terms, int d, int maxP = 3, int maxQ = 3, bool usableOnly = false)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(maxP);
-        ArgumentOutOfRangeException.ThrowIfNegative(maxQ);
-        ArimaRegression? best = null;
-        var candidates = new List<(int, int, double)>();
-        string? firstError = null;
-        for (int p = 0; p <= maxP; p++)
-            for (int q = 0; q <= maxQ; q++)
-            {
-                try
-                {
-                    var fit = Fit(x, y, terms, p, d, q);
-                    candidates.Add((p, q, fit.Aicc));
-                    if (usableOnly && !Usable(fit)) continue;
-                    if (best is null || fit.Aicc < best.Aicc) best = fit;
-                }
-                catch (ItsException e)
-                {
-                    candidates.Add((p, q, double.NaN));
-                    firstError ??= e.Message;
-                }
-            }
-        if (best is null)
-            throw new ItsException($"no ARIMA(p,{d},q) with p <= {maxP}, q <= {maxQ} could be fitted{(usableOnly ? " away from the stationarity and invertibility boundaries" : "")}: {firstError ?? "every candidate was at a boundary"}");
-        var chosen = (ArimaRegression)best.MemberwiseClone();
-        chosen.Candidates = candidates;
-        return chosen;
-    }
-
-    private static bool Usable(ArimaRegression fit) =>
-        fit.Converged
-        && ArmaCorrelation.SmallestRootModulus(fit.ArCoefficients, -1) >= 1.01
-        && ArmaCorrelation.SmallestRootModulus(fit.MaCoefficients, +1) >= 1.01
-        && Enumerable.Range(0, fit.Covariance.RowCount).All(i => fit.Covariance[i, i] > 0 && double.IsFinite(fit.Covariance[i, i]));
 
     /// <summary>
     /// R's partrans: phi_kk = tanh(raw_k) are partial autocorrelations, turned into AR coefficients
@@ -339,13 +290,15 @@ public sealed class ArimaRegression
         // The raw ARMA parameters: p AR, q MA, P seasonal AR, Q seasonal MA (R's order).
         private readonly int _narma;
         private readonly double[] _parscale;
+        // R arima's start for the coefficients: least squares on the differenced (rotated) data.
+        private readonly double[] _olsStart = [];
         private readonly ArimaKalman _kalman;
         // [X V, y] column-major (column j at j n), its filtered copy, y - X V gamma, R's Householder
         // diagonal, the AR and MA coefficients of the current evaluation, and the partial autocorrelations
         // and Durbin-Levinson stages of R's partrans (non-seasonal, then seasonal), and the expanded
         // AR and MA polynomials of a seasonal model.
         private readonly double[] _data, _white, _resid, _diagonal, _phi, _theta, _partial, _stages;
-        private readonly double[] _seasonalPhi, _seasonalPartial, _seasonalStages, _expandedPhi, _expandedTheta;
+        private readonly double[] _seasonalPhi, _seasonalPartial, _seasonalStages, _seasonalTheta, _expandedPhi, _expandedTheta;
 
         public Problem(Matrix<double> xr, Vector<double> y, bool[] observed, int used, IReadOnlyList<string> terms, int p, int d, int q, SeasonalOrder seasonal, bool general = false)
         {
@@ -373,6 +326,7 @@ public sealed class ArimaRegression
             _seasonalPhi = new double[seasonal.P];
             _seasonalPartial = new double[seasonal.P];
             _seasonalStages = new double[seasonal.P * seasonal.P];
+            _seasonalTheta = new double[seasonal.Q];
             if (_k == 0)
             {
                 _xRotated = xr;
@@ -388,6 +342,7 @@ public sealed class ArimaRegression
                 // R arima: parscale of the coefficients is 10 x their OLS SEs on the differenced data.
                 var (dxr, _) = Difference(_xRotated, y);
                 var ols = new LeastSquares(dxr, dy, terms);
+                _olsStart = ols.Coefficients.ToArray();
                 var cov = ols.ClassicalCovariance();
                 for (int j = 0; j < _k; j++) _parscale[_narma + j] = 10 * Math.Sqrt(cov[j, j]);
             }
@@ -430,30 +385,118 @@ public sealed class ArimaRegression
             for (int i = 0; i < _p; i++) _partial[i] = Math.Tanh(parameters[i]);
             Prewhitening.ToAutoregressive(_partial, _stages, _phi);
             for (int i = 0; i < _q; i++) _theta[i] = parameters[_p + i];
-            int sp = _seasonal.P, sq = _seasonal.Q, s = _seasonal.Period, offset = _p + _q;
-            if (sp > 0)
+            int sp = _seasonal.P, offset = _p + _q;
+            for (int i = 0; i < sp; i++) _seasonalPartial[i] = Math.Tanh(parameters[offset + i]);
+            Prewhitening.ToAutoregressive(_seasonalPartial, _seasonalStages, _seasonalPhi);
+            for (int j = 0; j < _seasonal.Q; j++) _seasonalTheta[j] = parameters[offset + sp + j];
+            Expand(_phi, _seasonalPhi, _theta, _seasonalTheta);
+        }
+
+        // The products (1 - phi(B))(1 - Phi(B^s)) and (1 + theta(B))(1 + Theta(B^s)) into the expanded polynomials.
+        private void Expand(ReadOnlySpan<double> phi, ReadOnlySpan<double> seasonalPhi, ReadOnlySpan<double> theta, ReadOnlySpan<double> seasonalTheta)
+        {
+            int s = _seasonal.Period;
+            if (seasonalPhi.Length > 0)
             {
-                for (int i = 0; i < sp; i++) _seasonalPartial[i] = Math.Tanh(parameters[offset + i]);
-                Prewhitening.ToAutoregressive(_seasonalPartial, _seasonalStages, _seasonalPhi);
                 Array.Clear(_expandedPhi);
-                _phi.CopyTo(_expandedPhi, 0);
-                for (int j = 0; j < sp; j++)
+                phi.CopyTo(_expandedPhi);
+                for (int j = 0; j < seasonalPhi.Length; j++)
                 {
-                    _expandedPhi[(j + 1) * s - 1] += _seasonalPhi[j];
-                    for (int i = 0; i < _p; i++) _expandedPhi[(j + 1) * s + i] -= _phi[i] * _seasonalPhi[j];
+                    _expandedPhi[(j + 1) * s - 1] += seasonalPhi[j];
+                    for (int i = 0; i < phi.Length; i++) _expandedPhi[(j + 1) * s + i] -= phi[i] * seasonalPhi[j];
                 }
             }
-            if (sq > 0)
+            if (seasonalTheta.Length > 0)
             {
                 Array.Clear(_expandedTheta);
-                _theta.CopyTo(_expandedTheta, 0);
-                for (int j = 0; j < sq; j++)
+                theta.CopyTo(_expandedTheta);
+                for (int j = 0; j < seasonalTheta.Length; j++)
                 {
-                    double sma = parameters[offset + sp + j];
-                    _expandedTheta[(j + 1) * s - 1] += sma;
-                    for (int i = 0; i < _q; i++) _expandedTheta[(j + 1) * s + i] += _theta[i] * sma;
+                    _expandedTheta[(j + 1) * s - 1] += seasonalTheta[j];
+                    for (int i = 0; i < theta.Length; i++) _expandedTheta[(j + 1) * s + i] += theta[i] * seasonalTheta[j];
                 }
             }
+        }
+
+        /// <summary>
+        /// R's CSS step of method = "CSS-ML": the conditional sum of squares (R's <c>armaCSS</c> and
+        /// <c>ARIMA_CSS</c>: residuals of the differenced y - X b from period d + Ds + p + Ps on,
+        /// missing ones left out) minimised over the raw ARMA parameters and the coefficients by R's
+        /// BFGS from R's start (ARMA 0, the coefficients by least squares on the differenced data;
+        /// parscale and rotation as R's) with optim's defaults (reltol 1.5e-8, 100 iterations); its AR parts must be
+        /// stationary. Returns the CSS estimates as the likelihood search's start (the AR parts by R's
+        /// inverse partrans, the MA parts inverted: R's maInvert), then the coefficients; R's start
+        /// when the CSS search did not converge (as R).
+        /// </summary>
+        /// <exception cref="ItsException">The CSS AR or seasonal AR part is not stationary, or the CSS objective is not finite.</exception>
+        public Vector<double> CssStart()
+        {
+            var start = Vector<double>.Build.Dense(_narma);
+            if (_narma == 0) return start;
+            var init = new double[_narma + _k];
+            for (int j = 0; j < _k; j++) init[_narma + j] = _olsStart[j];
+            double[] css;
+            try
+            {
+                // optim's defaults, as auto.arima calls arima: reltol sqrt(machine epsilon), 100 iterations.
+                var (point, _, converged) = OptimBfgs.Minimize(Css, init, _parscale, 1.490116119384765625e-8, 100);
+                css = converged ? point : init;
+            }
+            catch (ArithmeticException e)
+            {
+                throw new ItsException($"the conditional-sum-of-squares fit failed ({e.Message})");
+            }
+            int p = _p, q = _q, sp = _seasonal.P;
+            var ar = css.AsSpan(0, p).ToArray();
+            var seasonalAr = css.AsSpan(p + q, sp).ToArray();
+            if (p > 0 && !(ArmaCorrelation.SmallestRootModulus(ar, -1) > 1))
+                throw new ItsException("the conditional-sum-of-squares start has a non-stationary AR part (R's arima: non-stationary AR part from CSS)");
+            if (sp > 0 && !(ArmaCorrelation.SmallestRootModulus(seasonalAr, -1) > 1))
+                throw new ItsException("the conditional-sum-of-squares start has a non-stationary seasonal AR part (R's arima: non-stationary seasonal AR part from CSS)");
+            var result = Vector<double>.Build.DenseOfArray(css);
+            var partial = ArmaCorrelation.ToPartialAutocorrelations(ar)!;
+            for (int i = 0; i < p; i++) result[i] = Math.Atanh(partial[i]);
+            var seasonalPartial = ArmaCorrelation.ToPartialAutocorrelations(seasonalAr)!;
+            for (int i = 0; i < sp; i++) result[p + q + i] = Math.Atanh(seasonalPartial[i]);
+            return InvertMa(result);
+        }
+
+        // R's armaCSS at (raw ARMA parameters, rotated coefficients): 0.5 log(S / m) of the
+        // conditional residuals of the differenced y - X b, the m finite ones summed.
+        private double Css(double[] full)
+        {
+            int p = _p, q = _q, sp = _seasonal.P, sq = _seasonal.Q, n = _n, k = _k, s = _seasonal.Period;
+            for (int i = 0; i < p; i++) _phi[i] = full[i];
+            for (int i = 0; i < q; i++) _theta[i] = full[p + i];
+            Expand(_phi, full.AsSpan(p + q, sp), _theta, full.AsSpan(p + q + sp, sq));
+            var phi = Phi;
+            var theta = Theta;
+            int ncond = _d + _seasonal.D * s + phi.Length;
+            var w = new double[n];
+            for (int l = 0; l < n; l++)
+            {
+                double v = _data[k * n + l];
+                for (int j = 0; j < k; j++) v -= _data[j * n + l] * full[_narma + j];
+                w[l] = v;
+            }
+            for (int i = 0; i < _d; i++) for (int l = n - 1; l > 0; l--) w[l] -= w[l - 1];
+            for (int i = 0; i < _seasonal.D; i++) for (int l = n - 1; l >= s; l--) w[l] -= w[l - s];
+            var e = new double[n];
+            double ssq = 0;
+            int used = 0;
+            for (int l = ncond; l < n; l++)
+            {
+                double v = w[l];
+                for (int j = 0; j < phi.Length; j++) v -= phi[j] * w[l - j - 1];
+                for (int j = 0; j < Math.Min(l - ncond, theta.Length); j++) v -= theta[j] * e[l - j - 1];
+                e[l] = v;
+                if (!double.IsNaN(v))
+                {
+                    used++;
+                    ssq += v * v;
+                }
+            }
+            return 0.5 * Math.Log(ssq / used);
         }
 
         private ReadOnlySpan<double> Phi => _seasonal.P == 0 ? _phi : _expandedPhi;
@@ -520,14 +563,15 @@ public sealed class ArimaRegression
             Vector<double>.Build.DenseOfArray(NumericalDerivatives.Gradient(SafeProfile, theta.ToArray(), h));
 
         /// <summary>
-        /// Maximises the profile likelihood over the ARMA parameters from 0 (R's start): BFGS on a
+        /// Maximises the profile likelihood over the ARMA parameters from 0 (R's start for method = "ML")
+        /// or a given start (the CSS estimates of "CSS-ML"): BFGS on a
         /// numerical gradient (Nelder-Mead if BFGS stops early), then Newton steps on numerical
         /// derivatives until the step is below 1e-10.
         /// </summary>
-        public (Vector<double> Theta, bool Converged) Maximise()
+        public (Vector<double> Theta, bool Converged) Maximise(Vector<double>? from = null)
         {
             int m = _narma;
-            var start = Vector<double>.Build.Dense(m);
+            var start = from ?? Vector<double>.Build.Dense(m);
             if (m == 0) return (start, true);
             var objective = ObjectiveFunction.Gradient(SafeProfile, t => ProfileGradient(t, 1e-6));
             Vector<double> theta = start;
@@ -583,10 +627,11 @@ public sealed class ArimaRegression
         /// g_j(x) = (f(x + e_j ndeps s_j) - f(x - e_j ndeps s_j)) / (2 ndeps s_j), s = parscale;
         /// symmetrised, times n; the covariance is V (H^-1)_bb V' for the rotated block.
         /// </summary>
-        public Matrix<double> Covariance(Vector<double> full, List<string> warnings)
+        public Matrix<double> Covariance(Vector<double> full, List<string> warnings, out bool negativeVariance)
         {
             int m = full.Count, narma = _narma;
             int n = _used;
+            negativeVariance = false;
             if (_k == 0) return Matrix<double>.Build.Dense(0, 0);
             var hess = Matrix<double>.Build.Dense(m, m);
             for (int i = 0; i < m; i++)
@@ -602,6 +647,7 @@ public sealed class ArimaRegression
             hess = 0.5 * (hess + hess.Transpose()) * n;
             var inverse = hess.Inverse();
             var block = inverse.SubMatrix(narma, _k, narma, _k);
+            negativeVariance = inverse.Diagonal().Any(v => v < 0 || double.IsNaN(v));
             if (block.Diagonal().Any(v => !(v > 0)) || inverse.Diagonal().Any(v => !(v > 0)))
                 warnings.Add("the Hessian of the log-likelihood is not positive definite at the estimate: standard errors are not reliable");
             return Rotation * block * Rotation.Transpose();

@@ -203,16 +203,17 @@ public sealed record GlsErrors(int P, int Q, LikelihoodMethod Method, bool Satte
 /// <c>stats::arima(y, order, xreg, method = "ML")</c>, or with multiplicative seasonal
 /// ARIMA(p, d, q)(P, D, Q)[s] errors (<c>arima:p,d,q:P,D,Q</c>, s = 12 for monthly and 4 for
 /// quarterly data), as R <c>stats::arima(y, order, seasonal = list(order, period = s), xreg, method = "ML")</c>;
-/// <c>arima:auto</c> picks p and q in 0..3 by AICc (d = 0) among fits that converged away from
-/// the unit circle (roots of modulus 1.01 or more, as <c>forecast::auto.arima</c>). Inference is
+/// <c>arima:auto</c> chooses the orders, differencing included, as <c>forecast::auto.arima</c>
+/// (<see cref="ArimaOrderSearch"/>) with the design's terms other than the intercept and time as
+/// xreg. Inference is
 /// Wald z, as R reports for arima fits. Transition periods are missing observations of the
 /// likelihood (R's NA). With d + D &gt;= 1 the design columns the differencing makes zero are not
 /// estimated and the level is anchored to the model's predictions (<see cref="Effects.LevelAnchor"/>).
 /// </summary>
 /// <param name="P">AR order (ignored when <paramref name="Auto"/>).</param>
-/// <param name="D">Differencing order.</param>
+/// <param name="D">Differencing order (ignored when <paramref name="Auto"/>).</param>
 /// <param name="Q">MA order (ignored when <paramref name="Auto"/>).</param>
-/// <param name="Auto">Choose p and q by AICc.</param>
+/// <param name="Auto">Choose every order as forecast::auto.arima does.</param>
 /// <param name="SeasonalP">Seasonal AR order.</param>
 /// <param name="SeasonalD">Seasonal differencing order.</param>
 /// <param name="SeasonalQ">Seasonal MA order.</param>
@@ -266,14 +267,12 @@ public sealed record ArimaErrors(int P, int D, int Q, bool Auto = false, int Sea
         var series = model.Series;
         var design = model.Design;
         var (_, y) = AllPeriods(model);
+        if (Auto) return EstimateAuto(model, y, plain, warnings);
         var seasonal = SeasonalPart(series.Frequency);
         var columns = Estimated(design, y, seasonal);
         var x = Matrix<double>.Build.Dense(series.Count, columns.Length, (i, j) => design.Full[i, columns[j]]);
         var terms = columns.Select(j => design.Terms[j]).ToArray();
-        var fit = Auto
-            ? ArimaRegression.FitAuto(x, y, terms, 0, usableOnly: true)
-            : ArimaRegression.Fit(x, y, terms, P, D, Q, seasonal);
-        if (Auto) warnings.Add($"arima:auto chose ARIMA({fit.P},0,{fit.Q}), the smallest AICc ({fit.Aicc:F2}) among p, q = 0..3 away from the stationarity and invertibility boundaries");
+        var fit = ArimaRegression.Fit(x, y, terms, P, D, Q, seasonal);
         if (!fit.Converged) warnings.Add($"ARIMA({fit.P},{fit.D},{fit.Q}){fit.Seasonal} did not converge; the estimates are from the last iteration");
         warnings.AddRange(fit.Warnings);
         var removed = Enumerable.Range(0, design.Terms.Count).Except(columns).Select(j => design.Terms[j]).ToArray();
@@ -285,6 +284,35 @@ public sealed record ArimaErrors(int P, int D, int Q, bool Auto = false, int Sea
             ZTests = true,
             Columns = columns,
             Anchor = removed.Length > 0 ? Anchor(model, fit, x, y) : null,
+        };
+    }
+
+    // forecast::auto.arima with the design's terms other than the intercept and time as xreg: the
+    // mean, the drift or the differencing carry the level and trend, as in Schaffer et al. (2021).
+    private ProcessEstimate EstimateAuto(ItsModel model, Vector<double> y, ProcessEstimate plain, List<string> warnings)
+    {
+        var series = model.Series;
+        var design = model.Design;
+        var regressors = Enumerable.Range(0, design.Terms.Count).Where(j => design.Terms[j] is not ("intercept" or "time")).ToArray();
+        var xreg = Matrix<double>.Build.Dense(series.Count, regressors.Length, (i, j) => design.Full[i, regressors[j]]);
+        int period = series.Frequency switch { Frequency.Month => 12, Frequency.Quarter => 4, _ => 1 };
+        var (search, fit) = ArimaOrderSearch.Run(xreg, regressors.Select(j => design.Terms[j]).ToArray(), y, period);
+        var chosen = search.Chosen;
+        warnings.Add($"arima:auto chose {chosen.Describe(period)}, the smallest AICc ({chosen.Aicc:F2}) of the {search.Candidates.Count} models of forecast::auto.arima's stepwise search (d by KPSS, D by OCSB); "
+            + (chosen.D + chosen.SeasonalD == 0 ? "the trend term time is not used: the level and slope changes are measured against " + (chosen.Constant ? "the mean" : "zero")
+               : chosen.Constant && chosen.D + chosen.SeasonalD == 1 ? "time is the drift" : "the differencing carries the level and trend"));
+        warnings.AddRange(search.Notes.Select(note => $"arima:auto: {note}"));
+        if (!fit.Converged) warnings.Add($"ARIMA({fit.P},{fit.D},{fit.Q}){fit.Seasonal} did not converge; the estimates are from the last iteration");
+        warnings.AddRange(fit.Warnings);
+        var columns = fit.Terms.Select(t => design.Terms.ToList().IndexOf(t)).ToArray();
+        var x = Matrix<double>.Build.Dense(series.Count, columns.Length, (i, j) => design.Full[i, columns[j]]);
+        return new ProcessEstimate(fit.Coefficients, fit.Covariance, fit.N - columns.Length, fit.N, Math.Sqrt(fit.Sigma2), fit.LogLikelihood, fit.Aic, plain.Diagnostics)
+        {
+            Ar = Parameters(fit),
+            ZTests = true,
+            Columns = columns,
+            Anchor = chosen.D + chosen.SeasonalD > 0 ? Anchor(model, fit, x, y) : null,
+            OrderSearch = search,
         };
     }
 

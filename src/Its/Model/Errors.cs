@@ -117,7 +117,10 @@ public static class Errors
             ? new ArimaErrors(p, d, q, SeasonalP: seasonalP, SeasonalD: seasonalD, SeasonalQ: seasonalQ)
             : throw new ArgumentOutOfRangeException(nameof(p), $"the orders must be 0 to 6, not ({p},{d},{q})({seasonalP},{seasonalD},{seasonalQ})");
 
-    /// <summary><c>arima:auto</c>: the ARMA(p, q) errors of smallest AICc, p, q = 0..3, as <c>forecast::auto.arima</c>.</summary>
+    /// <summary>
+    /// <c>arima:auto</c>: the orders <c>forecast::auto.arima(y, xreg, seasonal.test = "ocsb", approximation = FALSE)</c>
+    /// chooses, with the design's terms other than the intercept and time as xreg (<see cref="Estimation.ArimaOrderSearch"/>).
+    /// </summary>
     /// <example><c>Errors = Errors.ArimaAuto</c></example>
     public static ErrorModel ArimaAuto { get; } = new ArimaErrors(0, 0, 0, Auto: true);
 }

@@ -86,6 +86,7 @@ public sealed class ItsModel
             FamilyParameters = e.FamilyParameters,
             Lag = e.Lag,
             Iterations = e.Iterations,
+            OrderSearch = e.OrderSearch,
             Diagnostics = e.Diagnostics,
             Effects = effectList,
             Cumulative = Spec.Cumulative is { } window ? effects.Cumulative(window) : null,

@@ -25,6 +25,9 @@ internal sealed record ProcessEstimate(Vector<double> B, Matrix<double> V, int D
     /// <summary>Degrees of freedom of each coefficient's test (Satterthwaite), or null for <see cref="Df"/>.</summary>
     public double[]? CoefficientDf { get; init; }
 
+    /// <summary>The order search of <c>arima:auto</c>, or null.</summary>
+    public Estimation.ArimaOrderSearch? OrderSearch { get; init; }
+
     /// <summary>Wald z inference instead of t (count models, ARIMA fits; as R's coeftest on glm and arima fits).</summary>
     public bool ZTests { get; init; }
 

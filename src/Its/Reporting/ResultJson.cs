@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Its.Diagnostics;
 using Its.Effects;
+using Its.Estimation;
 using Its.Model;
 using Its.Results;
 
@@ -67,6 +68,7 @@ public static class ResultJson
         w.WriteNumber("sigma", result.ResidualScale);
         Nullable(w, "log_likelihood", result.LogLikelihood);
         Nullable(w, "aic", result.Aic);
+        if (result.OrderSearch is { } search) WriteOrderSearch(w, search); else w.WriteNull("arima_search");
 
         WriteDiagnostics(w, result.Diagnostics, result.Spec.CumbyHuizinga);
         w.WriteStartArray("effects");
@@ -135,6 +137,44 @@ public static class ResultJson
         for (int i = 0; i < k; i++)
             Numbers(w, null, Enumerable.Range(0, k).Select(j => covariance[i, j]));
         w.WriteEndArray();
+    }
+
+    private static void WriteOrderSearch(Utf8JsonWriter w, ArimaOrderSearch search)
+    {
+        w.WriteStartObject("arima_search");
+        w.WriteNumber("period", search.Period);
+        Numbers(w, "kpss", search.Kpss);
+        w.WriteNumber("kpss_critical", DifferencingTests.KpssCritical);
+        if (search.Ocsb is { } o)
+        {
+            w.WriteStartObject("ocsb");
+            w.WriteNumber("statistic", o.Statistic);
+            w.WriteNumber("critical", o.Critical);
+            w.WriteNumber("lags", o.Lags);
+            w.WriteEndObject();
+        }
+        else w.WriteNull("ocsb");
+        w.WriteStartArray("candidates");
+        foreach (var c in search.Candidates) WriteCandidate(w, null, c);
+        w.WriteEndArray();
+        WriteCandidate(w, "chosen", search.Chosen);
+        Strings(w, "notes", search.Notes);
+        w.WriteEndObject();
+    }
+
+    private static void WriteCandidate(Utf8JsonWriter w, string? name, ArimaCandidate c)
+    {
+        if (name is null) w.WriteStartObject(); else w.WriteStartObject(name);
+        w.WriteNumber("p", c.P);
+        w.WriteNumber("d", c.D);
+        w.WriteNumber("q", c.Q);
+        w.WriteNumber("seasonal_p", c.SeasonalP);
+        w.WriteNumber("seasonal_d", c.SeasonalD);
+        w.WriteNumber("seasonal_q", c.SeasonalQ);
+        w.WriteBoolean("constant", c.Constant);
+        if (double.IsFinite(c.Aicc)) w.WriteNumber("aicc", c.Aicc); else w.WriteNull("aicc");
+        if (c.Rejected is { } why) w.WriteString("rejected", why); else w.WriteNull("rejected");
+        w.WriteEndObject();
     }
 
     private static void WriteDiagnostics(Utf8JsonWriter w, ResidualDiagnostics d, CumbyHuizingaOptions variant)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Its.Estimation;
 using Its.Model;
 using Its.Results;
 using static Its.Reporting.NumberFormat;
@@ -89,6 +90,7 @@ public static class ResultReport
         var tables = new List<Table>();
 
         tables.Add(CoefficientTable("Coefficients", result.Coefficients, result.Spec, result.DfResidual));
+        if (result.OrderSearch is { } search) tables.Add(OrderSearchTable(search));
 
         var effects = result.Effects;
         var fitted = Measured(effects.Select(e => e.Fitted), counts);
@@ -158,6 +160,25 @@ public static class ResultReport
         rows.Add(["Residual ACF lags 1-3", string.Join(", ", acf.Acf.Take(3).Select(Statistic)), "", "", $"bound +/-{Statistic(acf.Bound)}"]);
         tables.Add(new Table($"Residual autocorrelation ({(d.Dispersion is null ? "OLS" : "deviance")} residuals)", ["test", "statistic", "df", "p", "note"], rows));
         return tables;
+    }
+
+    // The models arima:auto tried, in order, and the tests that chose the differencing.
+    private static Table OrderSearchTable(ArimaOrderSearch search)
+    {
+        var chosen = search.Chosen;
+        string kpss = search.Kpss.Count == 0 ? "not tested"
+            : $"KPSS {string.Join(", then ", search.Kpss.Select(k => k.ToString("F3", CultureInfo.InvariantCulture)))} (5% critical value {DifferencingTests.KpssCritical.ToString("F3", CultureInfo.InvariantCulture)})";
+        string ocsb = search.Ocsb is { } o
+            ? $"OCSB t = {o.Statistic.ToString("F2", CultureInfo.InvariantCulture)} ({(o.Differences ? "above" : "not above")} {o.Critical.ToString("F2", CultureInfo.InvariantCulture)})"
+            : search.Period > 1 ? "OCSB not run" : "no seasons";
+        var rows = search.Candidates.Select(c => (IReadOnlyList<string>)
+        [
+            c.Describe(search.Period),
+            double.IsFinite(c.Aicc) ? c.Aicc.ToString("F2", CultureInfo.InvariantCulture) : "",
+            c == chosen ? "chosen" : c.Rejected is { } why ? $"rejected: {why}" : "",
+        ]).ToArray();
+        return new Table($"ARIMA order search (forecast::auto.arima, stepwise by AICc): d = {chosen.D} by {kpss}; D = {chosen.SeasonalD} by {ocsb}",
+            ["model", "AICc", "note"], rows);
     }
 
     /// <summary>

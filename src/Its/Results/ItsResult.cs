@@ -99,6 +99,9 @@ public sealed record ItsResult
     /// <summary>Iterations of an iterative estimator.</summary>
     public int? Iterations { get; init; }
 
+    /// <summary>The models <c>arima:auto</c> tried and how it chose the differencing; null for other error models.</summary>
+    public Estimation.ArimaOrderSearch? OrderSearch { get; init; }
+
     /// <summary>Residual diagnostics of the OLS fit of the same design.</summary>
     public required ResidualDiagnostics Diagnostics { get; init; }
 

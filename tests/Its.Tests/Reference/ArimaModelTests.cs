@@ -41,10 +41,10 @@ public sealed class ArimaModelTests
     private static Fixture California => Cases.Single(c => c.Name == "california_arima100");
 
     [Fact]
-    public void Auto_skips_candidates_at_the_unit_circle()
+    public void Auto_chooses_no_fit_at_the_unit_circle()
     {
-        // On California the plain AICc loop (as R) picks a fit whose roots sit on the unit circle;
-        // the model's arima:auto leaves such fits out, as forecast::auto.arima does.
+        // On California ARIMA(3,1,3)-like fits sit on the unit circle; arima:auto leaves such fits
+        // out (roots of modulus below 1.01), as forecast::auto.arima does.
         var result = new ItsModel(California.Series(), California.Spec() with { Errors = ErrorModel.Parse("arima:auto") }).Fit();
         var phi = result.ErrorParameters.Where(a => a.Name.StartsWith("phi", StringComparison.Ordinal)).Select(a => a.Estimate).ToArray();
         var theta = result.ErrorParameters.Where(a => a.Name.StartsWith("theta", StringComparison.Ordinal)).Select(a => a.Estimate).ToArray();

@@ -60,6 +60,9 @@ public sealed partial class Comparison(Fixture fixture)
                  $"(relative {tolerance.Relative:G3}, floor {tolerance.Floor:G3}{(scale == 1 ? "" : $" x {scale:G3}")}: {tolerance.Reason})");
     }
 
+    /// <summary>Whether the fixture compares the value of this label (false where it marks it not compared).</summary>
+    public bool IsCompared(string label) => Fixture.Tolerance(label, Field(label)).Compared;
+
     /// <summary>A value that must be equal: a count, a term, a period, a flag.</summary>
     public void Same<T>(string label, T expected, T actual)
     {

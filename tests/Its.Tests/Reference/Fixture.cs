@@ -22,7 +22,6 @@ public sealed class Fixture
     {
         ["break-search"] = ["trim"],
         ["group-comparison"] = ["reference", "lag_scope"],
-        ["arima-order-choice"] = ["d", "max_p", "max_q"],
     };
 
     private Fixture(string file, JsonElement json)
