@@ -227,7 +227,7 @@ public sealed record ArimaOrderSearch(int Period, IReadOnlyList<double> Kpss, Oc
                 fit = ArimaRegression.FitCore(x, y, names, p, d, q, general: false, seasonal, cssStart: true);
                 double root = Math.Min(ArmaCorrelation.SmallestRootModulus(fit.ExpandedAr, -1), ArmaCorrelation.SmallestRootModulus(fit.ExpandedMa, +1));
                 rejected = !double.IsFinite(fit.Aicc) ? "the AICc is not finite"
-                    : root < 1.01 ? $"a root of modulus {root:F3}, below 1.01"
+                    : root < 1.01 ? $"a root of modulus {root:F4}, below 1.01"
                     : fit.NegativeVariance ? "a negative variance in the inverse Hessian"
                     : null;
                 if (rejected is null) aicc = fit.Aicc;

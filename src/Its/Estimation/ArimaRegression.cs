@@ -190,7 +190,10 @@ public sealed class ArimaRegression
         converged = converged && (gradient.Count == 0 || gradient.AbsoluteMaximum() < GradientTolerance || maBoundary);
         if (!converged)
             warnings.Add($"the {order} likelihood maximisation did not converge: the estimates may not be the maximum");
-        RootWarnings(phi, ma, warnings);
+        // The regular and the seasonal polynomials apart: (1 - Phi B^s) has roots of modulus |Phi|^(-1/s),
+        // near 1 for any sizeable Phi, so the expanded product says nothing of a unit root.
+        RootWarnings(PartialToAutoregressive(theta.SubVector(0, p).ToArray()), theta.SubVector(p, q).ToArray(), "", warnings);
+        RootWarnings(PartialToAutoregressive(theta.SubVector(p + q, seasonal.P).ToArray()), theta.SubVector(p + q + seasonal.P, seasonal.Q).ToArray(), "seasonal ", warnings);
 
         double logLik = -0.5 * (2 * n * f + n + n * Math.Log(2 * Math.PI)); // R arima: value = 2 n f + n + n log(2 pi)
         int npar = narma + k + 1;
@@ -265,16 +268,18 @@ public sealed class ArimaRegression
         return result;
     }
 
-    private static void RootWarnings(IReadOnlyList<double> phi, IReadOnlyList<double> theta, List<string> warnings)
+    // part: "" for the regular polynomials, "seasonal " for those in B^s (their roots in B^s).
+    private static void RootWarnings(IReadOnlyList<double> phi, IReadOnlyList<double> theta, string part, List<string> warnings)
     {
+        string difference = part.Length == 0 ? "d = 1" : "D = 1";
         double ar = ArmaCorrelation.SmallestRootModulus(phi, -1);
         if (ar < NearUnitRoot)
-            warnings.Add($"the AR polynomial has a root of modulus {ar:F4}, near the unit circle: the errors are close to non-stationary (a unit root); consider d = 1 or a trend");
+            warnings.Add($"the {part}AR polynomial has a root of modulus {ar:F4}, near the unit circle: the errors are close to non-stationary (a {part}unit root); consider {difference}{(part.Length == 0 ? " or a trend" : "")}");
         double ma = ArmaCorrelation.SmallestRootModulus(theta, +1);
         if (ma < NearUnitRoot)
             warnings.Add(ma < 1 + 1e-3
-                ? $"the MA polynomial has a root on the unit circle (modulus {ma:F4}): the likelihood is maximised at the invertibility boundary; the series may be over-differenced or the MA part over-fitted, and the standard errors are unreliable"
-                : $"the MA polynomial has a root of modulus {ma:F4}, near the unit circle: the series may be over-differenced or the MA part over-fitted");
+                ? $"the {part}MA polynomial has a root on the unit circle (modulus {ma:F4}): the likelihood is maximised at the invertibility boundary; the series may be over-differenced or the MA part over-fitted, and the standard errors are unreliable"
+                : $"the {part}MA polynomial has a root of modulus {ma:F4}, near the unit circle: the series may be over-differenced or the MA part over-fitted");
     }
 
     /// <summary>
