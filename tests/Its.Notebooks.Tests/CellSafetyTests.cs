@@ -85,8 +85,10 @@ public sealed class CellSafetyTests
         var session = new NotebookSession(new PlainFormatter());
         var result = session.RunCell(code + "\nThread.Sleep(200);", 1);
         // The work fails while the cell runs (its error), or after it ended (a note in a later cell's output).
+        // The wait is long because, with the other test classes running beside it on two cores, the
+        // thread pool can take seconds to run the queued work; it ends as soon as the failure is seen.
         string seen = result.Error?.Value ?? "";
-        for (int count = 2; !seen.Contains("in the pool", StringComparison.Ordinal) && count < 60; count++)
+        for (int count = 2; !seen.Contains("in the pool", StringComparison.Ordinal) && count < 600; count++)
         {
             var later = session.RunCell("Thread.Sleep(100);", count);
             Assert.Equal(CellStatus.Ok, later.Status);
