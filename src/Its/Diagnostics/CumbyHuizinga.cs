@@ -74,10 +74,12 @@ public sealed record CumbyHuizingaTest(int Lag, double RangeChiSquare, double Ra
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentNullException.ThrowIfNull(options);
         var list = new List<CumbyHuizingaTest>();
+        // D = T (X'X)^-1, the coefficients' response to the moments (the same for every test).
+        var d = fit.N * fit.UnscaledCovariance;
         for (int p = 1; p <= maxLag && fit.N - fit.K - p >= 1; p++)
         {
-            var range = Statistic(fit.X, fit.Residuals, 0, p, options);
-            var single = Statistic(fit.X, fit.Residuals, p - 1, 1, options);
+            var range = Statistic(fit.X, fit.Residuals, d, 0, p, options);
+            var single = Statistic(fit.X, fit.Residuals, d, p - 1, 1, options);
             if (!double.IsFinite(range.Value) || !double.IsFinite(single.Value)) break;
             list.Add(new CumbyHuizingaTest(p, range.Value, UpperTail.ChiSquare(p, range.Value),
                 single.Value, UpperTail.ChiSquare(1, single.Value), range.Adjusted || single.Adjusted));
@@ -86,7 +88,7 @@ public sealed record CumbyHuizingaTest(int Lag, double RangeChiSquare, double Ra
     }
 
     // T r' V^-1 r for the autocorrelations r at lags q+1..q+s (Proposition 2), V by Proposition 1.
-    private static (double Value, bool Adjusted) Statistic(Matrix<double> x, Vector<double> u, int q, int s, CumbyHuizingaOptions options)
+    private static (double Value, bool Adjusted) Statistic(Matrix<double> x, Vector<double> u, Matrix<double> d, int q, int s, CumbyHuizingaOptions options)
     {
         int n = u.Count, h = x.ColumnCount;
         double sigma2 = u.DotProduct(u) / n;
@@ -104,8 +106,8 @@ public sealed record CumbyHuizingaTest(int Lag, double RangeChiSquare, double Ra
             psi = evd.EigenVectors * Matrix<double>.Build.DiagonalOfDiagonalVector(evd.EigenValues.Real().PointwiseAbs()) * evd.EigenVectors.Transpose();
         }
 
-        // B D, the autocorrelations' response to the coefficients' error (D = T (X'X)^-1 for OLS).
-        var bd = -lagged.TransposeThisAndMultiply(x) / (n * sigma2) * (x.TransposeThisAndMultiply(x) / n).Inverse();
+        // B D, the autocorrelations' response to the coefficients' error.
+        var bd = -lagged.TransposeThisAndMultiply(x) / (n * sigma2) * d;
         var bvb = bd * psi.SubMatrix(0, h, 0, h) * bd.Transpose();
         var bdc = bd * psi.SubMatrix(0, h, h, s) / sigma2;
         var identity = Matrix<double>.Build.DenseIdentity(s);

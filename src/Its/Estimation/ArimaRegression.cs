@@ -172,7 +172,7 @@ public sealed class ArimaRegression
             throw new ItsException($"{order} with {k} regression terms has {narma + k + 1} parameters but only {n} observations after differencing");
 
         var problem = new Problem(xr, y, observed, n, regTerms, p, d, q, seasonal, general);
-        var (theta, converged) = problem.Maximise(cssStart ? problem.CssStart().SubVector(0, narma) : null);
+        var (theta, converged) = problem.Maximise(cssStart ? problem.CssStart() : null);
         theta = problem.InvertMa(theta);
         var (phi, ma) = problem.ExpandedArma(theta);
         var (gamma, _) = problem.Profile(theta);
@@ -192,8 +192,12 @@ public sealed class ArimaRegression
             warnings.Add($"the {order} likelihood maximisation did not converge: the estimates may not be the maximum");
         // The regular and the seasonal polynomials apart: (1 - Phi B^s) has roots of modulus |Phi|^(-1/s),
         // near 1 for any sizeable Phi, so the expanded product says nothing of a unit root.
-        RootWarnings(PartialToAutoregressive(theta.SubVector(0, p).ToArray()), theta.SubVector(p, q).ToArray(), "", warnings);
-        RootWarnings(PartialToAutoregressive(theta.SubVector(p + q, seasonal.P).ToArray()), theta.SubVector(p + q + seasonal.P, seasonal.Q).ToArray(), "seasonal ", warnings);
+        var arCoefficients = PartialToAutoregressive(theta.SubVector(0, p).ToArray());
+        var maCoefficients = theta.SubVector(p, q).ToArray();
+        var seasonalAr = PartialToAutoregressive(theta.SubVector(p + q, seasonal.P).ToArray());
+        var seasonalMa = theta.SubVector(p + q + seasonal.P, seasonal.Q).ToArray();
+        RootWarnings(arCoefficients, maCoefficients, "", warnings);
+        RootWarnings(seasonalAr, seasonalMa, "seasonal ", warnings);
 
         double logLik = -0.5 * (2 * n * f + n + n * Math.Log(2 * Math.PI)); // R arima: value = 2 n f + n + n log(2 pi)
         int npar = narma + k + 1;
@@ -203,10 +207,10 @@ public sealed class ArimaRegression
             Terms = regTerms,
             Coefficients = problem.Rotation * gamma, // b = V gamma, undoing R's SVD rotation
             Covariance = cov,
-            ArCoefficients = PartialToAutoregressive(theta.SubVector(0, p).ToArray()),
-            MaCoefficients = theta.SubVector(p, q).ToArray(),
-            SeasonalArCoefficients = PartialToAutoregressive(theta.SubVector(p + q, seasonal.P).ToArray()),
-            SeasonalMaCoefficients = theta.SubVector(p + q + seasonal.P, seasonal.Q).ToArray(),
+            ArCoefficients = arCoefficients,
+            MaCoefficients = maCoefficients,
+            SeasonalArCoefficients = seasonalAr,
+            SeasonalMaCoefficients = seasonalMa,
             Seasonal = seasonal,
             ExpandedAr = phi,
             ExpandedMa = ma,
@@ -295,8 +299,10 @@ public sealed class ArimaRegression
         // The raw ARMA parameters: p AR, q MA, P seasonal AR, Q seasonal MA (R's order).
         private readonly int _narma;
         private readonly double[] _parscale;
-        // R arima's start for the coefficients: least squares on the differenced (rotated) data.
+        // R arima's start for the coefficients: least squares on the differenced (rotated) data;
+        // the CSS residuals (R's ARIMA_CSS), a buffer reused by every CSS evaluation.
         private readonly double[] _olsStart = [];
+        private readonly double[] _cssResiduals;
         private readonly ArimaKalman _kalman;
         // [X V, y] column-major (column j at j n), its filtered copy, y - X V gamma, R's Householder
         // diagonal, the AR and MA coefficients of the current evaluation, and the partial autocorrelations
@@ -323,6 +329,7 @@ public sealed class ArimaRegression
             _kalman = new ArimaKalman(_expandedPhi.Length, ArimaKalman.DifferenceOperator(d, seasonal.D, s), _expandedTheta.Length, general, observed);
             _white = new double[_n * (_k + 1)];
             _resid = new double[_n];
+            _cssResiduals = new double[_n];
             _diagonal = new double[_k];
             _phi = new double[p];
             _theta = new double[q];
@@ -429,15 +436,14 @@ public sealed class ArimaRegression
         /// missing ones left out) minimised over the raw ARMA parameters and the coefficients by R's
         /// BFGS from R's start (ARMA 0, the coefficients by least squares on the differenced data;
         /// parscale and rotation as R's) with optim's defaults (reltol 1.5e-8, 100 iterations); its AR parts must be
-        /// stationary. Returns the CSS estimates as the likelihood search's start (the AR parts by R's
-        /// inverse partrans, the MA parts inverted: R's maInvert), then the coefficients; R's start
-        /// when the CSS search did not converge (as R).
+        /// stationary. Returns the CSS ARMA estimates as the likelihood search's start (the AR parts by
+        /// R's inverse partrans, the MA parts inverted: R's maInvert); R's start (zeros) when the CSS
+        /// search did not converge (as R).
         /// </summary>
         /// <exception cref="ItsException">The CSS AR or seasonal AR part is not stationary, or the CSS objective is not finite.</exception>
         public Vector<double> CssStart()
         {
-            var start = Vector<double>.Build.Dense(_narma);
-            if (_narma == 0) return start;
+            if (_narma == 0) return Vector<double>.Build.Dense(0);
             var init = new double[_narma + _k];
             for (int j = 0; j < _k; j++) init[_narma + j] = _olsStart[j];
             double[] css;
@@ -458,7 +464,7 @@ public sealed class ArimaRegression
                 throw new ItsException("the conditional-sum-of-squares start has a non-stationary AR part (R's arima: non-stationary AR part from CSS)");
             if (sp > 0 && !(ArmaCorrelation.SmallestRootModulus(seasonalAr, -1) > 1))
                 throw new ItsException("the conditional-sum-of-squares start has a non-stationary seasonal AR part (R's arima: non-stationary seasonal AR part from CSS)");
-            var result = Vector<double>.Build.DenseOfArray(css);
+            var result = Vector<double>.Build.DenseOfArray(css[.._narma]);
             var partial = ArmaCorrelation.ToPartialAutocorrelations(ar)!;
             for (int i = 0; i < p; i++) result[i] = Math.Atanh(partial[i]);
             var seasonalPartial = ArmaCorrelation.ToPartialAutocorrelations(seasonalAr)!;
@@ -477,7 +483,7 @@ public sealed class ArimaRegression
             var phi = Phi;
             var theta = Theta;
             int ncond = _d + _seasonal.D * s + phi.Length;
-            var w = new double[n];
+            var w = _resid;
             for (int l = 0; l < n; l++)
             {
                 double v = _data[k * n + l];
@@ -486,7 +492,7 @@ public sealed class ArimaRegression
             }
             for (int i = 0; i < _d; i++) for (int l = n - 1; l > 0; l--) w[l] -= w[l - 1];
             for (int i = 0; i < _seasonal.D; i++) for (int l = n - 1; l >= s; l--) w[l] -= w[l - s];
-            var e = new double[n];
+            var e = _cssResiduals;
             double ssq = 0;
             int used = 0;
             for (int l = ncond; l < n; l++)

@@ -273,17 +273,25 @@ public sealed record ArimaErrors(int P, int D, int Q, bool Auto = false, int Sea
         var x = Matrix<double>.Build.Dense(series.Count, columns.Length, (i, j) => design.Full[i, columns[j]]);
         var terms = columns.Select(j => design.Terms[j]).ToArray();
         var fit = ArimaRegression.Fit(x, y, terms, P, D, Q, seasonal);
-        if (!fit.Converged) warnings.Add($"ARIMA({fit.P},{fit.D},{fit.Q}){fit.Seasonal} did not converge; the estimates are from the last iteration");
-        warnings.AddRange(fit.Warnings);
         var removed = Enumerable.Range(0, design.Terms.Count).Except(columns).Select(j => design.Terms[j]).ToArray();
         if (removed.Length > 0)
             warnings.Add($"{Name}: the differencing removes {Listing(removed)}, which {(removed.Length == 1 ? "is" : "are")} not estimated; the level (and any trend or season removed) is carried by the differenced errors, and fitted values and counterfactuals are the model's predictions from the pre-interruption {Time.Period.Describe(series.Frequency)}s");
-        return new ProcessEstimate(fit.Coefficients, fit.Covariance, fit.N - terms.Length, fit.N, Math.Sqrt(fit.Sigma2), fit.LogLikelihood, fit.Aic, plain.Diagnostics)
+        return Finish(model, fit, columns, y, anchored: removed.Length > 0, plain, warnings);
+    }
+
+    // The estimate of a fit of the design columns given: its warnings, and the level anchor of a differenced model.
+    private static ProcessEstimate Finish(ItsModel model, ArimaRegression fit, int[] columns, Vector<double> y, bool anchored, ProcessEstimate plain, List<string> warnings)
+    {
+        if (!fit.Converged) warnings.Add($"ARIMA({fit.P},{fit.D},{fit.Q}){fit.Seasonal} did not converge; the estimates are from the last iteration");
+        warnings.AddRange(fit.Warnings);
+        var design = model.Design;
+        var x = Matrix<double>.Build.Dense(model.Series.Count, columns.Length, (i, j) => design.Full[i, columns[j]]);
+        return new ProcessEstimate(fit.Coefficients, fit.Covariance, fit.N - columns.Length, fit.N, Math.Sqrt(fit.Sigma2), fit.LogLikelihood, fit.Aic, plain.Diagnostics)
         {
             Ar = Parameters(fit),
             ZTests = true,
             Columns = columns,
-            Anchor = removed.Length > 0 ? Anchor(model, fit, x, y) : null,
+            Anchor = anchored ? Anchor(model, fit, x, y) : null,
         };
     }
 
@@ -302,18 +310,8 @@ public sealed record ArimaErrors(int P, int D, int Q, bool Auto = false, int Sea
             + (chosen.D + chosen.SeasonalD == 0 ? "the trend term time is not used: the level and slope changes are measured against " + (chosen.Constant ? "the mean" : "zero")
                : chosen.Constant && chosen.D + chosen.SeasonalD == 1 ? "time is the drift" : "the differencing carries the level and trend"));
         warnings.AddRange(search.Notes.Select(note => $"arima:auto: {note}"));
-        if (!fit.Converged) warnings.Add($"ARIMA({fit.P},{fit.D},{fit.Q}){fit.Seasonal} did not converge; the estimates are from the last iteration");
-        warnings.AddRange(fit.Warnings);
-        var columns = fit.Terms.Select(t => design.Terms.ToList().IndexOf(t)).ToArray();
-        var x = Matrix<double>.Build.Dense(series.Count, columns.Length, (i, j) => design.Full[i, columns[j]]);
-        return new ProcessEstimate(fit.Coefficients, fit.Covariance, fit.N - columns.Length, fit.N, Math.Sqrt(fit.Sigma2), fit.LogLikelihood, fit.Aic, plain.Diagnostics)
-        {
-            Ar = Parameters(fit),
-            ZTests = true,
-            Columns = columns,
-            Anchor = chosen.D + chosen.SeasonalD > 0 ? Anchor(model, fit, x, y) : null,
-            OrderSearch = search,
-        };
+        var columns = fit.Terms.Select(design.IndexOf).ToArray();
+        return Finish(model, fit, columns, y, anchored: chosen.D + chosen.SeasonalD > 0, plain, warnings) with { OrderSearch = search };
     }
 
     private static string Listing(string[] terms) =>
