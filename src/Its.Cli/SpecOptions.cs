@@ -13,7 +13,7 @@ namespace Its.Cli;
 public sealed class SpecOptions
 {
     private readonly Option<string[]> _interruption = new("--interruption") { Description = "Interruption period, as the dates are written; repeatable", Required = true };
-    private readonly Option<string> _impact = new("--impact") { Description = "level+slope, level or slope", DefaultValueFactory = _ => "level+slope" };
+    private readonly Option<string> _impact = new("--impact") { Description = "level+slope, level (step), slope (ramp), pulse, or a transfer function with an estimated rate, gradual or decay (a fixed one: gradual:0.5)", DefaultValueFactory = _ => "level+slope" };
     private readonly Option<int> _transition = new("--transition") { Description = "Periods left out of the fit from each interruption on (washout)", DefaultValueFactory = _ => 0 };
     private readonly Option<string> _transform = new("--transform") { Description = "none or log", DefaultValueFactory = _ => "none" };
     private readonly Option<string> _seasonality = new("--seasonality") { Description = "none, month (11 dummies, monthly data), quarter (3 dummies, quarterly data) or fourier:K (K pairs of period 12 or 4)", DefaultValueFactory = _ => "none" };
@@ -39,10 +39,12 @@ public sealed class SpecOptions
     public ItsSpec Read(ParseResult p)
     {
         ArgumentNullException.ThrowIfNull(p);
+        var (impact, rate) = OptionParsing.Parse(() => OptionNames.ParseImpactAndRate(p.GetValue(_impact)!), "--impact");
         return new ItsSpec
         {
             Interruptions = [],
-            Impact = OptionParsing.Parse(() => OptionNames.ParseImpact(p.GetValue(_impact)!), "--impact"),
+            Impact = impact,
+            Rate = rate,
             TransitionPeriods = p.GetValue(_transition) is >= 0 and var t ? t : throw new InputError($"--transition {p.GetValue(_transition)}: must be 0 or more"),
             Transform = OptionParsing.Parse(() => OptionNames.ParseTransform(p.GetValue(_transform)!), "--transform"),
             Seasonality = OptionParsing.Parse(() => Seasonality.Parse(p.GetValue(_seasonality)!), "--seasonality"),

@@ -24,7 +24,7 @@ public static class Itsa
     /// <param name="outcome">Outcome column.</param>
     /// <param name="interruption">The first period under the intervention, as the dates are written (2017-10, 2017-Q4, 2017, Oct 2017); several separated by commas.</param>
     /// <param name="errors">Error model: ols, hc0-hc3, newey:L, newey:auto, prais, gls-ar:P, arima:p,d,q, arima:p,d,q:P,D,Q, ... (<see cref="ErrorModel.Parse"/>).</param>
-    /// <param name="impact">level+slope, level or slope.</param>
+    /// <param name="impact">level+slope, level (step), slope (ramp), pulse, gradual or decay (rate estimated), or gradual:R / decay:R (rate fixed at R).</param>
     /// <param name="transform">none or log.</param>
     /// <param name="seasonality">none, month (11 dummies, monthly data), quarter (3 dummies, quarterly data) or fourier:K (K pairs of the data's period).</param>
     /// <param name="family">gaussian, poisson, quasipoisson or negbin.</param>
@@ -75,7 +75,7 @@ public static class Itsa
     /// <summary>Fits a series already loaded (e.g. by <see cref="SeriesLoader"/> or the study's loader).</summary>
     /// <param name="interruption">The first period under the intervention (2017-10, 2017-Q4, 2017); several separated by commas.</param>
     /// <param name="errors">Error model: ols, hc0-hc3, newey:L, newey:auto, prais, gls-ar:P, arima:p,d,q, arima:p,d,q:P,D,Q, ... (<see cref="ErrorModel.Parse"/>).</param>
-    /// <param name="impact">level+slope, level or slope.</param>
+    /// <param name="impact">level+slope, level (step), slope (ramp), pulse, gradual or decay (rate estimated), or gradual:R / decay:R (rate fixed at R).</param>
     /// <param name="transform">none or log.</param>
     /// <param name="seasonality">none, month (11 dummies, monthly data), quarter (3 dummies, quarterly data) or fourier:K (K pairs of the data's period).</param>
     /// <param name="family">gaussian, poisson, quasipoisson or negbin.</param>
@@ -114,11 +114,13 @@ public static class Itsa
         IReadOnlyList<string>? covariates, string? offset, IReadOnlyList<int>? effectsAt, string? cumulative, string cumbyHuizinga)
     {
         if (transition < 0) throw new ArgumentOutOfRangeException(nameof(transition), transition, "transition must be 0 or more");
+        var shape = Option(impact, nameof(impact), OptionNames.ParseImpactAndRate);
         return new ItsSpec
         {
             Interruptions = [],
             Errors = Option(errors, nameof(errors), ErrorModel.Parse),
-            Impact = Option(impact, nameof(impact), OptionNames.ParseImpact),
+            Impact = shape.Impact,
+            Rate = shape.Rate,
             Transform = Option(transform, nameof(transform), OptionNames.ParseTransform),
             Seasonality = Option(seasonality, nameof(seasonality), Seasonality.Parse),
             Family = Option(family, nameof(family), FamilyNames.Parse),

@@ -41,6 +41,7 @@ public sealed class PanelFitter
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.Family != Family.Gaussian) throw new ItsException(new UserMessage($"panel fits are Gaussian; use {Setting.Of<ItsSpec>(nameof(ItsSpec.Transform), OutcomeTransform.Log)} for counts or skewed outcomes"));
         if (spec.Covariates.Count > 0 || spec.Offset is not null) throw new ItsException("panel fits share one design across units, so they take no covariates or offset");
+        spec.RefuseEstimatedRate("a panel fit");
         if (!SharedDesign.Supports(spec.Errors))
             throw new ItsException($"error model {spec.Errors.Name} has no panel path; use ols, hc0..hc3, newey:L (also :parzen or :qs), prais or cochrane-orcutt");
         Spec = spec;

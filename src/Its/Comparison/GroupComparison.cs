@@ -105,6 +105,7 @@ public static class GroupComparison
         var groups = GroupNames(series, reference);
         ArgumentNullException.ThrowIfNull(spec);
         CheckErrors(spec.Errors);
+        spec.RefuseEstimatedRate("the pooled model of the groups");
         var models = series.Select(s => Named(s.Label, () => new ItsModel(s.Series, spec))).ToArray();
         var baseTerms = models[0].Design.Terms;
         int k = baseTerms.Count, columns = k * groups.Count;

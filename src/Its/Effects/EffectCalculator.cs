@@ -23,7 +23,7 @@ internal sealed class EffectCalculator(TimeSeries series, ItsSpec spec, Design d
         if (periodsAfter < 0 || periodsAfter > available)
             throw new ItsException($"effect horizon {periodsAfter} is outside the post period (0 to {available} {Period.Describe(series.Frequency)}s after {first})");
         var period = first.Add(periodsAfter);
-        var row = Vector<double>.Build.DenseOfArray(Design.Row(series, spec, period));
+        var row = Vector<double>.Build.DenseOfArray(design.Row(period));
         var (x, c) = Linear(row, period);
         var (xcf, _) = Linear(Counterfactual(row), period);
         var g = x - xcf;
@@ -62,7 +62,7 @@ internal sealed class EffectCalculator(TimeSeries series, ItsSpec spec, Design d
         for (int h = window.From; h <= to; h++)
         {
             var period = first.Add(h);
-            var row = Vector<double>.Build.DenseOfArray(Design.Row(series, spec, period));
+            var row = Vector<double>.Build.DenseOfArray(design.Row(period));
             var (x, c) = Linear(row, period);
             var (xcf, _) = Linear(Counterfactual(row), period);
             double f = inference.Estimate(x) + c, u = inference.Estimate(xcf) + c;
@@ -101,7 +101,7 @@ internal sealed class EffectCalculator(TimeSeries series, ItsSpec spec, Design d
         var list = new List<Trend>();
         // Without a time term (removed by differencing) the slope terms are changes of no estimated trend.
         int time = IndexOf("time");
-        if (spec.Impact == Impact.Level || time < 0) return list;
+        if (!spec.Impact.HasSlope() || time < 0) return list;
         var g = Vector<double>.Build.Dense(columns.Count);
         g[time] = 1;
         string label = "time";

@@ -12,7 +12,7 @@ namespace Its.Model;
 /// </summary>
 public sealed class ItsModel
 {
-    /// <summary>Builds and checks the model.</summary>
+    /// <summary>Builds and checks the model; a rate the spec estimates is estimated here (<see cref="RateEstimate"/>).</summary>
     /// <exception cref="ItsException">The spec does not fit the series.</exception>
     public ItsModel(TimeSeries series, ItsSpec spec)
     {
@@ -20,9 +20,9 @@ public sealed class ItsModel
         Spec = spec ?? throw new ArgumentNullException(nameof(spec));
         if (spec.PortmanteauLag < 1) throw new ItsException($"the portmanteau test lag must be 1 or more, not {spec.PortmanteauLag}");
         if (spec.BreuschGodfreyMaxOrder < 1) throw new ItsException($"the Breusch-Godfrey order must be 1 or more, not {spec.BreuschGodfreyMaxOrder}");
-        Design = Design.Build(series, spec);
         if (spec.Family.IsCount()) CheckCounts();
         else if (spec.Offset is not null) throw new ItsException("an offset needs a count family (poisson, quasipoisson or negbin)");
+        Design = Design.Build(series, spec, spec.EstimatesRate ? RateEstimate.Profile(series, spec) : null);
         Outcome = Vector<double>.Build.DenseOfEnumerable(Design.FitRows.Select(i => Transformed(i)));
         X = Matrix<double>.Build.DenseOfRowVectors(Design.FitRows.Select(i => Design.Full.Row(i)));
         LogOffset = Vector<double>.Build.DenseOfEnumerable(Design.FitRows.Select(i => spec.Offset is { } o ? Math.Log(series.Covariates[o][i]) : 0));
@@ -52,9 +52,10 @@ public sealed class ItsModel
     {
         var warnings = DesignWarnings(Series, Spec).ToList();
 
-        var e = Spec.Family.IsCount() ? EstimateCounts(warnings) : EstimateGaussian(warnings);
+        var e = Estimate(warnings);
         var columns = e.Columns ?? Enumerable.Range(0, Design.Terms.Count).ToArray();
         var terms = columns.Select(j => Design.Terms[j]).ToArray();
+        if (Design.Rate is { } rate) warnings.AddRange(RateWarnings(rate));
         for (int j = 0; j < terms.Length; j++)
             if (!(e.V[j, j] > 0) || !double.IsFinite(e.V[j, j]))
                 throw new ItsException(double.IsInfinity(e.V[j, j])
@@ -75,12 +76,13 @@ public sealed class ItsModel
             Spec = Spec,
             OutcomeName = Series.OutcomeName,
             Frequency = Series.Frequency,
-            Coefficients = new CoefficientTable(terms.Select((term, j) => e.CoefficientDf is { } sw ? inference.Coefficient(term, j, sw[j]) : inference.Coefficient(term, j))),
+            Coefficients = new CoefficientTable(terms.Select((term, j) => RateShifted(term, e.CoefficientDf is { } sw ? inference.Coefficient(term, j, sw[j]) : inference.Coefficient(term, j), inference))),
             Covariance = new CovarianceMatrix(e.V),
             N = e.N,
             DfResidual = e.Df,
             ResidualScale = e.Sigma,
             LogLikelihood = e.LogLik,
+            Rate = Design.Rate,
             Aic = e.Aic,
             ErrorParameters = e.Ar,
             FamilyParameters = e.FamilyParameters,
@@ -94,6 +96,39 @@ public sealed class ItsModel
             Trajectory = effects.Trajectory(),
             Warnings = warnings,
         });
+    }
+
+    /// <summary>The log-likelihood of the fit, all that a rate's profile needs.</summary>
+    internal double ProfileLogLikelihood() =>
+        Estimate([]).LogLik ?? throw new ItsException($"the {Spec.Family.Name()} fit under {Spec.Errors.Name} errors has no likelihood to profile a rate over");
+
+    /// <summary>One coefficient of the fit, as a rate's profile needs it.</summary>
+    internal double ProfileCoefficient(string term)
+    {
+        var e = Estimate([]);
+        int j = Array.IndexOf(e.Columns ?? Enumerable.Range(0, Design.Terms.Count).ToArray(), Design.IndexOf(term));
+        return j >= 0 ? e.B[j] : throw new ItsException($"{term} is not estimated under {Spec.Errors.Name} errors");
+    }
+
+    private ProcessEstimate Estimate(List<string> warnings) => Spec.Family.IsCount() ? EstimateCounts(warnings) : EstimateGaussian(warnings);
+
+    // The linearised design's rate column has coefficient delta - delta-hat (the Gauss-Newton step
+    // from the profile's maximum, close to 0); the table reports delta itself, with the column's
+    // standard error. The effects keep the linearised coefficient.
+    private Coefficient RateShifted(string term, Coefficient c, Inference inference)
+    {
+        if (Design.Rate is not { } rate || term != Design.RateTerm) return c;
+        return inference.Shifted(c, rate.Rate);
+    }
+
+    private IEnumerable<string> RateWarnings(RateEstimate rate)
+    {
+        string shape = Spec.Impact.Name();
+        const string held = "so it is held there: the intervals leave out its uncertainty";
+        if (rate.Rate < 1e-6)
+            yield return $"the {shape} rate is estimated at 0, its lower bound, {held}; the impact is a {(Spec.Impact == Impact.Gradual ? "step (use impact level)" : "pulse (use impact pulse)")}";
+        else if (rate.AtBound)
+            yield return FormattableString.Invariant($"the {shape} rate reaches its upper bound {RateEstimate.UpperBound}, {held}; the impact cannot be told from a {(Spec.Impact == Impact.Gradual ? "ramp (use impact slope or level+slope)" : "step (use impact level)")}");
     }
 
     /// <summary>Warnings that the series' periods and the spec raise whatever the fit: gaps and transition periods.</summary>

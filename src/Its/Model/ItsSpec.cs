@@ -11,8 +11,26 @@ public sealed record ItsSpec
     /// <summary>The interruption periods, in increasing order (first is the intervention).</summary>
     public required IReadOnlyList<Period> Interruptions { get; init; }
 
-    /// <summary>Level and slope change, level only, or slope only.</summary>
+    /// <summary>Level and slope change, level only, slope only, or a transfer function (pulse, gradual, decay).</summary>
     public Impact Impact { get; init; } = Impact.LevelAndSlope;
+
+    /// <summary>
+    /// The rate delta of a gradual or decay impact, in [0, 1); null estimates it, by profile
+    /// likelihood (<see cref="RateEstimate"/>).
+    /// </summary>
+    public double? Rate { get; init; }
+
+    /// <summary>Whether the fit estimates a rate: a gradual or decay impact without a fixed one.</summary>
+    public bool EstimatesRate => Impact.HasRate() && Rate is null;
+
+    /// <summary>Refuses an estimated rate in a method that gives many fits one linear design.</summary>
+    /// <param name="method">The method, as the message names it.</param>
+    /// <exception cref="ItsException">The spec estimates a rate.</exception>
+    internal void RefuseEstimatedRate(string method)
+    {
+        if (EstimatesRate)
+            throw new ItsException($"{method} gives its fits one linear design, and an estimated {Impact.Name()} rate makes each fit nonlinear: fix the rate ({Impact.Name()}:0.5)");
+    }
 
     /// <summary>Periods left out of the fit from each interruption on (a washout); 0 keeps all.</summary>
     public int TransitionPeriods { get; init; }

@@ -3,15 +3,30 @@ using System.Globalization;
 
 namespace Its.Model;
 
-/// <summary>Which interruption terms the model carries.</summary>
+/// <summary>
+/// Which interruption terms the model carries: the segmented-regression step and ramp, or a
+/// transfer function of Box and Tiao (1975) (<see cref="TransferFunction"/>).
+/// </summary>
 public enum Impact
 {
     /// <summary>A level change and a slope change at every interruption (<c>level+slope</c>).</summary>
     LevelAndSlope,
-    /// <summary>A step change only (<c>level</c>).</summary>
+    /// <summary>A step change only (<c>level</c>, or <c>step</c>).</summary>
     Level,
-    /// <summary>A slope change only (<c>slope</c>).</summary>
+    /// <summary>A slope change only (<c>slope</c>, or <c>ramp</c>).</summary>
     Slope,
+    /// <summary>A change in the interruption period only (<c>pulse</c>): term <c>pulse{j}</c>.</summary>
+    Pulse,
+    /// <summary>
+    /// A gradual step omega (1 - delta^(k+1)) / (1 - delta) at k periods after the interruption
+    /// (<c>gradual</c>): term <c>gradual{j}</c> (omega), and <c>rate{j}</c> (delta) when delta is estimated.
+    /// </summary>
+    Gradual,
+    /// <summary>
+    /// A decaying pulse omega delta^k (<c>decay</c>): term <c>decay{j}</c> (omega), and <c>rate{j}</c> (delta)
+    /// when delta is estimated.
+    /// </summary>
+    Decay,
 }
 
 /// <summary>Transformation applied to the outcome before fitting.</summary>
@@ -167,22 +182,65 @@ public sealed record FourierSeasonality(int Pairs) : Seasonality
 /// <summary>Parsing and naming of the simple option enums, with the spellings of the command line.</summary>
 public static class OptionNames
 {
-    /// <summary>Reads <c>level+slope</c>, <c>level</c> or <c>slope</c>.</summary>
-    public static Impact ParseImpact(string text) => text.Trim().ToLowerInvariant() switch
+    /// <summary>Reads an impact without a rate: <c>level+slope</c>, <c>level</c> (<c>step</c>), <c>slope</c> (<c>ramp</c>), <c>pulse</c>, <c>gradual</c> or <c>decay</c>.</summary>
+    /// <exception cref="FormatException">Not an impact, or one with a rate (see <see cref="ParseImpactAndRate"/>).</exception>
+    public static Impact ParseImpact(string text)
     {
-        "level+slope" or "level-slope" or "both" => Impact.LevelAndSlope,
-        "level" => Impact.Level,
-        "slope" => Impact.Slope,
-        _ => throw new FormatException($"'{text}' is not an impact model (expected level+slope, level or slope)"),
-    };
+        var (impact, rate) = ParseImpactAndRate(text);
+        return rate is null ? impact : throw new FormatException($"'{text}': a rate cannot be given here; expected an impact name alone");
+    }
+
+    /// <summary>
+    /// Reads an impact and, for <c>gradual:R</c> or <c>decay:R</c>, its fixed rate R in [0, 1); a
+    /// gradual or decaying impact without a rate has it estimated (null).
+    /// </summary>
+    /// <exception cref="FormatException">Not an impact, or a rate that is not a number in [0, 1).</exception>
+    public static (Impact Impact, double? Rate) ParseImpactAndRate(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = text.Trim().ToLowerInvariant().Split(':');
+        var impact = parts[0] switch
+        {
+            "level+slope" or "level-slope" or "both" => Impact.LevelAndSlope,
+            "level" or "step" => Impact.Level,
+            "slope" or "ramp" => Impact.Slope,
+            "pulse" => Impact.Pulse,
+            "gradual" => Impact.Gradual,
+            "decay" => Impact.Decay,
+            _ => throw new FormatException($"'{text}' is not an impact model (expected level+slope, level (step), slope (ramp), pulse, gradual, gradual:R, decay or decay:R)"),
+        };
+        if (parts.Length == 1) return (impact, null);
+        if (parts.Length == 2 && impact.HasRate()
+            && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double rate) && rate >= 0 && rate < 1)
+            return (impact, rate);
+        throw new FormatException(impact.HasRate()
+            ? $"'{text}': the rate must be a number from 0 up to (not including) 1, as in {impact.Name()}:0.5"
+            : $"'{text}': only gradual and decay take a rate");
+    }
 
     /// <summary>The command-line spelling of an impact model.</summary>
     public static string Name(this Impact impact) => impact switch
     {
         Impact.LevelAndSlope => "level+slope",
         Impact.Level => "level",
-        _ => "slope",
+        Impact.Slope => "slope",
+        Impact.Pulse => "pulse",
+        Impact.Gradual => "gradual",
+        _ => "decay",
     };
+
+    /// <summary>The command-line spelling of an impact and its fixed rate, if any (<c>gradual:0.5</c>).</summary>
+    public static string Name(this Impact impact, double? rate) =>
+        rate is { } r ? FormattableString.Invariant($"{impact.Name()}:{r:R}") : impact.Name();
+
+    /// <summary>Whether the impact is a transfer function with a rate (gradual or decay).</summary>
+    public static bool HasRate(this Impact impact) => impact is Impact.Gradual or Impact.Decay;
+
+    /// <summary>Whether the impact changes the slope (level+slope or slope).</summary>
+    public static bool HasSlope(this Impact impact) => impact is Impact.LevelAndSlope or Impact.Slope;
+
+    /// <summary>Whether the impact is one of the segmented-regression ones (level+slope, level, slope).</summary>
+    public static bool IsSegmented(this Impact impact) => impact is Impact.LevelAndSlope or Impact.Level or Impact.Slope;
 
     /// <summary>Reads <c>none</c> or <c>log</c>.</summary>
     public static OutcomeTransform ParseTransform(string text) => text.Trim().ToLowerInvariant() switch

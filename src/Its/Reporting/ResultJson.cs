@@ -50,6 +50,24 @@ public static class ResultJson
         if (spec.Offset is { } offset) w.WriteString("offset", offset); else w.WriteNull("offset");
         w.WriteString("transform", spec.Transform.Name());
         w.WriteString("impact", spec.Impact.Name());
+        if (result.Rate is { } rate)
+        {
+            w.WriteStartObject("rate");
+            w.WriteBoolean("estimated", true);
+            w.WriteNumber("profile_maximum", rate.Rate);
+            w.WriteBoolean("at_bound", rate.AtBound);
+            w.WriteNumber("profile_log_likelihood", rate.LogLikelihood);
+            w.WriteNumber("evaluations", rate.Evaluations);
+            w.WriteEndObject();
+        }
+        else if (spec.Rate is { } fixedRate)
+        {
+            w.WriteStartObject("rate");
+            w.WriteBoolean("estimated", false);
+            w.WriteNumber("value", fixedRate);
+            w.WriteEndObject();
+        }
+        else w.WriteNull("rate");
         w.WriteString("seasonality", spec.Seasonality.ToString());
         w.WriteNumber("transition", spec.TransitionPeriods);
         Strings(w, "interruptions", spec.Interruptions.Select(p => p.ToString()));

@@ -212,13 +212,19 @@ public static class ResultReport
     private static string Heading(ItsResult r) =>
         $"Interrupted time series: {(r.Spec.Transform == OutcomeTransform.Log ? $"log({r.OutcomeName})" : r.OutcomeName)}";
 
+    // The impact with its rate: fixed, or estimated by the profile (to its maximum, or held at a bound).
+    private static string Impact(ItsResult r) =>
+        r.Rate is { } rate ? $"{r.Spec.Impact.Name()} (rate {Number(rate.Rate)}, estimated by profile likelihood over {rate.Evaluations} fits{(rate.AtBound ? ", held at its bound" : "")})"
+        : r.Spec.Rate is { } fixedRate ? $"{r.Spec.Impact.Name()} (rate fixed at {Number(fixedRate)})"
+        : r.Spec.Impact.Name();
+
     private static List<string> Notes(ItsResult r)
     {
         var s = r.Spec;
         string unit = Time.Period.Describe(r.Frequency);
         var notes = new List<string>
         {
-            $"{Fitted(r, unit)}, {r.Parameters} parameters; interruption(s) {string.Join(", ", s.Interruptions)}; impact {s.Impact.Name()}; seasonality {s.Seasonality}; transform {s.Transform.Name()}"
+            $"{Fitted(r, unit)}, {r.Parameters} parameters; interruption(s) {string.Join(", ", s.Interruptions)}; impact {Impact(r)}; seasonality {s.Seasonality}; transform {s.Transform.Name()}"
                 + (s.TransitionPeriods > 0 ? $"; {s.TransitionPeriods} transition {unit}(s) left out" : ""),
             $"family {s.Family.Name()}" + (s.Offset is { } o ? $" with offset log({o})" : "") + $"; errors {s.Errors.Name}" + (r.Lag is { } lag ? $" (lag {lag})" : "")
                 + string.Concat(r.ErrorParameters.Concat(r.FamilyParameters).Select(a => $", {a.Name} = {Number(a.Estimate)}"))

@@ -37,6 +37,9 @@ internal sealed class Inference
     public Coefficient Coefficient(string term, int j, double df) =>
         Results.Coefficient.TTest(term, _b[j], Math.Sqrt(_v[j, j]), df, CriticalValue.T(df));
 
+    /// <summary>A coefficient moved by <paramref name="shift"/>, with its standard error, and tested and bounded anew.</summary>
+    public Coefficient Shifted(Coefficient c, double shift) => Row(c.Term, c.Estimate + shift, c.StdError);
+
     /// <summary>The linear combination g'b with its t (or z) test and 95% CI, labelled <paramref name="label"/>.</summary>
     public Coefficient Contrast(string label, Vector<double> g) => Row(label, Estimate(g), StdError(g));
 

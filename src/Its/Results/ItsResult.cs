@@ -84,6 +84,12 @@ public sealed record ItsResult
     /// <summary>Gaussian log-likelihood, where the model defines one.</summary>
     public double? LogLikelihood { get; init; }
 
+    /// <summary>
+    /// The profile estimate of a gradual or decay impact's rate, or null (no rate, or a fixed one).
+    /// Away from the bounds the coefficient <c>rate1</c> reports it, refined by one Gauss-Newton step.
+    /// </summary>
+    public Model.RateEstimate? Rate { get; init; }
+
     /// <summary>AIC = -2 logLik + 2 (k + 1), where the model defines a likelihood.</summary>
     public double? Aic { get; init; }
 

@@ -57,7 +57,8 @@ public static class BreakSearch
             throw new ItsException("the break search needs every period in the fit: transition periods would move with each candidate date; drop the transition");
 
         int n = series.Count;
-        int q = spec.Impact == Impact.LevelAndSlope ? 2 : 1;
+        spec.RefuseEstimatedRate("the break search");
+        int q = Design.InterruptionTerms(spec).Count;
         string unit = Period.Describe(series.Frequency);
         int from = (int)Math.Floor(trim * n), to = n - from;
         var warnings = new List<string>();

@@ -124,6 +124,8 @@ public sealed record PowerScenario
         if (spec.Family.IsCount()) throw new ItsException(new UserMessage($"power is simulated for Gaussian models; fit the series with {Setting.Of<ItsSpec>(nameof(ItsSpec.Family), Family.Gaussian)} (and {Setting.Of<ItsSpec>(nameof(ItsSpec.Transform), OutcomeTransform.Log)})"));
         if (spec.Interruptions.Count != 1 || spec.TransitionPeriods > 0)
             throw new ItsException(new UserMessage($"power is simulated for one interruption without transition periods; give one interruption and no {Setting.Of<ItsSpec>(nameof(ItsSpec.TransitionPeriods))}"));
+        if (!spec.Impact.IsSegmented())
+            throw new ItsException($"power is simulated for level and slope changes, not a {spec.Impact.Name()} impact: use impact level+slope, level or slope");
         var fit = new ItsModel(series, spec with { Errors = AutoregressiveErrors.PraisWinsten }).Fit();
         var interruption = spec.Interruptions[0];
         int before = series.Periods.Count(p => p.CompareTo(interruption) < 0);
@@ -154,6 +156,7 @@ public sealed record PowerScenario
         if (!(InnovationSd > 0) || !double.IsFinite(InnovationSd)) return new(nameof(InnovationSd), S(InnovationSd), "must be a positive number");
         if (Replicates is < 1 or > MaxReplicates) return new(nameof(Replicates), I(Replicates), $"must be 1 to {MaxReplicates:N0}");
         if (!(Alpha is > 0 and < 1)) return new(nameof(Alpha), S(Alpha), "must be between 0 and 1, both excluded");
+        if (!Impact.IsSegmented()) return new(nameof(Impact), Impact.Name(), "must be level+slope, level or slope (the scenario simulates level and slope changes)");
         return null;
     }
 }

@@ -145,7 +145,11 @@ public sealed class Fixture
             Offset = Option("offset")?.GetString(),
             TransitionPeriods = Option("transition")?.GetInt32() ?? 0,
         };
-        if (Option("impact") is { } impact) spec = spec with { Impact = OptionNames.ParseImpact(impact.GetString()!) };
+        if (Option("impact") is { } impact)
+        {
+            var (shape, rate) = OptionNames.ParseImpactAndRate(impact.GetString()!);
+            spec = spec with { Impact = shape, Rate = rate };
+        }
         if (Option("seasonality") is { } seasonality) spec = spec with { Seasonality = Seasonality.Parse(seasonality.GetString()!) };
         if (Option("transform") is { } transform) spec = spec with { Transform = OptionNames.ParseTransform(transform.GetString()!) };
         if (Option("family") is { } family) spec = spec with { Family = FamilyNames.Parse(family.GetString()!) };
