@@ -12,7 +12,8 @@
 #     gradient, so its vcov is the Fisher information of the nonlinear model (J'WJ)^-1 and its
 #     coefficient of omega-hat dg/d(delta) is the step from delta-hat (checked to be below 1e-6);
 #   - ARIMA errors: arima(method = "ML") on the same linearised design, vcov from its Hessian.
-# Effects at horizons and cumulative effects are computed by hand from the nonlinear model,
+# Effects at horizons, cumulative effects and the long-run change omega / (1 - delta) are computed
+# by hand from the nonlinear model,
 # F = x0'b + omega g_k(delta) and U = x0'b (exp() of both for a log outcome or a log link), with
 # the delta method on the gradient in (b, omega, delta): (x0, g_k, omega dg_k/d(delta)).
 # Writes tests/reference/transfer.json; the C# tests read only that JSON.
@@ -89,7 +90,12 @@ effects_of <- function(impact, X0, k, theta, V, first_row, periods, horizons, cr
     }
     out
   })
-  result <- list(effects = effects)
+  # omega / (1 - delta), gradient (0, 1 / (1 - delta), omega / (1 - delta)^2) in (b, omega, delta).
+  h <- w / (1 - d)
+  h_se <- quad(c(rep(0, p), 1 / (1 - d), w / (1 - d)^2), V)
+  result <- list(effects = effects,
+                 long_run = list(list(term = paste0(impact, "1 / (1 - rate)"), estimate = h, std_error = h_se,
+                                      ci = h + c(-1, 1) * critical * h_se)))
   if (!is.null(window)) {
     rows <- first_row + window[1]:window[2]
     es <- lapply(rows, at)
@@ -147,7 +153,7 @@ ols_case <- function(name, type, outcome, impact, horizons, errors = "ols", lag 
   expected <- list(n = length(y), df_residual = df,
                    coefficients = coefficient_rows(terms, theta, se, theta / se, 2 * pt(-abs(theta / se), df),
                                                    theta - crit * se, theta + crit * se),
-                   log_likelihood = as.numeric(logLik(fit)), effects = e$effects)
+                   log_likelihood = as.numeric(logLik(fit)), effects = e$effects, long_run = e$long_run)
   if (!is.null(window)) expected$cumulative <- e$cumulative
   fixture_case(
     name, kind = "model",
@@ -167,7 +173,8 @@ ols_case <- function(name, type, outcome, impact, horizons, errors = "ols", lag 
 flat <- function(se) {
   reason <- sprintf("a flat profile (SE of delta %.2f): about 1e-7 in the parameters, magnified in bounds near 0 and tail p values", se)
   list(coefficients.ci = tolerance(1e-5, reason), coefficients.p_value = tolerance(1e-5, reason),
-       effects.absolute_ci = tolerance(1e-5, reason), effects.relative_ci = tolerance(1e-5, reason))
+       effects.absolute_ci = tolerance(1e-5, reason), effects.relative_ci = tolerance(1e-5, reason),
+       long_run = tolerance(1e-5, reason))
 }
 
 # 1-4. Least squares, Sanming: hospital admissions (gradual, with a cumulative window, and with
@@ -207,7 +214,7 @@ add(fixture_case(
   expected = list(n = length(y),
                   coefficients = coefficient_rows(c("intercept", "time", "gradual1", "rate1"), theta, se, z, 2 * pnorm(-abs(z)),
                                                   theta - qnorm(0.975) * se, theta + qnorm(0.975) * se),
-                  log_likelihood = as.numeric(logLik(lin)), effects = e$effects),
+                  log_likelihood = as.numeric(logLik(lin)), effects = e$effects, long_run = e$long_run),
   tolerance = list(default = tolerance(1e-6, "IRLS to 1e-12 at a profile maximum found to 1e-10 in delta"))))
 
 # 6. AR(1) errors, hospital admissions, gradual step; arima on the linearised design.
@@ -231,12 +238,14 @@ add(fixture_case(
   expected = list(n = length(y),
                   coefficients = coefficient_rows(c("intercept", "time", "gradual1", "rate1"), theta, se),
                   error_parameters = list(phi1 = unname(cf["ar1"])),
-                  log_likelihood = lin$loglik, effects = lapply(e$effects, function(x) x[c("periods_after", "period", "fitted", "counterfactual", "absolute", "absolute_se", "relative", "relative_se")])),
+                  log_likelihood = lin$loglik, effects = lapply(e$effects, function(x) x[c("periods_after", "period", "fitted", "counterfactual", "absolute", "absolute_se", "relative", "relative_se")]),
+                  long_run = lapply(e$long_run, function(x) x[c("term", "estimate", "std_error")])),
   tolerance = list(
     default = tolerance(1e-5, "each profile point is an optimiser's maximum (to about 1e-7 in the log-likelihood), so delta-hat agrees to about 1e-6"),
     coefficients.std_error = tolerance(2e-3, "numerical Hessians at slightly different optima"),
     effects.absolute_se = tolerance(2e-3, "from the numerical Hessian"),
     effects.relative_se = tolerance(2e-3, "from the numerical Hessian"),
+    long_run.std_error = tolerance(2e-3, "from the numerical Hessian"),
     log_likelihood = tolerance(1e-8, "the maximum itself"))))
 
 write_fixture(out_file, "transfer.R",

@@ -116,6 +116,34 @@ internal sealed class EffectCalculator(TimeSeries series, ItsSpec spec, Design d
         return list;
     }
 
+    // omega / (1 - delta) for each interruption of a gradual or decay impact, by the delta method;
+    // an estimated rate is delta-hat plus its linearised coefficient, whose gradient is omega / (1 - delta)^2.
+    public IReadOnlyList<Coefficient> LongRun()
+    {
+        if (!spec.Impact.HasRate()) return [];
+        var list = new List<Coefficient>();
+        int rateColumn = IndexOf(Design.RateTerm);
+        for (int j = 1; j <= spec.Interruptions.Count; j++)
+        {
+            string term = $"{spec.Impact.Name()}{j}";
+            int w = IndexOf(term);
+            var g = Vector<double>.Build.Dense(columns.Count);
+            double omega = inference.Estimate(Unit(w));
+            double delta = design.Rate is { } rate ? rate.Rate + (rateColumn >= 0 ? inference.Estimate(Unit(rateColumn)) : 0) : spec.Rate!.Value;
+            g[w] = 1 / (1 - delta);
+            if (rateColumn >= 0) g[rateColumn] = omega / ((1 - delta) * (1 - delta));
+            list.Add(inference.Delta($"{term} / (1 - rate)", TransferFunction.LongRun(omega, delta), g));
+        }
+        return list;
+    }
+
+    private Vector<double> Unit(int j)
+    {
+        var e = Vector<double>.Build.Dense(columns.Count);
+        e[j] = 1;
+        return e;
+    }
+
     public IReadOnlyList<TrajectoryPoint> Trajectory()
     {
         var inFit = new HashSet<int>(design.FitRows);

@@ -93,6 +93,7 @@ public sealed class ItsModel
             Effects = effectList,
             Cumulative = Spec.Cumulative is { } window ? effects.Cumulative(window) : null,
             PostTrends = effects.Trends(),
+            LongRun = effects.LongRun(),
             Trajectory = effects.Trajectory(),
             Warnings = warnings,
         });

@@ -93,6 +93,7 @@ public static class ResultJson
         foreach (var e in result.Effects) WriteEffect(w, e);
         w.WriteEndArray();
         if (result.Cumulative is { } sum) WriteCumulative(w, sum); else w.WriteNull("cumulative");
+        WriteCoefficients(w, result.LongRun, spec, "long_run");
         w.WriteStartArray("post_trend");
         foreach (var t in result.PostTrends) WriteTrend(w, t);
         w.WriteEndArray();
@@ -114,9 +115,9 @@ public static class ResultJson
     }
 
     /// <summary>The <c>coefficients</c> array, with percent changes (and rate ratios) for log-scale models.</summary>
-    internal static void WriteCoefficients(Utf8JsonWriter w, IReadOnlyList<Coefficient> coefficients, ItsSpec spec)
+    internal static void WriteCoefficients(Utf8JsonWriter w, IReadOnlyList<Coefficient> coefficients, ItsSpec spec, string name = "coefficients")
     {
-        w.WriteStartArray("coefficients");
+        w.WriteStartArray(name);
         foreach (var c in coefficients)
         {
             w.WriteStartObject();

@@ -119,6 +119,11 @@ public static class ResultReport
                     sum.RelativeCi is { } rci ? sumRelative.Ci(rci.Map(v => 100 * v)) : ""]]));
         }
 
+        if (result.LongRun.Count > 0)
+            tables.Add(CoefficientTable(result.Spec.Impact == Impact.Gradual
+                ? "Long-run change (omega / (1 - delta), the level the gradual step reaches)"
+                : "Total change (omega / (1 - delta), the decaying pulse summed over all periods)", result.LongRun, result.Spec, result.DfResidual));
+
         if (result.PostTrends.Count > 0)
         {
             var trends = result.PostTrends;
@@ -213,7 +218,7 @@ public static class ResultReport
         $"Interrupted time series: {(r.Spec.Transform == OutcomeTransform.Log ? $"log({r.OutcomeName})" : r.OutcomeName)}";
 
     // The impact with its rate: fixed, or estimated by the profile (to its maximum, or held at a bound).
-    private static string Impact(ItsResult r) =>
+    private static string ImpactNote(ItsResult r) =>
         r.Rate is { } rate ? $"{r.Spec.Impact.Name()} (rate {Number(rate.Rate)}, estimated by profile likelihood over {rate.Evaluations} fits{(rate.AtBound ? ", held at its bound" : "")})"
         : r.Spec.Rate is { } fixedRate ? $"{r.Spec.Impact.Name()} (rate fixed at {Number(fixedRate)})"
         : r.Spec.Impact.Name();
@@ -224,7 +229,7 @@ public static class ResultReport
         string unit = Time.Period.Describe(r.Frequency);
         var notes = new List<string>
         {
-            $"{Fitted(r, unit)}, {r.Parameters} parameters; interruption(s) {string.Join(", ", s.Interruptions)}; impact {Impact(r)}; seasonality {s.Seasonality}; transform {s.Transform.Name()}"
+            $"{Fitted(r, unit)}, {r.Parameters} parameters; interruption(s) {string.Join(", ", s.Interruptions)}; impact {ImpactNote(r)}; seasonality {s.Seasonality}; transform {s.Transform.Name()}"
                 + (s.TransitionPeriods > 0 ? $"; {s.TransitionPeriods} transition {unit}(s) left out" : ""),
             $"family {s.Family.Name()}" + (s.Offset is { } o ? $" with offset log({o})" : "") + $"; errors {s.Errors.Name}" + (r.Lag is { } lag ? $" (lag {lag})" : "")
                 + string.Concat(r.ErrorParameters.Concat(r.FamilyParameters).Select(a => $", {a.Name} = {Number(a.Estimate)}"))

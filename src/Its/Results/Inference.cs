@@ -37,6 +37,9 @@ internal sealed class Inference
     public Coefficient Coefficient(string term, int j, double df) =>
         Results.Coefficient.TTest(term, _b[j], Math.Sqrt(_v[j, j]), df, CriticalValue.T(df));
 
+    /// <summary>A function of the coefficients with value <paramref name="estimate"/> and gradient <paramref name="gradient"/> in them, by the delta method.</summary>
+    public Coefficient Delta(string label, double estimate, Vector<double> gradient) => Row(label, estimate, StdError(gradient));
+
     /// <summary>A coefficient moved by <paramref name="shift"/>, with its standard error, and tested and bounded anew.</summary>
     public Coefficient Shifted(Coefficient c, double shift) => Row(c.Term, c.Estimate + shift, c.StdError);
 

@@ -120,6 +120,13 @@ public sealed record ItsResult
     /// <summary>Post-interruption trends (empty for level-only models).</summary>
     public required IReadOnlyList<Trend> PostTrends { get; init => field = ReadOnly.Copy(value); }
 
+    /// <summary>
+    /// For a gradual or decay impact, omega / (1 - delta) at each interruption (<c>gradual1 / (1 - rate)</c>):
+    /// the change a gradual step reaches, or the sum of a decaying pulse over all periods, by the
+    /// delta method in omega and an estimated rate; empty for other impacts.
+    /// </summary>
+    public IReadOnlyList<Coefficient> LongRun { get; init => field = ReadOnly.Copy(value); } = [];
+
     /// <summary>Observed, fitted and counterfactual values for every period of the series.</summary>
     public required IReadOnlyList<TrajectoryPoint> Trajectory { get; init => field = ReadOnly.Copy(value); }
 

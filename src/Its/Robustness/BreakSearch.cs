@@ -58,7 +58,7 @@ public static class BreakSearch
 
         int n = series.Count;
         spec.RefuseEstimatedRate("the break search");
-        int q = Design.InterruptionTerms(spec).Count;
+        int q = spec.Impact == Impact.LevelAndSlope ? 2 : 1;
         string unit = Period.Describe(series.Frequency);
         int from = (int)Math.Floor(trim * n), to = n - from;
         var warnings = new List<string>();

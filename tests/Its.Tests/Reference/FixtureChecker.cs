@@ -73,6 +73,7 @@ public static class FixtureChecker
                 case "cumulative": Cumulative(e.Object(name)!, result.Cumulative, compare); break;
                 case "arima_search": OrderSearch(e.Object(name)!, result.OrderSearch, compare); break;
                 case "post_trends": Trends(e.Objects(name), result, compare); break;
+                case "long_run": Coefficients(e.Objects(name), result.LongRun, compare, name); break;
                 case "coefficient_intervals_90": Intervals90(e.Objects(name), result, compare); break;
                 case "contrasts": Contrasts(e.Objects(name), result, compare); break;
                 case "wald_tests": WaldTests(e.Objects(name), result, compare); break;
@@ -103,12 +104,12 @@ public static class FixtureChecker
             compare.Fail($"data.design: the kit's design differs from the columns R fitted by {(x - model.X).Enumerate().Max(Math.Abs):G3}");
     }
 
-    private static void Coefficients(IReadOnlyList<ExpectedValues> rows, IReadOnlyList<Coefficient> actual, Comparison compare)
+    private static void Coefficients(IReadOnlyList<ExpectedValues> rows, IReadOnlyList<Coefficient> actual, Comparison compare, string field = "coefficients")
     {
-        compare.Same("coefficients count", rows.Count, actual.Count);
+        compare.Same($"{field} count", rows.Count, actual.Count);
         foreach (var (e, a) in rows.Zip(actual))
         {
-            string at = $"coefficients[{a.Term}]";
+            string at = $"{field}[{a.Term}]";
             compare.Same($"{at}.term", e["term"].GetString(), a.Term);
             Row(e, a, at, compare);
         }
