@@ -131,7 +131,7 @@ public static class ResultJson
             w.WriteNumber("ci_upper", c.Ci.Upper);
             // A log model's coefficients other than the intercept read as percent changes, and a
             // count model's as rate ratios.
-            if (LogScale.Applies(spec) && c.Term != "intercept")
+            if (LogScale.Applies(spec) && LogScale.IsChange(c.Term))
             {
                 var percent = c.PercentChange;
                 w.WriteNumber("percent", percent.Value);

@@ -199,7 +199,7 @@ public static class ResultReport
         if (log) columns.AddRange(counts ? ["rate ratio", "95% CI"] : ["% change", "95% CI (%)"]);
         string test = z ? "Wald z" : spec.Errors.Process is GlsErrors { Satterthwaite: true } ? "t with Satterthwaite df" : $"t with {dfResidual} df";
         var estimate = Estimates(coefficients.Select(c => c.StdError), coefficients.SelectMany(c => new[] { c.Estimate, c.StdError, c.Ci.Lower, c.Ci.Upper }));
-        var transformed = coefficients.Where(c => c.Term != "intercept").ToArray();
+        var transformed = coefficients.Where(c => LogScale.IsChange(c.Term)).ToArray();
         var ratio = RateRatios;
         var percent = Percents(transformed.Select(c => c.PercentChange).SelectMany(p => new[] { p.Value, p.Ci.Lower, p.Ci.Upper }));
         return new Table($"{subject} ({spec.Family.Name()}, {spec.Errors.Name} errors, {test})", columns,
@@ -207,7 +207,7 @@ public static class ResultReport
             {
                 var row = new List<string> { c.Term, estimate.Format(c.Estimate), estimate.Format(c.StdError), Statistic(c.Statistic), PValue(c.PValue), estimate.Ci(c.Ci) };
                 if (log)
-                    row.AddRange(c.Term == "intercept" ? ["", ""]
+                    row.AddRange(!LogScale.IsChange(c.Term) ? ["", ""]
                         : counts ? [ratio.Format(c.RateRatio.Value), ratio.Ci(c.RateRatio.Ci)]
                         : [percent.Format(c.PercentChange.Value), percent.Ci(c.PercentChange.Ci)]);
                 return (IReadOnlyList<string>)row;
@@ -255,7 +255,7 @@ public static class ResultReport
         static string[] Exacts(IntervalEstimate e) => [Exact(e.Value), Exact(e.Ci.Lower), Exact(e.Ci.Upper)];
         return CoefficientCsv.Render(["term"], r.Coefficients.Select(c => ((IReadOnlyList<string>)[c.Term],
                 (IReadOnlyList<string>)[.. CoefficientCsv.Cells(c),
-                    .. !log ? [] : c.Term == "intercept" ? new[] { "", "", "" } : Exacts(c.PercentChange)])),
+                    .. !log ? [] : !LogScale.IsChange(c.Term) ? new[] { "", "", "" } : Exacts(c.PercentChange)])),
             log ? ["percent", "percent_ci_lower", "percent_ci_upper"] : null);
     }
 }

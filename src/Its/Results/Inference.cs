@@ -101,6 +101,12 @@ public sealed record WaldTest(int Restrictions, double Statistic, double? DfResi
 /// <summary>Reading coefficients of a log-outcome model.</summary>
 public static class LogScale
 {
+    /// <summary>
+    /// Whether a coefficient of a log-scale model reads as a change in log units (a percent change
+    /// or a rate ratio): every term but the intercept and a transfer function's rate.
+    /// </summary>
+    public static bool IsChange(string term) => term != "intercept" && term != Model.Design.RateTerm;
+
     /// <summary>Whether the model's coefficients are on a log scale: a log outcome or a count family's log link.</summary>
     public static bool Applies(Model.ItsSpec spec)
     {
