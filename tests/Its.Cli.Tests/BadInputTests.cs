@@ -90,6 +90,8 @@ public sealed class BadInputTests : IDisposable
         { "washout hiding a differenced level change", Csv(GoodRows()), [.. Basic, "--errors", "arima:0,1,1", "--transition", "2"], ["level1 changes only in the transition periods", "use fewer transition periods"] },
         { "bad seasonality", Csv(GoodRows()), [.. Basic, "--seasonality", "fourier:9"], ["--seasonality", "fourier:9"] },
         { "bad impact", Csv(GoodRows()), [.. Basic, "--impact", "jump"], ["--impact", "'jump'"] },
+        { "rate out of range", Csv(GoodRows()), [.. Basic, "--impact", "gradual:1.5"], ["--impact", "the rate must be a number from 0 up to (not including) 1"] },
+        { "estimated rate under GLS", Csv(GoodRows()), [.. Basic, "--impact", "decay", "--errors", "gls-ar:1"], ["an estimated decay rate", "not gls-ar:1", "decay:0.5"] },
         { "bad transform", Csv(GoodRows()), [.. Basic, "--transform", "sqrt"], ["--transform", "'sqrt'"] },
         { "bad format", Csv(GoodRows()), [.. Basic, "--format", "xml"], ["--format xml"] },
         { "bad period", Csv(GoodRows()), [.. Basic, "--period", "week"], ["--period week"] },

@@ -34,6 +34,20 @@ public sealed class ItsaTests
     }
 
     [Fact]
+    public void A_gradual_impact_with_an_estimated_rate_matches_its_fit()
+    {
+        var fit = Itsa.Fit(Sanming, outcome: "inpatient_admissions", interruption: "2017-10", where: ["institution_type=hospital"],
+            impact: "gradual", errors: "newey:3", effectsAt: [0, 12]);
+        var cli = CliRun.Of("fit", Sanming, "--outcome", "inpatient_admissions", "--interruption", "2017-10", "--where", "institution_type=hospital",
+            "--impact", "gradual", "--errors", "newey:3", "--effects-at", "0,12", "--format", "json");
+        Assert.Equal(0, cli.ExitCode);
+        Assert.Equal(cli.Output, ResultReport.Render(fit, ReportFormat.Json) + "\n");
+        Assert.Equal(["intercept", "time", "gradual1", "rate1"], fit.Coefficients.Select(c => c.Term));
+        Assert.Null(fit.Spec.Rate);
+        Assert.Equal(0.5, Itsa.Fit(Sanming, outcome: "inpatient_admissions", interruption: "2017-10", where: ["institution_type=hospital"], impact: "decay:0.5").Spec.Rate);
+    }
+
+    [Fact]
     public void A_loaded_series_fits_with_two_interruptions()
     {
         var series = SeriesLoader.Load(TextTable.Read(Sanming), new SeriesOptions { Outcome = "expenditure_yuan", Where = ["institution_type=chsi"] });

@@ -168,7 +168,8 @@ public sealed class Design
         return -1;
     }
 
-    private static void Check(TimeSeries series, ItsSpec spec)
+    /// <summary>Refuses a spec that does not fit the series (see the messages).</summary>
+    internal static void Check(TimeSeries series, ItsSpec spec)
     {
         if (spec.Interruptions.Count == 0) throw new ItsException("no interruption given");
         if (spec.TransitionPeriods < 0) throw new ItsException("the number of transition periods must be >= 0");

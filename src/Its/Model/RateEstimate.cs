@@ -32,6 +32,7 @@ public sealed record RateEstimate(double Rate, double Omega, double LogLikelihoo
     /// <exception cref="ItsException">The error model has no likelihood to profile, or a fit fails.</exception>
     internal static RateEstimate Profile(TimeSeries series, ItsSpec spec)
     {
+        Design.Check(series, spec);
         if (spec.Errors.Process is not (IndependentErrors or ArimaErrors { Auto: false }))
             throw new ItsException($"an estimated {spec.Impact.Name()} rate is profiled over the likelihood of ols, hc0-hc3, newey or arima:p,d,q errors (or a count family), not {spec.Errors.Name}: fix the rate ({spec.Impact.Name()}:0.5) or change the errors");
         var fixedSpec = spec.Family == Family.QuasiPoisson ? spec with { Family = Family.Poisson } : spec;
