@@ -15,14 +15,6 @@ namespace Its.Cli;
 /// </summary>
 public sealed class ModelOptions
 {
-    private readonly Argument<string> _csv = new("file") { Description = "Table with a header row: CSV or TSV (any delimiter, decimal and encoding), or an Excel workbook (.xlsx, .xls)" };
-    private readonly Option<string> _outcome = new("--outcome") { Description = "Outcome column", Required = true };
-    private readonly Option<string?> _date = new("--date") { Description = "Date column (default: month): 2016-01, 2016/01, 2016m1, 201601, Jan 2016, 2016-01-15, Excel dates; 2016q1, 2016-Q1; 2016" };
-    private readonly Option<string?> _year = new("--year") { Description = "Year column (with --month for monthly data, --quarter for quarterly data, alone for annual data)" };
-    private readonly Option<string?> _month = new("--month") { Description = "Calendar month column (1-12), with --year" };
-    private readonly Option<string?> _quarter = new("--quarter") { Description = "Quarter column (1-4), with --year" };
-    private readonly Option<string?> _period = new("--period") { Description = "month, quarter or year (inferred from the dates when omitted)" };
-    private readonly Option<string[]> _where = new("--where") { Description = "COL=VALUE: keep only these rows (one unit of a long file); repeatable" };
     private readonly Option<string[]> _covariate = new("--covariate") { Description = "Covariate column; repeatable" };
     private readonly Option<string[]> _effectsAt = new("--effects-at") { Description = "Horizons K (periods after the first interruption, 0 = that period), e.g. 0,12,24" };
     private readonly Option<string?> _cumulative = new("--cumulative") { Description = "Sum the effects over periods K1 to K2 after the first interruption: K1:K2, K1: (to the end of the series) or all" };
@@ -32,10 +24,9 @@ public sealed class ModelOptions
     private readonly Option<string?> _cumbyHuizinga = new("--cumby-huizinga") { Description = "Cumby-Huizinga variant, as Stata actest's options: robust (the default) or homoskedastic, with q0, bp (Box-Pierce, homoskedastic), small; comma-separated" };
     private readonly Option<bool> _allowGaps = new("--allow-gaps") { Description = "Fit a series with missing periods (rows absent, or an outcome that is missing) instead of refusing it" };
     private readonly Option<string?> _shareOf = new("--share-of") { Description = "COL=VALUE: fit the share (%) of the rows with COL=VALUE in the total of all COL values, period by period" };
-    private readonly Option<string> _format = new("--format") { Description = "table, json, csv, markdown, latex or html", DefaultValueFactory = _ => "table" };
 
+    private readonly DataOptions _data = new();
     private readonly SpecOptions _spec;
-    private readonly TableOptionsReader _table = new();
 
     /// <summary>Makes the options; <paramref name="defaultErrors"/> is the <c>--errors</c> default.</summary>
     public ModelOptions(string defaultErrors = "ols") => _spec = new SpecOptions(defaultErrors);
@@ -44,20 +35,18 @@ public sealed class ModelOptions
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        command.Arguments.Add(_csv);
-        foreach (var o in new Option[] { _outcome, _date, _year, _month, _quarter, _period, _where })
-            command.Options.Add(o);
-        _table.AddTo(command);
+        _data.AddColumns(command);
         _spec.AddTo(command);
-        foreach (var o in new Option[] { _covariate, _family, _offset, _effectsAt, _cumulative, _testLag, _cumbyHuizinga, _allowGaps, _shareOf, _format })
+        foreach (var o in new Option[] { _covariate, _family, _offset, _effectsAt, _cumulative, _testLag, _cumbyHuizinga, _allowGaps, _shareOf })
             command.Options.Add(o);
+        _data.AddFormat(command);
     }
 
     /// <summary>The table file given.</summary>
-    public string File(ParseResult p) => p.GetValue(_csv)!;
+    public string File(ParseResult p) => _data.File(p);
 
     /// <summary>The output format.</summary>
-    public ReportFormat Format(ParseResult p) => OptionParsing.Format(p.GetValue(_format)!);
+    public ReportFormat Format(ParseResult p) => _data.Format(p);
 
     /// <summary>Reads the options into the loader's options and a spec whose interruptions are still empty (they need the data's frequency).</summary>
     /// <exception cref="InputError">An option value is not valid.</exception>
@@ -69,15 +58,8 @@ public sealed class ModelOptions
         var family = OptionParsing.Parse(() => FamilyNames.Parse(p.GetValue(_family)!), "--family");
         if (p.GetValue(_offset) is not null && !family.IsCount()) throw new InputError("--offset needs --family poisson, quasipoisson or negbin");
         if (family.IsCount() && transform != OutcomeTransform.None) throw new InputError($"--transform {transform.Name()}: --family {family.Name()} has a log link already");
-        var series = new SeriesOptions
+        var series = _data.Series(p) with
         {
-            Outcome = p.GetValue(_outcome)!,
-            Date = p.GetValue(_date),
-            Year = p.GetValue(_year),
-            Month = p.GetValue(_month),
-            Quarter = p.GetValue(_quarter),
-            Period = p.GetValue(_period) is { } f ? OptionParsing.Frequency(f) : null,
-            Where = p.GetValue(_where) ?? [],
             Covariates = p.GetValue(_covariate) ?? [],
             AllowGaps = p.GetValue(_allowGaps),
             PositiveOutcome = transform == OutcomeTransform.Log,
@@ -99,7 +81,7 @@ public sealed class ModelOptions
 
     /// <summary>How the table file is read.</summary>
     /// <exception cref="InputError">An option value is not valid.</exception>
-    public TableOptions Table(ParseResult p) => _table.Read(p);
+    public TableOptions Table(ParseResult p) => _data.Table(p);
 
     /// <summary>The spec with its interruptions read in the data's frequency.</summary>
     /// <exception cref="InputError">An interruption is not a period of that frequency.</exception>

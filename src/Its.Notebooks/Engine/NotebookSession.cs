@@ -437,7 +437,12 @@ public sealed class NotebookSession
         if (timedOut)
             return new CellResult(CellStatus.TimedOut, [.. outputs.Close(), CellErrors.Timeout(executionCount, timeout, stopped: true).Output]);
         if ((next?.Exception ?? failure) is not { } thrown)
-            return outputs.Failure is { } elsewhere ? Failed(outputs.Close(), _errors.Thrown(elsewhere, executionCount)) : new CellResult(CellStatus.Ok, outputs.Close());
+        {
+            // Closed before the failure is read: work that fails from then on is a later cell's
+            // note, where between the two it would be neither.
+            var closed = outputs.Close();
+            return outputs.Failure is { } elsewhere ? Failed(closed, _errors.Thrown(elsewhere, executionCount)) : new CellResult(CellStatus.Ok, closed);
+        }
         var error = _errors.Thrown(thrown, executionCount);
         return outputs.IsInterrupted
             ? new CellResult(CellStatus.Interrupted, [.. outputs.Close(), error.Output]) { ErrorLine = error.Line }

@@ -22,6 +22,7 @@ public sealed class Fixture
     {
         ["break-search"] = ["trim"],
         ["group-comparison"] = ["reference", "lag_scope"],
+        ["synthetic-did"] = ["method", "treated"],
     };
 
     private Fixture(string file, JsonElement json)

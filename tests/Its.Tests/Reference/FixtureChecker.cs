@@ -7,6 +7,8 @@ using Its.Estimation;
 using Its.Model;
 using Its.Results;
 using Its.Robustness;
+using Its.Synthetic;
+using Its.Time;
 using Xunit.Sdk;
 
 namespace Its.Tests.Reference;
@@ -26,6 +28,7 @@ public static class FixtureChecker
         ["hansen-p-value"] = "SupFPValue.Hansen(statistic, restrictions, lambda)",
         ["group-comparison"] = "GroupComparison.FitPooled and GroupComparison.Tests",
         ["meta-analysis"] = "PanelSummary.MetaAnalysis(estimates, std_errors)",
+        ["synthetic-did"] = "SyntheticDid.Fit(new PanelOutcomes(units, treated, interruption), estimator)",
     };
 
     /// <summary>Checks the case; throws listing every field that differs from R.</summary>
@@ -41,6 +44,7 @@ public static class FixtureChecker
             case "hansen-p-value": Hansen(fixture, expected, compare); break;
             case "group-comparison": Groups(fixture, expected, compare); break;
             case "meta-analysis": Meta(fixture, expected, compare); break;
+            case "synthetic-did": Synthetic(fixture, expected, compare); break;
             default: throw new XunitException($"{fixture}: unknown kind '{fixture.Kind}' (the checker knows {string.Join(", ", Kinds.Keys)})");
         }
         compare.ThrowIfFailed(expected);
@@ -483,6 +487,34 @@ public static class FixtureChecker
         compare.Number("tau2", e["tau2"], tau2);
         compare.Number("q", e["q"], q);
         compare.Number("i2", e["i2"], i2);
+    }
+
+    // ---- synthetic DiD ----
+
+    private static void Synthetic(Fixture fixture, ExpectedValues e, Comparison compare)
+    {
+        var panel = fixture.Data.GetProperty("panel");
+        var periods = panel.GetProperty("periods").EnumerateArray().Select(p => Period.Parse(p.GetString()!, Frequency.Year)).ToArray();
+        var names = panel.GetProperty("units").EnumerateArray().Select(u => u.GetString()!).ToArray();
+        var units = names.Zip(panel.GetProperty("y").EnumerateArray(), (name, y) => new GroupSeries(name, new TimeSeries(periods, Fixture.Numbers(y)))).ToArray();
+        var treated = fixture.SpecOption("treated").EnumerateArray().Select(t => t.GetString()!).ToArray();
+        var interruption = Period.Parse(fixture.SpecOption("interruptions")[0].GetString()!, Frequency.Year);
+        var estimator = SyntheticEstimators.Parse(fixture.SpecOption("method").GetString()!);
+        var result = SyntheticDid.Fit(new PanelOutcomes(units, treated, interruption), estimator);
+        compare.Number("estimate", e["estimate"], result.Estimate);
+        compare.Number("published", e["published"], result.Estimate);
+        compare.Number("noise_level", e["noise_level"], result.NoiseLevel);
+        compare.Number("zeta_omega", e["zeta_omega"], result.ZetaOmega);
+        compare.Number("placebo_se", e["placebo_se"], result.PlaceboStandardError);
+        Weights("unit_weights", e.Object("unit_weights")!, result.UnitWeights, compare);
+        Weights("time_weights", e.Object("time_weights")!, result.TimeWeights, compare);
+        Weights("placebo_estimates", e.Object("placebo_estimates")!, result.Placebos, compare);
+    }
+
+    private static void Weights(string at, ExpectedValues e, IReadOnlyList<Weight> actual, Comparison compare)
+    {
+        compare.Same($"{at} names", string.Join(", ", e.Names), string.Join(", ", actual.Select(w => w.Name)));
+        foreach (var w in actual) compare.Number($"{at}[{w.Name}]", e[w.Name], w.Value);
     }
 
     private static void Pooled(string at, ExpectedValues e, PooledEstimate? actual, Comparison compare)
