@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Its.Comparison;
 using Its.Data;
+using Its.Plots;
 using Its.Reporting;
 using Its.Synthetic;
 
@@ -16,6 +17,7 @@ public static class SdidCommand
     public static Command Create(TextWriter output)
     {
         var data = new DataOptions();
+        var figure = new FigureOption();
         var unit = new Option<string>("--unit") { Description = "Column naming each row's unit (state, hospital)", Required = true };
         var treated = new Option<string[]>("--treated") { Description = "A treated unit; repeatable", Required = true };
         var interruption = new Option<string>("--interruption") { Description = "The first treated period, e.g. 1989 or 2017-10", Required = true };
@@ -23,9 +25,11 @@ public static class SdidCommand
         var command = new Command("sdid", "Synthetic difference-in-differences (Arkhangelsky et al. 2021), with the synthetic control and DiD estimates, unit and time weights and placebo standard errors");
         data.AddColumns(command);
         foreach (var o in new Option[] { unit, treated, interruption, estimator }) command.Options.Add(o);
+        figure.AddTo(command);
         data.AddFormat(command);
         command.SetAction(p =>
         {
+            string? figureFile = figure.Path(p);
             var format = data.Format(p);
             string chosen = p.GetValue(estimator)!.Trim().ToLowerInvariant();
             var estimators = chosen == "all" ? SyntheticEstimators.All
@@ -37,6 +41,7 @@ public static class SdidCommand
             var start = SpecOptions.Period(p.GetValue(interruption)!, units[0].Series.Frequency, data.Table(p).DateFormat, "--interruption");
             var panel = FitCommand.FitOrExplain(file, () => new PanelOutcomes(units, p.GetValue(treated)!, start));
             var results = FitCommand.FitOrExplain(file, () => estimators.Select(e => SyntheticDid.Fit(panel, e)).ToArray());
+            FigureOption.Write(figureFile, f => FigureExport.Write(LineFigure.From(panel, results, options.Outcome), f));
             output.Write(SyntheticReport.Render(panel, options.Outcome, results, format));
             if (format == ReportFormat.Json) output.WriteLine();
             return ExitCodes.Success;

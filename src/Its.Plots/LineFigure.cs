@@ -54,6 +54,29 @@ public sealed record LineFigure
         };
     }
 
+    /// <summary>
+    /// The treated units' mean beside the synthetic counterpart of each estimate (Arkhangelsky et
+    /// al. 2021, Figure 1): the gap after the interruption is the effect, on average the estimate.
+    /// </summary>
+    /// <exception cref="ArgumentException">No estimate.</exception>
+    public static LineFigure From(Synthetic.PanelOutcomes panel, IReadOnlyList<Synthetic.SyntheticDidResult> results, string valueLabel, string? title = null)
+    {
+        ArgumentNullException.ThrowIfNull(panel);
+        ArgumentNullException.ThrowIfNull(results);
+        if (results.Count == 0) throw new ArgumentException("a synthetic figure needs at least one estimate", nameof(results));
+        var treated = panel.Units.Skip(panel.Controls).ToArray();
+        string treatedName = treated.Length == 1 ? treated[0] : $"treated ({treated.Length} units, mean)";
+        return new LineFigure
+        {
+            Title = title ?? $"{treatedName} and its synthetic counterparts",
+            ValueLabel = valueLabel,
+            Frequency = panel.Periods[0].Frequency,
+            Lines = [new Line(treatedName, results[0].Path.Select(p => new FittedPoint(p.Period, p.Treated)).ToArray()),
+                .. results.Select(r => new Line(Synthetic.SyntheticEstimators.Title(r.Estimator), r.Path.Select(p => new FittedPoint(p.Period, p.Synthetic)).ToArray()))],
+            Interruption = panel.Interruption,
+        };
+    }
+
     /// <summary>First and last period over all lines.</summary>
     public PeriodSpan Span => new(Lines.SelectMany(l => l.Points).Min(p => p.Period), Lines.SelectMany(l => l.Points).Max(p => p.Period));
 }

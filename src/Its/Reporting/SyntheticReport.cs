@@ -45,15 +45,15 @@ public static class SyntheticReport
                 .OrderByDescending(i => weighted[0].UnitWeights[i].Value).ToArray();
             tables.Add(new Table($"Unit weights (omega; the {panel.Controls - units.Length} other controls weigh less than {Shown:G1} in each)",
                 ["unit", .. weighted.Select(r => r.Estimator.Name())],
-                units.Select(i => (IReadOnlyList<string>)[panel.Units[i], .. weighted.Select(r => Weight(r.UnitWeights[i].Value))]).ToArray()));
+                units.Select(i => (IReadOnlyList<string>)[panel.Units[i], .. weighted.Select(r => Shown3(r.UnitWeights[i].Value))]).ToArray()));
         }
         if (results.FirstOrDefault(r => r.Estimator == SyntheticEstimator.SyntheticDid) is { } sdid)
             tables.Add(new Table("Time weights of the synthetic DiD (lambda; the other pre-periods weigh 0)", ["period", "sdid"],
-                sdid.TimeWeights.Where(w => w.Value >= Shown).Select(w => (IReadOnlyList<string>)[w.Name, Weight(w.Value)]).ToArray()));
+                sdid.TimeWeights.Where(w => w.Value >= Shown).Select(w => (IReadOnlyList<string>)[w.Name, Shown3(w.Value)]).ToArray()));
         return tables;
     }
 
-    private static string Weight(double w) => w < Shown ? "0" : w.ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
+    private static string Shown3(double w) => w < Shown ? "0" : w.ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
 
     private static Table EstimateTable(IReadOnlyList<SyntheticDidResult> results, Func<double, string> number, Func<double, double, string> interval) =>
         new("Average effect on the treated over the post periods", ["estimator", "estimate", "placebo SE", "95% CI"],
@@ -99,7 +99,7 @@ public static class SyntheticReport
         w.WriteEndObject();
     });
 
-    private static void Weights(Utf8JsonWriter w, string name, IReadOnlyList<Weight> weights)
+    private static void Weights(Utf8JsonWriter w, string name, IReadOnlyList<SyntheticWeight> weights)
     {
         w.WriteStartObject(name);
         foreach (var x in weights) w.WriteNumber(x.Name, x.Value);

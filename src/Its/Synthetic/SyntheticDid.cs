@@ -53,7 +53,7 @@ public static class SyntheticEstimators
 /// <summary>A unit's or a period's weight, or a unit's placebo estimate.</summary>
 /// <param name="Name">The unit, or the period.</param>
 /// <param name="Value">Its weight (non-negative; the weights sum to one), or a placebo estimate.</param>
-public sealed record Weight(string Name, double Value);
+public sealed record SyntheticWeight(string Name, double Value);
 
 /// <summary>An estimate of the average effect on the treated units over the post periods.</summary>
 /// <param name="Estimator">The estimator.</param>
@@ -65,9 +65,20 @@ public sealed record Weight(string Name, double Value);
 /// <param name="Placebos">The placebo estimates, one per control unit taken as the treated one.</param>
 /// <param name="PlaceboStandardError">sqrt((r - 1) / r) times the sd of the r placebo estimates.</param>
 /// <param name="Ci">estimate +/- 1.96 placebo SE, as synthdid's summary.</param>
-public sealed record SyntheticDidResult(SyntheticEstimator Estimator, double Estimate, IReadOnlyList<Weight> UnitWeights,
-    IReadOnlyList<Weight> TimeWeights, double NoiseLevel, double ZetaOmega, IReadOnlyList<Weight> Placebos,
-    double PlaceboStandardError, Results.Interval Ci);
+/// <param name="Path">The treated units' mean and its synthetic counterpart in every period.</param>
+public sealed record SyntheticDidResult(SyntheticEstimator Estimator, double Estimate, IReadOnlyList<SyntheticWeight> UnitWeights,
+    IReadOnlyList<SyntheticWeight> TimeWeights, double NoiseLevel, double ZetaOmega, IReadOnlyList<SyntheticWeight> Placebos,
+    double PlaceboStandardError, Results.Interval Ci, IReadOnlyList<SyntheticPoint> Path);
+
+/// <summary>
+/// The treated units' mean in a period and its synthetic counterpart: omega'controls, shifted by
+/// the lambda-weighted pre-period difference (none for the synthetic control), so that the mean
+/// difference over the post periods is the estimate.
+/// </summary>
+/// <param name="Period">The period.</param>
+/// <param name="Treated">The treated units' mean.</param>
+/// <param name="Synthetic">The synthetic counterpart.</param>
+public sealed record SyntheticPoint(Period Period, double Treated, double Synthetic);
 
 /// <summary>
 /// Synthetic difference-in-differences (Arkhangelsky, Athey, Hirshberg, Imbens and Wager 2021),
@@ -100,7 +111,7 @@ public static class SyntheticDid
         if (panel.Controls <= panel.Treated)
             throw new ItsException($"the placebo standard error needs more control units than treated ones ({panel.Controls} and {panel.Treated})");
         var (tau, omega, lambda, noise, zeta) = Estimate(panel.Outcome, panel.Controls, panel.PrePeriods, estimator, null);
-        var placebos = new Weight[panel.Controls];
+        var placebos = new SyntheticWeight[panel.Controls];
         for (int j = 0; j < panel.Controls; j++)
         {
             // Control j moved last, as the treated unit; the other controls keep their weights as the start.
@@ -109,14 +120,24 @@ public static class SyntheticDid
             var start = Vector<double>.Build.DenseOfEnumerable(order.Take(order.Length - 1).Select(i => omega[i]));
             start /= start.Sum();
             var fixedLambda = estimator == SyntheticEstimator.SyntheticDid ? lambda : null;
-            placebos[j] = new Weight(panel.Units[j], Estimate(y, panel.Controls - 1, panel.PrePeriods, estimator, fixedLambda, start).Tau);
+            placebos[j] = new SyntheticWeight(panel.Units[j], Estimate(y, panel.Controls - 1, panel.PrePeriods, estimator, fixedLambda, start).Tau);
         }
         int r = placebos.Length;
         double se = Math.Sqrt((r - 1.0) / r) * placebos.Select(p => p.Value).StandardDeviation();
         return new SyntheticDidResult(estimator, tau,
-            omega.Select((w, i) => new Weight(panel.Units[i], w)).ToArray(),
-            lambda.Select((w, t) => new Weight(panel.Periods[t].ToString(), w)).ToArray(),
-            noise, zeta, placebos, se, new Results.Interval(tau - 1.96 * se, tau + 1.96 * se));
+            omega.Select((w, i) => new SyntheticWeight(panel.Units[i], w)).ToArray(),
+            lambda.Select((w, t) => new SyntheticWeight(panel.Periods[t].ToString(), w)).ToArray(),
+            noise, zeta, placebos, se, new Results.Interval(tau - 1.96 * se, tau + 1.96 * se), Path(panel, omega, lambda));
+    }
+
+    private static SyntheticPoint[] Path(PanelOutcomes panel, Vector<double> omega, Vector<double> lambda)
+    {
+        var y = panel.Outcome;
+        int n0 = panel.Controls;
+        double Treated(int t) => Enumerable.Range(n0, panel.Treated).Average(i => y[i, t]);
+        double Weighted(int t) => Enumerable.Range(0, n0).Sum(i => omega[i] * y[i, t]);
+        double shift = Enumerable.Range(0, panel.PrePeriods).Sum(t => lambda[t] * (Treated(t) - Weighted(t)));
+        return Enumerable.Range(0, panel.Periods.Count).Select(t => new SyntheticPoint(panel.Periods[t], Treated(t), Weighted(t) + shift)).ToArray();
     }
 
     // synthdid_estimate on rows 0..n0-1 (controls) and n0.. (treated), columns 0..t0-1 (pre) and t0.. (post).

@@ -511,7 +511,7 @@ public static class FixtureChecker
         Weights("placebo_estimates", e.Object("placebo_estimates")!, result.Placebos, compare);
     }
 
-    private static void Weights(string at, ExpectedValues e, IReadOnlyList<Weight> actual, Comparison compare)
+    private static void Weights(string at, ExpectedValues e, IReadOnlyList<SyntheticWeight> actual, Comparison compare)
     {
         compare.Same($"{at} names", string.Join(", ", e.Names), string.Join(", ", actual.Select(w => w.Name)));
         foreach (var w in actual) compare.Number($"{at}[{w.Name}]", e[w.Name], w.Value);
