@@ -60,6 +60,18 @@ public sealed class SdidCommandTests : IDisposable
         Assert.StartsWith("synthetic control,-19.6", lines[1]);
     }
 
+    [Fact]
+    public void The_figure_draws_california_beside_each_synthetic_counterpart()
+    {
+        string figure = Path.Combine(_folder.Path, "synthetic.svg");
+        var run = CliRun.Of(Prop99("--figure", figure));
+        Assert.Equal(0, run.ExitCode);
+        string svg = File.ReadAllText(figure);
+        Assert.Contains("width=\"7in\" height=\"4.5in\"", svg);
+        foreach (string line in new[] { "California", "synthetic difference-in-differences", "synthetic control", "difference-in-differences", "interruption 1989" })
+            Assert.Contains(line, svg);
+    }
+
     [Theory]
     [InlineData(new[] { "--estimator", "synth" }, "--estimator", "not an estimator")]
     [InlineData(new[] { "--treated", "Atlantis" }, "treated unit Atlantis is not in the panel", "")]
