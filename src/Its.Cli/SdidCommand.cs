@@ -41,8 +41,10 @@ public static class SdidCommand
             var start = SpecOptions.Period(p.GetValue(interruption)!, units[0].Series.Frequency, data.Table(p).DateFormat, "--interruption");
             var panel = FitCommand.FitOrExplain(file, () => new PanelOutcomes(units, p.GetValue(treated)!, start));
             var results = FitCommand.FitOrExplain(file, () => estimators.Select(e => SyntheticDid.Fit(panel, e)).ToArray());
+            // Abadie et al.'s inference, for the synthetic control of one treated unit.
+            var space = estimators.Contains(SyntheticEstimator.SyntheticControl) && panel.Treated == 1 ? SyntheticDid.PlaceboInSpace(panel) : null;
             FigureOption.Write(figureFile, f => FigureExport.Write(LineFigure.From(panel, results, options.Outcome), f));
-            output.Write(SyntheticReport.Render(panel, options.Outcome, results, format));
+            output.Write(SyntheticReport.Render(panel, options.Outcome, results, space, format));
             if (format == ReportFormat.Json) output.WriteLine();
             return ExitCodes.Success;
         });

@@ -37,6 +37,11 @@ public sealed class SdidCommandTests : IDisposable
             Assert.Equal(1, e.GetProperty("unit_weights").EnumerateObject().Sum(w => w.Value.GetDouble()), 1e-12);
             Assert.True(e.GetProperty("placebo_se").GetDouble() > 0);
         }
+        // With weights on the outcome path alone, California's post/pre RMSPE ratio ranks third of 39
+        // (tests/reference/synthdid.R); Abadie et al.'s predictors make it first.
+        var space = root.GetProperty("placebo_in_space");
+        Assert.Equal(3, space.GetProperty("rank").GetInt32());
+        Assert.Equal(39, space.GetProperty("units").GetArrayLength());
     }
 
     [Fact]

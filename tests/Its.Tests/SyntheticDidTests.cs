@@ -89,6 +89,32 @@ public sealed class SyntheticDidTests
             Assert.Throws<ItsException>(() => SyntheticDid.Fit(half, SyntheticEstimator.SyntheticDid)).Message);
     }
 
+    [Fact]
+    public void The_placebo_in_space_ranks_the_treated_unit_among_every_control_in_its_place()
+    {
+        var panel = Panel();
+        var space = SyntheticDid.PlaceboInSpace(panel);
+        Assert.Equal(39, space.Units.Count);
+        Assert.Equal(panel.Units.Order(StringComparer.Ordinal), space.Units.Select(u => u.Unit).Order(StringComparer.Ordinal));
+        Assert.Equal("California", Assert.Single(space.Units, u => u.Treated).Unit);
+        Assert.Equal(space.Units.Select(u => u.Ratio).OrderByDescending(r => r), space.Units.Select(u => u.Ratio));
+        Assert.Equal(space.Units.ToList().FindIndex(u => u.Treated) + 1, space.Rank);
+        Assert.Equal(space.Rank / 39.0, space.PValue, 1e-15);
+        // The treated unit's own fit is the synthetic control's: its post-period gap is the estimate.
+        var sc = SyntheticDid.Fit(panel, SyntheticEstimator.SyntheticControl);
+        var post = sc.Path.Skip(19).Select(p => p.Treated - p.Synthetic).ToArray();
+        Assert.Equal(sc.Estimate, post.Average(), 1e-9);
+        Assert.Equal(Math.Sqrt(post.Average(g => g * g)), space.Units.Single(u => u.Treated).PostRmspe, 1e-9);
+    }
+
+    [Fact]
+    public void The_placebo_in_space_takes_one_treated_unit()
+    {
+        var units = Units();
+        var two = new PanelOutcomes(units, ["California", units[0].Name], Period.OfYear(1989));
+        Assert.Contains("ranks one treated unit among the controls, not 2", Assert.Throws<ItsException>(() => SyntheticDid.PlaceboInSpace(two)).Message);
+    }
+
     [Theory]
     [InlineData("sdid", SyntheticEstimator.SyntheticDid)]
     [InlineData(" SC ", SyntheticEstimator.SyntheticControl)]

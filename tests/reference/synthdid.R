@@ -15,7 +15,10 @@
 #   - the placebo standard error with every control once as the pseudo-treated unit (the
 #     exhaustive form of vcov(method = "placebo"), which draws 200 of them at random):
 #     sqrt((r - 1) / r) sd of the r = N0 placebo estimates, each re-estimating omega from the
-#     estimate's own, restricted and renormalised, and keeping lambda.
+#     estimate's own, restricted and renormalised, and keeping lambda;
+#   - for the synthetic control, Abadie et al.'s (2010) placebo in space: every control in turn
+#     as the treated unit against the other controls, the post/pre RMSPE ratios ranked, and the
+#     permutation p value (California's rank over 39).
 # Arkhangelsky et al. (2021, Table 1 and the synthdid vignette) report -15.6 (synthetic DiD),
 # -19.6 (synthetic control) and -27.3 (DiD); the script stops unless it reproduces them to 0.05.
 # Writes tests/reference/synthdid.json; the C# tests read only that JSON.
@@ -115,6 +118,23 @@ placebo_se <- function(Y, N0, T0, method, fit) {
   list(se = sqrt((r - 1) / r) * sd(taus), placebos = taus)
 }
 
+# Abadie et al.'s (2010) placebo in space: the synthetic control of the treated unit, then of
+# every control against the other controls; ranked by post/pre RMSPE.
+placebo_in_space <- function(Y, N0, T0, names) {
+  fits <- lapply(c(N0 + 1, seq_len(N0)), function(u) {
+    ind <- if (u == N0 + 1) seq_len(N0 + 1) else c(setdiff(seq_len(N0), u), u)
+    Yu <- Y[ind, ]
+    n <- length(ind) - 1
+    omega <- estimate(Yu, n, T0, "sc")$omega
+    gap <- Yu[n + 1, ] - colSums(omega * Yu[seq_len(n), , drop = FALSE])
+    list(unit = names[u], treated = u == N0 + 1, pre_rmspe = sqrt(mean(gap[1:T0]^2)), post_rmspe = sqrt(mean(gap[-(1:T0)]^2)))
+  })
+  ratio <- vapply(fits, function(f) f$post_rmspe / f$pre_rmspe, 0)
+  rank <- sum(ratio >= ratio[1])
+  list(units = lapply(fits[order(-ratio)], function(f) c(f, list(ratio = f$post_rmspe / f$pre_rmspe))),
+       rank = rank, p_value = rank / length(fits))
+}
+
 prop99 <- read.csv(file.path(data_dir, "prop99_smoking.csv"))
 prop99$year <- as.integer(round(prop99$year))
 states <- sort(unique(prop99$state))
@@ -133,17 +153,24 @@ for (method in c("sdid", "sc", "did")) {
   fit <- estimate(Y, N0, T0, method)
   stopifnot(abs(fit$estimate - published[[method]]) < 0.05)
   se <- placebo_se(Y, N0, T0, method, fit)
+  expected <- list(estimate = fit$estimate, published = published[[method]],
+                   noise_level = fit$noise, zeta_omega = fit$zeta_omega,
+                   unit_weights = as.list(setNames(fit$omega, controls)),
+                   time_weights = as.list(setNames(fit$lambda, as.character(years[1:T0]))),
+                   placebo_se = se$se, placebo_estimates = as.list(setNames(se$placebos, controls)))
+  if (method == "sc") {
+    expected$placebo_in_space <- placebo_in_space(Y, N0, T0, c(controls, "California"))
+    # Abadie et al. (2010), whose weights also match predictors (income, beer, age, price), find
+    # California's ratio the largest of the 39 (p = 1/39); with synthdid's weights, on the outcome
+    # path alone, it ranks third (p = 3/39).
+  }
   cases[[length(cases) + 1]] <- fixture_case(
     paste0("prop99_", method), kind = "synthetic-did",
     call = sprintf("%s_estimate(Y, N0 = 38, T0 = 19) as synthdid 1.0 computes it (ported); placebo SE with every control once", method),
     data = list(panel = list(units = c(controls, "California"), periods = as.character(years),
                              y = lapply(seq_len(nrow(Y)), function(i) unname(Y[i, ])))),
     spec = list(method = method, treated = I("California"), interruptions = I("1989")),
-    expected = list(estimate = fit$estimate, published = published[[method]],
-                    noise_level = fit$noise, zeta_omega = fit$zeta_omega,
-                    unit_weights = as.list(setNames(fit$omega, controls)),
-                    time_weights = as.list(setNames(fit$lambda, as.character(years[1:T0]))),
-                    placebo_se = se$se, placebo_estimates = as.list(setNames(se$placebos, controls))),
+    expected = expected,
     tolerance = list(
       default = tolerance(1e-8, "the same Frank-Wolfe iterations on both sides"),
       published = tolerance(0.05 / abs(published[[method]]), "the published estimates are rounded to 0.1: within 0.05 of them", floor = 1)))

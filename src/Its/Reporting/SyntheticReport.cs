@@ -10,24 +10,42 @@ namespace Its.Reporting;
 /// time weights; or as one JSON object (fields <c>outcome</c>, <c>treated</c>, <c>interruption</c>,
 /// <c>controls</c>, <c>pre_periods</c>, <c>post_periods</c>, <c>estimates</c> [{<c>estimator</c>,
 /// <c>estimate</c>, <c>placebo_se</c>, <c>ci</c>, <c>noise_level</c>, <c>zeta_omega</c>,
-/// <c>unit_weights</c>, <c>time_weights</c>, <c>placebo_estimates</c>}]).
+/// <c>unit_weights</c>, <c>time_weights</c>, <c>placebo_estimates</c>}], <c>placebo_in_space</c>
+/// {<c>rank</c>, <c>p_value</c>, <c>units</c> [{<c>unit</c>, <c>treated</c>, <c>pre_rmspe</c>,
+/// <c>post_rmspe</c>, <c>ratio</c>}]} or null).
 /// </summary>
 public static class SyntheticReport
 {
     // Unit weights below this are shown as 0 in the tables (they stay exact in JSON and CSV).
     private const double Shown = 5e-4;
 
-    /// <summary>Renders the estimates of a panel; CSV is the estimate table at full precision.</summary>
-    public static string Render(PanelOutcomes panel, string outcome, IReadOnlyList<SyntheticDidResult> results, ReportFormat format)
+    /// <summary>Renders the estimates of a panel, with the synthetic control's placebo in space if given; CSV is the estimate table at full precision.</summary>
+    public static string Render(PanelOutcomes panel, string outcome, IReadOnlyList<SyntheticDidResult> results, PlaceboInSpace? space, ReportFormat format)
     {
         ArgumentNullException.ThrowIfNull(panel);
         ArgumentNullException.ThrowIfNull(results);
+        var notes = Notes(panel);
+        if (space is not null)
+            notes.Add($"placebo in space (Abadie et al. 2010): the treated unit's post/pre RMSPE ratio ranks {space.Rank} of {space.Units.Count}, permutation p = {Number(space.PValue)}");
         return format switch
         {
-            ReportFormat.Json => Json(panel, outcome, results),
+            ReportFormat.Json => Json(panel, outcome, results, space),
             ReportFormat.Csv => EstimateTable(results, Exact, (lower, upper) => $"{Exact(lower)} to {Exact(upper)}").ToCsv(),
-            _ => ResultReport.Document($"Synthetic difference-in-differences: {outcome}", Notes(panel), Tables(panel, results), format, "its-sdid"),
+            _ => ResultReport.Document($"Synthetic difference-in-differences: {outcome}", notes,
+                [.. Tables(panel, results), .. space is null ? [] : new[] { SpaceTable(space) }], format, "its-sdid"),
         };
+    }
+
+    /// <summary>The placebo in space: the units with the largest post/pre RMSPE ratios, down to the treated one and at least ten.</summary>
+    public static Table SpaceTable(PlaceboInSpace space)
+    {
+        ArgumentNullException.ThrowIfNull(space);
+        int shown = Math.Max(10, space.Units.ToList().FindIndex(u => u.Treated) + 1);
+        var column = Estimates(space.Units.Select(u => u.PreRmspe), space.Units.SelectMany(u => new[] { u.PreRmspe, u.PostRmspe }));
+        return new Table($"Placebo in space: the synthetic control of each unit as if treated, by post/pre RMSPE ({Math.Min(shown, space.Units.Count)} of {space.Units.Count})",
+            ["rank", "unit", "pre RMSPE", "post RMSPE", "post / pre"],
+            space.Units.Take(shown).Select((u, i) => (IReadOnlyList<string>)[(i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                u.Treated ? $"{u.Unit} (treated)" : u.Unit, column.Format(u.PreRmspe), column.Format(u.PostRmspe), Statistic(u.Ratio)]).ToArray());
     }
 
     /// <summary>The tables: estimates, unit weights (units with a weight in any estimator), time weights.</summary>
@@ -71,7 +89,7 @@ public static class SyntheticReport
         ];
     }
 
-    private static string Json(PanelOutcomes panel, string outcome, IReadOnlyList<SyntheticDidResult> results) => ResultJson.Document(w =>
+    private static string Json(PanelOutcomes panel, string outcome, IReadOnlyList<SyntheticDidResult> results, PlaceboInSpace? space) => ResultJson.Document(w =>
     {
         w.WriteStartObject();
         w.WriteString("outcome", outcome);
@@ -96,6 +114,26 @@ public static class SyntheticReport
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        if (space is null) w.WriteNull("placebo_in_space");
+        else
+        {
+            w.WriteStartObject("placebo_in_space");
+            w.WriteNumber("rank", space.Rank);
+            w.WriteNumber("p_value", space.PValue);
+            w.WriteStartArray("units");
+            foreach (var u in space.Units)
+            {
+                w.WriteStartObject();
+                w.WriteString("unit", u.Unit);
+                w.WriteBoolean("treated", u.Treated);
+                w.WriteNumber("pre_rmspe", u.PreRmspe);
+                w.WriteNumber("post_rmspe", u.PostRmspe);
+                w.WriteNumber("ratio", u.Ratio);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
     });
 

@@ -80,6 +80,27 @@ public sealed record SyntheticDidResult(SyntheticEstimator Estimator, double Est
 /// <param name="Synthetic">The synthetic counterpart.</param>
 public sealed record SyntheticPoint(Period Period, double Treated, double Synthetic);
 
+/// <summary>One unit's synthetic control as if it were the treated one, the others' controls its donors.</summary>
+/// <param name="Unit">The unit.</param>
+/// <param name="Treated">Whether it is the treated unit.</param>
+/// <param name="PreRmspe">Root mean squared gap between the unit and its synthetic control before the interruption.</param>
+/// <param name="PostRmspe">The same from the interruption on.</param>
+public sealed record PlaceboUnit(string Unit, bool Treated, double PreRmspe, double PostRmspe)
+{
+    /// <summary>Post over pre RMSPE: large when the unit departs from a synthetic control that fitted it.</summary>
+    public double Ratio => PostRmspe / PreRmspe;
+}
+
+/// <summary>
+/// Abadie, Diamond and Hainmueller's (2010) placebo in space: the synthetic control of the treated
+/// unit and of every control in its place, ranked by their post/pre RMSPE ratio; the permutation p
+/// value is the treated unit's rank over the number of units.
+/// </summary>
+/// <param name="Units">Every unit's fit, the largest ratio first.</param>
+/// <param name="Rank">The treated unit's rank (1 is the largest ratio; ties count against it).</param>
+/// <param name="PValue">Rank / number of units.</param>
+public sealed record PlaceboInSpace(IReadOnlyList<PlaceboUnit> Units, int Rank, double PValue);
+
 /// <summary>
 /// Synthetic difference-in-differences (Arkhangelsky, Athey, Hirshberg, Imbens and Wager 2021),
 /// with the synthetic control and difference-in-differences estimators of the same framework,
@@ -130,14 +151,42 @@ public static class SyntheticDid
             noise, zeta, placebos, se, new Results.Interval(tau - 1.96 * se, tau + 1.96 * se), Path(panel, omega, lambda));
     }
 
-    private static SyntheticPoint[] Path(PanelOutcomes panel, Vector<double> omega, Vector<double> lambda)
+    /// <summary>
+    /// The placebo in space of the synthetic control (<see cref="PlaceboInSpace"/>), for a panel with
+    /// one treated unit: each control's donors are the other controls.
+    /// </summary>
+    /// <exception cref="ItsException">More than one treated unit.</exception>
+    public static PlaceboInSpace PlaceboInSpace(PanelOutcomes panel)
     {
-        var y = panel.Outcome;
-        int n0 = panel.Controls;
-        double Treated(int t) => Enumerable.Range(n0, panel.Treated).Average(i => y[i, t]);
+        ArgumentNullException.ThrowIfNull(panel);
+        if (panel.Treated != 1) throw new ItsException($"the placebo in space ranks one treated unit among the controls, not {panel.Treated}");
+        int n0 = panel.Controls, t0 = panel.PrePeriods;
+        var fits = new List<PlaceboUnit>();
+        for (int u = -1; u < n0; u++)
+        {
+            // The treated unit against the controls; then control u against the other controls.
+            var order = u < 0 ? Enumerable.Range(0, n0 + 1).ToArray() : Enumerable.Range(0, n0).Where(i => i != u).Append(u).ToArray();
+            var y = Matrix<double>.Build.Dense(order.Length, panel.Periods.Count, (r, t) => panel.Outcome[order[r], t]);
+            int donors = order.Length - 1;
+            var (_, omega, lambda, _, _) = Estimate(y, donors, t0, SyntheticEstimator.SyntheticControl, null);
+            var path = Path(y, donors, t0, panel.Periods, omega, lambda);
+            double Rmspe(IEnumerable<SyntheticPoint> points) => Math.Sqrt(points.Average(p => (p.Treated - p.Synthetic) * (p.Treated - p.Synthetic)));
+            fits.Add(new PlaceboUnit(panel.Units[order[^1]], u < 0, Rmspe(path.Take(t0)), Rmspe(path.Skip(t0))));
+        }
+        double observed = fits[0].Ratio;
+        int rank = fits.Count(f => f.Ratio >= observed);
+        return new PlaceboInSpace(fits.OrderByDescending(f => f.Ratio).ToArray(), rank, (double)rank / fits.Count);
+    }
+
+    private static SyntheticPoint[] Path(PanelOutcomes panel, Vector<double> omega, Vector<double> lambda) =>
+        Path(panel.Outcome, panel.Controls, panel.PrePeriods, panel.Periods, omega, lambda);
+
+    private static SyntheticPoint[] Path(Matrix<double> y, int n0, int t0, IReadOnlyList<Period> periods, Vector<double> omega, Vector<double> lambda)
+    {
+        double Treated(int t) => Enumerable.Range(n0, y.RowCount - n0).Average(i => y[i, t]);
         double Weighted(int t) => Enumerable.Range(0, n0).Sum(i => omega[i] * y[i, t]);
-        double shift = Enumerable.Range(0, panel.PrePeriods).Sum(t => lambda[t] * (Treated(t) - Weighted(t)));
-        return Enumerable.Range(0, panel.Periods.Count).Select(t => new SyntheticPoint(panel.Periods[t], Treated(t), Weighted(t) + shift)).ToArray();
+        double shift = Enumerable.Range(0, t0).Sum(t => lambda[t] * (Treated(t) - Weighted(t)));
+        return Enumerable.Range(0, periods.Count).Select(t => new SyntheticPoint(periods[t], Treated(t), Weighted(t) + shift)).ToArray();
     }
 
     // synthdid_estimate on rows 0..n0-1 (controls) and n0.. (treated), columns 0..t0-1 (pre) and t0.. (post).

@@ -509,6 +509,24 @@ public static class FixtureChecker
         Weights("unit_weights", e.Object("unit_weights")!, result.UnitWeights, compare);
         Weights("time_weights", e.Object("time_weights")!, result.TimeWeights, compare);
         Weights("placebo_estimates", e.Object("placebo_estimates")!, result.Placebos, compare);
+        if (e.Names.Contains("placebo_in_space")) PlaceboInSpace(e.Object("placebo_in_space")!, SyntheticDid.PlaceboInSpace(new PanelOutcomes(units, treated, interruption)), compare);
+    }
+
+    private static void PlaceboInSpace(ExpectedValues e, PlaceboInSpace actual, Comparison compare)
+    {
+        compare.Same("placebo_in_space.rank", e["rank"].GetInt32(), actual.Rank);
+        compare.Number("placebo_in_space.p_value", e["p_value"], actual.PValue);
+        var rows = e.Objects("units");
+        compare.Same("placebo_in_space.units count", rows.Count, actual.Units.Count);
+        foreach (var (r, a) in rows.Zip(actual.Units))
+        {
+            string at = $"placebo_in_space.units[{a.Unit}]";
+            compare.Same($"{at}.unit", r["unit"].GetString(), a.Unit);
+            compare.Same($"{at}.treated", r["treated"].GetBoolean(), a.Treated);
+            compare.Number($"{at}.pre_rmspe", r["pre_rmspe"], a.PreRmspe);
+            compare.Number($"{at}.post_rmspe", r["post_rmspe"], a.PostRmspe);
+            compare.Number($"{at}.ratio", r["ratio"], a.Ratio);
+        }
     }
 
     private static void Weights(string at, ExpectedValues e, IReadOnlyList<SyntheticWeight> actual, Comparison compare)
