@@ -19,7 +19,7 @@ public static class SdidCommand
         var data = new DataOptions();
         var figure = new FigureOption();
         var unit = new Option<string>("--unit") { Description = "Column naming each row's unit (state, hospital)", Required = true };
-        var treated = new Option<string[]>("--treated") { Description = "A treated unit; repeatable", Required = true };
+        var treated = new Option<string>("--treated") { Description = "The treated unit", Required = true };
         var interruption = new Option<string>("--interruption") { Description = "The first treated period, e.g. 1989 or 2017-10", Required = true };
         var estimator = new Option<string>("--estimator") { Description = "sdid, sc, did, or all (the three side by side)", DefaultValueFactory = _ => "all" };
         var command = new Command("sdid", "Synthetic difference-in-differences (Arkhangelsky et al. 2021), with the synthetic control and DiD estimates, unit and time weights and placebo standard errors");
@@ -39,10 +39,10 @@ public static class SdidCommand
             var units = SeriesLoader.LoadGroups(TextTable.Read(file, data.Table(p)), options, column, "--unit")
                 .Select(g => new GroupSeries(g.Group, g.Series)).ToArray();
             var start = SpecOptions.Period(p.GetValue(interruption)!, units[0].Series.Frequency, data.Table(p).DateFormat, "--interruption");
-            var panel = FitCommand.FitOrExplain(file, () => new PanelOutcomes(units, p.GetValue(treated)!, start));
+            var panel = FitCommand.FitOrExplain(file, () => new PanelOutcomes(units, [p.GetValue(treated)!], start));
             var results = FitCommand.FitOrExplain(file, () => estimators.Select(e => SyntheticDid.Fit(panel, e)).ToArray());
-            // Abadie et al.'s inference, for the synthetic control of one treated unit.
-            var space = estimators.Contains(SyntheticEstimator.SyntheticControl) && panel.Treated == 1 ? SyntheticDid.PlaceboInSpace(panel) : null;
+            // Abadie et al.'s inference for the synthetic control.
+            var space = estimators.Contains(SyntheticEstimator.SyntheticControl) ? SyntheticDid.PlaceboInSpace(panel) : null;
             FigureOption.Write(figureFile, f => FigureExport.Write(LineFigure.From(panel, results, options.Outcome), f));
             output.Write(SyntheticReport.Render(panel, options.Outcome, results, space, format));
             if (format == ReportFormat.Json) output.WriteLine();

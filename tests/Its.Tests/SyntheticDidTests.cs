@@ -84,9 +84,9 @@ public sealed class SyntheticDidTests
             Assert.Throws<ItsException>(() => new PanelOutcomes(units, ["California"], Period.OfYear(1970))).Message);
         Assert.Contains("is a month, but the panel is annual",
             Assert.Throws<ItsException>(() => new PanelOutcomes(units, ["California"], Period.Month(1989, 1))).Message);
-        var half = new PanelOutcomes(units.Take(4).ToArray(), [units[2].Name, units[3].Name], Period.OfYear(1989));
-        Assert.Contains("needs more control units than treated ones (2 and 2)",
-            Assert.Throws<ItsException>(() => SyntheticDid.Fit(half, SyntheticEstimator.SyntheticDid)).Message);
+        var two = new PanelOutcomes(units.Take(4).ToArray(), [units[2].Name, units[3].Name], Period.OfYear(1989));
+        Assert.Contains("the panel has 2: average the treated units into one series first",
+            Assert.Throws<ItsException>(() => SyntheticDid.Fit(two, SyntheticEstimator.SyntheticDid)).Message);
     }
 
     [Fact]

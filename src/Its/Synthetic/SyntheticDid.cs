@@ -124,13 +124,13 @@ public static class SyntheticDid
 {
     private const int IterationsBeforeSparsifying = 100, MaxIterations = 10_000;
 
-    /// <summary>Estimates the average effect and its placebo standard error.</summary>
-    /// <exception cref="ItsException">The panel has fewer controls than the placebo needs (two or more treated units need more controls than treated ones).</exception>
+    /// <summary>Estimates the average effect and its placebo standard error, for a panel with one treated unit.</summary>
+    /// <exception cref="ItsException">More than one treated unit (the placebo puts each control in the treated unit's place).</exception>
     public static SyntheticDidResult Fit(PanelOutcomes panel, SyntheticEstimator estimator)
     {
         ArgumentNullException.ThrowIfNull(panel);
-        if (panel.Controls <= panel.Treated)
-            throw new ItsException($"the placebo standard error needs more control units than treated ones ({panel.Controls} and {panel.Treated})");
+        if (panel.Treated != 1)
+            throw new ItsException($"the placebo standard error puts each control in the place of one treated unit, and the panel has {panel.Treated}: average the treated units into one series first");
         var (tau, omega, lambda, noise, zeta) = Estimate(panel.Outcome, panel.Controls, panel.PrePeriods, estimator, null);
         var placebos = new SyntheticWeight[panel.Controls];
         for (int j = 0; j < panel.Controls; j++)
