@@ -128,20 +128,13 @@ internal sealed class EffectCalculator(TimeSeries series, ItsSpec spec, Design d
             string term = $"{spec.Impact.Name()}{j}";
             int w = IndexOf(term);
             var g = Vector<double>.Build.Dense(columns.Count);
-            double omega = inference.Estimate(Unit(w));
-            double delta = design.Rate is { } rate ? rate.Rate + (rateColumn >= 0 ? inference.Estimate(Unit(rateColumn)) : 0) : spec.Rate!.Value;
+            double omega = inference.Estimate(w);
+            double delta = design.Rate is { } rate ? rate.Rate + (rateColumn >= 0 ? inference.Estimate(rateColumn) : 0) : spec.Rate!.Value;
             g[w] = 1 / (1 - delta);
             if (rateColumn >= 0) g[rateColumn] = omega / ((1 - delta) * (1 - delta));
             list.Add(inference.Delta($"{term} / (1 - rate)", TransferFunction.LongRun(omega, delta), g));
         }
         return list;
-    }
-
-    private Vector<double> Unit(int j)
-    {
-        var e = Vector<double>.Build.Dense(columns.Count);
-        e[j] = 1;
-        return e;
     }
 
     public IReadOnlyList<TrajectoryPoint> Trajectory()

@@ -99,16 +99,13 @@ public sealed class ItsModel
         });
     }
 
-    /// <summary>The log-likelihood of the fit, all that a rate's profile needs.</summary>
-    internal double ProfileLogLikelihood() =>
-        Estimate([]).LogLik ?? throw new ItsException($"the {Spec.Family.Name()} fit under {Spec.Errors.Name} errors has no likelihood to profile a rate over");
-
-    /// <summary>One coefficient of the fit, as a rate's profile needs it.</summary>
-    internal double ProfileCoefficient(string term)
+    /// <summary>The log-likelihood of the fit and one coefficient, all that a rate's profile needs.</summary>
+    internal (double LogLikelihood, double Coefficient) ProfilePoint(string term)
     {
         var e = Estimate([]);
         int j = Array.IndexOf(e.Columns ?? Enumerable.Range(0, Design.Terms.Count).ToArray(), Design.IndexOf(term));
-        return j >= 0 ? e.B[j] : throw new ItsException($"{term} is not estimated under {Spec.Errors.Name} errors");
+        return (e.LogLik ?? throw new ItsException($"the {Spec.Family.Name()} fit under {Spec.Errors.Name} errors has no likelihood to profile a rate over"),
+            j >= 0 ? e.B[j] : throw new ItsException($"{term} is not estimated under {Spec.Errors.Name} errors"));
     }
 
     private ProcessEstimate Estimate(List<string> warnings) => Spec.Family.IsCount() ? EstimateCounts(warnings) : EstimateGaussian(warnings);

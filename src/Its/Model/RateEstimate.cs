@@ -36,13 +36,15 @@ public sealed record RateEstimate(double Rate, double Omega, double LogLikelihoo
         if (spec.Errors.Process is not (IndependentErrors or ArimaErrors { Auto: false }))
             throw new ItsException($"an estimated {spec.Impact.Name()} rate is profiled over the likelihood of ols, hc0-hc3, newey or arima:p,d,q errors (or a count family), not {spec.Errors.Name}: fix the rate ({spec.Impact.Name()}:0.5) or change the errors");
         var fixedSpec = spec.Family == Family.QuasiPoisson ? spec with { Family = Family.Poisson } : spec;
-        var profile = new Dictionary<double, double>();
-        double LogLik(double rate)
+        string term = Design.InterruptionTerms(spec)[0];
+        var profile = new Dictionary<double, (double LogLikelihood, double Omega)>();
+        (double LogLikelihood, double Omega) At(double rate)
         {
-            if (!profile.TryGetValue(rate, out double value))
-                profile[rate] = value = new ItsModel(series, fixedSpec with { Rate = rate }).ProfileLogLikelihood();
-            return value;
+            if (!profile.TryGetValue(rate, out var point))
+                profile[rate] = point = new ItsModel(series, fixedSpec with { Rate = rate }).ProfilePoint(term);
+            return point;
         }
+        double LogLik(double rate) => At(rate).LogLikelihood;
 
         var grid = Enumerable.Range(0, 20).Select(i => i * 0.05).Append(UpperBound).ToArray();
         var values = grid.Select(LogLik).ToArray();
@@ -51,7 +53,7 @@ public sealed record RateEstimate(double Rate, double Omega, double LogLikelihoo
         double found = BrentMinimizer.Minimize(r => -LogLik(r), lo, hi, Tolerance);
         // optimize never evaluates the ends of its interval: a grid point at a bound can beat its result.
         double rate = LogLik(found) >= values[best] ? found : grid[best];
-        double omega = new ItsModel(series, spec with { Rate = rate }).ProfileCoefficient(Design.InterruptionTerms(spec with { Rate = rate })[0]);
-        return new RateEstimate(rate, omega, LogLik(rate), profile.Count);
+        var (logLik, omega) = At(rate);
+        return new RateEstimate(rate, omega, logLik, profile.Count);
     }
 }

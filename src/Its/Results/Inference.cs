@@ -25,6 +25,9 @@ internal sealed class Inference
 
     public double Estimate(Vector<double> g) => g.DotProduct(_b);
 
+    /// <summary>The estimate of coefficient j.</summary>
+    public double Estimate(int j) => _b[j];
+
     public double StdError(Vector<double> g) => Math.Sqrt(Math.Max(0, g.DotProduct(_v * g)));
 
     public Interval Ci(double estimate, double se) => new(estimate - Critical * se, estimate + Critical * se);

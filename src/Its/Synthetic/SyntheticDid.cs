@@ -137,7 +137,7 @@ public static class SyntheticDid
         {
             // Control j moved last, as the treated unit; the other controls keep their weights as the start.
             var order = Enumerable.Range(0, panel.Controls).Where(i => i != j).Append(j).ToArray();
-            var y = Matrix<double>.Build.Dense(order.Length, panel.Periods.Count, (r, t) => panel.Outcome[order[r], t]);
+            var y = Rows(panel.Outcome, order);
             var start = Vector<double>.Build.DenseOfEnumerable(order.Take(order.Length - 1).Select(i => omega[i]));
             start /= start.Sum();
             var fixedLambda = estimator == SyntheticEstimator.SyntheticDid ? lambda : null;
@@ -166,7 +166,7 @@ public static class SyntheticDid
         {
             // The treated unit against the controls; then control u against the other controls.
             var order = u < 0 ? Enumerable.Range(0, n0 + 1).ToArray() : Enumerable.Range(0, n0).Where(i => i != u).Append(u).ToArray();
-            var y = Matrix<double>.Build.Dense(order.Length, panel.Periods.Count, (r, t) => panel.Outcome[order[r], t]);
+            var y = Rows(panel.Outcome, order);
             int donors = order.Length - 1;
             var (_, omega, lambda, _, _) = Estimate(y, donors, t0, SyntheticEstimator.SyntheticControl, null);
             var path = Path(y, donors, t0, panel.Periods, omega, lambda);
@@ -177,6 +177,8 @@ public static class SyntheticDid
         int rank = fits.Count(f => f.Ratio >= observed);
         return new PlaceboInSpace(fits.OrderByDescending(f => f.Ratio).ToArray(), rank, (double)rank / fits.Count);
     }
+
+    private static Matrix<double> Rows(Matrix<double> y, int[] order) => Matrix<double>.Build.Dense(order.Length, y.ColumnCount, (r, t) => y[order[r], t]);
 
     private static SyntheticPoint[] Path(PanelOutcomes panel, Vector<double> omega, Vector<double> lambda) =>
         Path(panel.Outcome, panel.Controls, panel.PrePeriods, panel.Periods, omega, lambda);
