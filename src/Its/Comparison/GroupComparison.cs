@@ -110,7 +110,7 @@ public static class GroupComparison
         var baseTerms = models[0].Design.Terms;
         int k = baseTerms.Count, columns = k * groups.Count;
         var compared = groups.Skip(1).ToArray();
-        var terms = baseTerms.Concat(compared.SelectMany(name => baseTerms.Select(t => Interacted(Prefix(name, compared.Length), t)))).ToArray();
+        var terms = baseTerms.Concat(compared.SelectMany(name => baseTerms.Select(t => Term(Prefix(name, compared.Length), t)))).ToArray();
         // Column block of each series: 0 for the reference group, g for the g-th compared group.
         var block = series.Select(s => groups.IndexOf(s.Name)).ToArray();
 
@@ -152,7 +152,7 @@ public static class GroupComparison
             var names = new List<string>();
             foreach (string term in interruption)
             {
-                string name = Interacted(pooled.Prefix(group), term);
+                string name = Term(pooled.Prefix(group), term);
                 names.Add(name);
                 var c = pooled[name];
                 tests.Add(new DifferenceTest(group, pooled.Reference, term, c.Estimate, c.StdError, c.Ci, c.Statistic, 1, c.Df, c.PValue));
@@ -208,7 +208,7 @@ public static class GroupComparison
     {
         var (unit, pair) = Pair(treated, controls, u);
         var pooled = Named(unit.Label, () => FitPooled(pair, spec, pair[0].Name, lagScope));
-        return new PermutationUnit(unit.Label, u < 0, interruption.Select(t => pooled[Interacted("group", t)]).ToArray());
+        return new PermutationUnit(unit.Label, u < 0, interruption.Select(t => pooled[Term("group", t)]).ToArray());
     }
 
     // Every pair stacks the same design when the units share their periods and the design has no
@@ -240,7 +240,7 @@ public static class GroupComparison
             refused = ExceptionDispatchInfo.Capture(e);
         }
         var fits = design.Fit(outcomes.ToArray());
-        var columns = interruption.Select(t => Array.IndexOf(first.Terms, Interacted("group", t))).ToArray();
+        var columns = interruption.Select(t => Array.IndexOf(first.Terms, Term("group", t))).ToArray();
         var units = new List<PermutationUnit>();
         for (int i = 0; i < fits.Count; i++)
             units.Add(fits.Status(i) == UnitStatus.Ok
@@ -250,7 +250,8 @@ public static class GroupComparison
         return units;
     }
 
-    private static string Interacted(string prefix, string term) => term == "intercept" ? prefix : $"{prefix}:{term}";
+    /// <summary>The name of a design term interacted with a group: the prefix itself for the intercept, <c>prefix:term</c> otherwise.</summary>
+    public static string Term(string prefix, string term) => term == "intercept" ? prefix : $"{prefix}:{term}";
 
     // The group names, reference first, then the others in order of first appearance.
     private static List<string> GroupNames(IReadOnlyList<GroupSeries> series, string reference)

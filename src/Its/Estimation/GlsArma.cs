@@ -1,7 +1,6 @@
 using Its.Model;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Factorization;
-using MathNet.Numerics.Optimization;
 
 namespace Its.Estimation;
 
@@ -254,31 +253,7 @@ public sealed class GlsArma
     private static (double[] U, int Iterations, bool Converged) FromStart(Problem problem, double[] start)
     {
         int d = start.Length;
-        var best = (double[])start.Clone();
-        double bestValue = problem.Objective(best);
-        double Tracked(Vector<double> v)
-        {
-            double f = problem.Objective(v.ToArray());
-            if (f < bestValue) { bestValue = f; best = v.ToArray(); }
-            return f;
-        }
-        var objective = ObjectiveFunction.Gradient(Tracked, v => Vector<double>.Build.DenseOfArray(NumericalDerivatives.Gradient(problem.Objective, v.ToArray(), GradientStep)));
-        int iterations = 0;
-        bool converged = false;
-        try
-        {
-            var result = new BfgsMinimizer(1e-9, 1e-12, 1e-15, 1000).FindMinimum(objective, Vector<double>.Build.DenseOfArray(start));
-            iterations += result.Iterations;
-            converged = true;
-            Tracked(result.MinimizingPoint);
-        }
-        catch (Exception e) when (e is OptimizationException or ArgumentException)
-        {
-            // Line search or iteration limit: continue from the best point seen.
-        }
-        var (u, steps, settled) = Polish(problem, Clamp(best));
-        iterations += steps;
-        converged |= settled;
+        var (u, iterations, converged) = LikelihoodSearch.Minimize(problem.Objective, start, GradientStep, HessianStep, Clamp);
         for (int i = 0; i < d; i++)
         {
             if (Math.Abs(Math.Tanh(u[i] / 2)) <= BoundaryPartialAutocorrelation) continue;
@@ -307,25 +282,6 @@ public sealed class GlsArma
             // No ML start: u = 0 alone.
         }
         if (start is not null && start.All(double.IsFinite)) yield return Clamp(start);
-    }
-
-    // Newton steps u <- u - H^-1 g with step halving, while the Hessian of -log L is positive definite;
-    // settled when a step (accepted, or halved 30 times in vain) is below 1e-10.
-    private static (double[] U, int Steps, bool Settled) Polish(Problem problem, double[] u)
-    {
-        const int maxSteps = 50;
-        var outcome = NumericalDerivatives.NewtonPolish(problem.Objective, u,
-            v => NumericalDerivatives.Gradient(problem.Objective, v, GradientStep),
-            v => NumericalDerivatives.Hessian(problem.Objective, v, HessianStep),
-            maxSteps, gradientTolerance: 0, stepTolerance: 1e-10, halvings: 30, project: Clamp);
-        return outcome.Stop switch
-        {
-            NewtonStop.StepVanished => (outcome.Point, outcome.Steps, true),
-            NewtonStop.NoDescent when outcome.LastStep < 1e-10 => (outcome.Point, outcome.Steps, true),
-            // A step that cannot descend would be tried again from the same point until the limit.
-            NewtonStop.NoDescent or NewtonStop.StepLimit => (outcome.Point, maxSteps, false),
-            _ => (outcome.Point, outcome.Steps, false),
-        };
     }
 
     private static double[] Clamp(double[] u)

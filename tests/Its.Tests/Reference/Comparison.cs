@@ -141,6 +141,11 @@ public sealed partial class Comparison(Fixture fixture)
 
     private void Absent<T>(string label, T? actual)
     {
+        if (!IsCompared(label))
+        {
+            NotCompared++;
+            return;
+        }
         Compared++;
         if (actual is not null) Fail($"{label}: kit {actual}, R reports none");
     }

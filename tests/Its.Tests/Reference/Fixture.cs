@@ -23,6 +23,7 @@ public sealed class Fixture
         ["break-search"] = ["trim"],
         ["group-comparison"] = ["reference", "lag_scope"],
         ["synthetic-did"] = ["method", "treated"],
+        ["multilevel"] = ["reference", "random", "covariance", "within", "method"],
     };
 
     private Fixture(string file, JsonElement json)

@@ -5,6 +5,7 @@ using Its.Effects;
 using Its.Diagnostics;
 using Its.Estimation;
 using Its.Model;
+using Its.Multilevel;
 using Its.Results;
 using Its.Robustness;
 using Its.Synthetic;
@@ -29,6 +30,7 @@ public static class FixtureChecker
         ["group-comparison"] = "GroupComparison.FitPooled and GroupComparison.Tests",
         ["meta-analysis"] = "PanelSummary.MetaAnalysis(estimates, std_errors)",
         ["synthetic-did"] = "SyntheticDid.Fit(new PanelOutcomes(units, treated, interruption), estimator)",
+        ["multilevel"] = "MultilevelIts.Fit(units, spec, model, reference)",
     };
 
     /// <summary>Checks the case; throws listing every field that differs from R.</summary>
@@ -45,6 +47,7 @@ public static class FixtureChecker
             case "group-comparison": Groups(fixture, expected, compare); break;
             case "meta-analysis": Meta(fixture, expected, compare); break;
             case "synthetic-did": Synthetic(fixture, expected, compare); break;
+            case "multilevel": Multilevel(fixture, expected, compare); break;
             default: throw new XunitException($"{fixture}: unknown kind '{fixture.Kind}' (the checker knows {string.Join(", ", Kinds.Keys)})");
         }
         compare.ThrowIfFailed(expected);
@@ -533,6 +536,87 @@ public static class FixtureChecker
     {
         compare.Same($"{at} names", string.Join(", ", e.Names), string.Join(", ", actual.Select(w => w.Name)));
         foreach (var w in actual) compare.Number($"{at}[{w.Name}]", e[w.Name], w.Value);
+    }
+
+    // ---- multilevel ITS ----
+
+    /// <summary>The panel, the ITS spec, the random part and the reference type of a multilevel case.</summary>
+    public static (IReadOnlyList<MultilevelUnit> Units, ItsSpec Spec, MultilevelSpec Model, string? Reference) MultilevelCase(Fixture fixture)
+    {
+        var units = fixture.Data.GetProperty("units").EnumerateArray()
+            .Select(u => new MultilevelUnit(u.GetProperty("name").GetString()!, Fixture.SeriesOf(u.GetProperty("series")),
+                u.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString() : null))
+            .ToArray();
+        var model = new MultilevelSpec
+        {
+            RandomTerms = fixture.SpecOption("random").EnumerateArray().Select(t => t.GetString()!).ToArray(),
+            Covariance = MultilevelSpec.ParseCovariance(fixture.SpecOption("covariance").GetString()!),
+            WithinAr1 = fixture.SpecOption("within").GetString() switch
+            {
+                "ar1" => true,
+                "independent" => false,
+                var other => throw new XunitException($"{fixture}: unknown within '{other}'"),
+            },
+            Method = MultilevelSpec.ParseMethod(fixture.SpecOption("method").GetString()!),
+        };
+        var reference = fixture.SpecOption("reference") is { ValueKind: JsonValueKind.String } r ? r.GetString() : null;
+        return (units, fixture.Spec(units[0].Series.Frequency), model, reference);
+    }
+
+    private static void Multilevel(Fixture fixture, ExpectedValues e, Comparison compare)
+    {
+        var (units, spec, model, reference) = MultilevelCase(fixture);
+        var result = MultilevelIts.Fit(units, spec, model, reference);
+        compare.Same("n", e["n"].GetInt32(), result.Observations);
+        compare.Same("units", e["units"].GetInt32(), result.Units.Count);
+        Coefficients(e.Objects("coefficients"), result.FixedEffects, compare);
+        compare.Covariance("vcov", e["vcov"], result.Covariance);
+        var sds = e.Objects("random_sd");
+        compare.Same("random_sd count", sds.Count, result.RandomSds.Count);
+        foreach (var (r, a) in sds.Zip(result.RandomSds))
+        {
+            compare.Same($"random_sd[{a.Term}].term", r["term"].GetString(), a.Term);
+            compare.Number($"random_sd[{a.Term}].sd", r["sd"], a.Sd.Value);
+            compare.Interval($"random_sd[{a.Term}].ci", r["ci"], a.Sd.Ci);
+            compare.Interval($"random_sd[{a.Term}].ci_nlme", r["ci_nlme"], a.Sd.Ci);
+        }
+        var correlations = e.Objects("correlations");
+        compare.Same("correlations count", correlations.Count, result.Correlations.Count);
+        foreach (var (r, a) in correlations.Zip(result.Correlations))
+        {
+            string at = $"correlations[{a.First}, {a.Second}]";
+            compare.Same($"{at} terms", $"{r["first"].GetString()}, {r["second"].GetString()}", $"{a.First}, {a.Second}");
+            compare.Number($"{at}.correlation", r["correlation"], a.Correlation.Value);
+            compare.Interval($"{at}.ci", r["ci"], a.Correlation.Ci);
+            compare.Interval($"{at}.ci_nlme", r["ci_nlme"], a.Correlation.Ci);
+        }
+        Variance("sigma", e.Object("sigma"), result.Sigma, compare);
+        Variance("phi", e.Object("phi"), result.Phi, compare);
+        compare.Number("log_likelihood", e["log_likelihood"], result.LogLikelihood);
+        compare.Number("aic", e["aic"], result.Aic);
+        compare.Number("bic", e["bic"], result.Bic);
+        var effects = e.Objects("unit_effects");
+        compare.Same("unit_effects count", effects.Count, result.Units.Count);
+        foreach (var (r, a) in effects.Zip(result.Units))
+        {
+            string at = $"unit_effects[{a.Unit}]";
+            compare.Same($"{at}.unit", r["unit"].GetString(), a.Unit);
+            foreach (var (field, values) in new (string, Func<UnitEffect, double>)[] { ("deviation", u => u.Deviation), ("unit_value", u => u.UnitValue), ("conditional_sd", u => u.ConditionalSd) })
+            {
+                var expected = Fixture.Numbers(r[field]);
+                compare.Same($"{at}.{field} length", expected.Length, a.Effects.Count);
+                foreach (var (x, u) in expected.Zip(a.Effects)) compare.Number($"{at}.{field}[{u.Term}]", x, values(u));
+            }
+        }
+    }
+
+    private static void Variance(string at, ExpectedValues? e, VarianceEstimate? actual, Comparison compare)
+    {
+        compare.Same($"{at} present", e is not null, actual is not null);
+        if (e is null || actual is null) return;
+        compare.Number($"{at}.estimate", e["estimate"], actual.Value);
+        compare.Interval($"{at}.ci", e["ci"], actual.Ci);
+        compare.Interval($"{at}.ci_nlme", e["ci_nlme"], actual.Ci);
     }
 
     private static void Pooled(string at, ExpectedValues e, PooledEstimate? actual, Comparison compare)
