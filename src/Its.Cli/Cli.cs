@@ -42,6 +42,7 @@ public static class Cli
         root.Subcommands.Add(RobustnessCommands.SensitivityGrid(output));
         root.Subcommands.Add(BreaksCommand.Create(output));
         root.Subcommands.Add(SdidCommand.Create(output));
+        root.Subcommands.Add(MultilevelCommand.Create(output));
         root.Subcommands.Add(PowerCommand.Create(output));
         root.Subcommands.Add(PanelCommand.Create(output, error));
         root.Subcommands.Add(NotebookCommands.Notebook(output, error, supervise));

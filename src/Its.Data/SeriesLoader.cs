@@ -150,6 +150,29 @@ public static class SeriesLoader
         }).ToArray();
     }
 
+    /// <summary>
+    /// The value of <paramref name="labelColumn"/> for each value of <paramref name="groupColumn"/>
+    /// among the rows <paramref name="options"/> keep (a unit's type): one value per group, the same in every row of it.
+    /// </summary>
+    /// <exception cref="InputError">A row has no label, or a group has two, with the row.</exception>
+    public static IReadOnlyDictionary<string, string> GroupLabels(TextTable data, SeriesOptions options, string groupColumn, string labelColumn, UserMessage askedBy)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        int group = data.Column(groupColumn, "the group column"), label = data.Column(labelColumn, askedBy);
+        var filters = options.Where.Select(w => Filter(data, w)).ToArray();
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var row in data.Rows.Where(r => filters.All(f => r.Fields[f.Column].Trim() == f.Value)))
+        {
+            string g = row.Fields[group].Trim(), value = row.Fields[label].Trim();
+            if (value.Length == 0) throw new InputError(new UserMessage($"{data.At(row.Line, label)}: missing value ({askedBy} needs a value in every row)"));
+            if (labels.TryGetValue(g, out var first) && first != value)
+                throw new InputError(new UserMessage($"{data.At(row.Line, label)}: {g} is {value} here and {first} in an earlier row ({askedBy} must be the same in every row of a {groupColumn})"));
+            labels[g] = value;
+        }
+        return labels;
+    }
+
     private static (int Column, string Value) Filter(TextTable data, string where)
     {
         var (column, value) = Where.Parse<SeriesOptions>(where);

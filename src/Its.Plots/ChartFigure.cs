@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Its.Model;
+using Its.Multilevel;
 using Its.Results;
 using Its.Robustness;
 using Its.Time;
@@ -44,15 +45,22 @@ public sealed record ChartPoint(double At, double Value, double? Lower = null, d
 /// <param name="Points">The points.</param>
 public sealed record ChartSeries(string Name, ChartMark Mark, IReadOnlyList<ChartPoint> Points)
 {
-    /// <summary>Index in the shared palette: 0 blue, 1 orange (the marked estimate), 2 green...</summary>
+    /// <summary>Index in the shared palette: 0 blue, 1 orange, 2 green...</summary>
     public int Colour { get; init; }
+
+    /// <summary>Whether the series is the marked estimate among the others (the real interruption among placebos), drawn with larger markers.</summary>
+    public bool Marked { get; init; }
 }
 
 /// <summary>A labelled dashed reference line across the plot.</summary>
 /// <param name="At">Where: a value (<paramref name="OnPositionAxis"/> false) or a position.</param>
 /// <param name="Label">The label drawn at the line.</param>
 /// <param name="OnPositionAxis">True: the line crosses the position axis at <paramref name="At"/> (e.g. a date); false: the value axis (0, 0.8, a critical value).</param>
-public sealed record ChartReference(double At, string Label, bool OnPositionAxis = false);
+public sealed record ChartReference(double At, string Label, bool OnPositionAxis = false)
+{
+    /// <summary>Index in the shared palette, to tie the line to a series of that colour; null for the reference grey.</summary>
+    public int? Colour { get; init; }
+}
 
 /// <summary>
 /// A chart of results other than a fitted series: points with optional interval bars and lines,
@@ -131,7 +139,7 @@ public sealed record ChartFigure
         var real = result.Fits.Where(f => f.Real).Select(Point).OfType<ChartPoint>().ToArray();
         if (placebos.Length + real.Length == 0) throw new ArgumentException($"no placebo fit has the term {term}", nameof(term));
         var series = new List<ChartSeries> { new("pseudo-dates (95% CI)", ChartMark.Points, placebos) };
-        if (real.Length > 0) series.Add(new ChartSeries($"real interruption {result.Real} (95% CI)", ChartMark.Points, real) { Colour = 1 });
+        if (real.Length > 0) series.Add(new ChartSeries($"real interruption {result.Real} (95% CI)", ChartMark.Points, real) { Colour = 1, Marked = true });
         string outcome = result.Spec?.Transform == OutcomeTransform.Log ? $"log({result.OutcomeName})" : result.OutcomeName;
         return new ChartFigure
         {
@@ -185,6 +193,47 @@ public sealed record ChartFigure
             Horizontal = true,
             Series = [new ChartSeries("estimate (95% CI)", ChartMark.Points, points)],
             References = [new ChartReference(0, "no effect")],
+        };
+    }
+
+    /// <summary>
+    /// The caterpillar plot of a multilevel fit: every unit's own value of one random term (its type's
+    /// fixed effect plus its predicted deviation) with +-1.96 conditional SDs, units ordered by value,
+    /// one colour per type, and the fixed effect of each type as a labelled reference line.
+    /// </summary>
+    /// <exception cref="ArgumentException">The term is not a random term of the fit.</exception>
+    public static ChartFigure Caterpillar(MultilevelResult result, string term)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(term);
+        int k = result.RandomTerms.ToList().IndexOf(term);
+        if (k < 0) throw new ArgumentException($"{term} is not a random term of the fit (random terms: {string.Join(", ", result.RandomTerms)})", nameof(term));
+        var order = result.Units.OrderBy(u => u.Effects[k].UnitValue).ToArray();
+        var types = order.Select(u => u.Type).Distinct().ToArray();
+        var series = types.Select((type, colour) => new ChartSeries(type is null ? "unit (+-1.96 conditional SD)" : $"{type} (+-1.96 conditional SD)", ChartMark.Points,
+            order.Select((u, i) => (u, i)).Where(x => x.u.Type == type).Select(x =>
+            {
+                var e = x.u.Effects[k];
+                return new ChartPoint(x.i, e.UnitValue, e.UnitValue - 1.96 * e.ConditionalSd, e.UnitValue + 1.96 * e.ConditionalSd);
+            }).ToArray()) { Colour = colour }).ToArray();
+        // Each type's fixed value of the term: the unit value less the unit's deviation.
+        var references = types.Select(type =>
+        {
+            var unit = order.First(u => u.Type == type);
+            double value = unit.Effects[k].UnitValue - unit.Effects[k].Deviation;
+            return new ChartReference(value, type is null ? "fixed effect" : $"{type}: fixed effect") { Colour = Array.IndexOf(types, type) };
+        }).ToArray();
+        string outcome = result.Spec.Transform == OutcomeTransform.Log ? $"log({result.OutcomeName})" : result.OutcomeName;
+        return new ChartFigure
+        {
+            Title = $"{TermName(term)} by unit: {outcome}",
+            PositionLabel = "unit",
+            ValueLabel = $"{TermName(term)} of the unit",
+            Axis = ChartAxis.Category,
+            Categories = order.Select(u => u.Unit).ToArray(),
+            Horizontal = true,
+            Series = series,
+            References = references,
         };
     }
 
@@ -247,7 +296,7 @@ public sealed record ChartFigure
             Series =
             [
                 new ChartSeries("F statistic", ChartMark.LineAndPoints, result.Candidates.Select(c => new ChartPoint(At(c.Period), c.F)).ToArray()),
-                new ChartSeries($"sup F at {result.BreakPeriod}", ChartMark.Points, [new ChartPoint(At(result.BreakPeriod), result.SupF)]) { Colour = 1 },
+                new ChartSeries($"sup F at {result.BreakPeriod}", ChartMark.Points, [new ChartPoint(At(result.BreakPeriod), result.SupF)]) { Colour = 1, Marked = true },
             ],
             References = references,
         };

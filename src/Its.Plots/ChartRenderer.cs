@@ -26,6 +26,8 @@ public static class ChartRenderer
 
     private static FigureColour Colour(ChartSeries series) => FigureStyle.Palette[series.Colour % FigureStyle.Palette.Count];
 
+    private static FigureColour Colour(ChartReference line) => line.Colour is { } c ? FigureStyle.Palette[c % FigureStyle.Palette.Count] : Reference;
+
     // ---- Plotly ----
 
     /// <summary>The interactive chart; its JSON holds no random ids, so the same figure gives the same chart.</summary>
@@ -43,7 +45,7 @@ public static class ChartRenderer
             trace.SetProperty(figure.Horizontal ? "x" : "y", values);
             trace.SetProperty("mode", series.Mark == ChartMark.LineAndPoints ? "lines+markers" : "markers");
             trace.SetProperty("name", Escape(series.Name));
-            trace.SetProperty("marker", new { color = colour, size = series.Colour == 0 ? 7 : 10 });
+            trace.SetProperty("marker", new { color = colour, size = series.Marked ? 10 : 7 });
             trace.SetProperty("line", new { color = colour, width = 2 });
             if (series.Points.Any(p => p.HasInterval))
             {
@@ -104,14 +106,14 @@ public static class ChartRenderer
             bool alongX = line.OnPositionAxis == figure.Horizontal;
             object at = line.OnPositionAxis ? Position(figure, line.At) : line.At;
             return alongX
-                ? (object)new { type = "line", xref = "paper", yref = "y", x0 = 0, x1 = 1, y0 = at, y1 = at, line = new { color = Reference.Css, width = 1.5, dash = "dash" } }
-                : new { type = "line", xref = "x", yref = "paper", x0 = at, x1 = at, y0 = 0, y1 = 1, line = new { color = Reference.Css, width = 1.5, dash = "dash" } };
+                ? (object)new { type = "line", xref = "paper", yref = "y", x0 = 0, x1 = 1, y0 = at, y1 = at, line = new { color = Colour(line).Css, width = 1.5, dash = "dash" } }
+                : new { type = "line", xref = "x", yref = "paper", x0 = at, x1 = at, y0 = 0, y1 = 1, line = new { color = Colour(line).Css, width = 1.5, dash = "dash" } };
         }).ToArray());
         layout.SetProperty("annotations", figure.References.Select(line =>
         {
             bool alongX = line.OnPositionAxis == figure.Horizontal;
             object at = line.OnPositionAxis ? Position(figure, line.At) : line.At;
-            var font = new { size = 11, color = Reference.Css };
+            var font = new { size = 11, color = Colour(line).Css };
             return alongX
                 ? (object)new { xref = "paper", yref = "y", x = 1, y = at, text = Escape(line.Label), showarrow = false, xanchor = "right", yanchor = "bottom", font }
                 : new { xref = "x", yref = "paper", x = at, y = 1, text = Escape(line.Label), showarrow = false, xanchor = "left", yanchor = "top", font };
@@ -136,7 +138,7 @@ public static class ChartRenderer
     public static string Svg(ChartFigure figure, FigureSize? size = null)
     {
         ArgumentNullException.ThrowIfNull(figure);
-        return StaticRenderer.Svg(scale => Build(figure, scale), size ?? FigureSize.Default);
+        return StaticRenderer.Svg(scale => Build(figure, scale), size ?? DefaultSize(figure));
     }
 
     /// <summary>The figure as a PNG image of <paramref name="size"/>, 300 dpi by default (see <see cref="StaticRenderer.Png(ItsFigure, FigureSize?, int)"/>).</summary>
@@ -144,7 +146,17 @@ public static class ChartRenderer
     public static byte[] Png(ChartFigure figure, FigureSize? size = null, int dpi = StaticRenderer.PngDpi)
     {
         ArgumentNullException.ThrowIfNull(figure);
-        return StaticRenderer.Png(scale => Build(figure, scale), size ?? FigureSize.Default, dpi);
+        return StaticRenderer.Png(scale => Build(figure, scale), size ?? DefaultSize(figure), dpi);
+    }
+
+    /// <summary>The printed size when none is given: the default, taller for a forest plot of many rows (0.2 in a row, as the interactive chart's 26 px).</summary>
+    public static FigureSize DefaultSize(ChartFigure figure)
+    {
+        ArgumentNullException.ThrowIfNull(figure);
+        var standard = FigureSize.Default;
+        return figure.Horizontal && figure.Axis == ChartAxis.Category
+            ? standard with { HeightInches = Math.Max(standard.HeightInches, 1.8 + 0.2 * figure.Categories.Count) }
+            : standard;
     }
 
     private static Plot Build(ChartFigure figure, double scale)
@@ -174,7 +186,7 @@ public static class ChartRenderer
             if (coordinates.Length == 0) continue;
             var scatter = plot.Add.Scatter(coordinates.Select(c => c.X).ToArray(), coordinates.Select(c => c.Y).ToArray(), colour);
             scatter.LineWidth = series.Mark == ChartMark.LineAndPoints ? 2 : 0;
-            scatter.MarkerSize = series.Colour == 0 ? 6 : 9;
+            scatter.MarkerSize = series.Marked ? 9 : 6;
             scatter.MarkerShape = MarkerShape.FilledCircle;
             scatter.LegendText = series.Name;
         }
@@ -182,7 +194,7 @@ public static class ChartRenderer
         // The reference lines after the series, so that the legend lists the data first.
         foreach (var line in figure.References)
         {
-            var colour = StaticRenderer.Colour(Reference);
+            var colour = StaticRenderer.Colour(Colour(line));
             bool vertical = line.OnPositionAxis != horizontal;
             double at = line.OnPositionAxis ? Pos(line.At) : line.At;
             if (vertical)

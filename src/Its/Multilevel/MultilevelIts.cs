@@ -68,7 +68,7 @@ public static class MultilevelIts
             model.RandomTerms.Select((term, k) => new UnitEffect(term, at.Blups[i][k], Math.Sqrt(sigma2 * at.Conditional[i][k, k]),
                 UnitValue(fixedEffects, term, u.Type, reference: types.Reference, compared) + at.Blups[i][k])).ToArray())).ToArray();
         int parameters = problem.P + parametrisation.Length + 1;
-        return new MultilevelResult(model, fixedEffects, new CovarianceMatrix(covariance), sds, correlations, sigma, phi,
+        return new MultilevelResult(spec, units[0].Series.OutcomeName, model, fixedEffects, new CovarianceMatrix(covariance), sds, correlations, sigma, phi,
             at.LogLikelihood(sigma2), parameters, problem.N, unitEffects, types.Reference, compared, iterations, converged, warnings);
     }
 

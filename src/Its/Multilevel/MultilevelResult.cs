@@ -40,11 +40,13 @@ public sealed record UnitEffects(string Unit, string? Type, int Observations, IR
 /// </summary>
 public sealed class MultilevelResult
 {
-    internal MultilevelResult(MultilevelSpec model, CoefficientTable fixedEffects, CovarianceMatrix covariance,
+    internal MultilevelResult(Model.ItsSpec spec, string outcome, MultilevelSpec model, CoefficientTable fixedEffects, CovarianceMatrix covariance,
         IReadOnlyList<RandomSd> randomSds, IReadOnlyList<RandomCorrelation> correlations, VarianceEstimate sigma, VarianceEstimate? phi,
         double logLikelihood, int parameters, int observations, IReadOnlyList<UnitEffects> units, string? reference, IReadOnlyList<string> comparedTypes,
         int iterations, bool converged, IReadOnlyList<string> warnings)
     {
+        Spec = spec;
+        OutcomeName = outcome;
         Model = model;
         FixedEffects = fixedEffects;
         Covariance = covariance;
@@ -65,6 +67,12 @@ public sealed class MultilevelResult
         Aic = -2 * logLikelihood + 2 * parameters;
         Bic = -2 * logLikelihood + Math.Log(nobs) * parameters;
     }
+
+    /// <summary>The ITS design of every unit.</summary>
+    public Model.ItsSpec Spec { get; }
+
+    /// <summary>The outcome's name.</summary>
+    public string OutcomeName { get; }
 
     /// <summary>The random part fitted.</summary>
     public MultilevelSpec Model { get; }
