@@ -56,8 +56,9 @@ public static class SanmingCommand
         var chsi = new Option<string>("--chsi") { Description = "centres-and-stations or centres", DefaultValueFactory = _ => "centres-and-stations" };
         var noiseless = new Option<bool>("--no-noise") { Description = "Write the noise-free mean" };
         var force = new Option<bool>("--force") { Description = "Overwrite the file if it exists" };
+        var facilities = new Option<bool>("--facilities") { Description = "Write the facility-level panel: every hospital and CHSI its own series, adding up to the type totals" };
         var command = new Command("generate", "Write a synthetic Sanming panel calibrated to the published results");
-        foreach (var o in new Option[] { outFile, seed, intervention, step, chsi, noiseless, force }) command.Options.Add(o);
+        foreach (var o in new Option[] { outFile, seed, intervention, step, chsi, noiseless, force, facilities }) command.Options.Add(o);
         command.SetAction(p =>
         {
             var options = new GeneratorOptions
@@ -78,11 +79,15 @@ public static class SanmingCommand
                 throw new InputError($"{path}: exists; give --force to overwrite it");
             if (Directory.Exists(path)) throw new InputError($"{path}: is a directory");
             string text;
-            try { text = SanmingGenerator.Generate(options).ToCsv(); }
+            try
+            {
+                var panel = SanmingGenerator.Generate(options);
+                text = p.GetValue(facilities) ? SanmingFacilities.ToCsv(SanmingFacilities.Generate(panel, options)) : panel.ToCsv();
+            }
             catch (ItsException e) { throw new InputError(new UserMessage($"--intervention {options.Intervention}: {e.Text}")); }
             try { AtomicFile.WriteAllText(path, text); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new InputError($"{path}: cannot be written ({e.Message})"); }
-            output.WriteLine($"wrote {path} (seed {options.Seed}, synthetic)");
+            output.WriteLine($"wrote {path} (seed {options.Seed}, synthetic{(p.GetValue(facilities) ? ", facility level" : "")})");
             return ExitCodes.Success;
         });
         return command;

@@ -127,6 +127,25 @@ public static class Calibration
     /// </summary>
     public static Calibrated CentreShare { get; } = new(0.7, Evidence.Assumed, "assumed: centres are larger than stations; no published split");
 
+    /// <summary>Public hospitals and CHSIs (23 centres, 45 stations) of Sanming in 2017 [P], the institutions of the facility-level panel.</summary>
+    public static IReadOnlyDictionary<string, Calibrated> Institutions { get; } = new Dictionary<string, Calibrated>
+    {
+        [Hospital] = new(46, Evidence.Published, "Sanming health statistics, 2017"),
+        [Chsi] = new(68, Evidence.Published, "Sanming health statistics, 2017"),
+    };
+
+    /// <summary>
+    /// Between-institution variation of the facility-level panel [A], in log units: the SD of
+    /// institution size, of an institution's own level change and slope change (per month) at the
+    /// reform, and of its month-to-month noise, each relative to its type.
+    /// </summary>
+    public static IReadOnlyDictionary<string, (Calibrated Size, Calibrated LevelChange, Calibrated SlopeChange, Calibrated Noise)> FacilityVariation { get; } =
+        new Dictionary<string, (Calibrated, Calibrated, Calibrated, Calibrated)>
+        {
+            [Hospital] = (new(0.9, Evidence.Assumed, Assumed), new(0.04, Evidence.Assumed, Assumed), new(0.004, Evidence.Assumed, Assumed), new(0.03, Evidence.Assumed, Assumed)),
+            [Chsi] = (new(0.6, Evidence.Assumed, Assumed), new(0.06, Evidence.Assumed, Assumed), new(0.006, Evidence.Assumed, Assumed), new(0.05, Evidence.Assumed, Assumed)),
+        };
+
     /// <summary>The calibration of one series.</summary>
     /// <exception cref="KeyNotFoundException">No such series.</exception>
     public static SeriesCalibration For(string institutionType, Outcome outcome) =>
@@ -175,6 +194,15 @@ public static class Calibration
         foreach (var (type, step) in OutpatientStep)
             rows.Add(Row("optional Aug 2016 outpatient step (log)", type, step));
         rows.Add(Row("centres' share of CHSI activity", Chsi, CentreShare));
+        foreach (var (type, count) in Institutions)
+        {
+            var v = FacilityVariation[type];
+            rows.Add(Row("institutions (facility-level panel)", type, count));
+            rows.Add(Row("facility size SD (log)", type, v.Size));
+            rows.Add(Row("facility level change SD (log)", type, v.LevelChange));
+            rows.Add(Row("facility slope change SD (log/month)", type, v.SlopeChange));
+            rows.Add(Row("facility noise SD (log)", type, v.Noise));
+        }
         return new Its.Reporting.Table("Calibration of the synthetic Sanming panel", ["parameter", "series", "value", "tag", "source"], rows);
     }
 

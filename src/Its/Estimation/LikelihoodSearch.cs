@@ -46,18 +46,29 @@ internal static class LikelihoodSearch
         {
             // Line search or iteration limit: continue from the best point seen.
         }
-        var outcome = NumericalDerivatives.NewtonPolish(objective, project(best),
+        var (point, steps, settled) = Polish(objective, project(best), gradientStep, hessianStep, project);
+        return (point, iterations + steps, converged | settled);
+    }
+
+    /// <summary>
+    /// Newton steps with step halving from a point near the minimum, while the finite-difference
+    /// Hessian is positive definite; settled when a step (accepted, or halved 30 times in vain) is below 1e-10.
+    /// </summary>
+    /// <inheritdoc cref="Minimize" path="/param"/>
+    public static (double[] Point, int Steps, bool Settled) Polish(Func<double[], double> objective, double[] start,
+        double gradientStep, double hessianStep, Func<double[], double[]> project)
+    {
+        var outcome = NumericalDerivatives.NewtonPolish(objective, start,
             v => NumericalDerivatives.Gradient(objective, v, gradientStep),
             v => NumericalDerivatives.Hessian(objective, v, hessianStep),
             PolishSteps, gradientTolerance: 0, stepTolerance: 1e-10, halvings: 30, project: project);
-        var (steps, settled) = outcome.Stop switch
+        return outcome.Stop switch
         {
-            NewtonStop.StepVanished => (outcome.Steps, true),
-            NewtonStop.NoDescent when outcome.LastStep < 1e-10 => (outcome.Steps, true),
+            NewtonStop.StepVanished => (outcome.Point, outcome.Steps, true),
+            NewtonStop.NoDescent when outcome.LastStep < 1e-10 => (outcome.Point, outcome.Steps, true),
             // A step that cannot descend would be tried again from the same point until the limit.
-            NewtonStop.NoDescent or NewtonStop.StepLimit => (PolishSteps, false),
-            _ => (outcome.Steps, false),
+            NewtonStop.NoDescent or NewtonStop.StepLimit => (outcome.Point, PolishSteps, false),
+            _ => (outcome.Point, outcome.Steps, false),
         };
-        return (outcome.Point, iterations + steps, converged | settled);
     }
 }

@@ -47,8 +47,8 @@ internal sealed class MixedLikelihood
 
     public IReadOnlyList<MixedUnit> Units => _units;
 
-    /// <summary>The profiled fit at (L, phi); null when a matrix is not numerically positive definite.</summary>
-    public Evaluation? Evaluate(Matrix<double> factor, double phi)
+    /// <summary>The profiled fit at (L, phi), with the units' predictions when asked; null when a matrix is not numerically positive definite.</summary>
+    public Evaluation? Evaluate(Matrix<double> factor, double phi, bool predictions = false)
     {
         var a = Matrix<double>.Build.Dense(P, P);
         var c = Vector<double>.Build.Dense(P);
@@ -82,6 +82,7 @@ internal sealed class MixedLikelihood
                 var wr = w.TransposeThisAndMultiply(r);
                 var mwr = cm.Solve(wr);
                 rss += r.DotProduct(r) - wr.DotProduct(mwr);
+                if (!predictions) continue;
                 blups[i] = factor * mwr;
                 conditional[i] = factor * cm.Solve(factor.Transpose());
             }
@@ -123,8 +124,8 @@ internal sealed class MixedLikelihood
     /// <param name="Rss">r' V^-1 r at beta.</param>
     /// <param name="LogDetV">sum of log |V_i|.</param>
     /// <param name="LogDetInformation">log |X' V^-1 X|.</param>
-    /// <param name="Blups">The units' predicted random effects, Psi Z_i' V_i^-1 r_i.</param>
-    /// <param name="Conditional">Their conditional covariances given y, relative to sigma^2: L M_i^-1 L'.</param>
+    /// <param name="Blups">The units' predicted random effects, Psi Z_i' V_i^-1 r_i (null entries without predictions).</param>
+    /// <param name="Conditional">Their conditional covariances given y, relative to sigma^2: L M_i^-1 L' (null entries without predictions).</param>
     internal sealed record Evaluation(MixedLikelihood Problem, Vector<double> Beta, Matrix<double> Unscaled, double Rss, double LogDetV,
         double LogDetInformation, Vector<double>[] Blups, Matrix<double>[] Conditional)
     {

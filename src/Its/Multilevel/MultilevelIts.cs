@@ -51,7 +51,7 @@ public static class MultilevelIts
         CheckRank(mixed, fixedTerms);
         var parametrisation = new Parametrisation(problem.Q, model.Covariance, model.WithinAr1);
         var (theta, iterations, converged) = Maximise(problem, parametrisation);
-        var at = problem.Evaluate(parametrisation.Factor(theta), parametrisation.Phi(theta))
+        var at = problem.Evaluate(parametrisation.Factor(theta), parametrisation.Phi(theta), predictions: true)
             ?? throw new ItsException("the random-effects covariance at the estimate is numerically singular; try fewer random terms or a diagonal covariance");
 
         double sigma2 = at.Sigma2;
@@ -73,7 +73,8 @@ public static class MultilevelIts
     }
 
     // R's BFGS (vmmin) from the moment start, which steps back from parameters where the likelihood
-    // cannot be evaluated (a relative SD of e^50), then the search that settles on the maximum.
+    // cannot be evaluated (a relative SD of e^50), then Newton steps that settle on the maximum; where
+    // vmmin cannot start or Newton does not settle, the full search from the best point so far.
     private static (double[] Theta, int Iterations, bool Converged) Maximise(MixedLikelihood problem, Parametrisation p)
     {
         double F(double[] t) => Objective(problem, p, t);
@@ -81,6 +82,9 @@ public static class MultilevelIts
         try
         {
             start = p.Clamp(OptimBfgs.Minimize(F, start, Enumerable.Repeat(1.0, start.Length).ToArray(), 1e-10, 500).Point);
+            var (point, steps, settled) = LikelihoodSearch.Polish(F, start, GradientStep, HessianStep, p.Clamp);
+            if (settled) return (point, steps, true);
+            start = point;
         }
         catch (ArithmeticException)
         {

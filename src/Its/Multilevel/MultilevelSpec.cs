@@ -31,20 +31,22 @@ public sealed record MultilevelSpec
     /// <summary>REML (nlme's default) or ML; compare models with different fixed effects by ML.</summary>
     public LikelihoodMethod Method { get; init; } = LikelihoodMethod.Reml;
 
-    /// <summary>Names of the covariance choices as the command line spells them.</summary>
+    /// <summary>The covariance as the command line spells it: diagonal or general.</summary>
+    /// <exception cref="FormatException">Neither.</exception>
     public static RandomCovariance ParseCovariance(string text) => text.Trim().ToLowerInvariant() switch
     {
         "diagonal" or "diag" => RandomCovariance.Diagonal,
         "general" or "symm" or "unstructured" => RandomCovariance.General,
-        _ => throw new ItsException($"covariance '{text}': expected diagonal or general"),
+        _ => throw new FormatException($"'{text}' is not a covariance; expected diagonal or general"),
     };
 
     /// <summary>The likelihood as the command line spells it: reml or ml.</summary>
+    /// <exception cref="FormatException">Neither.</exception>
     public static LikelihoodMethod ParseMethod(string text) => text.Trim().ToLowerInvariant() switch
     {
         "reml" => LikelihoodMethod.Reml,
         "ml" => LikelihoodMethod.Ml,
-        _ => throw new ItsException($"method '{text}': expected reml or ml"),
+        _ => throw new FormatException($"'{text}' is not a likelihood; expected reml or ml"),
     };
 }
 
