@@ -85,6 +85,24 @@ public sealed class SanmingCommandTests : IDisposable
         Assert.Equal(File.ReadAllText(ShippedData.Locate()), File.ReadAllText(path));
     }
 
+    [Fact]
+    public void Generate_facilities_writes_every_institution_and_multilevel_reads_it()
+    {
+        string path = Path.Combine(_folder.Path, "facilities.csv");
+        var run = CliRun.Of("sanming", "generate", "--facilities", "--out", path);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("facility level", run.Output);
+        var lines = File.ReadAllLines(path);
+        Assert.Equal("month,facility,institution_type,expenditure_yuan,outpatient_visits,inpatient_admissions", lines[0]);
+        Assert.Equal(1 + (46 + 68) * 47, lines.Length);
+        var fit = CliRun.Of("multilevel", path, "--outcome", "inpatient_admissions", "--unit", "facility", "--type", "institution_type",
+            "--reference", "hospital", "--interruption", "2017-10", "--transform", "log", "--random", "intercept,slope1", "--format", "json");
+        Assert.Equal(0, fit.ExitCode);
+        using var json = JsonDocument.Parse(fit.Output);
+        Assert.Equal(114, json.RootElement.GetProperty("units").GetInt32());
+        Assert.Equal(["chsi"], json.RootElement.GetProperty("compared_types").EnumerateArray().Select(t => t.GetString()));
+    }
+
     [Theory]
     [InlineData(new[] { "sanming", "--intervention", "2017-13" }, "--intervention 2017-13")]
     [InlineData(new[] { "sanming", "--intervention", "2016-02" }, "before interruption 2016-02")]
