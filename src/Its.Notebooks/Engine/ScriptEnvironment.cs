@@ -51,7 +51,7 @@ internal sealed class ScriptEnvironment
         ("System.Linq", null), ("System.Text", null), ("System.Threading", null), ("System.Threading.Tasks", null),
         ("Its.Model", "Its.Core"), ("Its.Time", "Its.Core"), ("Its.Estimation", "Its.Core"),
         ("Its.Diagnostics", "Its.Core"), ("Its.Effects", "Its.Core"), ("Its.Results", "Its.Core"),
-        ("Its.Comparison", "Its.Core"), ("Its.Robustness", "Its.Core"), ("Its.Reporting", "Its.Core"), ("Its.Synthetic", "Its.Core"),
+        ("Its.Comparison", "Its.Core"), ("Its.Robustness", "Its.Core"), ("Its.Reporting", "Its.Core"), ("Its.Synthetic", "Its.Core"), ("Its.Multilevel", "Its.Core"),
         ("Its.Data", "Its.Data"), ("Its.Plots", "Its.Plots"),
         ("Its.Notebooks.Engine", "Its.Notebooks"),
         ("Microsoft.Data.Analysis", "Microsoft.Data.Analysis"), ("Plotly.NET", "Plotly.NET"),

@@ -5,7 +5,7 @@ using Its.Robustness;
 namespace Its.Reporting;
 
 /// <summary>
-/// The estimators' results in a notebook, as text and HTML by their reports: fits, comparisons,
+/// The estimators' results in a notebook, as text and HTML by their reports: fits, comparisons, multilevel fits,
 /// power, break searches, placebo and sensitivity runs, and tables.
 /// </summary>
 /// <remarks>
@@ -20,6 +20,7 @@ public sealed class ResultDisplay : IDisplayFormatter
     public Display? Format(object value) => value switch
     {
         ItsResult r => Display.TextAndHtml(ResultReport.Render(r, ReportFormat.Text), ResultReport.Render(r, ReportFormat.Html)),
+        Multilevel.MultilevelResult m => Display.TextAndHtml(MultilevelReport.Render(m, ReportFormat.Text), MultilevelReport.Render(m, ReportFormat.Html)),
         ComparisonResult c => Display.TextAndHtml(ComparisonReport.Render(c, ReportFormat.Text), ComparisonReport.Render(c, ReportFormat.Html)),
         PowerResult p => Display.TextAndHtml(PowerReport.Render(p, ReportFormat.Text), PowerReport.Render(p, ReportFormat.Html)),
         BreakSearchResult b => Display.TextAndHtml(BreakSearchReport.Render(b, ReportFormat.Text), BreakSearchReport.Render(b, ReportFormat.Html)),
