@@ -3,7 +3,7 @@ using Its.Model;
 
 namespace Sanming;
 
-/// <summary>Where the kit's own synthetic panel, <c>data/sanming_monthly.csv</c>, is.</summary>
+/// <summary>Where the kit's own synthetic panels, <c>data/sanming_monthly.csv</c> and its facility-level split <c>data/sanming_facilities.csv</c>, are.</summary>
 public static class ShippedData
 {
     /// <summary>Path of the panel inside the repository.</summary>
@@ -11,6 +11,9 @@ public static class ShippedData
 
     /// <summary>The panel's file name.</summary>
     public const string FileName = "sanming_monthly.csv";
+
+    /// <summary>The facility-level panel's file name (<see cref="SanmingFacilities"/> of the shipped seed).</summary>
+    public const string FacilitiesFileName = "sanming_facilities.csv";
 
     /// <summary>
     /// The shipped panel: <c>data/</c> of the repository when run from a clone, else the copy
@@ -20,4 +23,9 @@ public static class ShippedData
     /// <exception cref="InputError">Not found.</exception>
     public static string Locate(UserMessage? otherwise = null) =>
         KitData.Locate(FileName, otherwise ?? $"load a copy from its path ({nameof(SanmingLoader)}.{nameof(SanmingLoader.Load)})");
+
+    /// <summary>The shipped facility-level panel, found as <see cref="Locate"/> finds the panel.</summary>
+    /// <exception cref="InputError">Not found.</exception>
+    public static string LocateFacilities() =>
+        KitData.Locate(FacilitiesFileName, $"write one with its sanming generate --facilities --out {FacilitiesFileName}");
 }

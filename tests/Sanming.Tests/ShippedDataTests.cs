@@ -21,6 +21,14 @@ public sealed class ShippedDataTests
     }
 
     [Fact]
+    public void The_facility_panel_is_the_split_of_the_shipped_seed_byte_for_byte()
+    {
+        var options = new GeneratorOptions();
+        Assert.Equal(File.ReadAllText(ShippedData.LocateFacilities()),
+            SanmingFacilities.ToCsv(SanmingFacilities.Generate(SanmingGenerator.Generate(options), options)));
+    }
+
+    [Fact]
     public void City_slope_changes_sit_in_the_calibration_ranges()
     {
         Assert.InRange(Slope(Outcome.Expenditure, SanmingPanel.City).Estimate, -0.002, -0.0005);
