@@ -149,14 +149,29 @@ public static class ChartRenderer
         return StaticRenderer.Png(scale => Build(figure, scale), size ?? DefaultSize(figure), dpi);
     }
 
-    /// <summary>The printed size when none is given: the default, taller for a forest plot of many rows (0.2 in a row, as the interactive chart's 26 px).</summary>
+    // A forest or caterpillar plot prints 0.2 in a row (as the interactive chart's 26 px) up to a page's
+    // 9 in; more rows than fit share the page and only every LabelStep-th is labelled.
+    private const double RowInches = 0.2, PageInches = 9, FrameInches = 1.8;
+    private static readonly int RowsOnAPage = (int)((PageInches - FrameInches) / RowInches);
+
+    /// <summary>
+    /// The printed size when none is given: the default, taller for a forest plot of many rows (0.2 in
+    /// a row, at most a 9-in page, in whole quarter inches so the SVG and the PNG have the same shape).
+    /// </summary>
     public static FigureSize DefaultSize(ChartFigure figure)
     {
         ArgumentNullException.ThrowIfNull(figure);
         var standard = FigureSize.Default;
-        return figure.Horizontal && figure.Axis == ChartAxis.Category
-            ? standard with { HeightInches = Math.Max(standard.HeightInches, 1.8 + 0.2 * figure.Categories.Count) }
-            : standard;
+        if (!(figure.Horizontal && figure.Axis == ChartAxis.Category)) return standard;
+        double height = Math.Min(PageInches, FrameInches + RowInches * figure.Categories.Count);
+        return standard with { HeightInches = Math.Max(standard.HeightInches, Math.Ceiling(height * 4) / 4) };
+    }
+
+    /// <summary>Every how many rows a printed forest plot labels: 1, or more when its rows do not fit a page at 0.2 in (the interactive chart names every row).</summary>
+    public static int LabelStep(ChartFigure figure)
+    {
+        ArgumentNullException.ThrowIfNull(figure);
+        return figure.Horizontal && figure.Axis == ChartAxis.Category ? Math.Max(1, (figure.Categories.Count + RowsOnAPage - 1) / RowsOnAPage) : 1;
     }
 
     private static Plot Build(ChartFigure figure, double scale)
@@ -219,7 +234,8 @@ public static class ChartRenderer
                 break;
             case ChartAxis.Category:
                 var ticks = new NumericManual();
-                for (int i = 0; i < figure.Categories.Count; i++) ticks.AddMajor(Pos(i), figure.Categories[i]);
+                int step = LabelStep(figure);
+                for (int i = 0; i < figure.Categories.Count; i += step) ticks.AddMajor(Pos(i), figure.Categories[i]);
                 positionAxis.TickGenerator = ticks;
                 break;
             default:

@@ -160,6 +160,33 @@ public sealed class ChartFigureTests
         Assert.Equal(png, ChartRenderer.Png(Figure(name)));
     }
 
+    [Theory]
+    [InlineData(20, 6.0, 1)]
+    [InlineData(36, 9.0, 1)]
+    [InlineData(114, 9.0, 4)]
+    public void A_forest_of_many_rows_prints_a_page_high_with_every_label_that_fits_and_svg_and_png_of_one_shape(int rows, double inches, int step)
+    {
+        var figure = new ChartFigure
+        {
+            Title = "many rows",
+            PositionLabel = "unit",
+            ValueLabel = "estimate",
+            Axis = ChartAxis.Category,
+            Horizontal = true,
+            Categories = Enumerable.Range(0, rows).Select(i => $"U{i:000}").ToArray(),
+            Series = [new ChartSeries("units", ChartMark.Points, Enumerable.Range(0, rows).Select(i => new ChartPoint(i, i, i - 1, i + 1)).ToArray())],
+        };
+        Assert.Equal(inches, ChartRenderer.DefaultSize(figure).HeightInches);
+        Assert.Equal(step, ChartRenderer.LabelStep(figure));
+        var texts = Regex.Matches(ChartRenderer.Svg(figure), @"<text\b[^>]*>(?<t>[^<]*)</text>").Select(m => m.Groups["t"].Value.Trim()).ToHashSet();
+        for (int i = 0; i < rows; i++) Assert.Equal(i % step == 0, texts.Contains($"U{i:000}"));
+        // 96 SVG units and 300 PNG pixels an inch: the same aspect, so Chromium draws the SVG at the PNG's size.
+        var box = Regex.Match(ChartRenderer.Svg(figure), @"viewBox=""0 0 (\d+) (\d+)""");
+        using var png = SkiaSharp.SKBitmap.Decode(ChartRenderer.Png(figure));
+        Assert.Equal(png.Height * 96, int.Parse(box.Groups[2].Value) * 300);
+        Assert.Equal(png.Width * 96, int.Parse(box.Groups[1].Value) * 300);
+    }
+
     [Fact]
     public void Export_and_save_write_a_chart_in_every_format()
     {
