@@ -326,7 +326,7 @@ public static class ResultJson
 
     internal static void Pair(Utf8JsonWriter w, string name, Interval ci) => Numbers(w, name, [ci.Lower, ci.Upper]);
 
-    private static void Numbers(Utf8JsonWriter w, string? name, IEnumerable<double> values)
+    internal static void Numbers(Utf8JsonWriter w, string? name, IEnumerable<double> values)
     {
         if (name is null) w.WriteStartArray(); else w.WriteStartArray(name);
         foreach (double v in values) w.WriteNumberValue(v);

@@ -114,30 +114,37 @@ public static class SyntheticReport
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        if (space is null) w.WriteNull("placebo_in_space");
-        else
-        {
-            w.WriteStartObject("placebo_in_space");
-            w.WriteNumber("rank", space.Rank);
-            w.WriteNumber("p_value", space.PValue);
-            w.WriteStartArray("units");
-            foreach (var u in space.Units)
-            {
-                w.WriteStartObject();
-                w.WriteString("unit", u.Unit);
-                w.WriteBoolean("treated", u.Treated);
-                w.WriteNumber("pre_rmspe", u.PreRmspe);
-                w.WriteNumber("post_rmspe", u.PostRmspe);
-                w.WriteNumber("ratio", u.Ratio);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
+        Placebos(w, space);
         w.WriteEndObject();
     });
 
-    private static void Weights(Utf8JsonWriter w, string name, IReadOnlyList<SyntheticWeight> weights)
+    // placebo_in_space: {rank, p_value, units [{unit, treated, pre_rmspe, post_rmspe, ratio}]}, or null.
+    internal static void Placebos(Utf8JsonWriter w, PlaceboInSpace? space)
+    {
+        if (space is null)
+        {
+            w.WriteNull("placebo_in_space");
+            return;
+        }
+        w.WriteStartObject("placebo_in_space");
+        w.WriteNumber("rank", space.Rank);
+        w.WriteNumber("p_value", space.PValue);
+        w.WriteStartArray("units");
+        foreach (var u in space.Units)
+        {
+            w.WriteStartObject();
+            w.WriteString("unit", u.Unit);
+            w.WriteBoolean("treated", u.Treated);
+            w.WriteNumber("pre_rmspe", u.PreRmspe);
+            w.WriteNumber("post_rmspe", u.PostRmspe);
+            w.WriteNumber("ratio", u.Ratio);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    internal static void Weights(Utf8JsonWriter w, string name, IReadOnlyList<SyntheticWeight> weights)
     {
         w.WriteStartObject(name);
         foreach (var x in weights) w.WriteNumber(x.Name, x.Value);

@@ -87,6 +87,9 @@ public sealed record SyntheticPoint(Period Period, double Treated, double Synthe
 /// <param name="PostRmspe">The same from the interruption on.</param>
 public sealed record PlaceboUnit(string Unit, bool Treated, double PreRmspe, double PostRmspe)
 {
+    /// <summary>The gap between the unit and its synthetic control in every period.</summary>
+    public IReadOnlyList<double> Gaps { get; init; } = [];
+
     /// <summary>Post over pre RMSPE: large when the unit departs from a synthetic control that fitted it.</summary>
     public double Ratio => PostRmspe / PreRmspe;
 }
@@ -99,7 +102,19 @@ public sealed record PlaceboUnit(string Unit, bool Treated, double PreRmspe, dou
 /// <param name="Units">Every unit's fit, the largest ratio first.</param>
 /// <param name="Rank">The treated unit's rank (1 is the largest ratio; ties count against it).</param>
 /// <param name="PValue">Rank / number of units.</param>
-public sealed record PlaceboInSpace(IReadOnlyList<PlaceboUnit> Units, int Rank, double PValue);
+public sealed record PlaceboInSpace(IReadOnlyList<PlaceboUnit> Units, int Rank, double PValue)
+{
+    /// <summary>Ranks the fits, the treated unit's among them, by their ratio.</summary>
+    /// <exception cref="ArgumentException">Not exactly one fit is the treated unit's.</exception>
+    public static PlaceboInSpace Of(IReadOnlyList<PlaceboUnit> fits)
+    {
+        ArgumentNullException.ThrowIfNull(fits);
+        if (fits.Count(f => f.Treated) != 1) throw new ArgumentException("the placebo in space ranks exactly one treated unit", nameof(fits));
+        double observed = fits.Single(f => f.Treated).Ratio;
+        int rank = fits.Count(f => f.Ratio >= observed);
+        return new PlaceboInSpace(fits.OrderByDescending(f => f.Ratio).ToArray(), rank, (double)rank / fits.Count);
+    }
+}
 
 /// <summary>
 /// Synthetic difference-in-differences (Arkhangelsky, Athey, Hirshberg, Imbens and Wager 2021),
@@ -171,11 +186,9 @@ public static class SyntheticDid
             var (_, omega, lambda, _, _) = Estimate(y, donors, t0, SyntheticEstimator.SyntheticControl, null);
             var path = Path(y, donors, t0, panel.Periods, omega, lambda);
             double Rmspe(IEnumerable<SyntheticPoint> points) => Math.Sqrt(points.Average(p => (p.Treated - p.Synthetic) * (p.Treated - p.Synthetic)));
-            fits.Add(new PlaceboUnit(panel.Units[order[^1]], u < 0, Rmspe(path.Take(t0)), Rmspe(path.Skip(t0))));
+            fits.Add(new PlaceboUnit(panel.Units[order[^1]], u < 0, Rmspe(path.Take(t0)), Rmspe(path.Skip(t0))) { Gaps = path.Select(p => p.Treated - p.Synthetic).ToArray() });
         }
-        double observed = fits[0].Ratio;
-        int rank = fits.Count(f => f.Ratio >= observed);
-        return new PlaceboInSpace(fits.OrderByDescending(f => f.Ratio).ToArray(), rank, (double)rank / fits.Count);
+        return Synthetic.PlaceboInSpace.Of(fits);
     }
 
     private static Matrix<double> Rows(Matrix<double> y, int[] order) => Matrix<double>.Build.Dense(order.Length, y.ColumnCount, (r, t) => y[order[r], t]);
