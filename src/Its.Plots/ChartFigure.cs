@@ -197,6 +197,30 @@ public sealed record ChartFigure
     }
 
     /// <summary>
+    /// A synthetic control's donor weights as a dot plot, the largest on top: every donor with a
+    /// weight above <paramref name="threshold"/>, the number of the others in the title.
+    /// </summary>
+    /// <exception cref="ArgumentException">No weight is above the threshold.</exception>
+    public static ChartFigure Weights(Synthetic.SynthResult fit, double threshold = 1e-3)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        var shown = fit.Weights.Where(w => w.Value > threshold).OrderByDescending(w => w.Value).ToArray();
+        if (shown.Length == 0) throw new ArgumentException($"no donor weight is above {threshold}", nameof(threshold));
+        int rest = fit.Weights.Count - shown.Length;
+        return new ChartFigure
+        {
+            Title = $"Donor weights of synthetic {fit.Treated}" + (rest > 0 ? $" ({rest} other donors weigh {threshold:0.###} or less)" : ""),
+            PositionLabel = "donor",
+            ValueLabel = "weight (the weights sum to 1)",
+            Axis = ChartAxis.Category,
+            Categories = shown.Select(w => w.Name).ToArray(),
+            Horizontal = true,
+            Series = [new ChartSeries("weight", ChartMark.Points, shown.Select((w, i) => new ChartPoint(i, w.Value)).ToArray())],
+            References = [new ChartReference(0, "no weight")],
+        };
+    }
+
+    /// <summary>
     /// The caterpillar plot of a multilevel fit: every unit's own value of one random term (its type's
     /// fixed effect plus its predicted deviation) with +-1.96 conditional SDs, units ordered by value,
     /// one colour per type, and the fixed effect of each type as a labelled reference line.

@@ -30,6 +30,8 @@ internal static class FigureStyle
     public static readonly FigureColour Control = new(0x2a, 0x8a, 0x4a);
     public static readonly FigureColour Grid = new(0xe6, 0xe6, 0xe6);
     public static readonly FigureColour AxisLine = new(0x88, 0x88, 0x88);
+    // A crowd of lines under the ones that matter (placebos).
+    public static readonly FigureColour Muted = new(0xb4, 0xb4, 0xb4);
 
     /// <summary>Colours of the lines of a <see cref="LineFigure"/>, in legend order.</summary>
     public static readonly IReadOnlyList<FigureColour> Palette =

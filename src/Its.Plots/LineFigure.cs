@@ -6,7 +6,14 @@ namespace Its.Plots;
 /// <summary>One line of a <see cref="LineFigure"/>: a named series of values by period.</summary>
 /// <param name="Name">Legend name.</param>
 /// <param name="Points">The values, in time order.</param>
-public sealed record Line(string Name, IReadOnlyList<FittedPoint> Points);
+public sealed record Line(string Name, IReadOnlyList<FittedPoint> Points)
+{
+    /// <summary>
+    /// Drawn thin and grey under the other lines, without markers, one of a crowd (the placebos);
+    /// the legend names the first muted line only, so it names the crowd.
+    /// </summary>
+    public bool Muted { get; init; }
+}
 
 /// <summary>
 /// Observed series over time, without a model: several lines on one value axis (e.g. one outcome
@@ -33,6 +40,9 @@ public sealed record LineFigure
 
     /// <summary>A log value axis: equal growth rates show as equal slopes.</summary>
     public bool LogAxis { get; init; }
+
+    /// <summary>Whether a dashed line marks zero (a figure of gaps).</summary>
+    public bool ZeroLine { get; init; }
 
     /// <summary>The figure of series with the same frequency, each line named by its series' outcome name unless <paramref name="names"/> are given.</summary>
     /// <exception cref="ArgumentException">No series, frequencies differ, or the names do not match the series.</exception>
@@ -74,6 +84,55 @@ public sealed record LineFigure
             Lines = [new Line(treatedName, results[0].Path.Select(p => new FittedPoint(p.Period, p.Treated)).ToArray()),
                 .. results.Select(r => new Line(Synthetic.SyntheticEstimators.Title(r.Estimator), r.Path.Select(p => new FittedPoint(p.Period, p.Synthetic)).ToArray()))],
             Interruption = panel.Interruption,
+        };
+    }
+
+    /// <summary>
+    /// Abadie et al.'s synthetic control: the treated unit beside its synthetic control (2010,
+    /// Figure 2), with the synthetic controls refitted without each donor in grey when
+    /// <paramref name="leaveOneOut"/> are given (Abadie et al. 2015, Figure 5).
+    /// </summary>
+    public static LineFigure From(Synthetic.SynthResult fit, string valueLabel, IReadOnlyList<Synthetic.SynthLeaveOneOut>? leaveOneOut = null)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        var dropped = leaveOneOut ?? [];
+        return new LineFigure
+        {
+            Title = dropped.Count == 0 ? $"{fit.Treated} and its synthetic control" : $"{fit.Treated} and its synthetic control, leaving out one donor at a time",
+            ValueLabel = valueLabel,
+            Frequency = fit.Path[0].Period.Frequency,
+            Lines = [new Line(fit.Treated, fit.Path.Select(p => new FittedPoint(p.Period, p.Treated)).ToArray()),
+                new Line($"synthetic {fit.Treated}", fit.Path.Select(p => new FittedPoint(p.Period, p.Synthetic)).ToArray()),
+                .. dropped.Select(d => new Line($"leaving out one donor ({dropped.Count})", d.Fit.Path.Select(p => new FittedPoint(p.Period, p.Synthetic)).ToArray()) { Muted = true })],
+            Interruption = fit.Path[fit.PrePeriods].Period,
+        };
+    }
+
+    /// <summary>
+    /// The placebo in space as Abadie et al. (2010, Figures 4 to 7) draw it: every unit's gap to its
+    /// synthetic control, the placebos in grey and the treated unit on top; placebos whose pre-period
+    /// mean squared gap is more than <paramref name="preMspeLimit"/> times the treated unit's are left
+    /// out (none when null), as their fits say nothing about an effect.
+    /// </summary>
+    /// <exception cref="ArgumentException">The placebo units carry no gaps, or their number differs from the periods'.</exception>
+    public static LineFigure Gaps(Synthetic.PlaceboInSpace space, IReadOnlyList<Period> periods, Period interruption, string valueLabel, double? preMspeLimit = null)
+    {
+        ArgumentNullException.ThrowIfNull(space);
+        ArgumentNullException.ThrowIfNull(periods);
+        if (space.Units.Any(u => u.Gaps.Count != periods.Count)) throw new ArgumentException($"every placebo needs one gap per period ({periods.Count})", nameof(space));
+        var treated = space.Units.Single(u => u.Treated);
+        double limit = (preMspeLimit ?? double.PositiveInfinity) * treated.PreRmspe * treated.PreRmspe;
+        var kept = space.Units.Where(u => !u.Treated && u.PreRmspe * u.PreRmspe <= limit).ToArray();
+        string crowd = preMspeLimit is { } m ? $"placebos ({kept.Length} of {space.Units.Count - 1}: pre-period MSPE at most {m:0.##} times {treated.Unit}'s)" : $"placebos ({kept.Length} units)";
+        FittedPoint[] Points(Synthetic.PlaceboUnit u) => periods.Select((p, t) => new FittedPoint(p, u.Gaps[t])).ToArray();
+        return new LineFigure
+        {
+            Title = $"Gap to the synthetic control: {treated.Unit} and the placebos",
+            ValueLabel = $"gap in {valueLabel}",
+            Frequency = periods[0].Frequency,
+            Lines = [new Line(treated.Unit, Points(treated)), .. kept.Select(u => new Line(crowd, Points(u)) { Muted = true })],
+            Interruption = interruption,
+            ZeroLine = true,
         };
     }
 

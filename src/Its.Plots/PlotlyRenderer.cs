@@ -77,25 +77,28 @@ public static class PlotlyRenderer
     {
         ArgumentNullException.ThrowIfNull(figure);
         var axis = ValueAxis.For(figure.ValueLabel, figure.Lines.SelectMany(l => l.Points).Select(p => p.Value), figure.LogAxis);
-        var traces = figure.Lines.Select((line, i) =>
+        // Muted lines first, under the others, in one legend group named once.
+        var traces = StaticRenderer.LineColours(figure).Select((x, i) => (x.Line, x.Colour, Index: i)).OrderBy(x => !x.Line.Muted).Select((x, order) =>
         {
-            string colour = FigureStyle.Palette[i % FigureStyle.Palette.Count].Css;
-            var trace = Scatter(line.Points.Select(p => p.Period), line.Points.Select(p => axis.Scale(p.Value)), Escape(line.Name), $"line{i}", showLegend: true,
-                line: new { color = colour, width = 2 });
-            trace.SetProperty("mode", "lines+markers");
-            trace.SetProperty("marker", new { color = colour, size = 5 });
+            var (line, colour, i) = x;
+            bool first = !line.Muted || order == 0;
+            var trace = Scatter(line.Points.Select(p => p.Period), line.Points.Select(p => axis.Scale(p.Value)), Escape(line.Name), line.Muted ? "muted" : $"line{i}", showLegend: first,
+                line: new { color = colour.Css, width = line.Muted ? 1 : 2 });
+            trace.SetProperty("mode", line.Muted ? "lines" : "lines+markers");
+            if (!line.Muted) trace.SetProperty("marker", new { color = colour.Css, size = 5 });
             return trace;
         }).ToList();
         var span = figure.Span;
         var layout = Frame(figure.Title, figure.Frequency, axis, span.First, span.Last,
-            figure.Interruption is { } at ? new PeriodSpan(at, span.Last) : null, figure.Interruption is { } i ? [i] : [], hovermode: "x unified");
+            figure.Interruption is { } at ? new PeriodSpan(at, span.Last) : null, figure.Interruption is { } i ? [i] : [],
+            hovermode: figure.Lines.Any(l => l.Muted) ? "closest" : "x unified", zeroLine: figure.ZeroLine);
         return GenericChart.setLayout(layout, GenericChart.ofTraceObjects(false, traces));
     }
 
     // What every chart has: title, legend on top, the date axis over the whole series, the value
     // axis with its label, the post period shaded and a labelled dotted line at each interruption.
     private static Layout Frame(string title, Frequency frequency, ValueAxis axis, Period first, Period last, PeriodSpan? post,
-        IReadOnlyList<Period> interruptions, string hovermode)
+        IReadOnlyList<Period> interruptions, string hovermode, bool zeroLine = false)
     {
         var layout = new Layout();
         layout.SetProperty("title", new { text = Escape(title), x = 0, xanchor = "left" });
@@ -126,7 +129,8 @@ public static class PlotlyRenderer
             showline = true,
             linecolor = AxisLineColour,
             gridcolor = GridColour,
-            zeroline = false,
+            zeroline = zeroLine,
+            zerolinecolor = InterruptionColour,
             separatethousands = true,
             exponentformat = "none",
             tickmode = log ? "array" : "auto",

@@ -156,14 +156,23 @@ public static partial class StaticRenderer
         var span = figure.Span;
         var axis = ValueAxis.For(figure.ValueLabel, figure.Lines.SelectMany(l => l.Points).Select(p => p.Value), figure.LogAxis);
         var plot = Frame(scale, span.First, span.Last, figure.Interruption is { } at ? new PeriodSpan(at, span.Last) : null, figure.Interruption is { } i ? [i] : []);
-        for (int l = 0; l < figure.Lines.Count; l++)
+        if (figure.ZeroLine)
         {
-            var points = figure.Lines[l].Points.Where(p => !figure.LogAxis || p.Value > 0).ToArray();
+            var zero = plot.Add.HorizontalLine(0, 1, Colour(FigureStyle.Interruption), LinePattern.Dashed);
+            zero.ExcludeFromLegend = true;
+        }
+        // Muted lines first, under the others; the legend names the first of them.
+        bool named = false;
+        foreach (var (entry, colour) in LineColours(figure).OrderBy(x => !x.Line.Muted))
+        {
+            var points = entry.Points.Where(p => !figure.LogAxis || p.Value > 0).ToArray();
             var line = plot.Add.Scatter(points.Select(p => X(ItsFigure.AxisDate(p.Period))).ToArray(),
-                points.Select(p => figure.LogAxis ? Math.Log10(axis.Scale(p.Value)) : axis.Scale(p.Value)).ToArray(), Colour(FigureStyle.Palette[l % FigureStyle.Palette.Count]));
-            line.LineWidth = 2;
-            line.MarkerSize = 4;
-            line.LegendText = figure.Lines[l].Name;
+                points.Select(p => figure.LogAxis ? Math.Log10(axis.Scale(p.Value)) : axis.Scale(p.Value)).ToArray(), Colour(colour));
+            line.LineWidth = entry.Muted ? 1 : 2;
+            line.MarkerSize = entry.Muted ? 0 : 4;
+            if (entry.Muted && named) line.LegendText = "";
+            else line.LegendText = entry.Name;
+            named |= entry.Muted;
         }
         if (figure.LogAxis)
         {
@@ -173,6 +182,14 @@ public static partial class StaticRenderer
         }
         else plot.Axes.Left.TickGenerator = new NumericAutomatic { LabelFormatter = ValueAxis.Label };
         return Labels(plot, figure.Title, figure.Frequency, axis.Title);
+    }
+
+    // Each line's colour: the palette in order for the lines, grey for the muted ones.
+    internal static IEnumerable<(Line Line, FigureColour Colour)> LineColours(LineFigure figure)
+    {
+        int next = 0;
+        foreach (var line in figure.Lines)
+            yield return (line, line.Muted ? FigureStyle.Muted : FigureStyle.Palette[next++ % FigureStyle.Palette.Count]);
     }
 
     // What every figure has under its data: the font, the shaded post period, the dotted
