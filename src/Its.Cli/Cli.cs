@@ -41,6 +41,7 @@ public static class Cli
         root.Subcommands.Add(RobustnessCommands.Placebo(output));
         root.Subcommands.Add(RobustnessCommands.SensitivityGrid(output));
         root.Subcommands.Add(BreaksCommand.Create(output));
+        root.Subcommands.Add(SynthCommand.Create(output));
         root.Subcommands.Add(SdidCommand.Create(output));
         root.Subcommands.Add(MultilevelCommand.Create(output));
         root.Subcommands.Add(PowerCommand.Create(output));

@@ -163,7 +163,7 @@ public sealed class BadInputTests : IDisposable
     {
         var run = CliRun.Of();
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal("its: give a command: reproduce, fit, compare, placebo, sensitivity, breaks, sdid, multilevel, power, panel, notebook, kernel, data, sanming (its --help describes them)\n", run.Error.Replace("\r", ""));
+        Assert.Equal("its: give a command: reproduce, fit, compare, placebo, sensitivity, breaks, synth, sdid, multilevel, power, panel, notebook, kernel, data, sanming (its --help describes them)\n", run.Error.Replace("\r", ""));
     }
 
     [Fact]
