@@ -60,8 +60,9 @@ public static class SynthCommand
                 OptionParsing.Parse(() => SynthPredictor.Parse(text, t => Read(t, option.Name)), option.Name)).ToArray();
             var predictors = Predictors(predictor);
             // Every covariate a predictor names, one series per unit, its missing cells allowed (skipped in the means).
-            var covariates = predictors.Concat(Predictors(inTimePredictor)).Select(x => x.Column).Where(c => c != options.Outcome).Distinct()
-                .ToDictionary(c => c, c => (IReadOnlyList<GroupSeries>)SeriesLoader.LoadGroups(table, options with { Outcome = c, AllowGaps = true }, column, "--unit")
+            var named = predictors.Concat(Predictors(inTimePredictor)).Select(x => x.Column).Where(c => c != options.Outcome).Distinct().ToArray();
+            foreach (string c in named) table.Column(c, "--predictor");
+            var covariates = named.ToDictionary(c => c, c => (IReadOnlyList<GroupSeries>)SeriesLoader.LoadGroups(table, options with { Outcome = c, AllowGaps = true }, column, "--unit")
                     .Select(g => new GroupSeries(g.Group, g.Series)).ToArray());
             var start = Read(p.GetValue(interruption)!, "--interruption");
             var panel = FitCommand.FitOrExplain(file, () => new PanelOutcomes(units, [p.GetValue(treated)!], start));
