@@ -1,6 +1,7 @@
 using Its.Comparison;
 using Its.Model;
 using Its.Synthetic;
+using Its.Tests.Reference;
 using Its.Time;
 
 namespace Its.Tests;
@@ -8,31 +9,10 @@ namespace Its.Tests;
 /// <summary>Abadie et al.'s synthetic control on Proposition 99.</summary>
 public sealed class SyntheticControlTests
 {
-    private static readonly string[] Columns = ["cigsale", "lnincome", "beer", "age15to24", "retprice"];
-
-    // The shipped panel, read by hand (the library has no reader): one series per state and column, empty cells missing.
-    private static Dictionary<string, GroupSeries[]> Prop99()
-    {
-        var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "prop99_smoking.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
-        var states = lines.Select(f => f[0]).Distinct().ToArray();
-        return Columns.Select((column, c) => (column, states.Select(state =>
-        {
-            var rows = lines.Where(f => f[0] == state).ToArray();
-            var present = rows.Where(f => f[c + 2].Length > 0).ToArray();
-            return new GroupSeries(state, new TimeSeries(present.Select(f => Period.OfYear((int)double.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture))).ToArray(),
-                present.Select(f => double.Parse(f[c + 2], System.Globalization.CultureInfo.InvariantCulture)).ToArray(), outcomeName: column));
-        }).ToArray())).ToDictionary(x => x.column, x => x.Item2);
-    }
-
     private static readonly string[] Abadie = ["lnincome:1980-1988", "retprice:1980-1988", "age15to24:1980-1988", "beer:1984-1988", "cigsale:1975", "cigsale:1980", "cigsale:1988"];
 
-    internal static SynthInputs Inputs(params string[] predictors)
-    {
-        var data = Prop99();
-        var panel = new PanelOutcomes(data["cigsale"], ["California"], Period.OfYear(1989));
-        return new SynthInputs(panel, "cigsale", predictors.Select(p => SynthPredictor.Parse(p, y => Period.Parse(y, Frequency.Year))).ToArray(),
-            data.Where(d => d.Key != "cigsale").ToDictionary(d => d.Key, d => (IReadOnlyList<GroupSeries>)d.Value));
-    }
+    private static SynthInputs Inputs(params string[] predictors) =>
+        SynthPanel.Inputs("prop99_smoking.csv", "cigsale", "California", Period.OfYear(1989), predictors);
 
     // Abadie, Diamond and Hainmueller (2010), Table 2: synthetic California.
     private static readonly Dictionary<string, double> Published = new()
@@ -160,7 +140,7 @@ public sealed class SyntheticControlTests
         Assert.Contains("unit Alabama has no value of beer in 1970-1975", Assert.Throws<ItsException>(() => SyntheticControl.Fit(Inputs("beer:1970-1975", "cigsale:1975"))).Message);
         Assert.Contains("neither the outcome (cigsale) nor a covariate", Assert.Throws<ItsException>(() => SyntheticControl.Fit(Inputs("smokers:1980"))).Message);
         Assert.Contains("custom V needs 2 weights", Assert.Throws<ItsException>(() => SyntheticControl.Fit(Inputs("cigsale:1975", "cigsale:1980") with { CustomV = [1] })).Message);
-        var data = Prop99();
+        var data = SynthPanel.Read("prop99_smoking.csv");
         var two = new PanelOutcomes(data["cigsale"], ["California", "Utah"], Period.OfYear(1989));
         Assert.Contains("one treated unit, and the panel has 2", Assert.Throws<ItsException>(() => SyntheticControl.Fit(new SynthInputs(two, "cigsale", [], new Dictionary<string, IReadOnlyList<GroupSeries>>()))).Message);
     }

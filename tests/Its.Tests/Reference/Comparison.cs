@@ -51,13 +51,22 @@ public sealed partial class Comparison(Fixture fixture)
             Fail($"{label}: kit reports nothing, R {expected:R}");
             return;
         }
-        double difference = Math.Abs(value - expected), allowed = tolerance.Allowed(expected, scale);
+        // One-sided: only the amount by which the kit's value exceeds R's counts.
+        double difference = tolerance.AtMost ? Math.Max(0, value - expected) : Math.Abs(value - expected);
+        double allowed = tolerance.Allowed(expected, scale);
         if (double.IsFinite(difference)) MaxDifference = Math.Max(MaxDifference, difference);
         double ratio = allowed > 0 ? difference / allowed : difference == 0 ? 0 : double.PositiveInfinity;
         if (ratio > Closest.Ratio) Closest = (ratio, label);
         if (!(difference <= allowed))
-            Fail($"{label}: kit {value:R}, R {expected:R}, |difference| {difference:G3} > allowed {allowed:G3} " +
+            Fail($"{label}: kit {value:R}, R {expected:R}, {(tolerance.AtMost ? "kit above R by" : "|difference|")} {difference:G3} > allowed {allowed:G3} " +
                  $"(relative {tolerance.Relative:G3}, floor {tolerance.Floor:G3}{(scale == 1 ? "" : $" x {scale:G3}")}: {tolerance.Reason})");
+    }
+
+    /// <summary>A field R reports for information only: its tolerance must say it is not compared.</summary>
+    public void Informative(string label)
+    {
+        if (IsCompared(label)) Fail($"{label}: the checker reads it for information only, and the fixture compares it");
+        else NotCompared++;
     }
 
     /// <summary>Whether the fixture compares the value of this label (false where it marks it not compared).</summary>

@@ -17,15 +17,18 @@ public enum FloorScale
 }
 
 /// <summary>
-/// How closely one field of a fixture must agree with R: |kit - R| &lt;= relative * max(|R|, floor * scale),
-/// or not compared at all, with the reason (a quantity R reports that has no finite limit at a boundary).
+/// How closely one field of a fixture must agree with R: |kit - R| &lt;= relative * max(|R|, floor * scale);
+/// or, for a minimum both search for (<paramref name="AtMost"/>), kit - R &lt;= the same allowance, so the
+/// kit may find a lower one; or not compared at all, with the reason (a quantity R reports that has no
+/// finite limit at a boundary).
 /// </summary>
 /// <param name="Relative">Relative tolerance.</param>
 /// <param name="Floor">The smallest |R| the relative tolerance applies to, so a value 0 up to rounding does not demand more digits than R printed.</param>
 /// <param name="Scale">What multiplies the floor.</param>
 /// <param name="Compared">False for a field the kit is not expected to reproduce.</param>
 /// <param name="Reason">Why this tolerance (or why not compared).</param>
-public sealed record FieldTolerance(double Relative, double Floor, FloorScale Scale, bool Compared, string Reason)
+/// <param name="AtMost">One-sided: the kit's value may be any amount below R's.</param>
+public sealed record FieldTolerance(double Relative, double Floor, FloorScale Scale, bool Compared, string Reason, bool AtMost = false)
 {
     /// <summary>The largest |kit - R| allowed for R's value <paramref name="expected"/>.</summary>
     public double Allowed(double expected, double scale = 1) => Relative * Math.Max(Math.Abs(expected), Floor * scale);
@@ -43,8 +46,11 @@ public sealed record FieldTolerance(double Relative, double Floor, FloorScale Sc
             if (compared.GetBoolean() || names.Count != 2) throw new XunitException($"{where}: 'compared' is false and comes with a reason only");
             return new FieldTolerance(0, 0, FloorScale.None, false, reason);
         }
-        if (!names.IsSubsetOf(["relative", "floor", "floor_scale", "reason"]) || !names.IsSupersetOf(["relative", "floor"]))
-            throw new XunitException($"{where}: a tolerance has relative, floor, reason and optionally floor_scale; got {string.Join(", ", names)}");
+        if (!names.IsSubsetOf(["relative", "floor", "floor_scale", "compare", "reason"]) || !names.IsSupersetOf(["relative", "floor"]))
+            throw new XunitException($"{where}: a tolerance has relative, floor, reason and optionally floor_scale and compare; got {string.Join(", ", names)}");
+        bool atMost = e.TryGetProperty("compare", out var side) && (side.GetString() == "kit_at_most"
+            ? true
+            : throw new XunitException($"{where}: unknown compare '{side.GetString()}' (kit_at_most is the one-sided comparison)"));
         var scale = e.TryGetProperty("floor_scale", out var s)
             ? s.GetString() switch
             {
@@ -53,6 +59,6 @@ public sealed record FieldTolerance(double Relative, double Floor, FloorScale Sc
                 var other => throw new XunitException($"{where}: unknown floor_scale '{other}'"),
             }
             : FloorScale.None;
-        return new FieldTolerance(e.GetProperty("relative").GetDouble(), e.GetProperty("floor").GetDouble(), scale, true, reason);
+        return new FieldTolerance(e.GetProperty("relative").GetDouble(), e.GetProperty("floor").GetDouble(), scale, true, reason, atMost);
     }
 }

@@ -18,7 +18,7 @@ namespace Its.Tests.Reference;
 /// Fits one fixture case with the kit, through the entry point its kind names, and compares every
 /// expected field at its tolerance. A kind or a field the checker does not know fails the case.
 /// </summary>
-public static class FixtureChecker
+public static partial class FixtureChecker
 {
     /// <summary>The kinds of case the checker fits, and the kit entry point each one uses.</summary>
     public static readonly IReadOnlyDictionary<string, string> Kinds = new Dictionary<string, string>
@@ -31,6 +31,7 @@ public static class FixtureChecker
         ["meta-analysis"] = "PanelSummary.MetaAnalysis(estimates, std_errors)",
         ["synthetic-did"] = "SyntheticDid.Fit(new PanelOutcomes(units, treated, interruption), estimator)",
         ["multilevel"] = "MultilevelIts.Fit(units, spec, model, reference)",
+        ["synthetic-control"] = "SyntheticControl.Fit, PlaceboInSpace, LeaveOneOut and InTime on the panel file: the kit's own V search, and the weights at R's V (SynthInputs.CustomV)",
     };
 
     /// <summary>Checks the case; throws listing every field that differs from R.</summary>
@@ -48,6 +49,7 @@ public static class FixtureChecker
             case "meta-analysis": Meta(fixture, expected, compare); break;
             case "synthetic-did": Synthetic(fixture, expected, compare); break;
             case "multilevel": Multilevel(fixture, expected, compare); break;
+            case "synthetic-control": SynthControl(fixture, expected, compare); break;
             default: throw new XunitException($"{fixture}: unknown kind '{fixture.Kind}' (the checker knows {string.Join(", ", Kinds.Keys)})");
         }
         compare.ThrowIfFailed(expected);
@@ -537,6 +539,132 @@ public static class FixtureChecker
         compare.Same($"{at} names", string.Join(", ", e.Names), string.Join(", ", actual.Select(w => w.Name)));
         foreach (var w in actual) compare.Number($"{at}[{w.Name}]", e[w.Name], w.Value);
     }
+
+    // ---- synthetic control (Abadie et al.) ----
+
+    // R's V is not identified (many V give one W), so the kit is compared twice: its own V search by
+    // the loss it minimises (best_loss_v, one-sided: R's V in the exact nested problem), and
+    // everything else at R's V given as custom V.
+    private static void SynthControl(Fixture fixture, ExpectedValues e, Comparison compare)
+    {
+        var data = fixture.Data;
+        string file = data.GetProperty("file").GetString()!, outcome = data.GetProperty("outcome").GetString()!;
+        string treated = data.GetProperty("treated").GetString()!;
+        var interruption = Period.Parse(data.GetProperty("interruption").GetString()!, Frequency.Year);
+        var predictors = fixture.SpecOption("predictors").EnumerateArray().Select(p => p.GetString()!).ToArray();
+        SynthInputs Inputs(string unit, IReadOnlyCollection<string> units) => SynthPanel.Inputs(file, outcome, unit, interruption, predictors, units);
+        SynthInputs AtV(SynthInputs inputs, ExpectedValues fit) =>
+            fit.Has("v") ? inputs with { CustomV = Fixture.Numbers(fit["v"]) } : inputs;
+
+        if (data.TryGetProperty("units", out var all))
+        {
+            var units = all.EnumerateArray().Select(u => u.GetString()!).ToArray();
+            var space = SyntheticControl.PlaceboInSpace(Inputs(treated, units));
+            compare.Same("california_rank", e["california_rank"].GetInt32(), space.Rank);
+            compare.Number("p_value", e["p_value"], space.PValue);
+            var rows = e.Objects("units");
+            compare.Same("units count", rows.Count, space.Units.Count);
+            foreach (var r in rows)
+            {
+                string unit = r["unit"].GetString()!, at = $"units[{unit}]";
+                var own = space.Units.Single(u => u.Unit == unit);
+                compare.Number($"{at}.best_loss_v", r["best_loss_v"], own.PreRmspe * own.PreRmspe);
+                var fit = SyntheticControl.Fit(AtV(Inputs(unit, units), r));
+                compare.Series($"{at}.v", r["v"], fit.Balance.Select(b => b.V).ToArray());
+                compare.Number($"{at}.loss_w_precise", r["loss_w_precise"], fit.LossW);
+                compare.Number($"{at}.pre_rmspe_precise", r["pre_rmspe_precise"], fit.PreRmspe);
+                compare.Number($"{at}.post_rmspe_precise", r["post_rmspe_precise"], fit.PostRmspe);
+                compare.Number($"{at}.ratio_precise", r["ratio_precise"], fit.PostRmspe / fit.PreRmspe);
+                foreach (string informative in new[] { "loss_v", "pre_rmspe", "post_rmspe", "ratio" })
+                {
+                    _ = r[informative];
+                    compare.Informative($"{at}.{informative}");
+                }
+            }
+            return;
+        }
+
+        var everyone = data.GetProperty("donors").EnumerateArray().Select(u => u.GetString()!).Append(treated).ToArray();
+        if (e.Has("fits"))
+        {
+            var inputs = Inputs(treated, everyone);
+            var loo = SyntheticControl.LeaveOneOut(inputs, SyntheticControl.Fit(inputs));
+            var fits = e.Objects("fits");
+            compare.Same("fits dropped", string.Join(", ", fits.Select(f => f["dropped"].GetString()).Order()), string.Join(", ", loo.Select(d => d.Dropped).Order()));
+            foreach (var f in fits)
+            {
+                string dropped = f["dropped"].GetString()!;
+                var kept = everyone.Where(u => u != dropped).ToArray();
+                var own = loo.FirstOrDefault(d => d.Dropped == dropped)?.Fit ?? SyntheticControl.Fit(Inputs(treated, kept));
+                SynthFields($"fits[{dropped}].", f, own, SyntheticControl.Fit(AtV(Inputs(treated, kept), f)), compare);
+            }
+            return;
+        }
+
+        var full = Inputs(treated, everyone);
+        if (data.TryGetProperty("in_time", out var pseudoText))
+        {
+            var pseudo = Period.Parse(pseudoText.GetString()!, Frequency.Year);
+            // The fixture's predictors are the in-time ones, given explicitly rather than moved back.
+            SynthFields("", e, SyntheticControl.InTime(full, pseudo, full.Predictors).Fit, SyntheticControl.InTime(AtV(full, e), pseudo, full.Predictors).Fit, compare);
+        }
+        else
+            SynthFields("", e, SyntheticControl.Fit(full), SyntheticControl.Fit(AtV(full, e)), compare);
+    }
+
+    // The fields of one synthetic control: loss_v of the kit's own search, the rest at R's V.
+    private static void SynthFields(string at, ExpectedValues e, SynthResult own, SynthResult atV, Comparison compare)
+    {
+        foreach (string name in e.Names.ToArray())
+        {
+            string label = at + name;
+            switch (name)
+            {
+                case "dropped": break;
+                case "predictors":
+                    compare.Same(label, string.Join(", ", e[name].EnumerateArray().Select(p => p.GetString())), string.Join(", ", atV.Balance.Select(b => b.Name)));
+                    break;
+                case "treated_predictors": compare.Series(label, e[name], atV.Balance.Select(b => b.Treated).ToArray()); break;
+                case "synthetic_predictors" or "synthetic_predictors_precise": compare.Series(label, e[name], atV.Balance.Select(b => b.Synthetic).ToArray()); break;
+                case "v": compare.Series(label, e[name], own.Balance.Select(b => b.V).ToArray()); break;
+                case "weights" or "weights_precise":
+                    var rows = e.Objects(name);
+                    compare.Same($"{label} units", string.Join(", ", rows.Select(r => r["unit"].GetString())), string.Join(", ", atV.Weights.Select(w => w.Name)));
+                    foreach (var (r, w) in rows.Zip(atV.Weights)) compare.Number($"{label}[{w.Name}]", r["weight"], w.Value);
+                    break;
+                case "best_loss_v": compare.Number(label, e[name], own.LossV); break;
+                case "loss_v_precise": compare.Number(label, e[name], atV.LossV); break;
+                case "loss_w" or "loss_w_precise": compare.Number(label, e[name], atV.LossW); break;
+                case "path" or "path_precise":
+                    var points = e.Objects(name);
+                    compare.Same($"{label} periods", string.Join(", ", points.Select(p => p["period"].GetString())), string.Join(", ", atV.Path.Select(p => p.Period.ToString())));
+                    foreach (var (r, p) in points.Zip(atV.Path))
+                    {
+                        compare.Number($"{label}[{p.Period}].treated", r["treated"], p.Treated);
+                        compare.Number($"{label}[{p.Period}].synthetic", r["synthetic"], p.Synthetic);
+                    }
+                    break;
+                case "pre_rmspe" or "pre_rmspe_precise": compare.Number(label, e[name], atV.PreRmspe); break;
+                case "post_rmspe" or "post_rmspe_precise" or "pseudo_post_rmspe": compare.Number(label, e[name], atV.PostRmspe); break;
+                case "average_post_gap" or "average_post_gap_precise" or "average_pseudo_gap": compare.Number(label, e[name], atV.AveragePostGap); break;
+                case "loss_v" or "v_start_equal" or "v_start_regression" or "value_equal" or "value_regression" or "method_equal" or "method_regression"
+                    or "start_kept" or "optimx_equal" or "optimx_regression" or "ipop_status" or "exact_solver" or "published":
+                    _ = e[name];
+                    compare.Informative(label);
+                    break;
+                default:
+                    // gap_YEAR and gap_YEAR_precise: the gap in that period.
+                    var gap = GapField().Match(name);
+                    if (!gap.Success) break;
+                    var point = atV.Path.FirstOrDefault(p => p.Period.ToString() == gap.Groups[1].Value);
+                    compare.Number(label, e[name], point is null ? null : point.Treated - point.Synthetic);
+                    break;
+            }
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^gap_(\d+)(_precise)?$")]
+    private static partial System.Text.RegularExpressions.Regex GapField();
 
     // ---- multilevel ITS ----
 
