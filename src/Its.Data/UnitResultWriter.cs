@@ -1,5 +1,6 @@
+using System.Buffers;
 using System.Globalization;
-using CsvHelper;
+using System.Text;
 using Its.Batch;
 using Its.Data.Output;
 using Parquet;
@@ -116,45 +117,110 @@ public abstract class UnitResultWriter : IDisposable
     private protected static IEnumerable<(int Term, Results.Coefficient? Coefficient)> Rows(BatchResult result, int unit) =>
         Enumerable.Range(0, result.Terms.Count).Select(j => (j, result.Status(unit) == UnitStatus.Ok ? result.Coefficient(unit, j) : null));
 
+    // CSV as CsvHelper wrote it (RFC 4180 quoting, CRLF line ends, numbers round-trip), formatted
+    // straight to UTF-8 bytes: a string per field cost more than the fit.
     private sealed class CsvResults : UnitResultWriter
     {
-        private readonly StreamWriter _stream;
-        private readonly CsvWriter _csv;
+        private static readonly SearchValues<char> Quoted = SearchValues.Create("\",\r\n");
+        private readonly byte[] _buffer = new byte[1 << 20];
+        private int _used;
 
         public CsvResults(string path) : base(path)
         {
-            _stream = new StreamWriter(Output, bufferSize: 1 << 16, leaveOpen: true);
-            _csv = new CsvWriter(_stream, CultureInfo.InvariantCulture);
-            foreach (string c in Columns) _csv.WriteField(c);
-            _csv.NextRecord();
+            for (int c = 0; c < Columns.Count; c++)
+            {
+                if (c > 0) Comma();
+                Text(Columns[c]);
+            }
+            LineEnd();
         }
 
         public override void Write(IReadOnlyList<PanelUnit> units, BatchResult result)
         {
-            static string N(double? x) => x is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : "";
             for (int i = 0; i < result.Count; i++)
             {
                 bool ok = result.Status(i) == UnitStatus.Ok;
+                string status = result.Status(i).Name(), note = result.Note(i) ?? "";
                 foreach (var (term, c) in Rows(result, i))
                 {
-                    _csv.WriteField(units[i].Id);
-                    _csv.WriteField(result.Terms[term]);
-                    foreach (var x in new[] { c?.Estimate, c?.StdError, c?.Statistic, c?.Df, c?.PValue, c?.Ci.Lower, c?.Ci.Upper })
-                        _csv.WriteField(N(x));
-                    _csv.WriteField(ok ? result.N(i).ToString(CultureInfo.InvariantCulture) : "");
-                    _csv.WriteField(ok ? N(result.Sigma(i)) : "");
-                    _csv.WriteField(N(result.Rho(i)));
-                    _csv.WriteField(result.Status(i).Name());
-                    _csv.WriteField(result.Note(i) ?? "");
-                    _csv.NextRecord();
+                    Text(units[i].Id); Comma();
+                    Text(result.Terms[term]); Comma();
+                    Number(c?.Estimate); Comma();
+                    Number(c?.StdError); Comma();
+                    Number(c?.Statistic); Comma();
+                    Number(c?.Df); Comma();
+                    Number(c?.PValue); Comma();
+                    Number(c?.Ci.Lower); Comma();
+                    Number(c?.Ci.Upper); Comma();
+                    Number(ok ? result.N(i) : null); Comma();
+                    Number(ok ? result.Sigma(i) : null); Comma();
+                    Number(result.Rho(i)); Comma();
+                    Text(status); Comma();
+                    Text(note);
+                    LineEnd();
                 }
             }
         }
 
         private protected override void Close()
         {
-            _csv.Dispose();
-            _stream.Dispose();
+            Flush();
+            Output.Flush();
+        }
+
+        private void Comma() => Byte((byte)',');
+
+        private void LineEnd()
+        {
+            Byte((byte)'\r');
+            Byte((byte)'\n');
+        }
+
+        private void Byte(byte b)
+        {
+            if (_used == _buffer.Length) Flush();
+            _buffer[_used++] = b;
+        }
+
+        // Integers print as integers and doubles as their shortest round-trip form, both as ToString("R").
+        private void Number(double? x)
+        {
+            if (x is not { } v) return;
+            if (_buffer.Length - _used < 32) Flush();
+            v.TryFormat(_buffer.AsSpan(_used), out int written, "R", CultureInfo.InvariantCulture);
+            _used += written;
+        }
+
+        // Quoted when it holds a quote, comma or line break or starts or ends with a space (CsvHelper's rule).
+        private void Text(string text)
+        {
+            if (text.Length == 0) return;
+            if (text[0] != ' ' && text[^1] != ' ' && text.AsSpan().IndexOfAny(Quoted) < 0)
+            {
+                Utf8(text);
+                return;
+            }
+            Byte((byte)'"');
+            Utf8(text.Replace("\"", "\"\"", StringComparison.Ordinal));
+            Byte((byte)'"');
+        }
+
+        private void Utf8(string text)
+        {
+            int most = Encoding.UTF8.GetMaxByteCount(text.Length);
+            if (_buffer.Length - _used < most) Flush();
+            if (most > _buffer.Length)
+            {
+                Output.Write(Encoding.UTF8.GetBytes(text));
+                return;
+            }
+            _used += Encoding.UTF8.GetBytes(text, _buffer.AsSpan(_used));
+        }
+
+        private void Flush()
+        {
+            Output.Write(_buffer, 0, _used);
+            _used = 0;
         }
     }
 
