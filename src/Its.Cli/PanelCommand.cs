@@ -6,8 +6,9 @@ using Spectre.Console;
 namespace Its.Cli;
 
 /// <summary>
-/// <c>its panel</c>: the same ITS model fitted to every unit of a long file (CSV or Parquet), in
-/// chunks so memory stays bounded; writes a tidy per-unit table and prints a summary.
+/// <c>its panel</c>: the same ITS model fitted to every unit of a long file (CSV or Parquet) or of
+/// a DuckDB query's result, in chunks so memory stays bounded; writes a tidy per-unit table and
+/// prints a summary.
 /// </summary>
 public static class PanelCommand
 {
@@ -16,7 +17,10 @@ public static class PanelCommand
     {
         var files = new Argument<string[]>("file") { Description = "Long CSV, Excel or Parquet file(s), one row per unit and period; a * or ? in the file name matches several", Arity = ArgumentArity.ZeroOrMore };
         var input = new Option<string[]>("--input") { Description = "More input files or patterns (e.g. 'parts/*.parquet'); each gives its own results" };
-        var id = new Option<string>("--id") { Description = "Unit identifier column; the rows of a unit must be together", Required = true };
+        var sql = new Option<string?>("--sql") { Description = "A DuckDB query whose result is the panel, over CSV, Parquet or DuckDB files: e.g. \"SELECT id, month, sum(visits) AS visits FROM 'visits.parquet' WHERE region = 'east' GROUP BY ALL\" (its units need not be sorted)" };
+        var query = new Option<string?>("--query") { Description = "A file holding such a query (e.g. panel.sql)" };
+        var grouped = new Option<bool>("--grouped") { Description = "With --sql or --query: each unit's rows already come together in the query's result (a file sorted by unit); skips DuckDB's sort" };
+        var id = new Option<string>("--id") { Description = "Unit identifier column; in a file the rows of a unit must be together", Required = true };
         var date = new Option<string>("--date") { Description = "Date column: 2016-01, 2016/01, 2016m1, 201601, Jan 2016, 2016-01-15; 2016q1; 2016 (Parquet and Excel: also a date)", DefaultValueFactory = _ => "month" };
         var outcome = new Option<string>("--outcome") { Description = "Outcome column; a missing value (empty, NA, ...: see --na) is a missing period", Required = true };
         var table = new TableOptionsReader();
@@ -30,13 +34,16 @@ public static class PanelCommand
         var force = new Option<bool>("--force") { Description = "Overwrite existing results files" };
         var command = new Command("panel", "Fit the same ITS model to every unit of a panel file (millions of units) by shared-design batch fitting");
         command.Arguments.Add(files);
-        foreach (var o in new Option[] { input, id, date, outcome, period, where }) command.Options.Add(o);
+        foreach (var o in new Option[] { input, sql, query, grouped, id, date, outcome, period, where }) command.Options.Add(o);
         table.AddTo(command);
         spec.AddTo(command);
         foreach (var o in new Option[] { outPath, summaryPath, forest, chunk, force }) command.Options.Add(o);
         command.SetAction(p =>
         {
-            var inputs = Expand([.. p.GetValue(files) ?? [], .. p.GetValue(input) ?? []]);
+            string[] named = [.. p.GetValue(files) ?? [], .. p.GetValue(input) ?? []];
+            var queryText = QueryText(p.GetValue(sql), p.GetValue(query), named);
+            if (p.GetValue(grouped) && queryText is null) throw new InputError("--grouped is for a query (--sql or --query); a file's units must already be grouped");
+            var inputs = queryText is null ? Expand(named) : [queryText.Value.Label];
             if (p.GetValue(chunk) < 1) throw new InputError($"--chunk {p.GetValue(chunk)}: must be 1 or more");
             if (p.GetValue(forest) < 0) throw new InputError($"--forest {p.GetValue(forest)}: must be 0 or more");
             var written = spec.InterruptionFrequency(p);
@@ -52,7 +59,8 @@ public static class PanelCommand
                 Table = table.Read(p),
                 SettingNames = SettingFlags.Name,
             };
-            var plans = PanelPipeline.Plan(inputs, p.GetValue(outPath)!, p.GetValue(summaryPath), p.GetValue(force));
+            var plans = PanelPipeline.Plan(inputs, p.GetValue(outPath)!, p.GetValue(summaryPath), p.GetValue(force))
+                .Select(plan => plan with { Query = queryText is { } q ? new PanelQuery(q.Sql) { Grouped = p.GetValue(grouped) } : null }).ToArray();
             var model = spec.Read(p);
             var run = new PanelRun
             {
@@ -93,6 +101,24 @@ public static class PanelCommand
         return result!;
     }
 
+    // The query of --sql or of the --query file, with the name messages give it; null for files.
+    private static (string Label, string Sql)? QueryText(string? sql, string? file, string[] named)
+    {
+        if (sql is null && file is null) return null;
+        if (sql is not null && file is not null) throw new InputError("give the query by --sql or by --query FILE, not both");
+        if (named.Length > 0) throw new InputError($"{(sql is null ? "--query" : "--sql")} reads the panel from the query; give no panel file ({named[0]})");
+        if (file is null) return ("--sql", sql!);
+        if (Directory.Exists(file)) throw new InputError($"{file}: is a directory, not a query file");
+        try
+        {
+            return (file, File.ReadAllText(file));
+        }
+        catch (FileNotFoundException) { throw new InputError($"{file}: query file not found"); }
+        catch (DirectoryNotFoundException) { throw new InputError($"{file}: query file not found"); }
+        catch (UnauthorizedAccessException) { throw new InputError($"{file}: permission denied"); }
+        catch (IOException e) { throw new InputError($"{file}: cannot be read ({e.Message})"); }
+    }
+
     // Files named, with the patterns in their file names expanded (in ordinal order).
     private static List<string> Expand(IEnumerable<string> patterns)
     {
@@ -107,7 +133,7 @@ public static class PanelCommand
             if (matches.Length == 0) throw new InputError($"{pattern}: no file matches");
             files.AddRange(matches);
         }
-        if (files.Count == 0) throw new InputError("give a panel file (CSV or Parquet), or --input PATTERN");
+        if (files.Count == 0) throw new InputError("give a panel file (CSV or Parquet), --input PATTERN, or a query by --sql or --query");
         return files;
     }
 }

@@ -41,6 +41,7 @@ public static class SettingFlags
         [(typeof(PanelOutputs), nameof(PanelOutputs.Results))] = "--out",
         [(typeof(PanelOutputs), nameof(PanelOutputs.Summary))] = "--summary",
         [(typeof(PanelRun), nameof(PanelRun.Overwrite))] = "--force",
+        [(typeof(PanelQuery), nameof(PanelQuery.Grouped))] = "--grouped",
     };
 
     /// <summary>The setting as typed on the command line: its option and the values, <c>--family quasipoisson or negbin</c>; a switch set to true is the option alone. A setting with no option keeps the library's name.</summary>

@@ -10,10 +10,25 @@ using Its.Time;
 namespace Its.Data;
 
 /// <summary>The files one panel input gives: its per-unit results and, optionally, its summary as JSON.</summary>
-/// <param name="Input">The panel file read (CSV, Excel or Parquet).</param>
+/// <param name="Input">The panel file read (CSV, Excel or Parquet), or how a <see cref="Query"/> is named.</param>
 /// <param name="Results">The results file written (.csv or .parquet), one row per unit and term.</param>
 /// <param name="Summary">The summary written as JSON, naming the results file and its SHA-256; null for none.</param>
-public sealed record PanelOutputs(string Input, string Results, string? Summary);
+public sealed record PanelOutputs(string Input, string Results, string? Summary)
+{
+    /// <summary>A DuckDB query whose result is the panel (<see cref="PanelReader.OpenQuery"/>); null: the file <see cref="Input"/>.</summary>
+    public PanelQuery? Query { get; init; }
+}
+
+/// <summary>A DuckDB query whose result is a long panel (one row per unit and period).</summary>
+/// <param name="Sql">The query, in DuckDB's SQL: over files (<c>read_csv</c>, <c>'x.parquet'</c>), with any joins, filters and aggregation.</param>
+public sealed record PanelQuery(string Sql)
+{
+    /// <summary>
+    /// The result already has each unit's rows together (a file sorted by unit, read in order):
+    /// DuckDB's sort is skipped, and a unit that comes back after others is refused.
+    /// </summary>
+    public bool Grouped { get; init; }
+}
 
 /// <summary>How every unit of a panel is read and fitted: the columns, the model and the sizes of the work.</summary>
 public sealed record PanelRun
@@ -97,8 +112,8 @@ public static class PanelPipeline
     }
 
     /// <summary>
-    /// Reads, fits and writes one input: one thread reads (parsing is the slow part) while the
-    /// caller's fits and writes, two chunks in flight at most.
+    /// Reads, fits and writes one input: one thread reads (parsing is the slow part), the caller's
+    /// fits, and another writes the results, two chunks in flight between each.
     /// </summary>
     /// <param name="outputs">The input and its outputs, as <see cref="Plan"/> made them.</param>
     /// <param name="run">The columns, the model and the sizes of the work.</param>
@@ -114,7 +129,7 @@ public static class PanelPipeline
         string file = outputs.Input;
         // A second run to the same results is refused while this one writes them.
         using var writing = OutputLock.Acquire(outputs.Results, run.Writer);
-        using var reader = PanelReader.Open(file, run.Columns);
+        using var reader = outputs.Query is { } query ? PanelReader.OpenQuery(file, query, run.Columns) : PanelReader.Open(file, run.Columns);
         // Written where links lead, so a link to a results file keeps pointing at the new one.
         using var writer = UnitResultWriter.Create(FileIdentity.Resolve(outputs.Results), run.Overwrite);
         PanelFitter? fitter = null;
@@ -122,6 +137,7 @@ public static class PanelPipeline
         var firstFailures = new Dictionary<UnitStatus, (string Id, string? Note)>();
         // The reader's progress and frequency travel with each chunk, read on the reader's thread.
         using var queue = new BlockingCollection<(IReadOnlyList<PanelUnit> Units, double Progress, Frequency? Frequency)>(boundedCapacity: 2);
+        using var fitted = new BlockingCollection<(IReadOnlyList<PanelUnit> Units, BatchResult Result)>(boundedCapacity: 2);
         using var stop = new CancellationTokenSource();
         var producer = Task.Run(() =>
         {
@@ -134,6 +150,18 @@ public static class PanelPipeline
                 queue.CompleteAdding();
             }
         });
+        var consumer = Task.Run(() =>
+        {
+            try
+            {
+                foreach (var (units, result) in fitted.GetConsumingEnumerable()) writer.Write(units, result);
+            }
+            catch
+            {
+                stop.Cancel(); // the reader and the fits stop too
+                throw;
+            }
+        });
         try
         {
             foreach (var (units, read, frequency) in queue.GetConsumingEnumerable())
@@ -141,17 +169,28 @@ public static class PanelPipeline
                 fitter ??= Fitter(file, run, frequency);
                 summary ??= new PanelSummary(fitter.InterruptionTerms, run.Forest);
                 var result = InputError.FromModel(file, () => fitter.Fit(units));
-                writer.Write(units, result);
+                fitted.Add((units, result), stop.Token);
                 summary.Add(units.Select(u => u.Id).ToArray(), result);
                 for (int i = 0; i < result.Count; i++)
                     if (result.Status(i) != UnitStatus.Ok) firstFailures.TryAdd(result.Status(i), (units[i].Id, result.Note(i)));
                 progress?.Invoke(read);
             }
+            fitted.CompleteAdding();
+            consumer.GetAwaiter().GetResult(); // the writer's error, if any
         }
-        catch
+        catch (Exception e)
         {
             stop.Cancel();
-            try { producer.Wait(); } catch (AggregateException) { } // the reader must be done before it is closed
+            if (!fitted.IsAddingCompleted) fitted.CompleteAdding();
+            // Both threads must be done before the reader and the writer are closed.
+            try { producer.Wait(); } catch (AggregateException) { }
+            try { consumer.Wait(); }
+            catch (AggregateException failed) when (e is OperationCanceledException && failed.InnerException is not OperationCanceledException)
+            {
+                // The fits stopped because the writer failed: its error is the one to tell.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed.InnerException!);
+            }
+            catch (AggregateException) { }
             throw;
         }
         producer.GetAwaiter().GetResult(); // the reader's own error, if any

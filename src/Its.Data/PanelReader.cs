@@ -98,6 +98,19 @@ public sealed class PanelReader : IDisposable
         catch (IOException e) { throw new InputError($"{path}: cannot be read ({e.Message})"); }
     }
 
+    /// <summary>
+    /// Opens a DuckDB query as a panel (<paramref name="label"/> names it in messages): its result
+    /// sorted by the unit column, so its units need not come together, unless the query says they
+    /// do (<see cref="PanelQuery.Grouped"/>); rows are numbered in the order read.
+    /// </summary>
+    /// <exception cref="InputError">The query fails (its message at the query's own line), or lacks a column.</exception>
+    public static PanelReader OpenQuery(string label, PanelQuery query, PanelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        ArgumentNullException.ThrowIfNull(options);
+        return new PanelReader(new QuerySource(QueryRows.Open(label, query, options)), options);
+    }
+
     /// <summary>The units, <paramref name="unitsPerChunk"/> at a time, in file order.</summary>
     /// <exception cref="InputError">The file is malformed or a unit's rows are not together.</exception>
     public IEnumerable<IReadOnlyList<PanelUnit>> Chunks(int unitsPerChunk)
@@ -113,7 +126,9 @@ public sealed class PanelReader : IDisposable
                 if (current is not null) chunk.Add(Assemble(current, rows));
                 if (chunk.Count == unitsPerChunk) { yield return chunk; chunk = new List<PanelUnit>(unitsPerChunk); }
                 if (!_seen.Add(Hash(row.Id)))
-                    throw new InputError($"{File}: row {row.Line}, column {_options.Id}: unit {row.Id} appears again after other units; the rows of a unit must be together (sort the file by {_options.Id})");
+                    throw new InputError(new UserMessage($"{File}: row {row.Line}, column {_options.Id}: unit {row.Id} appears again after other units; the rows of a unit must be together ({(_source is QuerySource
+                        ? new UserMessage($"leave out {Setting.Of<PanelQuery>(nameof(PanelQuery.Grouped))} and the query's result is sorted by {_options.Id}")
+                        : new UserMessage($"sort the file by {_options.Id}"))})"));
                 current = row.Id;
                 rows.Clear();
             }
@@ -192,6 +207,26 @@ public sealed class PanelReader : IDisposable
         Frequency? Frequency { get; }
 
         IEnumerable<Row> Rows();
+    }
+
+    // A query's rows: no progress is known until the result ends.
+    private sealed class QuerySource(QueryRows query) : IRowSource
+    {
+        private bool _done;
+
+        public string File => query.Label;
+
+        public double Progress => _done ? 1 : 0;
+
+        public Frequency? Frequency => query.Frequency;
+
+        public IEnumerable<Row> Rows()
+        {
+            foreach (var (line, id, period, value, problem) in query.Rows()) yield return new Row(line, id, period, value, problem);
+            _done = true;
+        }
+
+        public void Dispose() => query.Dispose();
     }
 
     private sealed class CsvRows : IRowSource
