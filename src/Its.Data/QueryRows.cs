@@ -39,9 +39,7 @@ internal sealed partial class QueryRows : IDisposable
         _dates = new DateCache(options.Period, options.Period ?? options.CalendarDates, options.Table.DateFormat);
         _spill = Path.Combine(Path.GetTempPath(), $"its-duckdb-{Environment.ProcessId}-{Guid.NewGuid():N}");
         _connection = new DuckDBConnection("DataSource=:memory:");
-        // Streamed: a chunk of the result at a time, not the whole result in memory.
         _command = _connection.CreateCommand();
-        _command.UseStreamingMode = true;
         try
         {
             _connection.Open();

@@ -76,6 +76,24 @@ public sealed class PanelQueryTests : IDisposable
     }
 
     [Fact]
+    public void Partitions_by_a_hash_of_the_unit_give_together_the_results_of_the_whole_panel()
+    {
+        var (_, monthly) = Files();
+        string whole = Path.Combine(_dir.Path, "whole.csv");
+        Assert.Equal(0, CliRun.Of(Panel(whole, "--sql", $"SELECT * FROM read_csv('{monthly}')")).ExitCode);
+        // One task of a job array each: every unit in exactly one partition.
+        var parts = new List<string>();
+        for (int k = 0; k < 2; k++)
+        {
+            string part = Path.Combine(_dir.Path, $"part-{k}.csv");
+            var run = CliRun.Of(Panel(part, "--sql", $"SELECT * FROM read_csv('{monthly}') WHERE hash(clinic) % 2 = {k}"));
+            Assert.Equal(0, run.ExitCode);
+            parts.AddRange(File.ReadAllLines(part).Skip(1));
+        }
+        Assert.Equal(File.ReadAllLines(whole).Skip(1).Order(StringComparer.Ordinal), parts.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Dates_integers_and_missing_values_in_the_result_are_read_by_their_types()
     {
         var (_, monthly) = Files();
