@@ -119,7 +119,8 @@ public sealed class PanelReader : IDisposable
         var chunk = new List<PanelUnit>(unitsPerChunk);
         var rows = new List<Row>();
         string? current = null;
-        foreach (var row in Guard(_source.Rows()))
+        // A query reports its own errors (DuckDB's, as input errors): no guard on its hot path.
+        foreach (var row in _source is QuerySource ? _source.Rows() : Guard(_source.Rows()))
         {
             if (row.Id != current)
             {
@@ -212,19 +213,13 @@ public sealed class PanelReader : IDisposable
     // A query's rows: no progress is known until the result ends.
     private sealed class QuerySource(QueryRows query) : IRowSource
     {
-        private bool _done;
-
         public string File => query.Label;
 
-        public double Progress => _done ? 1 : 0;
+        public double Progress => query.Finished ? 1 : 0;
 
         public Frequency? Frequency => query.Frequency;
 
-        public IEnumerable<Row> Rows()
-        {
-            foreach (var (line, id, period, value, problem) in query.Rows()) yield return new Row(line, id, period, value, problem);
-            _done = true;
-        }
+        public IEnumerable<Row> Rows() => query.Rows((line, id, period, value, problem) => new Row(line, id, period, value, problem));
 
         public void Dispose() => query.Dispose();
     }

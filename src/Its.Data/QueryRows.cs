@@ -84,8 +84,15 @@ internal sealed partial class QueryRows : IDisposable
         return new QueryRows(label, query, options);
     }
 
-    /// <summary>The rows, in the order of their units: (row of the sorted result, id, period and value, or what is wrong).</summary>
-    public IEnumerable<(long Row, string Id, Period Period, double Value, string? Problem)> Rows()
+    /// <summary>Whether the whole result has been read.</summary>
+    public bool Finished { get; private set; }
+
+    /// <summary>
+    /// The rows, in the order of their units, each made by <paramref name="make"/> from (row of the
+    /// sorted result, id, period, value, what is wrong or null): one iterator from DuckDB's vectors
+    /// to the caller's rows.
+    /// </summary>
+    public IEnumerable<T> Rows<T>(Func<long, string, Period, double, string?, T> make)
     {
         long row = 0;
         for (int n = Fetch(); n > 0; n = Fetch())
@@ -95,12 +102,13 @@ internal sealed partial class QueryRows : IDisposable
                 string id = _ids[i] is { Length: > 0 } text ? text
                     : throw new InputError($"{Label}: row {row} of the result, column {_options.Id}: missing unit id");
                 var (period, error) = _periods[i];
-                if (error is not null) { yield return (row, id, default, 0, _options.Worded(new UserMessage($"{Label}: row {row} of the result, column {_options.Date}: {error}"))); continue; }
+                if (error is not null) { yield return make(row, id, default, 0, _options.Worded(new UserMessage($"{Label}: row {row} of the result, column {_options.Date}: {error}"))); continue; }
                 double value = _values[i];
                 yield return double.IsInfinity(value)
-                    ? (row, id, period, 0, $"{Label}: row {row} of the result, column {_options.Outcome}: {value} is not a finite number")
-                    : (row, id, period, value, null);
+                    ? make(row, id, period, 0, $"{Label}: row {row} of the result, column {_options.Outcome}: {value} is not a finite number")
+                    : make(row, id, period, value, null);
             }
+        Finished = true;
     }
 
     /// <summary>Closes the query and removes DuckDB's spill folder.</summary>
