@@ -113,8 +113,7 @@ public static class PanelCommand
         {
             return (file, File.ReadAllText(file));
         }
-        catch (FileNotFoundException) { throw new InputError($"{file}: query file not found"); }
-        catch (DirectoryNotFoundException) { throw new InputError($"{file}: query file not found"); }
+        catch (IOException e) when (e is FileNotFoundException or DirectoryNotFoundException) { throw new InputError($"{file}: query file not found"); }
         catch (UnauthorizedAccessException) { throw new InputError($"{file}: permission denied"); }
         catch (IOException e) { throw new InputError($"{file}: cannot be read ({e.Message})"); }
     }

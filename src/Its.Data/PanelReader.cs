@@ -127,9 +127,7 @@ public sealed class PanelReader : IDisposable
                 if (current is not null) chunk.Add(Assemble(current, rows));
                 if (chunk.Count == unitsPerChunk) { yield return chunk; chunk = new List<PanelUnit>(unitsPerChunk); }
                 if (!_seen.Add(Hash(row.Id)))
-                    throw new InputError(new UserMessage($"{File}: row {row.Line}, column {_options.Id}: unit {row.Id} appears again after other units; the rows of a unit must be together ({(_source is QuerySource
-                        ? new UserMessage($"leave out {Setting.Of<PanelQuery>(nameof(PanelQuery.Grouped))} and the query's result is sorted by {_options.Id}")
-                        : new UserMessage($"sort the file by {_options.Id}"))})"));
+                    throw new InputError(new UserMessage($"{File}: row {row.Line}, column {_options.Id}: unit {row.Id} appears again after other units; the rows of a unit must be together ({_source.Regroup(_options.Id)})"));
                 current = row.Id;
                 rows.Clear();
             }
@@ -208,6 +206,9 @@ public sealed class PanelReader : IDisposable
         Frequency? Frequency { get; }
 
         IEnumerable<Row> Rows();
+
+        // How the user brings the rows of each unit together.
+        UserMessage Regroup(string id) => new($"sort the file by {id}");
     }
 
     // A query's rows: no progress is known until the result ends.
@@ -220,6 +221,8 @@ public sealed class PanelReader : IDisposable
         public Frequency? Frequency => query.Frequency;
 
         public IEnumerable<Row> Rows() => query.Rows((line, id, period, value, problem) => new Row(line, id, period, value, problem));
+
+        public UserMessage Regroup(string id) => new($"leave out {Setting.Of<PanelQuery>(nameof(PanelQuery.Grouped))} and the query's result is sorted by {id}");
 
         public void Dispose() => query.Dispose();
     }

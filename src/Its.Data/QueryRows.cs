@@ -30,6 +30,12 @@ internal sealed partial class QueryRows : IDisposable
     private DuckDBPreparedStatement? _prepared;
     private DuckDBResult _result;
     private bool _running;
+    // One chunk of the result, a vector of each column; the last id read, as bytes and as text.
+    private readonly string?[] _ids = new string?[(int)NativeMethods.Helpers.DuckDBVectorSize()];
+    private readonly (Period, UserMessage?)[] _periods = new (Period, UserMessage?)[(int)NativeMethods.Helpers.DuckDBVectorSize()];
+    private readonly double[] _values = new double[(int)NativeMethods.Helpers.DuckDBVectorSize()];
+    private byte[] _lastId = [];
+    private string? _lastIdText;
 
     private QueryRows(string label, PanelQuery query, PanelOptions options)
     {
@@ -125,13 +131,6 @@ internal sealed partial class QueryRows : IDisposable
         }
         catch (IOException) { } // a spill file still held: the system's temporary folder is cleaned in time
     }
-
-    // One chunk of the result, a vector of each column.
-    private readonly string?[] _ids = new string?[(int)NativeMethods.Helpers.DuckDBVectorSize()];
-    private readonly (Period, UserMessage?)[] _periods = new (Period, UserMessage?)[(int)NativeMethods.Helpers.DuckDBVectorSize()];
-    private readonly double[] _values = new double[(int)NativeMethods.Helpers.DuckDBVectorSize()];
-    private byte[] _lastId = [];
-    private string? _lastIdText;
 
     // Reads the next chunk of the result straight from DuckDB's vectors into _ids, _periods and
     // _values (the ADO.NET reader's value per call cost more than the fit); 0 at the end.
