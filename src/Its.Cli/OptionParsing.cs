@@ -27,6 +27,16 @@ public static class OptionParsing
         _ => throw new InputError($"--format {text}: expected table, json, csv, markdown, latex or html"),
     };
 
+    /// <summary>Reads <c>--partition K/N</c>: part K (1 to N) of N.</summary>
+    public static Batch.UnitPartition Partition(string text)
+    {
+        var parts = text.Split('/');
+        if (parts.Length != 2 || !int.TryParse(parts[0].Trim(), out int k) || !int.TryParse(parts[1].Trim(), out int n) || n < 1)
+            throw new InputError($"--partition {text}: expected K/N, part K of N parts (e.g. 3/10)");
+        if (k < 1 || k > n) throw new InputError($"--partition {text}: K must be 1 to {n} (a Slurm array for it: --array=1-{n})");
+        return new Batch.UnitPartition(k, n);
+    }
+
     /// <summary>Reads <c>--period</c>: month, quarter or year.</summary>
     public static Frequency Frequency(string text) => text.Trim().ToLowerInvariant() switch
     {

@@ -31,19 +31,21 @@ public static class PanelCommand
         var summaryPath = new Option<string?>("--summary") { Description = "Also write the summary as JSON here, naming the results file and its SHA-256 (with several inputs it must contain {name})" };
         var forest = new Option<int>("--forest") { Description = "Units, in file order, whose estimates the summary lists for a forest plot", DefaultValueFactory = _ => 30 };
         var chunk = new Option<int>("--chunk") { Description = "Units read and fitted at a time (memory grows with it, not with the file)", DefaultValueFactory = _ => 8192 };
+        var partition = new Option<string?>("--partition") { Description = "K/N: fit only part K of N of the units (chosen by a hash of the id, the same on every machine), as one task of N; its panel merge joins the parts' summaries" };
         var force = new Option<bool>("--force") { Description = "Overwrite existing results files" };
         var command = new Command("panel", "Fit the same ITS model to every unit of a panel file (millions of units) by shared-design batch fitting");
         command.Arguments.Add(files);
         foreach (var o in new Option[] { input, sql, query, grouped, id, date, outcome, period, where }) command.Options.Add(o);
         table.AddTo(command);
         spec.AddTo(command);
-        foreach (var o in new Option[] { outPath, summaryPath, forest, chunk, force }) command.Options.Add(o);
+        foreach (var o in new Option[] { outPath, summaryPath, forest, chunk, partition, force }) command.Options.Add(o);
+        command.Subcommands.Add(Merge(output));
         command.SetAction(p =>
         {
             string[] named = [.. p.GetValue(files) ?? [], .. p.GetValue(input) ?? []];
             var queryText = QueryText(p.GetValue(sql), p.GetValue(query), named);
             if (p.GetValue(grouped) && queryText is null) throw new InputError("--grouped is for a query (--sql or --query); a file's units must already be grouped");
-            var inputs = queryText is null ? Expand(named) : [queryText.Value.Label];
+            var inputs = queryText is null ? Expand(named, "give a panel file (CSV or Parquet), --input PATTERN, or a query by --sql or --query") : [queryText.Value.Label];
             if (p.GetValue(chunk) < 1) throw new InputError($"--chunk {p.GetValue(chunk)}: must be 1 or more");
             if (p.GetValue(forest) < 0) throw new InputError($"--forest {p.GetValue(forest)}: must be 0 or more");
             var written = spec.InterruptionFrequency(p);
@@ -56,6 +58,7 @@ public static class PanelCommand
                 Period = frequency,
                 CalendarDates = frequency ?? written ?? Time.Frequency.Month,
                 Where = p.GetValue(where) ?? [],
+                Partition = p.GetValue(partition) is { } k ? OptionParsing.Partition(k) : null,
                 Table = table.Read(p),
                 SettingNames = SettingFlags.Name,
             };
@@ -81,6 +84,29 @@ public static class PanelCommand
                 output.Write(PanelReport.Render(done.Summary, done.Spec, plan.Input, ReportFormat.Text));
                 output.WriteLine($"Results: {plan.Results}{(plan.Summary is { } s ? $", summary: {s}" : "")} ({done.Elapsed.TotalSeconds:F1} s)");
             }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary><c>its panel merge</c>: the summaries of parts of a panel, fitted apart, merged into the whole's.</summary>
+    private static Command Merge(TextWriter output)
+    {
+        var summaries = new Argument<string[]>("summary") { Description = "The parts' summary files (its panel --summary), e.g. 'results/part-*.json'", Arity = ArgumentArity.OneOrMore };
+        var summaryPath = new Option<string?>("--summary") { Description = "Write the merged summary as JSON here (it lists the parts and their results files)" };
+        var forest = new Option<int>("--forest") { Description = "Fitted units, the parts' first in the order given, whose estimates the summary lists for a forest plot", DefaultValueFactory = _ => 30 };
+        var force = new Option<bool>("--force") { Description = "Overwrite an existing summary file" };
+        var command = new Command("merge", "Merge the summaries of parts of a panel (--partition K/N, or files split by unit) into the whole's, from the parts' results: the same quantiles and pooled estimates as one run");
+        command.Arguments.Add(summaries);
+        foreach (var o in new Option[] { summaryPath, forest, force }) command.Options.Add(o);
+        command.SetAction(p =>
+        {
+            if (p.GetValue(forest) < 0) throw new InputError($"--forest {p.GetValue(forest)}: must be 0 or more");
+            var named = Expand(p.GetValue(summaries) ?? [], "give the parts' summary files");
+            var merged = PanelMerge.Merge(named, p.GetValue(forest));
+            if (p.GetValue(summaryPath) is { } path) PanelMerge.Write(merged, path, p.GetValue(force));
+            output.Write(PanelReport.Render(merged.Summary, merged.Model, merged.Source, ReportFormat.Text, parts: merged.Parts));
+            if (p.GetValue(summaryPath) is { } written) output.WriteLine($"Summary: {written}");
             return ExitCodes.Success;
         });
         return command;
@@ -119,7 +145,7 @@ public static class PanelCommand
     }
 
     // Files named, with the patterns in their file names expanded (in ordinal order).
-    private static List<string> Expand(IEnumerable<string> patterns)
+    private static List<string> Expand(IEnumerable<string> patterns, string noneGiven)
     {
         var files = new List<string>();
         foreach (string pattern in patterns)
@@ -132,7 +158,7 @@ public static class PanelCommand
             if (matches.Length == 0) throw new InputError($"{pattern}: no file matches");
             files.AddRange(matches);
         }
-        if (files.Count == 0) throw new InputError("give a panel file (CSV or Parquet), --input PATTERN, or a query by --sql or --query");
+        if (files.Count == 0) throw new InputError(noneGiven);
         return files;
     }
 }

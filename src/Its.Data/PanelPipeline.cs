@@ -195,14 +195,15 @@ public static class PanelPipeline
         }
         producer.GetAwaiter().GetResult(); // the reader's own error, if any
         var where = run.Columns.Where;
-        if (fitter is null || summary is null) throw new InputError($"{file}: no data rows{(where.Count > 0 ? $" with {string.Join(" and ", where)}" : "")}");
+        if (fitter is null || summary is null)
+            throw new InputError($"{file}: no data rows{(where.Count > 0 ? $" with {string.Join(" and ", where)}" : "")}{(run.Columns.Partition is { } part ? $" in partition {part}" : "")}");
         // A run that fitted nothing is refused and writes nothing: its results would be all blanks.
         if (summary.StatusCounts[UnitStatus.Ok] == 0) throw new InputError(NothingFitted(file, summary, firstFailures));
         // Both files are complete on disk, beside their targets, before either replaces its target;
         // then the results and the summary are renamed in place one right after the other. The
         // summary names the results file and its SHA-256, so a pair that is not one run's (a kill
         // between the two renames) can be told.
-        var results = new PanelResultsFile(outputs.Results, writer.Finish());
+        var results = new PanelResultsFile(outputs.Results, writer.Finish()) { Partition = run.Columns.Partition };
         using var summaryFile = outputs.Summary is { } summaryPath
             ? Pending(summaryPath, PanelReport.Render(summary, fitter.Spec, file, ReportFormat.Json, results) + "\n")
             : null;

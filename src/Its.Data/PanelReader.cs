@@ -33,6 +33,9 @@ public sealed record PanelOptions
     /// <summary>COL=VALUE filters; only rows where all hold are read.</summary>
     public IReadOnlyList<string> Where { get; init; } = [];
 
+    /// <summary>Only the units of this part of the panel are read (by a hash of their id); null for all.</summary>
+    public UnitPartition? Partition { get; init; }
+
     /// <summary>How a CSV or Excel file is read, and the tokens of a missing value and the date format of any file.</summary>
     public TableOptions Table { get; init; } = TableOptions.Default;
 
@@ -63,7 +66,7 @@ public sealed class PanelReader : IDisposable
 
     private readonly IRowSource _source;
     private readonly PanelOptions _options;
-    private readonly HashSet<ulong> _seen = [];   // 64-bit hashes of the ids done, to catch a unit split across the file
+    private readonly HashSet<ulong> _seen = [];   // 64-bit hashes of the ids done, to catch a unit split across the file (a collision among a million ids: odds about 3e-8)
 
     private PanelReader(IRowSource source, PanelOptions options)
     {
@@ -119,21 +122,26 @@ public sealed class PanelReader : IDisposable
         var chunk = new List<PanelUnit>(unitsPerChunk);
         var rows = new List<Row>();
         string? current = null;
+        var partition = _options.Partition;
+        bool kept = false; // whether the current unit is in the partition read
         // A query reports its own errors (DuckDB's, as input errors): no guard on its hot path.
         foreach (var row in _source is QuerySource ? _source.Rows() : Guard(_source.Rows()))
         {
             if (row.Id != current)
             {
-                if (current is not null) chunk.Add(Assemble(current, rows));
+                if (kept) chunk.Add(Assemble(current!, rows));
                 if (chunk.Count == unitsPerChunk) { yield return chunk; chunk = new List<PanelUnit>(unitsPerChunk); }
-                if (!_seen.Add(Hash(row.Id)))
+                // Every unit is checked, in the partition or not, so each part refuses a file that the whole run would.
+                ulong hash = UnitPartition.Hash(row.Id);
+                if (!_seen.Add(hash))
                     throw new InputError(new UserMessage($"{File}: row {row.Line}, column {_options.Id}: unit {row.Id} appears again after other units; the rows of a unit must be together ({_source.Regroup(_options.Id)})"));
                 current = row.Id;
+                kept = partition is null || UnitPartition.PartOf(hash, partition.Count) == partition.Index;
                 rows.Clear();
             }
-            rows.Add(row);
+            if (kept) rows.Add(row);
         }
-        if (current is not null) chunk.Add(Assemble(current, rows));
+        if (kept) chunk.Add(Assemble(current!, rows));
         if (chunk.Count > 0) yield return chunk;
     }
 
@@ -184,14 +192,6 @@ public sealed class PanelReader : IDisposable
             values[rows[i].Period.PeriodsSince(start)] = rows[i].Value;
         }
         return new PanelUnit(id, start, values);
-    }
-
-    // FNV-1a, 64 bits: a collision among a million ids has odds of about 3e-8.
-    private static ulong Hash(string id)
-    {
-        ulong h = 14695981039346656037;
-        foreach (char c in id) h = (h ^ c) * 1099511628211;
-        return h;
     }
 
     // One row: the unit, its period and value (NaN = missing), or what is wrong with it.

@@ -182,6 +182,58 @@ public sealed class PanelFitterTests
         Assert.Equal(units.Where((u, i) => all[i].Item1.Status(all[i].i) == UnitStatus.Ok).Take(5).Select(u => u.Id), summary.Forest.Where(r => r.Term == "level1").Select(r => r.Id));
     }
 
+    [Fact]
+    public void The_summary_is_the_same_to_the_last_bit_whatever_order_its_units_come_in()
+    {
+        var units = Panel(seed: 11, log: false);
+        var result = new PanelFitter(Spec("newey:3", "plain")).Fit(units);
+        var ids = units.Select(u => u.Id).ToArray();
+        // Six more units with one estimate and different standard errors: ties are ordered by standard error.
+        static Results.Coefficient Tied(string term, int k) => new(term, 1.5, 0.1 + 0.37 * k, 1.5 / (0.1 + 0.37 * k), 40, 0.01 * k, new Results.Interval(0, 3));
+        PanelSummary Summary(IEnumerable<int> order)
+        {
+            var summary = new PanelSummary(["level1", "slope1"]);
+            foreach (int i in order)
+                if (i >= ids.Length) summary.Add($"tie{i}", UnitStatus.Ok, [Tied("level1", i - ids.Length), Tied("slope1", i - ids.Length)]);
+                else summary.Add(ids[i], result.Status(i), result.Status(i) == UnitStatus.Ok ? [result.Coefficient(i, 2), result.Coefficient(i, 3)] : []);
+            return summary;
+        }
+        var order = Enumerable.Range(0, ids.Length + 6).ToArray();
+        var inOrder = new PanelSummary(["level1", "slope1"]);
+        inOrder.Add(ids, result);
+        for (int k = 0; k < 6; k++) inOrder.Add($"tie{k}", UnitStatus.Ok, [Tied("level1", k), Tied("slope1", k)]);
+        var shuffled = order.Reverse().ToArray();
+        new Random(3).Shuffle(shuffled);
+        foreach (var other in new[] { Summary(order), Summary(shuffled), Summary(order.Reverse()) })
+        {
+            Assert.Equal(inOrder.StatusCounts, other.StatusCounts);
+            foreach (var (a, b) in inOrder.Distributions().Zip(other.Distributions()))
+                Assert.Equal(System.Text.Json.JsonSerializer.Serialize(a), System.Text.Json.JsonSerializer.Serialize(b));
+        }
+        // A coefficient of another term than the summary's is a caller's mistake, told as such.
+        int fitted = Enumerable.Range(0, ids.Length).First(i => result.Status(i) == UnitStatus.Ok);
+        Assert.Throws<ArgumentException>(() => inOrder.Add("x", UnitStatus.Ok, [result.Coefficient(fitted, 3), result.Coefficient(fitted, 2)]));
+    }
+
+    [Fact]
+    public void Partitions_by_the_hash_of_the_id_hold_each_unit_once_and_about_evenly()
+    {
+        var ids = Enumerable.Range(0, 20_000).Select(i => $"F{i:D5}").ToArray();
+        foreach (int count in new[] { 1, 2, 3, 7, 64 })
+        {
+            var parts = Enumerable.Range(1, count).Select(k => new UnitPartition(k, count)).ToArray();
+            var sizes = parts.Select(p => ids.Count(p.Holds)).ToArray();
+            Assert.All(ids, id => Assert.Single(parts, p => p.Holds(id)));
+            // Binomial(20000, 1/N): within 5 standard deviations of 20000/N.
+            double mean = ids.Length / (double)count, sd = Math.Sqrt(mean * (1 - 1.0 / count));
+            Assert.All(sizes, n => Assert.InRange(n, mean - 5 * sd, mean + 5 * sd));
+        }
+        Assert.Equal("3/7", new UnitPartition(3, 7).ToString());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new UnitPartition(0, 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new UnitPartition(4, 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new UnitPartition(1, 0));
+    }
+
     private static void Close(double expected, double actual, string what) =>
         Assert.True(Math.Abs(expected - actual) <= Tolerance * Math.Abs(expected), $"{what}: {actual:R} vs {expected:R}");
 

@@ -92,29 +92,49 @@ public sealed class PanelSummary
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(result);
         var columns = _terms.Select(t => result.IndexOf(t) is >= 0 and var j ? j : throw new ArgumentException($"the batch has no term {t}", nameof(result))).ToArray();
+        var coefficients = new Coefficient[_terms.Length];
         for (int i = 0; i < result.Count; i++)
         {
-            _statusCounts[(int)result.Status(i)]++;
-            if (result.Status(i) != UnitStatus.Ok) continue;
-            bool forest = _forestUnitsTaken < _forestUnits;
-            if (forest) _forestUnitsTaken++;
-            for (int k = 0; k < _terms.Length; k++)
-            {
-                var c = result.Coefficient(i, columns[k]);
-                _estimates[k].Add(c.Estimate);
-                _stdErrors[k].Add(c.StdError);
-                if (c.PValue < 0.05)
-                {
-                    _significant[k]++;
-                    if (c.Estimate > 0) _positive[k]++;
-                    else if (c.Estimate < 0) _negative[k]++;
-                }
-                if (forest) _forest.Add(new ForestRow(ids[i], c.Term, c.Estimate, c.Ci));
-            }
+            if (result.Status(i) == UnitStatus.Ok)
+                for (int k = 0; k < _terms.Length; k++) coefficients[k] = result.Coefficient(i, columns[k]);
+            Add(ids[i], result.Status(i), coefficients);
         }
     }
 
-    /// <summary>The distribution of each term across the fitted units; empty when none was fitted.</summary>
+    /// <summary>Adds one unit, as a results file gives it back.</summary>
+    /// <param name="id">The unit.</param>
+    /// <param name="status">Its status.</param>
+    /// <param name="coefficients">When it was fitted (<see cref="UnitStatus.Ok"/>), its coefficient of each of the summary's terms, in their order; else not read.</param>
+    public void Add(string id, UnitStatus status, IReadOnlyList<Coefficient> coefficients)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(coefficients);
+        _statusCounts[(int)status]++;
+        if (status != UnitStatus.Ok) return;
+        if (coefficients.Count != _terms.Length) throw new ArgumentException($"{coefficients.Count} coefficients for {_terms.Length} terms", nameof(coefficients));
+        bool forest = _forestUnitsTaken < _forestUnits;
+        if (forest) _forestUnitsTaken++;
+        for (int k = 0; k < _terms.Length; k++)
+        {
+            var c = coefficients[k];
+            if (c.Term != _terms[k]) throw new ArgumentException($"coefficient {k + 1} is of {c.Term}, not {_terms[k]}", nameof(coefficients));
+            _estimates[k].Add(c.Estimate);
+            _stdErrors[k].Add(c.StdError);
+            if (c.PValue < 0.05)
+            {
+                _significant[k]++;
+                if (c.Estimate > 0) _positive[k]++;
+                else if (c.Estimate < 0) _negative[k]++;
+            }
+            if (forest) _forest.Add(new ForestRow(id, c.Term, c.Estimate, c.Ci));
+        }
+    }
+
+    /// <summary>
+    /// The distribution of each term across the fitted units; empty when none was fitted. The
+    /// units are taken in order of estimate (then standard error), so the sums are the same, to the
+    /// last bit, whatever order the units came in: the summary of parts merged is that of the whole.
+    /// </summary>
     public IReadOnlyList<TermDistribution> Distributions()
     {
         var list = new List<TermDistribution>();
@@ -124,12 +144,24 @@ public sealed class PanelSummary
             var se = _stdErrors[k].ToArray();
             int n = b.Length;
             if (n == 0) continue;
+            Sort(b, se);
             var (fixedEffect, randomEffects, tau2, q, i2) = MetaAnalysis(b, se);
             list.Add(new TermDistribution(_terms[k], n, b.Mean(), n > 1 ? b.StandardDeviation() : null,
-                Probabilities.Select(p => Statistics.QuantileCustom(b, p, QuantileDefinition.R7)).ToArray(),
+                Probabilities.Select(p => SortedArrayStatistics.QuantileCustom(b, p, QuantileDefinition.R7)).ToArray(),
                 _significant[k] / (double)n, _positive[k] / (double)n, _negative[k] / (double)n, fixedEffect, randomEffects, tau2, q, i2));
         }
         return list;
+    }
+
+    // Sorts the estimates, carrying their standard errors, and ties by standard error: one order for any arrival order.
+    private static void Sort(double[] b, double[] se)
+    {
+        Array.Sort(b, se);
+        for (int start = 0, end; start < b.Length; start = end)
+        {
+            for (end = start + 1; end < b.Length && b[end] == b[start]; end++) { }
+            if (end - start > 1) Array.Sort(se, start, end - start);
+        }
     }
 
     // Inverse-variance fixed effect and DerSimonian and Laird (1986) random effects: tau^2 =

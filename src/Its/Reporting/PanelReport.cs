@@ -19,13 +19,27 @@ public static class PanelReport
     /// <param name="spec">The spec every unit was fitted with.</param>
     /// <param name="source">Where the units came from (a file name), for the heading.</param>
     /// <param name="format">Text, Markdown, HTML, LaTeX or JSON.</param>
-    /// <param name="results">The results file the summary belongs with (JSON: its name and SHA-256), when one was written.</param>
+    /// <param name="results">The results file the summary belongs with (JSON: its name and SHA-256, and the part of the panel fitted), when one was written.</param>
     public static string Render(PanelSummary summary, ItsSpec spec, string source, ReportFormat format, PanelResultsFile? results = null)
     {
-        ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(spec);
-        if (format == ReportFormat.Json) return ResultJson.Document(w => Write(w, summary, spec, source, results));
-        var notes = new List<string> { Counts(summary), $"Each unit fitted alone: {spec.Impact.Name()} impact at {string.Join(", ", spec.Interruptions)}, {spec.Errors.Name} errors." };
+        return Render(summary, PanelModel.Of(spec), source, format, results);
+    }
+
+    /// <summary>Renders the summary of a panel, or of parts of one merged (<paramref name="parts"/>), in a format.</summary>
+    /// <param name="summary">The summary.</param>
+    /// <param name="model">How every unit was fitted.</param>
+    /// <param name="source">Where the units came from (a file name), for the heading.</param>
+    /// <param name="format">Text, Markdown, HTML, LaTeX or JSON.</param>
+    /// <param name="results">The results file of a run, when one was written; null for parts merged.</param>
+    /// <param name="parts">The parts merged (JSON: <c>parts</c>); null for one run.</param>
+    public static string Render(PanelSummary summary, PanelModel model, string source, ReportFormat format, PanelResultsFile? results = null, IReadOnlyList<PanelPart>? parts = null)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        ArgumentNullException.ThrowIfNull(model);
+        if (format == ReportFormat.Json) return ResultJson.Document(w => Write(w, summary, model, source, results, parts));
+        var notes = new List<string> { Counts(summary), $"Each unit fitted alone: {model.Impact} impact at {string.Join(", ", model.Interruptions)}, {model.Errors} errors." };
+        if (parts is { Count: > 0 }) notes.Add($"Merged from {parts.Count} parts: {string.Join(", ", parts.Select(p => p.Summary))}.");
         var table = DistributionTable(summary);
         if (table.Rows.Count == 0) notes.Add("No unit was fitted; see the status and note columns of the results.");
         else notes.Add("Quantiles are of the unit estimates; significant means p < 0.05 in the unit's own test; the pooled estimates are inverse-variance (fixed effect) and DerSimonian-Laird (random effects) with 95% CIs.");
@@ -56,28 +70,39 @@ public static class PanelReport
                 d.I2 is { } i ? Percent(i) : "n/a"]).ToArray());
     }
 
-    /// <summary>Writes the summary as one JSON object; <c>results</c> (<c>file</c>, <c>sha256</c>) only when <paramref name="results"/> is given.</summary>
-    public static void Write(Utf8JsonWriter w, PanelSummary summary, ItsSpec spec, string source, PanelResultsFile? results = null)
+    /// <summary>
+    /// Writes the summary as one JSON object: <c>results</c> (<c>file</c>, <c>sha256</c>) and the
+    /// <c>partition</c> fitted when <paramref name="results"/> is given; <c>parts</c> (each with its
+    /// <c>summary</c>, <c>source</c>, <c>partition</c> and <c>results</c>) when <paramref name="parts"/> is.
+    /// </summary>
+    public static void Write(Utf8JsonWriter w, PanelSummary summary, PanelModel model, string source, PanelResultsFile? results = null, IReadOnlyList<PanelPart>? parts = null)
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(summary);
-        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(model);
         w.WriteStartObject();
         w.WriteString("source", source);
-        if (results is not null)
+        if (results is not null) Provenance(w, results);
+        if (parts is not null)
         {
-            w.WriteStartObject("results");
-            w.WriteString("file", results.File);
-            w.WriteString("sha256", results.Sha256);
-            w.WriteEndObject();
+            w.WriteStartArray("parts");
+            foreach (var part in parts)
+            {
+                w.WriteStartObject();
+                w.WriteString("summary", part.Summary);
+                w.WriteString("source", part.Source);
+                Provenance(w, part.Results);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
         }
         w.WriteNumber("units", summary.Units);
         w.WriteStartObject("status");
         foreach (var (status, count) in summary.StatusCounts) w.WriteNumber(status.Name(), count);
         w.WriteEndObject();
-        w.WriteString("errors", spec.Errors.Name);
-        w.WriteString("impact", spec.Impact.Name());
-        ResultJson.Strings(w, "interruptions", spec.Interruptions.Select(p => p.ToString()));
+        w.WriteString("errors", model.Errors);
+        w.WriteString("impact", model.Impact);
+        ResultJson.Strings(w, "interruptions", model.Interruptions);
         w.WriteStartArray("terms");
         foreach (var d in summary.Distributions())
         {
@@ -112,6 +137,22 @@ public static class PanelReport
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    // The results file (file, sha256) and the partition of the panel it holds.
+    private static void Provenance(Utf8JsonWriter w, PanelResultsFile results)
+    {
+        if (results.Partition is { } partition)
+        {
+            w.WriteStartObject("partition");
+            w.WriteNumber("index", partition.Index);
+            w.WriteNumber("count", partition.Count);
+            w.WriteEndObject();
+        }
+        w.WriteStartObject("results");
+        w.WriteString("file", results.File);
+        w.WriteString("sha256", results.Sha256);
         w.WriteEndObject();
     }
 
