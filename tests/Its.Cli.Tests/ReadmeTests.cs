@@ -90,10 +90,13 @@ public sealed class ReadmeTests : IClassFixture<ReadmeTests.Workspace>
     {
         var data = new TheoryData<string>();
         // The command as the README writes it: the same arguments may be shown both ways.
-        foreach (string command in Readme.Commands().Where(c => !RunOnAFreshMachine.Any(c.StartsWith)).Distinct())
+        foreach (string command in Readme.Commands().Where(c => !RunOnAFreshMachine.Any(c.StartsWith) && !InSequence(c)).Distinct())
             if (command.StartsWith(Run, StringComparison.Ordinal) || command.StartsWith("its ", StringComparison.Ordinal)) data.Add(command);
         return data;
     }
+
+    // The partitions of a panel and their merge: run in the README's order, one after the other (theory cases are not).
+    private static bool InSequence(string command) => command.Contains(" --partition ", StringComparison.Ordinal) || command.StartsWith("its panel merge ", StringComparison.Ordinal);
 
     [Fact]
     public void Every_command_the_readme_shows_is_one_a_test_runs()
@@ -124,6 +127,22 @@ public sealed class ReadmeTests : IClassFixture<ReadmeTests.Workspace>
         Assert.True(code == 0, $"its {arguments}\nexit {code}\n{output}");
         Assert.False(string.IsNullOrWhiteSpace(output), $"its {arguments} printed nothing");
         Assert.DoesNotContain("Unhandled exception", output);
+    }
+
+    [Fact]
+    public void The_readme_s_partitions_of_a_panel_and_their_merge_run_in_order_as_written()
+    {
+        var sequence = Readme.Commands().Where(InSequence).ToArray();
+        Assert.True(sequence.Length >= 3, $"the README shows {sequence.Length} commands of partitions and their merge");
+        Assert.StartsWith("its panel merge ", sequence[^1]);
+        string output = "";
+        foreach (string command in sequence)
+        {
+            int code;
+            (code, output) = _workspace.Its(Readme.Words(command["its ".Length..]));
+            Assert.True(code == 0, $"{command}\nexit {code}\n{output}");
+        }
+        Assert.Contains($"Merged from {sequence.Length - 1} parts", output);
     }
 
     /// <summary>
