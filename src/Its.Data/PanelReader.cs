@@ -3,8 +3,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Its.Batch;
 using Its.Time;
-using Parquet;
-using Parquet.Schema;
 using Its.Model;
 
 namespace Its.Data;
@@ -94,7 +92,7 @@ public sealed class PanelReader : IDisposable
         try
         {
             IRowSource source = path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)
-                ? new ParquetRows(path, options) : new CsvRows(path, options);
+                ? new QuerySource(QueryRows.OpenParquet(path, options), file: true) : new CsvRows(path, options);
             return new PanelReader(source, options);
         }
         catch (UnauthorizedAccessException) { throw new InputError($"{path}: permission denied"); }
@@ -111,7 +109,7 @@ public sealed class PanelReader : IDisposable
     {
         ArgumentNullException.ThrowIfNull(label);
         ArgumentNullException.ThrowIfNull(options);
-        return new PanelReader(new QuerySource(QueryRows.Open(label, query, options)), options);
+        return new PanelReader(new QuerySource(QueryRows.Open(label, query, options), file: false), options);
     }
 
     /// <summary>The units, <paramref name="unitsPerChunk"/> at a time, in file order.</summary>
@@ -124,7 +122,7 @@ public sealed class PanelReader : IDisposable
         string? current = null;
         var partition = _options.Partition;
         bool kept = false; // whether the current unit is in the partition read
-        // A query reports its own errors (DuckDB's, as input errors): no guard on its hot path.
+        // DuckDB's errors are reported by the query as input errors: no guard on its hot path.
         foreach (var row in _source is QuerySource ? _source.Rows() : Guard(_source.Rows()))
         {
             if (row.Id != current)
@@ -148,7 +146,7 @@ public sealed class PanelReader : IDisposable
     /// <summary>Closes the file.</summary>
     public void Dispose() => _source.Dispose();
 
-    // The file's own errors (Parquet decoding; the table reader names its own) as input errors that name the file.
+    // The file's I/O errors (the table reader names its others) as input errors that name the file.
     private IEnumerable<Row> Guard(IEnumerable<Row> rows)
     {
         using var e = rows.GetEnumerator();
@@ -159,10 +157,6 @@ public sealed class PanelReader : IDisposable
                 if (!e.MoveNext()) yield break;
             }
             catch (IOException ex) { throw new InputError($"{File}: cannot be read ({ex.Message})"); }
-            catch (Exception ex) when (_source is ParquetRows && ex is InvalidDataException or NotSupportedException or InvalidOperationException or ArgumentException)
-            {
-                throw new InputError($"{File}: not a readable Parquet file ({ex.Message})");
-            }
             yield return e.Current;
         }
     }
@@ -197,6 +191,8 @@ public sealed class PanelReader : IDisposable
     // One row: the unit, its period and value (NaN = missing), or what is wrong with it.
     private readonly record struct Row(long Line, string Id, Period Period, double Value, string? Problem);
 
+    private static UserMessage SortTheFile(string id) => new($"sort the file by {id}");
+
     private interface IRowSource : IDisposable
     {
         string File { get; }
@@ -208,21 +204,22 @@ public sealed class PanelReader : IDisposable
         IEnumerable<Row> Rows();
 
         // How the user brings the rows of each unit together.
-        UserMessage Regroup(string id) => new($"sort the file by {id}");
+        UserMessage Regroup(string id) => SortTheFile(id);
     }
 
-    // A query's rows: no progress is known until the result ends.
-    private sealed class QuerySource(QueryRows query) : IRowSource
+    // A query's rows (no progress is known until its sorted result is read), or a Parquet file's, read by DuckDB.
+    private sealed class QuerySource(QueryRows query, bool file) : IRowSource
     {
         public string File => query.Label;
 
-        public double Progress => query.Finished ? 1 : 0;
+        public double Progress => query.Progress;
 
         public Frequency? Frequency => query.Frequency;
 
         public IEnumerable<Row> Rows() => query.Rows((line, id, period, value, problem) => new Row(line, id, period, value, problem));
 
-        public UserMessage Regroup(string id) => new($"leave out {Setting.Of<PanelQuery>(nameof(PanelQuery.Grouped))} and the query's result is sorted by {id}");
+        public UserMessage Regroup(string id) =>
+            file ? SortTheFile(id) : new($"leave out {Setting.Of<PanelQuery>(nameof(PanelQuery.Grouped))} and the query's result is sorted by {id}");
 
         public void Dispose() => query.Dispose();
     }
@@ -284,180 +281,6 @@ public sealed class PanelReader : IDisposable
         }
 
         public void Dispose() => _table.Dispose();
-    }
-
-    private sealed class ParquetRows : IRowSource
-    {
-        private readonly ParquetReader _reader;
-        private readonly PanelOptions _options;
-        private readonly DataField _id, _date, _outcome;
-        private readonly (DataField Field, string Value)[] _where;
-        private readonly Dictionary<DataField, Array> _buffers = [];
-        private readonly DateCache _parsedDates;
-        private double[] _values = [];
-        private (Period, UserMessage?)[] _dates = [];
-        private int _groupsDone;
-        private double _groupFraction;
-
-        public ParquetRows(string path, PanelOptions options)
-        {
-            File = path;
-            _options = options;
-            _parsedDates = new DateCache(options.Period, options.Period ?? options.CalendarDates, options.Table.DateFormat);
-            try
-            {
-                _reader = ParquetReader.CreateAsync(path).GetAwaiter().GetResult();
-            }
-            catch (Exception e) when (e is not UnauthorizedAccessException)
-            {
-                throw new InputError($"{path}: not a readable Parquet file ({e.Message})");
-            }
-            var fields = _reader.Schema.GetDataFields();
-            var names = fields.Select(f => f.Name).ToArray();
-            DataField Column(string name, string property) => fields[TableReader.Column(path, names, name, Setting.Of<PanelOptions>(property), "Parquet")];
-            _id = Column(options.Id, nameof(PanelOptions.Id));
-            _date = Column(options.Date, nameof(PanelOptions.Date));
-            _outcome = Column(options.Outcome, nameof(PanelOptions.Outcome));
-            _where = options.Where.Select(w => Where.Parse<PanelOptions>(w) is var (c, v) ? (Column(c, nameof(PanelOptions.Where)), v) : default).ToArray();
-            if (!IsNumber(_outcome)) throw new InputError($"{path}: column {options.Outcome} holds {_outcome.ClrType.Name} values, not numbers");
-        }
-
-        public string File { get; }
-
-        public double Progress => _reader.RowGroupCount == 0 ? 1 : (_groupsDone + _groupFraction) / _reader.RowGroupCount;
-
-        public Frequency? Frequency => _parsedDates.Frequency;
-
-        public IEnumerable<Row> Rows()
-        {
-            long line = 0;
-            string id = "";
-            for (int g = 0; g < _reader.RowGroupCount; g++, _groupsDone = g)
-            {
-                using var group = _reader.OpenRowGroupReader(g);
-                int n = checked((int)group.RowCount);
-                var ids = Text(group, _id, n);
-                var dates = Dates(group, n);
-                var values = Grow(ref _values, n);
-                ToDoubles(group, _outcome, n, values);
-                var filters = _where.Select(w => (Values: Text(group, w.Field, n), w.Value)).ToArray();
-                for (int i = 0; i < n; i++)
-                {
-                    line++;
-                    _groupFraction = (double)i / n;
-                    if (!Kept(filters, i)) continue;
-                    var text = ids[i].GetValueOrDefault().Span.Trim();
-                    if (text.Length == 0) throw new InputError($"{File}: row {line}, column {_options.Id}: missing unit id");
-                    if (!text.SequenceEqual(id)) id = text.ToString(); // one string per unit, not per row
-                    var (period, error) = dates[i];
-                    if (error is not null) yield return new Row(line, id, default, 0, _options.Worded(new UserMessage($"{File}: row {line}, column {_options.Date}: {error}")));
-                    else if (double.IsInfinity(values[i])) yield return new Row(line, id, period, 0, $"{File}: row {line}, column {_options.Outcome}: {values[i]} is not a finite number");
-                    else yield return new Row(line, id, period, values[i], null);
-                }
-                _groupFraction = 0;
-            }
-        }
-
-        private static bool Kept((ReadOnlyMemory<char>?[] Values, string Value)[] filters, int row)
-        {
-            foreach (var (values, value) in filters)
-                if (!values[row].GetValueOrDefault().Span.Trim().SequenceEqual(value)) return false;
-            return true;
-        }
-
-        // Row groups are large (often a million rows): their columns are read into buffers kept for
-        // the next group, as new arrays for every group would fragment the large-object heap.
-        private static T[] Grow<T>(ref T[] buffer, int n) => buffer.Length >= n ? buffer : buffer = new T[n];
-
-        // A column's values, in [0, n) of the field's buffer.
-        private T?[] Read<T>(ParquetRowGroupReader group, DataField field, int n) where T : struct
-        {
-            var buffer = _buffers.TryGetValue(field, out var a) ? (T?[])a : [];
-            _buffers[field] = Grow(ref buffer, n);
-            if (field.MaxDefinitionLevel > 0)
-            {
-                group.ReadAsync<T>(field, buffer.AsMemory(0, n)).GetAwaiter().GetResult();
-                return buffer;
-            }
-            // A required column is read as values: Parquet.Net's nullable read would take its
-            // definition levels from a rented array it never writes, and whatever an earlier user
-            // left there (a negative number) would turn values into nulls.
-            var values = ArrayPool<T>.Shared.Rent(n);
-            try
-            {
-                group.ReadAsync<T>(field, values.AsMemory(0, n)).GetAwaiter().GetResult();
-                for (int i = 0; i < n; i++) buffer[i] = values[i];
-            }
-            finally
-            {
-                ArrayPool<T>.Shared.Return(values, clearArray: RuntimeHelpers.IsReferenceOrContainsReferences<T>());
-            }
-            return buffer;
-        }
-
-        private static bool IsText(DataField field) => field.ClrType == typeof(ReadOnlyMemory<char>) || field.ClrType == typeof(string);
-
-        private static bool IsNumber(DataField field) =>
-            new[] { typeof(double), typeof(float), typeof(int), typeof(long), typeof(short), typeof(decimal) }.Contains(field.ClrType);
-
-        // A column as text: strings as they are (as slices, not one string per row), numbers in
-        // invariant culture, nulls as null.
-        private ReadOnlyMemory<char>?[] Text(ParquetRowGroupReader group, DataField field, int n)
-        {
-            ReadOnlyMemory<char>?[] Format<T>() where T : struct, IFormattable =>
-                Read<T>(group, field, n).Take(n).Select(v => v?.ToString(null, CultureInfo.InvariantCulture).AsMemory()).ToArray();
-            if (IsText(field)) return Read<ReadOnlyMemory<char>>(group, field, n);
-            // Integers as integers: ids beyond 2^53 must not pass through a double.
-            if (field.ClrType == typeof(long)) return Format<long>();
-            if (field.ClrType == typeof(int)) return Format<int>();
-            if (field.ClrType == typeof(short)) return Format<short>();
-            if (field.ClrType == typeof(decimal)) return Format<decimal>();
-            if (!IsNumber(field)) throw new InputError($"{File}: column {field.Name} holds {field.ClrType.Name} values, not text or numbers");
-            var numbers = new double[n];
-            ToDoubles(group, field, n, numbers);
-            return numbers.Select(v => double.IsNaN(v) ? null : (ReadOnlyMemory<char>?)v.ToString(CultureInfo.InvariantCulture).AsMemory()).ToArray();
-        }
-
-        // A numeric column into [0, n) of values, null as NaN.
-        private void ToDoubles(ParquetRowGroupReader group, DataField field, int n, double[] values)
-        {
-            void Copy<T>(Func<T, double> f) where T : struct
-            {
-                var v = Read<T>(group, field, n);
-                for (int i = 0; i < n; i++) values[i] = v[i] is { } x ? f(x) : double.NaN;
-            }
-            var t = field.ClrType;
-            if (t == typeof(double)) Copy<double>(x => x);
-            else if (t == typeof(float)) Copy<float>(x => x);
-            else if (t == typeof(int)) Copy<int>(x => x);
-            else if (t == typeof(long)) Copy<long>(x => x);
-            else if (t == typeof(short)) Copy<short>(x => x);
-            else Copy<decimal>(x => (double)x);
-        }
-
-        // Dates: text as the CSV reader reads it, dates and timestamps by their calendar month.
-        private (Period, UserMessage?)[] Dates(ParquetRowGroupReader group, int n)
-        {
-            var dates = Grow(ref _dates, n);
-            var t = _date.ClrType;
-            if (t == typeof(DateTime))
-            {
-                var v = Read<DateTime>(group, _date, n);
-                for (int i = 0; i < n; i++) dates[i] = v[i] is { } x ? _parsedDates.OfCalendarMonth(x.Year, x.Month) : (default, (UserMessage)"missing date");
-                return dates;
-            }
-            if (t == typeof(DateOnly))
-            {
-                var v = Read<DateOnly>(group, _date, n);
-                for (int i = 0; i < n; i++) dates[i] = v[i] is { } x ? _parsedDates.OfCalendarMonth(x.Year, x.Month) : (default, (UserMessage)"missing date");
-                return dates;
-            }
-            var text = Text(group, _date, n);
-            for (int i = 0; i < n; i++) dates[i] = _parsedDates.Parse(text[i].GetValueOrDefault().Span.Trim());
-            return dates;
-        }
-
-        public void Dispose() => _reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 }
 

@@ -14,7 +14,8 @@ namespace Its.Data;
 /// aggregation) as a panel's rows, sorted by the unit column so that a unit's rows come together
 /// whatever order the query gives them in (unless it says they already do). DuckDB sorts beyond
 /// <see cref="MemoryLimit"/> on disk, in a folder of the system's temporary folder that is removed
-/// after the run.
+/// after the run. A Parquet panel file is read the same way (<see cref="OpenParquet"/>), in the
+/// file's order, its messages naming the file's rows and columns.
 /// </summary>
 internal sealed partial class QueryRows : IDisposable
 {
@@ -36,11 +37,17 @@ internal sealed partial class QueryRows : IDisposable
     private readonly double[] _values = new double[(int)NativeMethods.Helpers.DuckDBVectorSize()];
     private byte[] _lastId = [];
     private string? _lastIdText;
+    // A file's rows and columns are "row 12", "column visits"; a query's, "row 12 of the result", "column visits of the query".
+    private readonly string _rowOf, _columnOf;
+    private readonly bool _file;
 
-    private QueryRows(string label, PanelQuery query, PanelOptions options)
+    private QueryRows(string label, PanelQuery query, PanelOptions options, string[]? where = null)
     {
         string sql = query.Sql;
         Label = label;
+        _file = where is not null;
+        _rowOf = _file ? "" : " of the result";
+        _columnOf = _file ? "" : " of the query";
         _options = options;
         _dates = new DateCache(options.Period, options.Period ?? options.CalendarDates, options.Table.DateFormat);
         _spill = Path.Combine(Path.GetTempPath(), $"its-duckdb-{Environment.ProcessId}-{Guid.NewGuid():N}");
@@ -52,20 +59,34 @@ internal sealed partial class QueryRows : IDisposable
             Execute($"SET memory_limit = '{MemoryLimit}'; SET temp_directory = '{_spill.Replace("'", "''", StringComparison.Ordinal)}'");
             // Sorted, the order of the query's rows does not matter; grouped, it is kept.
             if (!query.Grouped) Execute("SET preserve_insertion_order = false");
+            // A file's progress is DuckDB's (its share of the file scanned), not printed by DuckDB.
+            if (_file) Execute("SET enable_progress_bar = true; SET enable_progress_bar_print = false");
             string body = Body(sql);
             // The query's columns and types, before it runs.
             var columns = new Dictionary<string, Type>(StringComparer.Ordinal);
             using (var schema = Run($"SELECT * FROM (\n{body}\n) LIMIT 0"))
                 for (int i = 0; i < schema.FieldCount; i++) columns.TryAdd(schema.GetName(i), schema.GetFieldType(i));
-            Type Column(string name, string property) => columns.TryGetValue(name, out var type) ? type
-                : throw new InputError(new UserMessage($"{label}: the query has no column '{InputText.Shown(name)}' (asked for by {Setting.Of<PanelOptions>(property)}); its columns are {string.Join(", ", columns.Keys.Select(InputText.Shown))}"));
+            Type Column(string name, string property)
+            {
+                if (columns.TryGetValue(name, out var type)) return type;
+                if (_file) TableReader.Column(label, [.. columns.Keys], name, Setting.Of<PanelOptions>(property), "Parquet"); // refuses, as for any file
+                throw new InputError(new UserMessage($"{label}: the query has no column '{InputText.Shown(name)}' (asked for by {Setting.Of<PanelOptions>(property)}); its columns are {string.Join(", ", columns.Keys.Select(InputText.Shown))}"));
+            }
             string id = IdColumn(Column(options.Id, nameof(PanelOptions.Id)));
             var dateType = Column(options.Date, nameof(PanelOptions.Date));
             _textDates = dateType == typeof(string) || IsInteger(dateType);
             string date = DateColumn(dateType);
             string outcome = OutcomeColumn(Column(options.Outcome, nameof(PanelOptions.Outcome)));
+            // A file's --where filters, as text compared with the values trimmed (as in a CSV file).
+            var filters = new List<string>();
+            foreach (string filter in where ?? [])
+            {
+                var (column, value) = Where.Parse<PanelOptions>(filter);
+                Column(column, nameof(PanelOptions.Where));
+                filters.Add($"trim(CAST({Quoted(column)} AS VARCHAR)) = '{value.Replace("'", "''", StringComparison.Ordinal)}'");
+            }
             // Three columns of three types (text, DATE or text, DOUBLE), sorted by the unit as it was.
-            Stream($"SELECT {id}, {date}, {outcome} FROM (\n{body}\n){(query.Grouped ? "" : $" ORDER BY {Quoted(options.Id)}")}");
+            Stream($"SELECT {id}, {date}, {outcome} FROM (\n{body}\n){(filters.Count > 0 ? $" WHERE {string.Join(" AND ", filters)}" : "")}{(query.Grouped ? "" : $" ORDER BY {Quoted(options.Id)}")}");
         }
         catch
         {
@@ -90,8 +111,23 @@ internal sealed partial class QueryRows : IDisposable
         return new QueryRows(label, query, options);
     }
 
+    /// <summary>
+    /// A Parquet panel file, read by DuckDB in the file's order (its units must be together, as
+    /// for any file); <see cref="PanelOptions.Where"/> keeps the rows whose column, as text, is the value.
+    /// </summary>
+    public static QueryRows OpenParquet(string path, PanelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(options);
+        return new QueryRows(path, new PanelQuery($"SELECT * FROM read_parquet('{path.Replace("'", "''", StringComparison.Ordinal)}')") { Grouped = true }, options, [.. options.Where]);
+    }
+
     /// <summary>Whether the whole result has been read.</summary>
     public bool Finished { get; private set; }
+
+    /// <summary>The share of a file scanned so far, 0 to 1 (a query's is 0 until it is read, as its sort comes first).</summary>
+    public double Progress => Finished ? 1
+        : _file && NativeMethods.Startup.DuckDBQueryProgress(_connection.NativeConnection) is { Percentage: >= 0 } progress ? Math.Min(1, progress.Percentage / 100) : 0;
 
     /// <summary>
     /// The rows, in the order of their units, each made by <paramref name="make"/> from (row of the
@@ -106,12 +142,12 @@ internal sealed partial class QueryRows : IDisposable
             {
                 row++;
                 string id = _ids[i] is { Length: > 0 } text ? text
-                    : throw new InputError($"{Label}: row {row} of the result, column {_options.Id}: missing unit id");
+                    : throw new InputError($"{Label}: row {row}{_rowOf}, column {_options.Id}: missing unit id");
                 var (period, error) = _periods[i];
-                if (error is not null) { yield return make(row, id, default, 0, _options.Worded(new UserMessage($"{Label}: row {row} of the result, column {_options.Date}: {error}"))); continue; }
+                if (error is not null) { yield return make(row, id, default, 0, _options.Worded(new UserMessage($"{Label}: row {row}{_rowOf}, column {_options.Date}: {error}"))); continue; }
                 double value = _values[i];
                 yield return double.IsInfinity(value)
-                    ? make(row, id, period, 0, $"{Label}: row {row} of the result, column {_options.Outcome}: {value} is not a finite number")
+                    ? make(row, id, period, 0, $"{Label}: row {row}{_rowOf}, column {_options.Outcome}: {value} is not a finite number")
                     : make(row, id, period, value, null);
             }
         Finished = true;
@@ -141,7 +177,7 @@ internal sealed partial class QueryRows : IDisposable
         if (chunk.IsInvalid || NativeMethods.DataChunks.DuckDBDataChunkGetSize(chunk) == 0)
         {
             string? error = NativeMethods.Query.DuckDBResultError(ref _result);
-            if (!string.IsNullOrEmpty(error)) throw new InputError($"{Label}: {Worded(error)}");
+            if (!string.IsNullOrEmpty(error)) throw Failed(error);
             return 0;
         }
         int n = (int)NativeMethods.DataChunks.DuckDBDataChunkGetSize(chunk);
@@ -213,7 +249,7 @@ internal sealed partial class QueryRows : IDisposable
         }
         catch (DuckDBException e)
         {
-            throw new InputError($"{Label}: {Worded(e.Message)}");
+            throw Failed(e.Message);
         }
     }
 
@@ -224,13 +260,17 @@ internal sealed partial class QueryRows : IDisposable
         {
             string error = NativeMethods.PreparedStatements.DuckDBPrepareError(prepared);
             prepared.Dispose();
-            throw new InputError($"{Label}: {Worded(error)}");
+            throw Failed(error);
         }
         _prepared = prepared;
         var state = NativeMethods.PreparedStatements.DuckDBExecutePreparedStreaming(prepared, out _result);
         _running = true;
-        if (state != DuckDBState.Success) throw new InputError($"{Label}: {Worded(NativeMethods.Query.DuckDBResultError(ref _result))}");
+        if (state != DuckDBState.Success) throw Failed(NativeMethods.Query.DuckDBResultError(ref _result));
     }
+
+    // DuckDB's error: a query's at the user's line; a file's as the file not being readable.
+    private InputError Failed(string message) =>
+        new(_file ? $"{Label}: not a readable Parquet file ({message.Trim().Split('\n')[0].Trim()})" : $"{Label}: {Worded(message)}");
 
     // The query without trailing semicolons, to sit inside a subquery.
     private static string Body(string sql) => sql.Trim().TrimEnd(';', ' ', '\t', '\r', '\n');
@@ -252,7 +292,7 @@ internal sealed partial class QueryRows : IDisposable
     private string IdColumn(Type type) =>
         type == typeof(string) ? Quoted(_options.Id)
         : IsInteger(type) || type == typeof(decimal) ? $"CAST({Quoted(_options.Id)} AS VARCHAR)"
-        : throw new InputError($"{Label}: column {_options.Id} of the query is {type.Name}; a unit id is text or an integer");
+        : throw new InputError($"{Label}: column {_options.Id}{_columnOf} is {type.Name}; a unit id is text or an integer");
 
     // Dates and timestamps as DATE (read as their calendar period); text as a file's dates are read; integers (2016, 201601) as text.
     private string DateColumn(Type type) =>
@@ -260,11 +300,11 @@ internal sealed partial class QueryRows : IDisposable
         : type == typeof(DateTime) || type == typeof(DateTimeOffset) ? $"CAST({Quoted(_options.Date)} AS DATE)"
         : type == typeof(string) ? Quoted(_options.Date)
         : IsInteger(type) ? $"CAST({Quoted(_options.Date)} AS VARCHAR)"
-        : throw new InputError($"{Label}: column {_options.Date} of the query is {type.Name}; a date is a DATE, TIMESTAMP, text or an integer year");
+        : throw new InputError($"{Label}: column {_options.Date}{_columnOf} is {type.Name}; a date is a DATE, TIMESTAMP, text or an integer year");
 
     // A numeric column as DOUBLE, null a missing period.
     private string OutcomeColumn(Type type) =>
         type == typeof(double) ? Quoted(_options.Outcome)
         : type == typeof(float) || type == typeof(decimal) || IsInteger(type) ? $"CAST({Quoted(_options.Outcome)} AS DOUBLE)"
-        : throw new InputError($"{Label}: column {_options.Outcome} of the query is {type.Name}, not a number; cast it in the query (TRY_CAST({_options.Outcome} AS DOUBLE) makes what is not a number missing)");
+        : throw new InputError($"{Label}: column {_options.Outcome}{_columnOf} is {type.Name}, not a number{(_file ? "" : $"; cast it in the query (TRY_CAST({_options.Outcome} AS DOUBLE) makes what is not a number missing)")}");
 }
