@@ -62,6 +62,9 @@ public sealed class PanelReader : IDisposable
     // A unit spanning more periods than this is a typo in a date, not data.
     private const int MaxPeriods = 100_000;
 
+    // Rows read from the source at a time: DuckDB's vector size, and a block of CSV rows.
+    private const int BlockRows = 2048;
+
     private readonly IRowSource _source;
     private readonly PanelOptions _options;
     private readonly HashSet<ulong> _seen = [];   // 64-bit hashes of the ids done, to catch a unit split across the file (a collision among a million ids: odds about 3e-8)
@@ -118,27 +121,29 @@ public sealed class PanelReader : IDisposable
     {
         if (unitsPerChunk < 1) throw new ArgumentOutOfRangeException(nameof(unitsPerChunk), unitsPerChunk, "must be 1 or more");
         var chunk = new List<PanelUnit>(unitsPerChunk);
-        var rows = new List<Row>();
+        var rows = new List<PanelRow>();
+        var block = new PanelRow[BlockRows];
         string? current = null;
         var partition = _options.Partition;
         bool kept = false; // whether the current unit is in the partition read
-        // DuckDB's errors are reported by the query as input errors: no guard on its hot path.
-        foreach (var row in _source is QuerySource ? _source.Rows() : Guard(_source.Rows()))
-        {
-            if (row.Id != current)
+        for (int n = Read(block); n > 0; n = Read(block))
+            for (int r = 0; r < n; r++)
             {
-                if (kept) chunk.Add(Assemble(current!, rows));
-                if (chunk.Count == unitsPerChunk) { yield return chunk; chunk = new List<PanelUnit>(unitsPerChunk); }
-                // Every unit is checked, in the partition or not, so each part refuses a file that the whole run would.
-                ulong hash = UnitPartition.Hash(row.Id);
-                if (!_seen.Add(hash))
-                    throw new InputError(new UserMessage($"{File}: row {row.Line}, column {_options.Id}: unit {row.Id} appears again after other units; the rows of a unit must be together ({_source.Regroup(_options.Id)})"));
-                current = row.Id;
-                kept = partition is null || UnitPartition.PartOf(hash, partition.Count) == partition.Index;
-                rows.Clear();
+                var row = block[r];
+                if (!ReferenceEquals(row.Id, current) && row.Id != current)
+                {
+                    if (kept) chunk.Add(Assemble(current!, rows));
+                    if (chunk.Count == unitsPerChunk) { yield return chunk; chunk = new List<PanelUnit>(unitsPerChunk); }
+                    // Every unit is checked, in the partition or not, so each part refuses a file that the whole run would.
+                    ulong hash = UnitPartition.Hash(row.Id);
+                    if (!_seen.Add(hash))
+                        throw new InputError(new UserMessage($"{File}: row {row.Line}, column {_options.Id}: unit {row.Id} appears again after other units; the rows of a unit must be together ({_source.Regroup(_options.Id)})"));
+                    current = row.Id;
+                    kept = partition is null || UnitPartition.PartOf(hash, partition.Count) == partition.Index;
+                    rows.Clear();
+                }
+                if (kept) rows.Add(row);
             }
-            if (kept) rows.Add(row);
-        }
         if (kept) chunk.Add(Assemble(current!, rows));
         if (chunk.Count > 0) yield return chunk;
     }
@@ -146,22 +151,18 @@ public sealed class PanelReader : IDisposable
     /// <summary>Closes the file.</summary>
     public void Dispose() => _source.Dispose();
 
-    // The file's I/O errors (the table reader names its others) as input errors that name the file.
-    private IEnumerable<Row> Guard(IEnumerable<Row> rows)
+    // The next rows into the block, 0 at the end; the file's I/O errors (the table reader and
+    // DuckDB name their others) as input errors that name the file.
+    private int Read(PanelRow[] block)
     {
-        using var e = rows.GetEnumerator();
-        while (true)
+        try
         {
-            try
-            {
-                if (!e.MoveNext()) yield break;
-            }
-            catch (IOException ex) { throw new InputError($"{File}: cannot be read ({ex.Message})"); }
-            yield return e.Current;
+            return _source.Read(block);
         }
+        catch (IOException ex) { throw new InputError($"{File}: cannot be read ({ex.Message})"); }
     }
 
-    private PanelUnit Assemble(string id, List<Row> rows)
+    private PanelUnit Assemble(string id, List<PanelRow> rows)
     {
         bool sorted = true;
         for (int i = 0; i < rows.Count; i++)
@@ -188,9 +189,6 @@ public sealed class PanelReader : IDisposable
         return new PanelUnit(id, start, values);
     }
 
-    // One row: the unit, its period and value (NaN = missing), or what is wrong with it.
-    private readonly record struct Row(long Line, string Id, Period Period, double Value, string? Problem);
-
     private static UserMessage SortTheFile(string id) => new($"sort the file by {id}");
 
     private interface IRowSource : IDisposable
@@ -201,7 +199,8 @@ public sealed class PanelReader : IDisposable
 
         Frequency? Frequency { get; }
 
-        IEnumerable<Row> Rows();
+        // Reads the next rows into the block (the rows of a unit may go on in the next); 0 at the end.
+        int Read(Span<PanelRow> block);
 
         // How the user brings the rows of each unit together.
         UserMessage Regroup(string id) => SortTheFile(id);
@@ -216,7 +215,7 @@ public sealed class PanelReader : IDisposable
 
         public Frequency? Frequency => query.Frequency;
 
-        public IEnumerable<Row> Rows() => query.Rows((line, id, period, value, problem) => new Row(line, id, period, value, problem));
+        public int Read(Span<PanelRow> block) => query.Read(block);
 
         public UserMessage Regroup(string id) =>
             file ? SortTheFile(id) : new($"leave out {Setting.Of<PanelQuery>(nameof(PanelQuery.Grouped))} and the query's result is sorted by {id}");
@@ -260,9 +259,10 @@ public sealed class PanelReader : IDisposable
 
         public Frequency? Frequency => _dates.Frequency;
 
-        public IEnumerable<Row> Rows()
+        public int Read(Span<PanelRow> block)
         {
-            while (_table.Read())
+            int n = 0;
+            while (n < block.Length && _table.Read())
             {
                 long line = _table.Line;
                 bool kept = true;
@@ -271,18 +271,21 @@ public sealed class PanelReader : IDisposable
                 string id = _table[_id].Trim();
                 if (id.Length == 0) throw new InputError($"{File}: row {line}, column {_options.Id}: missing unit id");
                 var (period, error) = _dates.Parse(_table[_date].AsSpan().Trim());
-                if (error is not null) { yield return new Row(line, id, default, 0, _options.Worded(new UserMessage($"{File}: row {line}, column {_options.Date}: {error}"))); continue; }
                 string text = _table[_outcome].Trim();
-                if (_options.Table.IsMissing(text)) { yield return new Row(line, id, period, double.NaN, null); continue; }
-                yield return NumberText.TryParse(text, _decimal, out double v) && double.IsFinite(v)
-                    ? new Row(line, id, period, v, null)
-                    : new Row(line, id, period, 0, _options.Worded(new UserMessage($"{File}: row {line}, column {_options.Outcome}: '{InputText.Shown(text)}' is not a finite number{NumberText.Hint(text, _decimal)}")));
+                block[n++] = error is not null ? new PanelRow(line, id, default, 0, _options.Worded(new UserMessage($"{File}: row {line}, column {_options.Date}: {error}")))
+                    : _options.Table.IsMissing(text) ? new PanelRow(line, id, period, double.NaN, null)
+                    : NumberText.TryParse(text, _decimal, out double v) && double.IsFinite(v) ? new PanelRow(line, id, period, v, null)
+                    : new PanelRow(line, id, period, 0, _options.Worded(new UserMessage($"{File}: row {line}, column {_options.Outcome}: '{InputText.Shown(text)}' is not a finite number{NumberText.Hint(text, _decimal)}")));
             }
+            return n;
         }
 
         public void Dispose() => _table.Dispose();
     }
 }
+
+/// <summary>One row of a panel as read: the unit, its period and value (NaN = missing), or what is wrong with it.</summary>
+internal readonly record struct PanelRow(long Line, string Id, Period Period, double Value, string? Problem);
 
 /// <summary>
 /// The periods of a date column. Dates repeat across units, so each distinct text is parsed once;

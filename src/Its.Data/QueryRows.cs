@@ -37,6 +37,9 @@ internal sealed partial class QueryRows : IDisposable
     private readonly double[] _values = new double[(int)NativeMethods.Helpers.DuckDBVectorSize()];
     private byte[] _lastId = [];
     private string? _lastIdText;
+    // Rows of the chunk fetched, those already read, and the rows of the result read.
+    private int _fetched, _pending;
+    private long _row;
     // A file's rows and columns are "row 12", "column visits"; a query's, "row 12 of the result", "column visits of the query".
     private readonly string _rowOf, _columnOf;
     private readonly bool _file;
@@ -130,27 +133,32 @@ internal sealed partial class QueryRows : IDisposable
         : _file && NativeMethods.Startup.DuckDBQueryProgress(_connection.NativeConnection) is { Percentage: >= 0 } progress ? Math.Min(1, progress.Percentage / 100) : 0;
 
     /// <summary>
-    /// The rows, in the order of their units, each made by <paramref name="make"/> from (row of the
-    /// sorted result, id, period, value, what is wrong or null): one iterator from DuckDB's vectors
-    /// to the caller's rows.
+    /// The next rows, in the order of their units, into <paramref name="block"/> (a chunk of the
+    /// result read straight from DuckDB's vectors), with what is wrong with a row; 0 at the end.
     /// </summary>
-    public IEnumerable<T> Rows<T>(Func<long, string, Period, double, string?, T> make)
+    public int Read(Span<PanelRow> block)
     {
-        long row = 0;
-        for (int n = Fetch(); n > 0; n = Fetch())
-            for (int i = 0; i < n; i++)
-            {
-                row++;
-                string id = _ids[i] is { Length: > 0 } text ? text
-                    : throw new InputError($"{Label}: row {row}{_rowOf}, column {_options.Id}: missing unit id");
-                var (period, error) = _periods[i];
-                if (error is not null) { yield return make(row, id, default, 0, _options.Worded(new UserMessage($"{Label}: row {row}{_rowOf}, column {_options.Date}: {error}"))); continue; }
-                double value = _values[i];
-                yield return double.IsInfinity(value)
-                    ? make(row, id, period, 0, $"{Label}: row {row}{_rowOf}, column {_options.Outcome}: {value} is not a finite number")
-                    : make(row, id, period, value, null);
-            }
-        Finished = true;
+        if (_pending == _fetched)
+        {
+            _fetched = Fetch();
+            _pending = 0;
+            if (_fetched == 0) { Finished = true; return 0; }
+        }
+        int n = Math.Min(block.Length, _fetched - _pending);
+        for (int k = 0; k < n; k++)
+        {
+            int i = _pending + k;
+            long row = ++_row;
+            string id = _ids[i] is { Length: > 0 } text ? text
+                : throw new InputError($"{Label}: row {row}{_rowOf}, column {_options.Id}: missing unit id");
+            var (period, error) = _periods[i];
+            double value = _values[i];
+            block[k] = error is not null ? new PanelRow(row, id, default, 0, _options.Worded(new UserMessage($"{Label}: row {row}{_rowOf}, column {_options.Date}: {error}")))
+                : double.IsInfinity(value) ? new PanelRow(row, id, period, 0, $"{Label}: row {row}{_rowOf}, column {_options.Outcome}: {value} is not a finite number")
+                : new PanelRow(row, id, period, value, null);
+        }
+        _pending += n;
+        return n;
     }
 
     /// <summary>Closes the query and removes DuckDB's spill folder.</summary>
