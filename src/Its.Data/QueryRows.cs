@@ -44,11 +44,12 @@ internal sealed partial class QueryRows : IDisposable
     private readonly string _rowOf, _columnOf;
     private readonly bool _file;
 
-    private QueryRows(string label, PanelQuery query, PanelOptions options, string[]? where = null)
+    // A query (file false), or a file's rows read by a query (file true: its --where filters applied).
+    private QueryRows(string label, PanelQuery query, PanelOptions options, bool file)
     {
         string sql = query.Sql;
         Label = label;
-        _file = where is not null;
+        _file = file;
         _rowOf = _file ? "" : " of the result";
         _columnOf = _file ? "" : " of the query";
         _options = options;
@@ -82,7 +83,7 @@ internal sealed partial class QueryRows : IDisposable
             string outcome = OutcomeColumn(Column(options.Outcome, nameof(PanelOptions.Outcome)));
             // A file's --where filters, as text compared with the values trimmed (as in a CSV file).
             var filters = new List<string>();
-            foreach (string filter in where ?? [])
+            foreach (string filter in file ? options.Where : [])
             {
                 var (column, value) = Where.Parse<PanelOptions>(filter);
                 Column(column, nameof(PanelOptions.Where));
@@ -111,7 +112,7 @@ internal sealed partial class QueryRows : IDisposable
         if (options.Where.Count > 0)
             throw new InputError(new UserMessage($"{label}: {Setting.Of<PanelOptions>(nameof(PanelOptions.Where))} filters the rows of a file; with a query, put the condition in its WHERE clause"));
         if (string.IsNullOrWhiteSpace(Body(query.Sql))) throw new InputError($"{label}: the query is empty");
-        return new QueryRows(label, query, options);
+        return new QueryRows(label, query, options, file: false);
     }
 
     /// <summary>
@@ -122,7 +123,7 @@ internal sealed partial class QueryRows : IDisposable
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(options);
-        return new QueryRows(path, new PanelQuery($"SELECT * FROM read_parquet('{path.Replace("'", "''", StringComparison.Ordinal)}')") { Grouped = true }, options, [.. options.Where]);
+        return new QueryRows(path, new PanelQuery($"SELECT * FROM read_parquet('{path.Replace("'", "''", StringComparison.Ordinal)}')") { Grouped = true }, options, file: true);
     }
 
     /// <summary>Whether the whole result has been read.</summary>
