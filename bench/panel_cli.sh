@@ -13,7 +13,8 @@
 # The files are bench/panel_data.py's series written long by bench/Panel (`long` mode).
 # Usage: bash bench/panel_cli.sh [SIZES]   (from the repository root; default 100000 1000000).
 # Writes bench/results/long-N.csv|.parquet (about 1.2 GB and 0.3 GB for a million units) and
-# bench/results/panel_cli.md. Installs nothing.
+# bench/results/panel_cli.md, and puts the table in bench/README.md (bench/readme_table.py).
+# Installs nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/results
@@ -64,3 +65,4 @@ done
 echo >> "$table"
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/Mem:/ {print $2}') GiB; .NET $(dotnet --version); $(date +%F)." >> "$table"
 cat "$table"
+/usr/bin/python3 bench/readme_table.py panel_cli.sh "$table"
