@@ -19,6 +19,7 @@ public static class PanelCommand
         var input = new Option<string[]>("--input") { Description = "More input files or patterns (e.g. 'parts/*.parquet'); each gives its own results" };
         var sql = new Option<string?>("--sql") { Description = "A DuckDB query whose result is the panel, over CSV, Parquet or DuckDB files: e.g. \"SELECT id, month, sum(visits) AS visits FROM 'visits.parquet' WHERE region = 'east' GROUP BY ALL\" (its units need not be sorted)" };
         var query = new Option<string?>("--query") { Description = "A file holding such a query (e.g. panel.sql)" };
+        var database = new Option<string?>("--database") { Description = "With --sql or --query: a DuckDB database file (opened read-only) whose tables the query reads, e.g. --database clinics.duckdb --sql \"SELECT * FROM visits\"" };
         var grouped = new Option<bool>("--grouped") { Description = "With --sql or --query: each unit's rows already come together in the query's result (a file sorted by unit); skips DuckDB's sort" };
         var id = new Option<string>("--id") { Description = "Unit identifier column; in a file the rows of a unit must be together", Required = true };
         var date = new Option<string>("--date") { Description = "Date column: 2016-01, 2016/01, 2016m1, 201601, Jan 2016, 2016-01-15; 2016q1; 2016 (Parquet and Excel: also a date)", DefaultValueFactory = _ => "month" };
@@ -35,7 +36,7 @@ public static class PanelCommand
         var force = new Option<bool>("--force") { Description = "Overwrite existing results files" };
         var command = new Command("panel", "Fit the same ITS model to every unit of a panel file (millions of units) by shared-design batch fitting");
         command.Arguments.Add(files);
-        foreach (var o in new Option[] { input, sql, query, grouped, id, date, outcome, period, where }) command.Options.Add(o);
+        foreach (var o in new Option[] { input, sql, query, database, grouped, id, date, outcome, period, where }) command.Options.Add(o);
         table.AddTo(command);
         spec.AddTo(command);
         foreach (var o in new Option[] { outPath, summaryPath, forest, chunk, partition, force }) command.Options.Add(o);
@@ -45,6 +46,7 @@ public static class PanelCommand
             string[] named = [.. p.GetValue(files) ?? [], .. p.GetValue(input) ?? []];
             var queryText = QueryText(p.GetValue(sql), p.GetValue(query), named);
             if (p.GetValue(grouped) && queryText is null) throw new InputError("--grouped is for a query (--sql or --query); a file's units must already be grouped");
+            if (p.GetValue(database) is { } db && queryText is null) throw new InputError($"--database {db}: is read by a query; give --sql \"SELECT ... FROM a_table\" or --query FILE");
             var inputs = queryText is null ? Expand(named, "give a panel file (CSV or Parquet), --input PATTERN, or a query by --sql or --query") : [queryText.Value.Label];
             if (p.GetValue(chunk) < 1) throw new InputError($"--chunk {p.GetValue(chunk)}: must be 1 or more");
             if (p.GetValue(forest) < 0) throw new InputError($"--forest {p.GetValue(forest)}: must be 0 or more");
@@ -63,7 +65,7 @@ public static class PanelCommand
                 SettingNames = SettingFlags.Name,
             };
             var plans = PanelPipeline.Plan(inputs, p.GetValue(outPath)!, p.GetValue(summaryPath), p.GetValue(force))
-                .Select(plan => plan with { Query = queryText is { } q ? new PanelQuery(q.Sql) { Grouped = p.GetValue(grouped) } : null }).ToArray();
+                .Select(plan => plan with { Query = queryText is { } q ? new PanelQuery(q.Sql) { Grouped = p.GetValue(grouped), Database = p.GetValue(database) } : null }).ToArray();
             var model = spec.Read(p);
             var run = new PanelRun
             {

@@ -182,7 +182,7 @@ public static class PanelMerge
     {
         using var connection = new DuckDBConnection("DataSource=:memory:");
         string path = part.ResultsPath;
-        string literal = "'" + path.Replace("'", "''", StringComparison.Ordinal) + "'";
+        string literal = $"'{QueryRows.Literal(path)}'";
         string table = path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? $"read_parquet({literal})"
             : $"read_csv({literal}, header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', columns = {{{string.Join(", ", UnitResultWriter.Columns.Select(c => $"'{c}': '{Type(c)}'"))}}})";
         var terms = part.Terms;

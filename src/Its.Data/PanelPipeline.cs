@@ -28,6 +28,12 @@ public sealed record PanelQuery(string Sql)
     /// DuckDB's sort is skipped, and a unit that comes back after others is refused.
     /// </summary>
     public bool Grouped { get; init; }
+
+    /// <summary>
+    /// A DuckDB database file the query runs in, opened read-only, so that the query can name its
+    /// tables and views (and still read files); null for none.
+    /// </summary>
+    public string? Database { get; init; }
 }
 
 /// <summary>How every unit of a panel is read and fitted: the columns, the model and the sizes of the work.</summary>

@@ -206,7 +206,7 @@ public sealed class PanelReader : IDisposable
         UserMessage Regroup(string id) => SortTheFile(id);
     }
 
-    // A query's rows (no progress is known until its sorted result is read), or a Parquet file's, read by DuckDB.
+    // A query's rows, or a Parquet file's read by DuckDB, with DuckDB's estimate of its progress.
     private sealed class QuerySource(QueryRows query, bool file) : IRowSource
     {
         public string File => query.Label;

@@ -60,11 +60,12 @@ internal sealed partial class QueryRows : IDisposable
         try
         {
             _connection.Open();
-            Execute($"SET memory_limit = '{MemoryLimit}'; SET temp_directory = '{_spill.Replace("'", "''", StringComparison.Ordinal)}'");
+            Execute($"SET memory_limit = '{MemoryLimit}'; SET temp_directory = '{Literal(_spill)}'");
+            if (query.Database is { } database) Attach(database);
             // Sorted, the order of the query's rows does not matter; grouped, it is kept.
             if (!query.Grouped) Execute("SET preserve_insertion_order = false");
-            // A file's progress is DuckDB's (its share of the file scanned), not printed by DuckDB.
-            if (_file) Execute("SET enable_progress_bar = true; SET enable_progress_bar_print = false");
+            // The progress is DuckDB's (the share of the files scanned, and of a sort), not printed by DuckDB.
+            Execute("SET enable_progress_bar = true; SET enable_progress_bar_print = false");
             string body = Body(sql);
             // The query's columns and types, before it runs.
             var columns = new Dictionary<string, Type>(StringComparer.Ordinal);
@@ -87,7 +88,7 @@ internal sealed partial class QueryRows : IDisposable
             {
                 var (column, value) = Where.Parse<PanelOptions>(filter);
                 Column(column, nameof(PanelOptions.Where));
-                filters.Add($"trim(CAST({Quoted(column)} AS VARCHAR)) = '{value.Replace("'", "''", StringComparison.Ordinal)}'");
+                filters.Add($"trim(CAST({Quoted(column)} AS VARCHAR)) = '{Literal(value)}'");
             }
             // Three columns of three types (text, DATE or text, DOUBLE), sorted by the unit as it was.
             Stream($"SELECT {id}, {date}, {outcome} FROM (\n{body}\n){(filters.Count > 0 ? $" WHERE {string.Join(" AND ", filters)}" : "")}{(query.Grouped ? "" : $" ORDER BY {Quoted(options.Id)}")}");
@@ -123,15 +124,15 @@ internal sealed partial class QueryRows : IDisposable
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(options);
-        return new QueryRows(path, new PanelQuery($"SELECT * FROM read_parquet('{path.Replace("'", "''", StringComparison.Ordinal)}')") { Grouped = true }, options, file: true);
+        return new QueryRows(path, new PanelQuery($"SELECT * FROM read_parquet('{Literal(path)}')") { Grouped = true }, options, file: true);
     }
 
     /// <summary>Whether the whole result has been read.</summary>
     public bool Finished { get; private set; }
 
-    /// <summary>The share of a file scanned so far, 0 to 1 (a query's is 0 until it is read, as its sort comes first).</summary>
+    /// <summary>The share of the work done so far, 0 to 1, as DuckDB estimates it (the files scanned; for a sorted query, the scan and the sort).</summary>
     public double Progress => Finished ? 1
-        : _file && NativeMethods.Startup.DuckDBQueryProgress(_connection.NativeConnection) is { Percentage: >= 0 } progress ? Math.Min(1, progress.Percentage / 100) : 0;
+        : NativeMethods.Startup.DuckDBQueryProgress(_connection.NativeConnection) is { Percentage: >= 0 } progress ? Math.Min(1, progress.Percentage / 100) : 0;
 
     /// <summary>
     /// The next rows, in the order of their units, into <paramref name="block"/> (a chunk of the
@@ -276,6 +277,24 @@ internal sealed partial class QueryRows : IDisposable
         _running = true;
         if (state != DuckDBState.Success) throw Failed(NativeMethods.Query.DuckDBResultError(ref _result));
     }
+
+    // The database, read-only and the one the query's unqualified names are looked up in.
+    private void Attach(string database)
+    {
+        if (Directory.Exists(database)) throw new InputError($"{database}: is a directory, not a DuckDB database");
+        if (!File.Exists(database)) throw new InputError($"{database}: file not found");
+        try
+        {
+            Execute($"ATTACH '{Literal(database)}' AS panel_database (READ_ONLY); USE panel_database");
+        }
+        catch (DuckDBException e)
+        {
+            throw new InputError($"{database}: not a DuckDB database the kit can open ({e.Message.Trim().Split('\n')[0].Trim()})");
+        }
+    }
+
+    /// <summary>Text inside a SQL string literal ('...'), its quotes doubled.</summary>
+    internal static string Literal(string text) => text.Replace("'", "''", StringComparison.Ordinal);
 
     // DuckDB's error: a query's at the user's line; a file's as the file not being readable.
     private InputError Failed(string message) =>

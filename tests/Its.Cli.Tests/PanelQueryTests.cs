@@ -94,6 +94,39 @@ public sealed class PanelQueryTests : IDisposable
     }
 
     [Fact]
+    public void A_query_reads_the_tables_of_a_duckdb_database_opened_read_only()
+    {
+        var (_, monthly) = Files();
+        string database = Path.Combine(_dir.Path, "clinics.duckdb");
+        using (var connection = new DuckDB.NET.Data.DuckDBConnection($"DataSource={database}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"CREATE TABLE visits AS SELECT * FROM read_csv('{monthly}', types = {{'month': 'VARCHAR'}}) ORDER BY month DESC";
+            command.ExecuteNonQuery();
+        }
+        byte[] before = File.ReadAllBytes(database);
+        string fromFile = Path.Combine(_dir.Path, "file.csv"), fromDatabase = Path.Combine(_dir.Path, "db.csv");
+        Assert.Equal(0, CliRun.Of(Panel(fromFile, monthly)).ExitCode);
+        var run = CliRun.Of(Panel(fromDatabase, "--database", database, "--sql", "SELECT clinic, month, visits FROM visits"));
+        Assert.Equal("", run.Error);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(File.ReadAllLines(fromFile), File.ReadAllLines(fromDatabase));
+        // Read-only: the database is as it was, and a query cannot change it.
+        Assert.Equal(before, File.ReadAllBytes(database));
+        var write = CliRun.Of(Panel(Path.Combine(_dir.Path, "w.csv"), "--database", database, "--sql", "SELECT * FROM visits; DROP TABLE visits"));
+        Assert.Equal(2, write.ExitCode);
+        Assert.Equal(before, File.ReadAllBytes(database));
+
+        var missing = CliRun.Of(Panel(fromDatabase, "--database", Path.Combine(_dir.Path, "nope.duckdb"), "--sql", "SELECT * FROM visits", "--force"));
+        Assert.Equal($"its: {Path.Combine(_dir.Path, "nope.duckdb")}: file not found\n", missing.Error);
+        var notDatabase = CliRun.Of(Panel(fromDatabase, "--database", monthly, "--sql", "SELECT * FROM visits", "--force"));
+        Assert.Equal(2, notDatabase.ExitCode);
+        Assert.StartsWith($"its: {monthly}: not a DuckDB database the kit can open (", notDatabase.Error);
+        Assert.Contains("--database", CliRun.Of(Panel(fromDatabase, monthly, "--database", database, "--force")).Error);
+    }
+
+    [Fact]
     public void Dates_integers_and_missing_values_in_the_result_are_read_by_their_types()
     {
         var (_, monthly) = Files();
