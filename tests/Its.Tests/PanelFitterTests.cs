@@ -216,6 +216,25 @@ public sealed class PanelFitterTests
     }
 
     [Fact]
+    public void The_summary_of_more_units_than_one_block_holds_describes_them_all()
+    {
+        // 140,000 units: past two of the summary's 65,536-value blocks.
+        var rng = new Random(5);
+        var b = Enumerable.Range(0, 140_000).Select(_ => rng.NextDouble() * 10 - 5).ToArray();
+        var summary = new PanelSummary(["level1"]);
+        for (int i = 0; i < b.Length; i++)
+            summary.Add($"u{i}", UnitStatus.Ok, [new Results.Coefficient("level1", b[i], 1 + i % 7, b[i], 40, 0.5, new Results.Interval(b[i] - 2, b[i] + 2))]);
+        var level = summary.Distributions().Single();
+        Assert.Equal(b.Length, level.Units);
+        Assert.Equal(b.Min(), level.Quantiles[0]);
+        Assert.Equal(b.Max(), level.Quantiles[^1]);
+        Assert.Equal(MathNet.Numerics.Statistics.Statistics.Median(b), level.Quantiles[3], tolerance: 1e-12);
+        Assert.Equal(b.Average(), level.Mean, tolerance: 1e-12);
+        double w = Enumerable.Range(0, b.Length).Sum(i => 1.0 / ((1 + i % 7) * (1 + i % 7)));
+        Assert.Equal(Enumerable.Range(0, b.Length).Sum(i => b[i] / ((1 + i % 7) * (1 + i % 7))) / w, level.FixedEffect.Estimate, tolerance: 1e-12);
+    }
+
+    [Fact]
     public void Partitions_by_the_hash_of_the_id_hold_each_unit_once_and_about_evenly()
     {
         var ids = Enumerable.Range(0, 20_000).Select(i => $"F{i:D5}").ToArray();

@@ -43,7 +43,8 @@ public sealed record ForestRow(string Id, string Term, double Estimate, Interval
 /// Accumulates the fits of a panel, batch after batch: unit counts by status, the distribution of
 /// each interruption term across the fitted units, and the first units' rows for a forest plot.
 /// Memory grows by 16 bytes per fitted unit and term (the estimates and standard errors that the
-/// quantiles and the random-effects estimate need), nothing else.
+/// quantiles and the random-effects estimate need), nothing else; <see cref="Distributions"/>
+/// takes as much again for one term while it runs.
 /// </summary>
 public sealed class PanelSummary
 {
@@ -51,7 +52,7 @@ public sealed class PanelSummary
     public static IReadOnlyList<double> Probabilities { get; } = [0, 0.05, 0.25, 0.5, 0.75, 0.95, 1];
 
     private readonly string[] _terms;
-    private readonly List<double>[] _estimates, _stdErrors;
+    private readonly Column[] _estimates, _stdErrors;
     private readonly int[] _significant, _positive, _negative;
     private readonly int[] _statusCounts = new int[Enum.GetValues<UnitStatus>().Length];
     private readonly List<ForestRow> _forest = [];
@@ -66,8 +67,8 @@ public sealed class PanelSummary
         ArgumentNullException.ThrowIfNull(terms);
         ArgumentOutOfRangeException.ThrowIfNegative(forestUnits);
         _terms = terms.ToArray();
-        _estimates = _terms.Select(_ => new List<double>()).ToArray();
-        _stdErrors = _terms.Select(_ => new List<double>()).ToArray();
+        _estimates = _terms.Select(_ => new Column()).ToArray();
+        _stdErrors = _terms.Select(_ => new Column()).ToArray();
         _significant = new int[_terms.Length];
         _positive = new int[_terms.Length];
         _negative = new int[_terms.Length];
@@ -161,6 +162,29 @@ public sealed class PanelSummary
         {
             for (end = start + 1; end < b.Length && b[end] == b[start]; end++) { }
             if (end - start > 1) Array.Sort(se, start, end - start);
+        }
+    }
+
+    // Values kept in blocks of 64K (512 KiB): growing by a block, never by copying all it holds
+    // into an array twice the size, so ten million units cost 80 MB a column, not up to 240.
+    private sealed class Column
+    {
+        private const int Block = 1 << 16;
+        private readonly List<double[]> _blocks = [];
+        private int _count;
+
+        public void Add(double value)
+        {
+            if (_count % Block == 0) _blocks.Add(new double[Block]);
+            _blocks[^1][_count++ % Block] = value;
+        }
+
+        public double[] ToArray()
+        {
+            var all = new double[_count];
+            for (int i = 0, done = 0; done < _count; i++, done += Block)
+                _blocks[i].AsSpan(0, Math.Min(Block, _count - done)).CopyTo(all.AsSpan(done));
+            return all;
         }
     }
 
