@@ -81,7 +81,7 @@ public static class Cli
             error.WriteLine($"its: {SettingFlags.Message(e)}");
             return ExitCodes.BadInput;
         }
-        catch (OutOfMemoryException)
+        catch (Exception e) when (e is OutOfMemoryException || e is AggregateException a && a.Flatten().InnerExceptions.Any(x => x is OutOfMemoryException))
         {
             // Not a fault of the kit's: the machine's, a container's or DOTNET_GCHeapHardLimit's limit.
             error.WriteLine("its: out of memory: the run needs more memory than this process may use (a container's limit, or DOTNET_GCHeapHardLimit); no output was changed");

@@ -83,7 +83,7 @@ public static class PanelCommand
             foreach (var plan in plans)
             {
                 var done = interactive ? WithProgressBar(plan, run) : PanelPipeline.Run(plan, run);
-                output.Write(PanelReport.Render(done.Summary, done.Spec, plan.Input, ReportFormat.Text));
+                output.Write(PanelReport.Render(done.Summary, PanelModel.Of(done.Spec, columns.Outcome), plan.Input, ReportFormat.Text));
                 output.WriteLine($"Results: {plan.Results}{(plan.Summary is { } s ? $", summary: {s}" : "")} ({done.Elapsed.TotalSeconds:F1} s)");
             }
             return ExitCodes.Success;

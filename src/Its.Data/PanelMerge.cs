@@ -15,7 +15,8 @@ namespace Its.Data;
 /// <param name="Model">How every unit was fitted (the same in every part).</param>
 /// <param name="Source">The input of the parts (each distinct one once, in order).</param>
 /// <param name="Parts">The parts, as merged.</param>
-public sealed record PanelMerged(PanelSummary Summary, PanelModel Model, string Source, IReadOnlyList<PanelPart> Parts);
+/// <param name="Read">The files read: each part's summary and its results file where it was found.</param>
+public sealed record PanelMerged(PanelSummary Summary, PanelModel Model, string Source, IReadOnlyList<PanelPart> Parts, IReadOnlyList<string> Read);
 
 /// <summary>
 /// Merges the summaries of parts of one panel, fitted apart (<c>its panel --partition K/N</c>, or
@@ -38,21 +39,29 @@ public static class PanelMerge
         ArgumentNullException.ThrowIfNull(summaries);
         ArgumentOutOfRangeException.ThrowIfNegative(forest);
         if (summaries.Count == 0) throw new InputError("give the summaries of the parts to merge (its panel --summary)");
+        for (int i = 0; i < summaries.Count; i++)
+            for (int j = 0; j < i; j++)
+                if (FileIdentity.Same(summaries[i], summaries[j]) || Path.GetFullPath(summaries[i]) == Path.GetFullPath(summaries[j]))
+                    throw new InputError($"{summaries[i]}: is given twice ({summaries[j]}); give each part's summary once");
         var parts = summaries.Select(Read).ToArray();
         var first = parts[0];
+        // The terms of the parts that fitted a unit (a part that fitted none summarises none).
+        var withTerms = parts.FirstOrDefault(p => p.Terms.Length > 0) ?? first;
         foreach (var part in parts.Skip(1))
-        {
             if (!part.Model.SameAs(first.Model))
                 throw new InputError($"{part.File}: fitted with {Describe(part.Model)}, but {first.File} with {Describe(first.Model)}; the parts of one panel are fitted with one model");
-            if (!part.Terms.SequenceEqual(first.Terms))
-                throw new InputError($"{part.File}: summarises {string.Join(", ", part.Terms)}, but {first.File} {string.Join(", ", first.Terms)}");
-        }
+        foreach (var part in parts)
+            if (part.Terms.Length > 0 && !part.Terms.SequenceEqual(withTerms.Terms))
+                throw new InputError($"{part.File}: summarises {string.Join(", ", part.Terms)}, but {withTerms.File} {string.Join(", ", withTerms.Terms)}");
         CheckPartitions(parts);
-        var summary = new PanelSummary(first.Terms, forest);
+        var summary = new PanelSummary(withTerms.Terms, forest);
         var seen = new Dictionary<ulong, string>();
-        foreach (var part in parts) ReadUnits(part, summary, seen);
+        foreach (var part in parts) ReadUnits(part, withTerms.Terms, summary, seen);
+        if (summary.StatusCounts[UnitStatus.Ok] == 0)
+            throw new InputError($"no part fitted any unit ({summary.Units:N0} units in {parts.Length} parts); see the status and note columns of their results");
         var source = string.Join(", ", parts.Select(p => p.Source).Distinct());
-        return new PanelMerged(summary, first.Model, source, parts.Select(p => new PanelPart(p.File, p.Source, p.Results)).ToArray());
+        return new PanelMerged(summary, first.Model, source, parts.Select(p => new PanelPart(p.File, p.Source, p.Results)).ToArray(),
+            parts.SelectMany(p => new[] { p.File, p.ResultsPath }).ToArray());
     }
 
     /// <summary>
@@ -65,9 +74,8 @@ public static class PanelMerge
     {
         ArgumentNullException.ThrowIfNull(merged);
         ArgumentNullException.ThrowIfNull(path);
-        foreach (var part in merged.Parts)
-            foreach (string input in new[] { part.Summary, part.Results.File })
-                if (FileIdentity.Same(path, input)) throw new InputError($"{path}: is {input}, a part's {(input == part.Summary ? "summary" : "results")}; give another file name");
+        foreach (string input in merged.Read)
+            if (FileIdentity.Same(path, input)) throw new InputError($"{path}: is {input}, which the merge read; give another file name");
         if (Directory.Exists(path)) throw new InputError($"{path}: is a directory; give a file name");
         if (File.Exists(path) && !overwrite) throw new InputError(new UserMessage($"{path}: exists; give {Setting.Of<PanelRun>(nameof(PanelRun.Overwrite), true)} to overwrite it"));
         try
@@ -107,33 +115,37 @@ public static class PanelMerge
                 on.ValueKind == JsonValueKind.Object && on.TryGetProperty(name, out var v) && v.ValueKind == kind ? v
                     : throw new InputError($"{file}: not the summary of an its panel run (no {kind.ToString().ToLowerInvariant()} field '{where}{name}'); give the file its panel --summary wrote");
             string Text(JsonElement on, string name, string where = "") => Field(on, name, JsonValueKind.String, where).GetString()!;
+            int Number(JsonElement on, string name, string where = "") => Field(on, name, JsonValueKind.Number, where).TryGetInt32(out int n) ? n
+                : throw new InputError($"{file}: field '{where}{name}' is not a whole number");
             var results = Field(root, "results", JsonValueKind.Object);
-            var model = new PanelModel(Text(root, "errors"), Text(root, "impact"),
-                Field(root, "interruptions", JsonValueKind.Array).EnumerateArray().Select(p => p.GetString() ?? "").ToArray());
+            var model = new PanelModel(Text(root, "outcome"), Text(root, "errors"), Text(root, "impact"),
+                Field(root, "interruptions", JsonValueKind.Array).EnumerateArray().Select(p => p.ValueKind == JsonValueKind.String ? p.GetString()! : p.ToString()).ToArray(),
+                Text(root, "transform"), Text(root, "seasonality"), Number(root, "transition"));
             var terms = Field(root, "terms", JsonValueKind.Array).EnumerateArray().Select(t => Text(t, "term", "terms[].")).ToArray();
             UnitPartition? partition = null;
             if (root.TryGetProperty("partition", out var p))
             {
-                int index = Field(p, "index", JsonValueKind.Number, "partition.").GetInt32(), count = Field(p, "count", JsonValueKind.Number, "partition.").GetInt32();
+                int index = Number(p, "index", "partition."), count = Number(p, "count", "partition.");
                 partition = index >= 1 && index <= count ? new UnitPartition(index, count) : throw new InputError($"{file}: partition {index}/{count} is not a part of {count}");
             }
             string named = Text(results, "file", "results."), sha256 = Text(results, "sha256", "results.");
-            string path = Locate(file, named);
-            string actual = Sha256(path);
-            if (!string.Equals(actual, sha256, StringComparison.OrdinalIgnoreCase))
-                throw new InputError($"{path}: its SHA-256 is {actual}, not {sha256} as {file} says: these results are not the ones that summary was made with (rerun that part)");
-            return new Part(file, Text(root, "source"), model, terms, Field(root, "units", JsonValueKind.Number).GetInt32(),
-                new PanelResultsFile(named, sha256) { Partition = partition }, path);
+            string? query = root.TryGetProperty("query", out var q) && q.ValueKind == JsonValueKind.String ? q.GetString() : null;
+            return new Part(file, Text(root, "source"), model, terms, Number(root, "units"),
+                new PanelResultsFile(named, sha256) { Partition = partition, Query = query }, Locate(file, named, sha256));
         }
     }
 
-    // The results file as the run named it (relative to where it ran), else by its name beside the summary.
-    private static string Locate(string summary, string named)
+    // The results file as the run named it (relative to where it ran), or by its name beside the
+    // summary: the one whose SHA-256 is the summary's.
+    private static string Locate(string summary, string named, string sha256)
     {
         string beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(summary))!, Path.GetFileName(named));
-        foreach (string path in new[] { named, beside })
-            if (File.Exists(path)) return path;
-        throw new InputError($"{summary}: its results file {named} is not found (neither where the run wrote it nor beside the summary, as {beside})");
+        var found = new[] { named, beside }.Where(File.Exists).Distinct().ToArray();
+        if (found.Length == 0)
+            throw new InputError($"{summary}: its results file {named} is not found (neither where the run wrote it nor beside the summary, as {beside})");
+        foreach (string path in found)
+            if (string.Equals(Sha256(path), sha256, StringComparison.OrdinalIgnoreCase)) return path;
+        throw new InputError($"{found[0]}: its SHA-256 is {Sha256(found[0])}, not {sha256} as {summary} says: these results are not the ones that summary was made with (rerun that part)");
     }
 
     private static string Sha256(string path)
@@ -147,7 +159,10 @@ public static class PanelMerge
         catch (IOException e) { throw new InputError($"{path}: cannot be read ({e.Message})"); }
     }
 
-    private static string Describe(PanelModel model) => $"{model.Errors} errors, {model.Impact} impact at {string.Join(", ", model.Interruptions)}";
+    private static string Input(Part part) => part.Results.Query is { } query ? $"the query {InputText.Shown(query)}" : part.Source;
+
+    private static string Describe(PanelModel model) =>
+        $"{model.Outcome}, {model.Errors} errors, {model.Impact} impact at {string.Join(", ", model.Interruptions)}, transform {model.Transform}, seasonality {model.Seasonality}, {model.Transition} transition periods";
 
     // Partitions of one input: all of 1/N to N/N, each once; parts not partitioned are files split by unit.
     private static void CheckPartitions(Part[] parts)
@@ -167,8 +182,8 @@ public static class PanelMerge
             var partition = part.Results.Partition!;
             if (partition.Count != count)
                 throw new InputError($"{part.File}: partition {partition} is of {partition.Count} parts, but {first.File}'s ({first.Results.Partition}) of {count}");
-            if (part.Source != first.Source)
-                throw new InputError($"{part.File}: partition {partition} of {part.Source}, but {first.File} is of {first.Source}; merge the partitions of one panel");
+            if (part.Source != first.Source || part.Results.Query != first.Results.Query)
+                throw new InputError($"{part.File}: partition {partition} of {Input(part)}, but {first.File} is of {Input(first)}; merge the partitions of one panel");
             if (!byIndex.TryAdd(partition.Index, part))
                 throw new InputError($"{part.File}: partition {partition} is given twice (also {byIndex[partition.Index].File})");
         }
@@ -178,20 +193,21 @@ public static class PanelMerge
     }
 
     // The part's units, read back from its results into the summary; each unit in one part only.
-    private static void ReadUnits(Part part, PanelSummary summary, Dictionary<ulong, string> seen)
+    private static void ReadUnits(Part part, string[] terms, PanelSummary summary, Dictionary<ulong, string> seen)
     {
         using var connection = new DuckDBConnection("DataSource=:memory:");
-        string path = part.ResultsPath;
-        string literal = $"'{QueryRows.Literal(path)}'";
+        string path = part.ResultsPath, links = QueryRows.Spill();
+        string literal = $"'{QueryRows.Literal(QueryRows.Unglobbed(path, links))}'";
         string table = path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? $"read_parquet({literal})"
             : $"read_csv({literal}, header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', columns = {{{string.Join(", ", UnitResultWriter.Columns.Select(c => $"'{c}': '{Type(c)}'"))}}})";
-        var terms = part.Terms;
         var coefficients = new Coefficient[terms.Length];
         int units = 0;
         try
         {
             connection.Open();
             using var command = connection.CreateCommand();
+            // Streamed, so a part of millions of units is not held whole.
+            command.UseStreamingMode = true;
             command.CommandText = $"SELECT id, term, estimate, std_error, statistic, df, p_value, ci_lower, ci_upper, status FROM {table}";
             using var reader = command.ExecuteReader();
             string? current = null;
@@ -214,7 +230,8 @@ public static class PanelMerge
                 {
                     Finish();
                     if (seen.TryGetValue(UnitPartition.Hash(id), out string? other))
-                        throw new InputError($"{path}: unit {id} is also in the results of {other}{(other == part.File ? " (its rows are not together)" : "")}; each unit belongs to one part");
+                        throw new InputError(other == part.File ? $"{path}: unit {id} comes again after other units; a results file has each unit's rows together"
+                            : $"{path}: unit {id} is also in the results of {other}; each unit belongs to one part");
                     seen[UnitPartition.Hash(id)] = part.File;
                     if (part.Results.Partition is { } partition && !partition.Holds(id))
                         throw new InputError($"{path}: unit {id} is not in partition {partition}, whose results these are said to be ({part.File})");
@@ -235,6 +252,10 @@ public static class PanelMerge
             Finish();
         }
         catch (DbException e) { throw new InputError($"{path}: not a panel results file ({FirstLine(e.Message)})"); }
+        finally
+        {
+            if (Directory.Exists(links)) Directory.Delete(links, recursive: true);
+        }
         if (units != part.Units)
             throw new InputError($"{path}: holds {units:N0} units, but {part.File} summarises {part.Units:N0}");
     }

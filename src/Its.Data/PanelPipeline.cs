@@ -84,7 +84,7 @@ public sealed record PanelRunResult(PanelOutputs Outputs, PanelSummary Summary, 
 /// <see cref="UnitResultWriter"/> writes the per-unit rows, and <see cref="PanelSummary"/> gathers
 /// the summary; memory stays bounded by the chunk size. Outputs are transactional: the results
 /// and the summary are complete on disk before either replaces its target, and a run that fits no
-/// unit writes nothing.
+/// unit writes nothing (but a partition's, which its merge needs).
 /// </summary>
 public static class PanelPipeline
 {
@@ -201,17 +201,22 @@ public static class PanelPipeline
         }
         producer.GetAwaiter().GetResult(); // the reader's own error, if any
         var where = run.Columns.Where;
-        if (fitter is null || summary is null)
-            throw new InputError($"{file}: no data rows{(where.Count > 0 ? $" with {string.Join(" and ", where)}" : "")}{(run.Columns.Partition is { } part ? $" in partition {part}" : "")}");
+        // A partition may hold no unit, or none that fits: its (empty) results and summary are
+        // written all the same, for the merge of the parts to be whole.
+        bool partition = run.Columns.Partition is not null;
+        if ((fitter is null || summary is null) && !partition)
+            throw new InputError($"{file}: no data rows{(where.Count > 0 ? $" with {string.Join(" and ", where)}" : "")}");
+        fitter ??= Fitter(file, run, reader.Frequency);
+        summary ??= new PanelSummary(fitter.InterruptionTerms, run.Forest);
         // A run that fitted nothing is refused and writes nothing: its results would be all blanks.
-        if (summary.StatusCounts[UnitStatus.Ok] == 0) throw new InputError(NothingFitted(file, summary, firstFailures));
+        if (summary.StatusCounts[UnitStatus.Ok] == 0 && !partition) throw new InputError(NothingFitted(file, summary, firstFailures));
         // Both files are complete on disk, beside their targets, before either replaces its target;
         // then the results and the summary are renamed in place one right after the other. The
         // summary names the results file and its SHA-256, so a pair that is not one run's (a kill
         // between the two renames) can be told.
-        var results = new PanelResultsFile(outputs.Results, writer.Finish()) { Partition = run.Columns.Partition };
+        var results = new PanelResultsFile(outputs.Results, writer.Finish()) { Partition = run.Columns.Partition, Query = outputs.Query?.Sql };
         using var summaryFile = outputs.Summary is { } summaryPath
-            ? Pending(summaryPath, PanelReport.Render(summary, fitter.Spec, file, ReportFormat.Json, results) + "\n")
+            ? Pending(summaryPath, PanelReport.Render(summary, PanelModel.Of(fitter.Spec, run.Columns.Outcome), file, ReportFormat.Json, results) + "\n")
             : null;
         writer.Commit();
         summaryFile?.Commit();

@@ -45,7 +45,7 @@ internal sealed partial class QueryRows : IDisposable
     private readonly bool _file;
 
     // A query (file false), or a file's rows read by a query (file true: its --where filters applied).
-    private QueryRows(string label, PanelQuery query, PanelOptions options, bool file)
+    private QueryRows(string label, PanelQuery query, PanelOptions options, bool file, string spill)
     {
         string sql = query.Sql;
         Label = label;
@@ -54,13 +54,14 @@ internal sealed partial class QueryRows : IDisposable
         _columnOf = _file ? "" : " of the query";
         _options = options;
         _dates = new DateCache(options.Period, options.Period ?? options.CalendarDates, options.Table.DateFormat);
-        _spill = Path.Combine(Path.GetTempPath(), $"its-duckdb-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        _spill = spill;
         _connection = new DuckDBConnection("DataSource=:memory:");
         _command = _connection.CreateCommand();
         try
         {
             _connection.Open();
-            Execute($"SET memory_limit = '{MemoryLimit}'; SET temp_directory = '{Literal(_spill)}'");
+            // Timestamps with a time zone are read in UTC, as stored, whatever the machine's zone.
+            Execute($"SET memory_limit = '{MemoryLimit}'; SET temp_directory = '{Literal(_spill)}'; SET TimeZone = 'UTC'");
             if (query.Database is { } database) Attach(database);
             // Sorted, the order of the query's rows does not matter; grouped, it is kept.
             if (!query.Grouped) Execute("SET preserve_insertion_order = false");
@@ -87,8 +88,11 @@ internal sealed partial class QueryRows : IDisposable
             foreach (string filter in file ? options.Where : [])
             {
                 var (column, value) = Where.Parse<PanelOptions>(filter);
-                Column(column, nameof(PanelOptions.Where));
-                filters.Add($"trim(CAST({Quoted(column)} AS VARCHAR)) = '{Literal(value)}'");
+                var type = Column(column, nameof(PanelOptions.Where));
+                // A number compared as a number (3 is 3.0); anything else as its text, trimmed.
+                filters.Add(IsInteger(type) || type == typeof(double) || type == typeof(float) || type == typeof(decimal)
+                    ? $"{Quoted(column)} = TRY_CAST('{Literal(value)}' AS DOUBLE)"
+                    : $"trim(CAST({Quoted(column)} AS VARCHAR)) = '{Literal(value)}'");
             }
             // Three columns of three types (text, DATE or text, DOUBLE), sorted by the unit as it was.
             Stream($"SELECT {id}, {date}, {outcome} FROM (\n{body}\n){(filters.Count > 0 ? $" WHERE {string.Join(" AND ", filters)}" : "")}{(query.Grouped ? "" : $" ORDER BY {Quoted(options.Id)}")}");
@@ -113,7 +117,7 @@ internal sealed partial class QueryRows : IDisposable
         if (options.Where.Count > 0)
             throw new InputError(new UserMessage($"{label}: {Setting.Of<PanelOptions>(nameof(PanelOptions.Where))} filters the rows of a file; with a query, put the condition in its WHERE clause"));
         if (string.IsNullOrWhiteSpace(Body(query.Sql))) throw new InputError($"{label}: the query is empty");
-        return new QueryRows(label, query, options, file: false);
+        return new QueryRows(label, query, options, file: false, Spill());
     }
 
     /// <summary>
@@ -124,7 +128,8 @@ internal sealed partial class QueryRows : IDisposable
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(options);
-        return new QueryRows(path, new PanelQuery($"SELECT * FROM read_parquet('{Literal(path)}')") { Grouped = true }, options, file: true);
+        string spill = Spill();
+        return new QueryRows(path, new PanelQuery($"SELECT * FROM read_parquet('{Literal(Unglobbed(path, spill))}')") { Grouped = true }, options, file: true, spill);
     }
 
     /// <summary>Whether the whole result has been read.</summary>
@@ -292,6 +297,22 @@ internal sealed partial class QueryRows : IDisposable
             throw new InputError($"{database}: not a DuckDB database the kit can open ({e.Message.Trim().Split('\n')[0].Trim()})");
         }
     }
+
+    /// <summary>
+    /// A path DuckDB reads as that one file: DuckDB takes * ? [ { in a file name as a pattern, so a
+    /// file named so is read through a link to it in <paramref name="folder"/>.
+    /// </summary>
+    internal static string Unglobbed(string path, string folder)
+    {
+        if (path.IndexOfAny(['*', '?', '[', '{']) < 0) return path;
+        Directory.CreateDirectory(folder);
+        string link = Path.Combine(folder, $"input-{Guid.NewGuid():N}{Path.GetExtension(path).Replace("*", "", StringComparison.Ordinal)}");
+        File.CreateSymbolicLink(link, Path.GetFullPath(path));
+        return link;
+    }
+
+    /// <summary>A new folder of the system's temporary folder for DuckDB's files and links, for one reader.</summary>
+    internal static string Spill() => Path.Combine(Path.GetTempPath(), $"its-duckdb-{Environment.ProcessId}-{Guid.NewGuid():N}");
 
     /// <summary>Text inside a SQL string literal ('...'), its quotes doubled.</summary>
     internal static string Literal(string text) => text.Replace("'", "''", StringComparison.Ordinal);

@@ -37,14 +37,27 @@ public sealed class PanelReaderTests : IDisposable
         await using (var written = await ParquetReader.CreateAsync(parquet))
             Assert.All(written.Schema.GetDataFields(), f => Assert.False(f.IsNullable, f.Name));
 
-        using var reader = PanelReader.Open(parquet, new PanelOptions { Id = "id", Date = "month", Outcome = "visits", Where = ["region=north"] });
-        var read = reader.Chunks(10).SelectMany(c => c).ToArray();
-        Assert.Equal(["101", "102", "103"], read.Select(u => u.Id));
-        for (int u = 0; u < units; u++)
+        // A file whose name DuckDB would take as a pattern (p[1] matches p1) is read as that file.
+        string bracketed = Path.Combine(_dir.Path, "p[1].parquet");
+        File.Copy(parquet, bracketed);
+        using (var connection = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:"))
         {
-            Assert.Null(read[u].Problem);
-            Assert.Equal("2016-01", read[u].Start.ToString());
-            Assert.Equal(rows.Skip(u * months).Take(months).Select(r => r.Value), read[u].Values);
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"COPY (SELECT * FROM read_parquet('{parquet}') WHERE id = 101) TO '{Path.Combine(_dir.Path, "p1.parquet")}' (FORMAT parquet)";
+            command.ExecuteNonQuery();
+        }
+        foreach (string file in new[] { parquet, bracketed })
+        {
+            using var reader = PanelReader.Open(file, new PanelOptions { Id = "id", Date = "month", Outcome = "visits", Where = ["region=north"] });
+            var read = reader.Chunks(10).SelectMany(c => c).ToArray();
+            Assert.Equal(["101", "102", "103"], read.Select(u => u.Id));
+            for (int u = 0; u < units; u++)
+            {
+                Assert.Null(read[u].Problem);
+                Assert.Equal("2016-01", read[u].Start.ToString());
+                Assert.Equal(rows.Skip(u * months).Take(months).Select(r => r.Value), read[u].Values);
+            }
         }
     }
 }

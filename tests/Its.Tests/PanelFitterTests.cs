@@ -188,8 +188,13 @@ public sealed class PanelFitterTests
         var units = Panel(seed: 11, log: false);
         var result = new PanelFitter(Spec("newey:3", "plain")).Fit(units);
         var ids = units.Select(u => u.Id).ToArray();
-        // Six more units with one estimate and different standard errors: ties are ordered by standard error.
-        static Results.Coefficient Tied(string term, int k) => new(term, 1.5, 0.1 + 0.37 * k, 1.5 / (0.1 + 0.37 * k), 40, 0.01 * k, new Results.Interval(0, 3));
+        // Six more units: four with one estimate and two with -0 and 0, all with different standard
+        // errors: ties are ordered by standard error, and -0 before 0.
+        static Results.Coefficient Tied(string term, int k)
+        {
+            double b = k switch { 0 => 0.0, 1 => -0.0, _ => 1.5 };
+            return new(term, b, 0.1 + 0.37 * k, b / (0.1 + 0.37 * k), 40, 0.01 * k, new Results.Interval(b - 1, b + 1));
+        }
         PanelSummary Summary(IEnumerable<int> order)
         {
             var summary = new PanelSummary(["level1", "slope1"]);
@@ -210,6 +215,15 @@ public sealed class PanelFitterTests
             foreach (var (a, b) in inOrder.Distributions().Zip(other.Distributions()))
                 Assert.Equal(System.Text.Json.JsonSerializer.Serialize(a), System.Text.Json.JsonSerializer.Serialize(b));
         }
+        // -0 and 0 tie as numbers but not as text: -0 comes first whichever came first.
+        string Zeros(bool negativeFirst)
+        {
+            var zeros = new PanelSummary(["level1"]);
+            foreach (double b in negativeFirst ? new[] { -0.0, 0.0 } : [0.0, -0.0])
+                zeros.Add($"z{b}", UnitStatus.Ok, [new Results.Coefficient("level1", b, double.IsNegative(b) ? 2 : 1, 0, 40, 1, new Results.Interval(-1, 1))]);
+            return System.Text.Json.JsonSerializer.Serialize(zeros.Distributions());
+        }
+        Assert.Equal(Zeros(true), Zeros(false));
         // A coefficient of another term than the summary's is a caller's mistake, told as such.
         int fitted = Enumerable.Range(0, ids.Length).First(i => result.Status(i) == UnitStatus.Ok);
         Assert.Throws<ArgumentException>(() => inOrder.Add("x", UnitStatus.Ok, [result.Coefficient(fitted, 3), result.Coefficient(fitted, 2)]));

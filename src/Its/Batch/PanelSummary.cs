@@ -154,14 +154,18 @@ public sealed class PanelSummary
         return list;
     }
 
-    // Sorts the estimates, carrying their standard errors, and ties by standard error: one order for any arrival order.
+    // Sorts the estimates, carrying their standard errors, and ties (-0 before 0) by standard error:
+    // one order for any arrival order.
     private static void Sort(double[] b, double[] se)
     {
         Array.Sort(b, se);
         for (int start = 0, end; start < b.Length; start = end)
         {
             for (end = start + 1; end < b.Length && b[end] == b[start]; end++) { }
-            if (end - start > 1) Array.Sort(se, start, end - start);
+            if (end - start < 2) continue;
+            var tied = Enumerable.Range(start, end - start).Select(i => (Estimate: b[i], StdError: se[i]))
+                .OrderBy(t => double.IsNegative(t.Estimate) ? 0 : 1).ThenBy(t => t.StdError).ToArray();
+            for (int i = 0; i < tied.Length; i++) (b[start + i], se[start + i]) = tied[i];
         }
     }
 

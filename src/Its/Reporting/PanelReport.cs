@@ -9,23 +9,13 @@ namespace Its.Reporting;
 /// <summary>
 /// A <see cref="PanelSummary"/> as a report: the units by status in a sentence, then one row per
 /// interruption term with the distribution of the unit estimates, the share significant and the
-/// pooled estimates; or as one JSON object (<c>source</c>, <c>results</c> when known, <c>units</c>,
-/// <c>status</c>, <c>errors</c>, <c>terms</c>, <c>forest</c>).
+/// pooled estimates; or as one JSON object (<c>source</c>, <c>query</c> for a query, <c>results</c>
+/// or <c>parts</c>, <c>units</c>, <c>status</c>, the model: <c>outcome</c>, <c>errors</c>,
+/// <c>impact</c>, <c>interruptions</c>, <c>transform</c>, <c>seasonality</c>, <c>transition</c>;
+/// then <c>terms</c> and <c>forest</c>).
 /// </summary>
 public static class PanelReport
 {
-    /// <summary>Renders the summary in a format.</summary>
-    /// <param name="summary">The summary.</param>
-    /// <param name="spec">The spec every unit was fitted with.</param>
-    /// <param name="source">Where the units came from (a file name), for the heading.</param>
-    /// <param name="format">Text, Markdown, HTML, LaTeX or JSON.</param>
-    /// <param name="results">The results file the summary belongs with (JSON: its name and SHA-256, and the part of the panel fitted), when one was written.</param>
-    public static string Render(PanelSummary summary, ItsSpec spec, string source, ReportFormat format, PanelResultsFile? results = null)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        return Render(summary, PanelModel.Of(spec), source, format, results);
-    }
-
     /// <summary>Renders the summary of a panel, or of parts of one merged (<paramref name="parts"/>), in a format.</summary>
     /// <param name="summary">The summary.</param>
     /// <param name="model">How every unit was fitted.</param>
@@ -38,7 +28,7 @@ public static class PanelReport
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(model);
         if (format == ReportFormat.Json) return ResultJson.Document(w => Write(w, summary, model, source, results, parts));
-        var notes = new List<string> { Counts(summary), $"Each unit fitted alone: {model.Impact} impact at {string.Join(", ", model.Interruptions)}, {model.Errors} errors." };
+        var notes = new List<string> { Counts(summary), $"Each unit's {model.Outcome} fitted alone: {model.Impact} impact at {string.Join(", ", model.Interruptions)}, {model.Errors} errors{Options(model)}." };
         if (parts is { Count: > 0 }) notes.Add($"Merged from {parts.Count} parts: {string.Join(", ", parts.Select(p => p.Summary))}.");
         var table = DistributionTable(summary);
         if (table.Rows.Count == 0) notes.Add("No unit was fitted; see the status and note columns of the results.");
@@ -100,9 +90,13 @@ public static class PanelReport
         w.WriteStartObject("status");
         foreach (var (status, count) in summary.StatusCounts) w.WriteNumber(status.Name(), count);
         w.WriteEndObject();
+        w.WriteString("outcome", model.Outcome);
         w.WriteString("errors", model.Errors);
         w.WriteString("impact", model.Impact);
         ResultJson.Strings(w, "interruptions", model.Interruptions);
+        w.WriteString("transform", model.Transform);
+        w.WriteString("seasonality", model.Seasonality);
+        w.WriteNumber("transition", model.Transition);
         w.WriteStartArray("terms");
         foreach (var d in summary.Distributions())
         {
@@ -140,9 +134,15 @@ public static class PanelReport
         w.WriteEndObject();
     }
 
-    // The results file (file, sha256) and the partition of the panel it holds.
+    // The model's options that are not the default, as the command line spells them.
+    private static string Options(PanelModel model) =>
+        (model.Transform != "none" ? $", {model.Transform} outcome" : "") + (model.Seasonality != "none" ? $", {model.Seasonality} seasonality" : "")
+        + (model.Transition > 0 ? $", {model.Transition} transition periods left out" : "");
+
+    // The query read, the partition of the panel fitted, and the results file (file, sha256).
     private static void Provenance(Utf8JsonWriter w, PanelResultsFile results)
     {
+        if (results.Query is { } query) w.WriteString("query", query);
         if (results.Partition is { } partition)
         {
             w.WriteStartObject("partition");
