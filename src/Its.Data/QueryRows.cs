@@ -35,6 +35,7 @@ internal sealed partial class QueryRows : IDisposable
     private readonly string?[] _ids = new string?[(int)NativeMethods.Helpers.DuckDBVectorSize()];
     private readonly (Period, UserMessage?)[] _periods = new (Period, UserMessage?)[(int)NativeMethods.Helpers.DuckDBVectorSize()];
     private readonly double[] _values = new double[(int)NativeMethods.Helpers.DuckDBVectorSize()];
+    private readonly long[] _lines = new long[(int)NativeMethods.Helpers.DuckDBVectorSize()];
     private byte[] _lastId = [];
     private string? _lastIdText;
     // Rows of the chunk fetched, those already read, and the rows of the result read.
@@ -71,7 +72,8 @@ internal sealed partial class QueryRows : IDisposable
             // The query's columns and types, before it runs.
             var columns = new Dictionary<string, Type>(StringComparer.Ordinal);
             using (var schema = Run($"SELECT * FROM (\n{body}\n) LIMIT 0"))
-                for (int i = 0; i < schema.FieldCount; i++) columns.TryAdd(schema.GetName(i), schema.GetFieldType(i));
+                for (int i = 0; i < schema.FieldCount; i++)
+                    if (!(_file && schema.GetName(i) == "file_row_number")) columns.TryAdd(schema.GetName(i), schema.GetFieldType(i));
             Type Column(string name, string property)
             {
                 if (columns.TryGetValue(name, out var type)) return type;
@@ -95,7 +97,8 @@ internal sealed partial class QueryRows : IDisposable
                     : $"trim(CAST({Quoted(column)} AS VARCHAR)) = '{Literal(value)}'");
             }
             // Three columns of three types (text, DATE or text, DOUBLE), sorted by the unit as it was.
-            Stream($"SELECT {id}, {date}, {outcome} FROM (\n{body}\n){(filters.Count > 0 ? $" WHERE {string.Join(" AND ", filters)}" : "")}{(query.Grouped ? "" : $" ORDER BY {Quoted(options.Id)}")}");
+            // A file's rows keep their numbers in the file (1 the first), filtered or not.
+            Stream($"SELECT {id}, {date}, {outcome}{(_file ? ", file_row_number + 1" : "")} FROM (\n{body}\n){(filters.Count > 0 ? $" WHERE {string.Join(" AND ", filters)}" : "")}{(query.Grouped ? "" : $" ORDER BY {Quoted(options.Id)}")}");
         }
         catch
         {
@@ -129,7 +132,7 @@ internal sealed partial class QueryRows : IDisposable
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(options);
         string spill = Spill();
-        return new QueryRows(path, new PanelQuery($"SELECT * FROM read_parquet('{Literal(Unglobbed(path, spill))}')") { Grouped = true }, options, file: true, spill);
+        return new QueryRows(path, new PanelQuery($"SELECT * FROM read_parquet('{Literal(Unglobbed(path, spill))}', file_row_number = true)") { Grouped = true }, options, file: true, spill);
     }
 
     /// <summary>Whether the whole result has been read.</summary>
@@ -155,13 +158,13 @@ internal sealed partial class QueryRows : IDisposable
         for (int k = 0; k < n; k++)
         {
             int i = _pending + k;
-            long row = ++_row;
+            long row = _file ? _lines[i] : ++_row;
             string id = _ids[i] is { Length: > 0 } text ? text
                 : throw new InputError($"{Label}: row {row}{_rowOf}, column {_options.Id}: missing unit id");
             var (period, error) = _periods[i];
             double value = _values[i];
             block[k] = error is not null ? new PanelRow(row, id, default, 0, _options.Worded(new UserMessage($"{Label}: row {row}{_rowOf}, column {_options.Date}: {error}")))
-                : double.IsInfinity(value) ? new PanelRow(row, id, period, 0, $"{Label}: row {row}{_rowOf}, column {_options.Outcome}: {value} is not a finite number")
+                : double.IsInfinity(value) ? new PanelRow(row, id, period, 0, $"{Label}: row {row}{_rowOf}, column {_options.Outcome}: {value.ToString(CultureInfo.InvariantCulture)} is not a finite number")
                 : new PanelRow(row, id, period, value, null);
         }
         _pending += n;
@@ -202,6 +205,7 @@ internal sealed partial class QueryRows : IDisposable
         double* valueData = (double*)NativeMethods.Vectors.DuckDBVectorGetData(values);
         ulong* idValid = NativeMethods.Vectors.DuckDBVectorGetValidity(ids), dateValid = NativeMethods.Vectors.DuckDBVectorGetValidity(dates),
             valueValid = NativeMethods.Vectors.DuckDBVectorGetValidity(values);
+        if (_file) new ReadOnlySpan<long>(NativeMethods.Vectors.DuckDBVectorGetData(NativeMethods.DataChunks.DuckDBDataChunkGetVector(chunk, 3)), n).CopyTo(_lines);
         Span<char> chars = stackalloc char[64];
         for (int i = 0; i < n; i++)
         {

@@ -60,4 +60,27 @@ public sealed class PanelReaderTests : IDisposable
             }
         }
     }
+
+    [Fact]
+    public void A_problem_names_the_row_of_the_file_when_rows_before_it_are_filtered_out()
+    {
+        string parquet = Path.Combine(_dir.Path, "filtered.parquet");
+        using (var connection = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            // Three units of 48 months; the first is in the south; file row 101 (unit u2) is infinite.
+            command.CommandText = $"""
+                COPY (SELECT 'u' || (i // 48) AS id, strftime(DATE '2016-01-01' + INTERVAL (i % 48) MONTH, '%Y-%m') AS month,
+                  CASE WHEN i = 100 THEN 'inf'::DOUBLE ELSE i::DOUBLE END AS visits, CASE WHEN i < 48 THEN 'south' ELSE 'north' END AS region
+                  FROM range(144) t(i)) TO '{parquet}' (FORMAT parquet)
+                """;
+            command.ExecuteNonQuery();
+        }
+        using var reader = PanelReader.Open(parquet, new PanelOptions { Id = "id", Date = "month", Outcome = "visits", Where = ["region=north"] });
+        var read = reader.Chunks(10).SelectMany(c => c).ToArray();
+        Assert.Equal(["u1", "u2"], read.Select(u => u.Id));
+        Assert.Null(read[0].Problem);
+        Assert.Equal($"{parquet}: row 101, column visits: Infinity is not a finite number", read[1].Problem);
+    }
 }
