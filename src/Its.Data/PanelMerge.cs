@@ -21,12 +21,13 @@ public sealed record PanelMerged(PanelSummary Summary, PanelModel Model, string 
 /// <summary>
 /// Merges the summaries of parts of one panel, fitted apart (<c>its panel --partition K/N</c>, or
 /// files split by unit), into the summary of the whole: each part's results file is found by the
-/// name its summary gives (as given, else beside the summary), checked against the SHA-256 the
-/// summary names, and read back (CSV or Parquet, through DuckDB), so that the quantiles and the
+/// name its summary gives (as given, or beside the summary: the one with the SHA-256 the summary
+/// names) and read back (CSV or Parquet, through DuckDB, streamed), so that the quantiles and the
 /// pooled estimates are those of the union and not an average of summaries. Refused: parts fitted
-/// with different models, a unit in two parts, a partition missing or given twice, a part whose
-/// units belong to other partitions, and results that are not the ones their summary was made with.
-/// The forest rows are the first fitted units of the parts in the order given.
+/// with different models, partitions of different inputs or queries, a partition missing or given
+/// twice, a summary given twice, a unit in two parts, a part whose units belong to other
+/// partitions, results that are not the ones their summary was made with, and parts that fitted no
+/// unit between them. The forest rows are the first fitted units of the parts in the order given.
 /// </summary>
 public static class PanelMerge
 {
