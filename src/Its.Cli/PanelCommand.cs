@@ -106,9 +106,10 @@ public static class PanelCommand
             if (p.GetValue(forest) < 0) throw new InputError($"--forest {p.GetValue(forest)}: must be 0 or more");
             var named = Expand(p.GetValue(summaries) ?? [], "give the parts' summary files");
             var merged = PanelMerge.Merge(named, p.GetValue(forest));
-            if (p.GetValue(summaryPath) is { } path) PanelMerge.Write(merged, path, p.GetValue(force));
+            string? path = p.GetValue(summaryPath);
+            if (path is not null) PanelMerge.Write(merged, path, p.GetValue(force));
             output.Write(PanelReport.Render(merged.Summary, merged.Model, merged.Source, ReportFormat.Text, parts: merged.Parts));
-            if (p.GetValue(summaryPath) is { } written) output.WriteLine($"Summary: {written}");
+            if (path is not null) output.WriteLine($"Summary: {path}");
             return ExitCodes.Success;
         });
         return command;

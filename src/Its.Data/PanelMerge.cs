@@ -144,9 +144,14 @@ public static class PanelMerge
         var found = new[] { named, beside }.Where(File.Exists).Distinct().ToArray();
         if (found.Length == 0)
             throw new InputError($"{summary}: its results file {named} is not found (neither where the run wrote it nor beside the summary, as {beside})");
+        string? first = null;
         foreach (string path in found)
-            if (string.Equals(Sha256(path), sha256, StringComparison.OrdinalIgnoreCase)) return path;
-        throw new InputError($"{found[0]}: its SHA-256 is {Sha256(found[0])}, not {sha256} as {summary} says: these results are not the ones that summary was made with (rerun that part)");
+        {
+            string hash = Sha256(path);
+            first ??= hash;
+            if (string.Equals(hash, sha256, StringComparison.OrdinalIgnoreCase)) return path;
+        }
+        throw new InputError($"{found[0]}: its SHA-256 is {first}, not {sha256} as {summary} says: these results are not the ones that summary was made with (rerun that part)");
     }
 
     private static string Sha256(string path)

@@ -95,7 +95,7 @@ public sealed class PanelReader : IDisposable
         try
         {
             IRowSource source = path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)
-                ? new QuerySource(QueryRows.OpenParquet(path, options), file: true) : new CsvRows(path, options);
+                ? new QuerySource(QueryRows.OpenParquet(path, options)) : new CsvRows(path, options);
             return new PanelReader(source, options);
         }
         catch (UnauthorizedAccessException) { throw new InputError($"{path}: permission denied"); }
@@ -112,7 +112,7 @@ public sealed class PanelReader : IDisposable
     {
         ArgumentNullException.ThrowIfNull(label);
         ArgumentNullException.ThrowIfNull(options);
-        return new PanelReader(new QuerySource(QueryRows.Open(label, query, options), file: false), options);
+        return new PanelReader(new QuerySource(QueryRows.Open(label, query, options)), options);
     }
 
     /// <summary>The units, <paramref name="unitsPerChunk"/> at a time, in file order.</summary>
@@ -207,7 +207,7 @@ public sealed class PanelReader : IDisposable
     }
 
     // A query's rows, or a Parquet file's read by DuckDB, with DuckDB's estimate of its progress.
-    private sealed class QuerySource(QueryRows query, bool file) : IRowSource
+    private sealed class QuerySource(QueryRows query) : IRowSource
     {
         public string File => query.Label;
 
@@ -218,7 +218,7 @@ public sealed class PanelReader : IDisposable
         public int Read(Span<PanelRow> block) => query.Read(block);
 
         public UserMessage Regroup(string id) =>
-            file ? SortTheFile(id) : new($"leave out {Setting.Of<PanelQuery>(nameof(PanelQuery.Grouped))} and the query's result is sorted by {id}");
+            query.IsFile ? SortTheFile(id) : new($"leave out {Setting.Of<PanelQuery>(nameof(PanelQuery.Grouped))} and the query's result is sorted by {id}");
 
         public void Dispose() => query.Dispose();
     }

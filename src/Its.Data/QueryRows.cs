@@ -135,6 +135,9 @@ internal sealed partial class QueryRows : IDisposable
         return new QueryRows(path, new PanelQuery($"SELECT * FROM read_parquet('{Literal(Unglobbed(path, spill))}', file_row_number = true)") { Grouped = true }, options, file: true, spill);
     }
 
+    /// <summary>Whether these are a file's rows (<see cref="OpenParquet"/>), not a query's.</summary>
+    public bool IsFile => _file;
+
     /// <summary>Whether the whole result has been read.</summary>
     public bool Finished { get; private set; }
 
